@@ -1,0 +1,35 @@
+"""Local-stack-only helpers under /__dev/: the SMS outbox and a schedule runner (API.md, "Local stack only")."""
+from __future__ import annotations
+
+from flask import Blueprint, request
+
+from fenxiao.errors import InvalidInput, NotFound
+from fenxiao.runtime import registry
+from fenxiao.runtime.http import error_response, json_response
+
+
+def make_blueprint(entries: list[registry.Entry]) -> Blueprint:
+    blueprint = Blueprint("dev", __name__)
+    schedules = {e.function.name: e.function for e in registry.scheduled_entries(entries)}
+
+    @blueprint.get("/sms/<phone>")
+    def last_sms(phone: str):  # type: ignore[no-untyped-def]
+        from fenxiao.users.sms import last_outbox_message
+
+        message = last_outbox_message(phone)
+        if message is None:
+            return error_response(NotFound("No SMS was sent to that phone", code="SMS_NOT_FOUND"), "dev")
+        return json_response(message)
+
+    @blueprint.post("/schedules/<name>")
+    def run_schedule(name: str):  # type: ignore[no-untyped-def]
+        function = schedules.get(name)
+        if function is None:
+            return error_response(NotFound(f"No schedule named {name}", code="SCHEDULE_NOT_FOUND",
+                                           details={"known": sorted(schedules)}), "dev")
+        body = request.get_json(silent=True) or {}
+        if not isinstance(body, dict):
+            return error_response(InvalidInput("Body must be a JSON object"), "dev")
+        return json_response(function.handler({"now": body["now"]} if body.get("now") else {}))
+
+    return blueprint

@@ -1,0 +1,65 @@
+"""Domain errors: raised by services, turned into the JSON error envelope by the runtime.
+
+They live outside the runtime so rule modules can raise them without knowing about Flask or Lambda.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+
+class AppError(Exception):
+    """An error the client may see: a stable code, a message and a fitting HTTP status."""
+
+    status = 400
+    code = "BAD_REQUEST"
+
+    def __init__(self, message: str, *, code: str | None = None, details: dict[str, Any] | None = None,
+                 status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        if status:
+            self.status = status
+        self.details = details or {}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
+
+
+class InvalidInput(AppError):
+    status, code = 400, "INVALID_INPUT"
+
+
+class Unauthorized(AppError):
+    status, code = 401, "UNAUTHORIZED"
+
+
+class Forbidden(AppError):
+    status, code = 403, "FORBIDDEN"
+
+
+class NotFound(AppError):
+    status, code = 404, "NOT_FOUND"
+
+
+class Conflict(AppError):
+    """A state conflict: the object is not in the state the action needs (or a race was lost)."""
+
+    status, code = 409, "CONFLICT"
+
+
+class BusinessRule(AppError):
+    """Well-formed input that a business rule refuses."""
+
+    status, code = 422, "BUSINESS_RULE"
+
+
+class RateLimited(AppError):
+    status, code = 429, "RATE_LIMITED"
+
+
+class UpstreamError(AppError):
+    """WeChat or another provider failed; the client may retry."""
+
+    status, code = 502, "UPSTREAM_ERROR"

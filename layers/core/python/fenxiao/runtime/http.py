@@ -1,0 +1,304 @@
+"""HTTP actions: one decorator declares route, auth and input model; the runtime does the rest.
+
+A function module declares its action with `http_action` (or groups several routes into one
+`HttpFunction`, as the admin function does) and exports `handler`. The same route objects are mounted
+by the function's own one-route Flask app (Lambda/SCF, through serverless-wsgi) and by the local dev
+server, so what the tests and the dev stack exercise is exactly what is deployed.
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import Any, Literal
+
+from flask import Flask, Response
+from flask import request as flask_request
+from pydantic import BaseModel, ValidationError
+from pymongo.database import Database
+
+from fenxiao import clock
+from fenxiao.errors import AppError, Forbidden, InvalidInput, NotFound
+from fenxiao.runtime import auth, logs
+from fenxiao.runtime.events import request_id_of, to_wsgi_event
+
+AuthMode = Literal["none", "user", "optional_user", "admin"]
+_PARAM = re.compile(r"\{(\w+)\}")
+
+
+@dataclass
+class Request:
+    """What an action sees of the HTTP request: validated input and the caller's identity."""
+
+    params: dict[str, str]
+    body: Any
+    query: Any
+    user_id: str | None
+    admin: auth.Principal | None
+    headers: dict[str, str]
+    raw_body: bytes
+    ip: str
+    request_id: str
+
+    @cached_property
+    def db(self) -> Database:
+        from fenxiao.db import get_db
+
+        return get_db()
+
+    @property
+    def idempotency_key(self) -> str | None:
+        key = self.headers.get("idempotency-key")
+        if key is not None and not (1 <= len(key) <= 128):
+            raise InvalidInput("Idempotency-Key must be 1 to 128 characters",
+                               details={"fields": [{"field": "Idempotency-Key", "message": "length"}]})
+        return key
+
+
+@dataclass
+class Reply:
+    """Return this instead of a plain value to choose the status or add headers."""
+
+    body: Any
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Route:
+    method: str
+    path: str
+    view: Callable[[Request], Any]
+    auth: AuthMode = "none"
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    status: int = 200
+    roles: tuple[str, ...] = ()
+    summary: str = ""
+
+    @property
+    def flask_path(self) -> str:
+        return _PARAM.sub(r"<\1>", self.path)
+
+    @property
+    def endpoint(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+class Routes:
+    """An ordered set of routes; a function module's or an admin area's."""
+
+    def __init__(self) -> None:
+        self.routes: list[Route] = []
+
+    def route(self, method: str, path: str, *, auth: AuthMode = "none", body: type[BaseModel] | None = None,
+              query: type[BaseModel] | None = None, status: int = 200, roles: Iterable[str] = ()
+              ) -> Callable[[Callable[[Request], Any]], Callable[[Request], Any]]:
+        def register(view: Callable[[Request], Any]) -> Callable[[Request], Any]:
+            summary = (view.__doc__ or "").strip().splitlines()[0] if view.__doc__ else view.__name__
+            self.routes.append(Route(method.upper(), path, view, auth, body, query, status, tuple(roles),
+                                     summary))
+            return view
+
+        return register
+
+
+class HttpFunction:
+    """One deployable cloud function serving one or more routes."""
+
+    def __init__(self, *groups: Routes, name: str | None = None) -> None:
+        self.groups = list(groups)
+        self.name = name
+        self._app: Flask | None = None
+
+    @property
+    def routes(self) -> list[Route]:
+        return [route for group in self.groups for route in group.routes]
+
+    @property
+    def app(self) -> Flask:
+        if self._app is None:
+            self._app = build_app(self.routes)
+        return self._app
+
+    def handler(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+        """The Lambda / SCF entry point."""
+        import serverless_wsgi
+
+        event = to_wsgi_event(event)
+        request_id = request_id_of(event, context)
+        if request_id:
+            event.setdefault("headers", {})
+            event["headers"]["x-request-id"] = request_id
+        return serverless_wsgi.handle_request(self.app, event, context)
+
+    main_handler = handler
+
+
+class _ActionFunction(HttpFunction):
+    """The common case: a function with exactly one route, declared by decorating its view."""
+
+    def __init__(self, view: Callable[[Request], Any], routes: Routes) -> None:
+        super().__init__(routes)
+        self.view = view
+
+    def __call__(self, req: Request) -> Any:
+        return self.view(req)
+
+
+def http_action(method: str, path: str, *, auth: AuthMode = "none", body: type[BaseModel] | None = None,
+                query: type[BaseModel] | None = None, status: int = 200, roles: Iterable[str] = ()
+                ) -> Callable[[Callable[[Request], Any]], _ActionFunction]:
+    def wrap(view: Callable[[Request], Any]) -> _ActionFunction:
+        routes = Routes()
+        routes.route(method, path, auth=auth, body=body, query=query, status=status, roles=roles)(view)
+        return _ActionFunction(view, routes)
+
+    return wrap
+
+
+# --- the WSGI side ---------------------------------------------------------------------------
+
+def json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return clock.iso(value)
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    return str(value)
+
+
+def json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    text = json.dumps(payload, default=json_default, ensure_ascii=False, separators=(",", ":"))
+    response = Response(text, status=status, mimetype="application/json")
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def error_response(error: AppError, request_id: str) -> Response:
+    payload = error.to_json()
+    payload["error"]["request_id"] = request_id
+    return json_response(payload, error.status)
+
+
+def _validation_details(exc: ValidationError, where: str) -> dict[str, Any]:
+    return {"fields": [{"field": ".".join(str(p) for p in err["loc"]) or where, "message": err["msg"],
+                        "in": where} for err in exc.errors()]}
+
+
+def _parse_body(route: Route, raw: bytes) -> Any:
+    if route.body is None:
+        return None
+    try:
+        data = json.loads(raw) if raw.strip() else {}
+    except ValueError as exc:
+        raise InvalidInput("The request body is not valid JSON", details={"body": "malformed JSON"}) from exc
+    if not isinstance(data, dict):
+        raise InvalidInput("The request body must be a JSON object", details={"body": "not an object"})
+    try:
+        return route.body.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput("Some fields are invalid", details=_validation_details(exc, "body")) from exc
+
+
+def _parse_query(route: Route, args: Any) -> Any:
+    if route.query is None:
+        return None
+    try:
+        return route.query.model_validate({k: v for k, v in args.items() if v != ""})
+    except ValidationError as exc:
+        raise InvalidInput("Some query parameters are invalid",
+                           details=_validation_details(exc, "query")) from exc
+
+
+def _authenticate(route: Route, headers: dict[str, str]) -> tuple[str | None, auth.Principal | None]:
+    if route.auth == "none":
+        return None, None
+    header = headers.get("authorization")
+    if route.auth == "optional_user":
+        if not header:
+            return None, None
+        return auth.verify_token(auth.read_bearer(header), "user").subject, None
+    if route.auth == "user":
+        return auth.verify_token(auth.read_bearer(header), "user").subject, None
+    principal = auth.verify_token(auth.read_bearer(header), "admin")
+    if route.roles and principal.role not in route.roles:
+        raise Forbidden("Your admin role may not do this", code="ROLE_FORBIDDEN",
+                        details={"required": list(route.roles)})
+    return None, principal
+
+
+def _client_ip() -> str:
+    forwarded = flask_request.headers.get("X-Forwarded-For", "")
+    return forwarded.split(",")[0].strip() or flask_request.remote_addr or ""
+
+
+def make_view(route: Route) -> Callable[..., Response]:
+    def view(**params: str) -> Response:
+        started = time.perf_counter()
+        headers = {k.lower(): v for k, v in flask_request.headers.items()}
+        request_id = headers.get("x-request-id") or uuid.uuid4().hex
+        status = 500
+        try:
+            user_id, admin = _authenticate(route, headers)
+            raw = flask_request.get_data(cache=True)
+            req = Request(params=params, body=_parse_body(route, raw), query=_parse_query(route, flask_request.args),
+                          user_id=user_id, admin=admin, headers=headers, raw_body=raw, ip=_client_ip(),
+                          request_id=request_id)
+            result = route.view(req)
+            response = _to_response(result, route.status)
+        except AppError as exc:
+            response = error_response(exc, request_id)
+        except Exception:
+            logs.error("unhandled error", exc_info=True, request_id=request_id, route=route.endpoint)
+            response = error_response(AppError("Something went wrong on our side; try again",
+                                               code="INTERNAL", status=500), request_id)
+        status = response.status_code
+        response.headers["X-Request-Id"] = request_id
+        logs.info("request", request_id=request_id, route=route.endpoint, status=status,
+                  ms=round((time.perf_counter() - started) * 1000, 1))
+        return response
+
+    view.__name__ = f"{route.method}_{route.path}"
+    return view
+
+
+def _to_response(result: Any, status: int) -> Response:
+    if isinstance(result, Response):
+        return result
+    if isinstance(result, Reply):
+        return json_response(result.body, result.status, result.headers)
+    if status == 204:
+        return Response(status=204)
+    return json_response(result, status)
+
+
+def _not_found(_: Exception) -> Response:
+    return error_response(NotFound("No such route", code="ROUTE_NOT_FOUND"), uuid.uuid4().hex)
+
+
+def _not_allowed(_: Exception) -> Response:
+    return error_response(AppError("Method not allowed on this route", code="METHOD_NOT_ALLOWED", status=405),
+                          uuid.uuid4().hex)
+
+
+def mount(app: Flask, routes: Iterable[Route]) -> None:
+    for route in routes:
+        app.add_url_rule(route.flask_path, endpoint=route.endpoint, view_func=make_view(route),
+                         methods=[route.method])
+
+
+def build_app(routes: Iterable[Route]) -> Flask:
+    app = Flask("fenxiao")
+    app.url_map.strict_slashes = False
+    mount(app, routes)
+    app.register_error_handler(404, _not_found)
+    app.register_error_handler(405, _not_allowed)
+    return app

@@ -1,0 +1,81 @@
+"""Scheduled functions: plain handlers, because schedule events are not HTTP.
+
+serverless-wsgi silently drops EventBridge events, and SCF timer events (`{"Type": "Timer"}`) carry no
+request at all. Each schedule reads "now" from its event (EventBridge `time`, SCF `Time`, or a `now`
+given by hand or by the dev server), so a run can be replayed as of any moment.
+"""
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from pymongo.database import Database
+
+from fenxiao import clock
+from fenxiao.runtime import logs
+
+
+@dataclass
+class Job:
+    now: datetime
+    event: dict[str, Any]
+    run_id: str
+
+    @cached_property
+    def db(self) -> Database:
+        from fenxiao.db import get_db
+
+        return get_db()
+
+
+def now_of(event: dict[str, Any]) -> datetime:
+    """The moment a schedule event stands for."""
+    if event.get("now"):
+        return clock.parse(str(event["now"]))
+    if event.get("source") == "aws.events" and event.get("time"):
+        return clock.parse(event["time"])
+    if event.get("Type") == "Timer":
+        message = event.get("Message") or ""
+        try:
+            given = json.loads(message).get("now") if message.strip().startswith("{") else None
+        except ValueError:
+            given = None
+        if given:
+            return clock.parse(given)
+        if event.get("Time"):
+            return clock.parse(event["Time"])
+    return clock.now()
+
+
+class ScheduledFunction:
+    def __init__(self, name: str, run: Callable[[Job], dict[str, Any]], aws: str, scf: str) -> None:
+        self.name = name
+        self.run = run
+        self.aws_schedule = aws
+        self.scf_cron = scf
+
+    def handler(self, event: dict[str, Any] | None = None, context: Any = None) -> dict[str, Any]:
+        event = event or {}
+        job = Job(now=now_of(event), event=event, run_id=uuid.uuid4().hex)
+        started = time.perf_counter()
+        result = self.run(job)
+        logs.info("schedule finished", schedule=self.name, run_id=job.run_id, now=clock.iso(job.now),
+                  ms=round((time.perf_counter() - started) * 1000, 1), result=result)
+        return result
+
+    main_handler = handler
+
+
+def scheduled(name: str, *, aws: str, scf: str) -> Callable[[Callable[[Job], dict[str, Any]]], ScheduledFunction]:
+    """Declare a schedule: `aws` is an EventBridge expression, `scf` the 7-field SCF timer cron."""
+
+    def wrap(run: Callable[[Job], dict[str, Any]]) -> ScheduledFunction:
+        return ScheduledFunction(name, run, aws, scf)
+
+    return wrap
