@@ -63,7 +63,7 @@ class Api:
         text = result.get("body", "")
         if result.get("isBase64Encoded"):
             text = base64.b64decode(text).decode("latin1")
-        resp_headers = {k.lower(): v for k, v in (result.get("headers") or {}).items()}
+        resp_headers = response_headers(result)
         return Resp(result["statusCode"], resp_headers, text)
 
     def get(self, path: str, **kw: Any) -> Resp:
@@ -109,3 +109,10 @@ def make_event(shape: str, method: str, path: str, headers: dict[str, str], body
         return {"headers": {**headers, "x-scf-remote-addr": ip}, "body": body, "httpMethod": method,
                 "path": path, "queryString": query}
     raise ValueError(shape)
+
+
+def response_headers(result: dict[str, Any]) -> dict[str, str]:
+    """Handler response headers, whichever of headers / multiValueHeaders the event shape asked for."""
+    headers = {k.lower(): v for k, v in (result.get("headers") or {}).items()}
+    headers.update({k.lower(): v[-1] for k, v in (result.get("multiValueHeaders") or {}).items()})
+    return headers

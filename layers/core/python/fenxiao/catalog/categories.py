@@ -3,19 +3,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
 from pymongo.database import Database
 
 from fenxiao import clock
-from fenxiao.errors import NotFound
+from fenxiao.catalog.models import CategoryIn
+from fenxiao.errors import BusinessRule, NotFound
 from fenxiao.ids import new_id
 
-
-class CategoryIn(BaseModel):
-    name: str = Field(min_length=1, max_length=40)
-    parent_id: str | None = None
-    sort: int = 0
-    icon: str | None = Field(None, max_length=500)
+__all__ = ["CategoryIn", "category_exists", "create_category", "list_categories", "subtree_ids",
+           "update_category"]
 
 
 def render(doc: dict[str, Any]) -> dict[str, Any]:
@@ -27,10 +23,62 @@ def list_categories(db: Database) -> dict[str, Any]:
     return {"items": [render(d) for d in db.categories.find({}).sort([("sort", 1), ("_id", 1)])]}
 
 
+def _parents(db: Database) -> dict[str, str | None]:
+    return {d["_id"]: d.get("parent_id") for d in db.categories.find({}, {"parent_id": 1})}
+
+
+def subtree_ids(db: Database, root: str) -> list[str]:
+    """The category and all its descendants, so filtering by a parent shows its children's products."""
+    children: dict[str | None, list[str]] = {}
+    for cid, parent in _parents(db).items():
+        children.setdefault(parent, []).append(cid)
+    found, stack = [], [root]
+    while stack:
+        current = stack.pop()
+        if current in found:  # a corrupt cycle must not loop forever
+            continue
+        found.append(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+def _check_parent(parents: dict[str, str | None], parent_id: str | None, category_id: str | None = None
+                  ) -> None:
+    if parent_id is None:
+        return
+    if parent_id not in parents:
+        raise BusinessRule("The parent category does not exist", code="UNKNOWN_PARENT_CATEGORY",
+                           details={"parent_id": parent_id})
+    # Walk up from the new parent: meeting the category itself means the move would make a cycle.
+    current: str | None = parent_id
+    while current is not None and category_id is not None:
+        if current == category_id:
+            raise BusinessRule("A category cannot be moved under itself or its descendants",
+                               code="CATEGORY_CYCLE", details={"parent_id": parent_id})
+        current = parents.get(current)
+
+
 def create_category(db: Database, data: CategoryIn) -> dict[str, Any]:
-    if data.parent_id and db.categories.count_documents({"_id": data.parent_id}, limit=1) == 0:
-        raise NotFound("The parent category does not exist", code="CATEGORY_NOT_FOUND",
-                       details={"parent_id": data.parent_id})
-    doc = {"_id": new_id(), **data.model_dump(), "created_at": clock.now()}
+    _check_parent(_parents(db), data.parent_id)
+    now = clock.now()
+    doc = {"_id": new_id(), **data.model_dump(), "created_at": now, "updated_at": now}
     db.categories.insert_one(doc)
     return render(doc)
+
+
+def update_category(db: Database, category_id: str, data: CategoryIn) -> dict[str, Any]:
+    """Replace a category's fields (the admin form always sends all of them)."""
+    parents = _parents(db)
+    if category_id not in parents:
+        raise NotFound("No such category", code="CATEGORY_NOT_FOUND", details={"id": category_id})
+    _check_parent(parents, data.parent_id, category_id)
+    doc = db.categories.find_one_and_update(
+        {"_id": category_id}, {"$set": {**data.model_dump(), "updated_at": clock.now()}},
+        return_document=True)
+    if doc is None:
+        raise NotFound("No such category", code="CATEGORY_NOT_FOUND", details={"id": category_id})
+    return render(doc)
+
+
+def category_exists(db: Database, category_id: str) -> bool:
+    return db.categories.count_documents({"_id": category_id}, limit=1) > 0

@@ -133,8 +133,9 @@ class HttpFunction:
         event = to_wsgi_event(event)
         request_id = request_id_of(event, context)
         if request_id:
-            event.setdefault("headers", {})
-            event["headers"]["x-request-id"] = request_id
+            event["headers"] = {**(event.get("headers") or {}), "x-request-id": request_id}
+            if event.get("multiValueHeaders"):
+                event["multiValueHeaders"] = {**event["multiValueHeaders"], "x-request-id": [request_id]}
         return serverless_wsgi.handle_request(self.app, event, context)
 
     main_handler = handler

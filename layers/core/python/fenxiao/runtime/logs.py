@@ -18,9 +18,21 @@ class _JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is now (Lambda and SCF capture it; so do tests)."""
+
+    @property  # type: ignore[override]
+    def stream(self):  # type: ignore[no-untyped-def]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+
 def _configure() -> None:
-    if not _logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
+    if not any(isinstance(h, _StderrHandler) for h in _logger.handlers):
+        handler = _StderrHandler()
         handler.setFormatter(_JsonFormatter())
         _logger.addHandler(handler)
         _logger.setLevel(logging.INFO)

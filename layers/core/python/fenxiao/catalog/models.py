@@ -1,0 +1,87 @@
+"""Input models of the catalog: the shapes API.md promises, with every bound the rules rely on.
+
+Shape problems (types, lengths, ranges) are 400 INVALID_INPUT from these models; rules that relate one
+field to another (a SKU's specs against the declared specs) live in `rules.py` and answer 422.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
+
+from fenxiao.runtime.paging import PageQuery
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+ImageUrl = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://\S+$")]
+
+# Basis points cap a per-level commission rate at 50 %, so a misconfigured product cannot give away
+# more than half of what a buyer paid at any single level.
+MAX_RATE_BP = 5000
+MAX_SKUS = 200
+
+SortKey = Literal["default", "sales", "price_asc", "price_desc", "new"]
+Status = Literal["on_sale", "off_sale"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProductQuery(PageQuery):
+    """The shop's product list: `q` searches titles, `category_id` includes its child categories."""
+
+    category_id: Id | None = None
+    q: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)] | None = None
+    sort: SortKey = "default"
+
+
+class AdminProductQuery(PageQuery):
+    q: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)] | None = None
+    status: Status | None = None
+    category_id: Id | None = None
+
+
+class SpecIn(_Strict):
+    name: Name
+    values: list[Name] = Field(min_length=1, max_length=50)
+
+
+class SkuIn(_Strict):
+    specs: dict[Name, Name] = Field(default_factory=dict, max_length=5)
+    price: int = Field(ge=1, le=100_000_000)
+    original_price: int | None = Field(None, ge=1, le=100_000_000)
+    stock: int = Field(ge=0, le=10_000_000)
+
+
+class CommissionIn(_Strict):
+    """Per-product commission: `rate` levels are basis points of the paid amount, `fixed` are fen per unit."""
+
+    mode: Literal["rate", "fixed"]
+    levels: list[Annotated[int, Field(ge=0)]] = Field(min_length=1, max_length=3)
+
+    @field_validator("levels")
+    @classmethod
+    def _rate_cap(cls, levels: list[int], info: ValidationInfo) -> list[int]:
+        if info.data.get("mode") == "rate" and any(level > MAX_RATE_BP for level in levels):
+            raise ValueError(f"a rate level is at most {MAX_RATE_BP} basis points")
+        return levels
+
+
+class ProductIn(_Strict):
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+    subtitle: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+    category_id: Id
+    images: list[ImageUrl] = Field(min_length=1, max_length=20)
+    description: str = Field("", max_length=20_000)
+    specs: list[SpecIn] = Field(default_factory=list, max_length=5)
+    skus: list[SkuIn] = Field(min_length=1, max_length=MAX_SKUS)
+    status: Status
+    commission: CommissionIn | None = None
+
+
+class CategoryIn(_Strict):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    parent_id: Id | None = None
+    sort: int = Field(0, ge=-1_000_000, le=1_000_000)
+    icon: ImageUrl | None = None

@@ -1,0 +1,45 @@
+"""serverless.yml and the function registry agree, function for function."""
+from __future__ import annotations
+
+import yaml
+
+from fenxiao.runtime import registry
+from fenxiao.runtime.http import HttpFunction
+from infra.local import stack
+
+
+def test_serverless_yml_matches_registry():
+    document = yaml.safe_load((stack.ROOT / "serverless.yml").read_text())
+    declared = document["functions"]
+    entries = registry.discover()
+    assert set(declared) == {e.name for e in entries}, "run `make serverless`"
+    for entry in entries:
+        spec = declared[entry.name]
+        assert spec["handler"] == entry.handler_path
+        module_file = stack.ROOT / (entry.module.replace(".", "/") + ".py")
+        assert module_file.exists()
+        if isinstance(entry.function, HttpFunction):
+            routes = sorted((r.method, r.path) for r in entry.function.routes)
+            events = sorted((e["httpApi"]["method"], e["httpApi"]["path"]) for e in spec["events"])
+            assert events == routes, entry.name
+        else:
+            assert spec["events"][0]["schedule"]["rate"] == [entry.function.aws_schedule]
+
+
+def test_routes_are_unique():
+    seen: dict[tuple[str, str], str] = {}
+    for entry in registry.http_entries(registry.discover()):
+        for route in entry.function.routes:
+            key = (route.method, route.path)
+            assert key not in seen, f"{key} declared by {seen.get(key)} and {entry.name}"
+            seen[key] = entry.name
+
+
+def test_openapi_describes_every_route(api, stack):
+    import requests
+
+    spec = requests.get(stack["base_url"] + "/openapi.json", timeout=5).json()
+    assert spec["openapi"].startswith("3.1")
+    for entry in registry.http_entries(stack["entries"]):
+        for route in entry.function.routes:
+            assert route.method.lower() in spec["paths"][route.path]
