@@ -50,13 +50,24 @@ INDEXES: dict[str, list[IndexModel]] = {
     "sms_codes": [_ix([("phone_hash", A), ("sent_at", D)]), _ix([("ip", A), ("sent_at", D)])],
     "addresses": [_ix([("user_id", A), ("is_default", D), ("created_at", D)])],
     "categories": [_ix([("sort", A), ("_id", A)])],
-    "products": [
-        _ix([("status", A), ("category_id", A), ("sort", D), ("created_at", D)]),
-        _ix([("status", A), ("sales", D)]),
-        _ix([("status", A), ("price_min", A)]),
-        _ix([("status", A), ("created_at", D)]),
+    "products": [  # catalog.products.SORTS: status, then each sort's keys ending on _id
+        _ix([("status", A), ("category_id", A), ("sort", D), ("created_at", D), ("_id", D)]),
+        _ix([("status", A), ("sort", D), ("created_at", D), ("_id", D)]),
+        _ix([("status", A), ("sales", D), ("_id", D)]),
+        _ix([("status", A), ("price_min", A), ("_id", A)]),
+        _ix([("status", A), ("created_at", D), ("_id", D)]),
+        _ix([("created_at", D), ("_id", D)]),  # admin list, any status
     ],
-    "skus": [_ix([("product_id", A), ("sort", A)])],
+    "skus": [
+        _ix([("product_id", A), ("sort", A)]),
+        # one SKU per spec combination (partial: SKUs written by hand in tests may lack spec_key)
+        _ix([("product_id", A), ("spec_key", A)], unique=True,
+            partialFilterExpression={"spec_key": {"$type": "string"}}),
+    ],
+    "admin_login_failures": [
+        _ix([("username", A), ("at", D)]),
+        _ix("at", expireAfterSeconds=24 * 3600),  # only the last 15 minutes matter
+    ],
 }
 
 

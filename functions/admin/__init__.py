@@ -1,0 +1,1 @@
+"""The merchant admin function: every admin route group, composed in handler.py."""

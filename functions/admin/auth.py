@@ -1,0 +1,19 @@
+"""Admin sign-in and the signed-in admin; composed into the admin function by handler.py."""
+from fenxiao.admin.models import LoginIn
+from fenxiao.admin.service import current_admin, login
+from fenxiao.runtime import Request, Routes
+
+routes = Routes()
+
+
+@routes.route("POST", "/v1/admin/login", body=LoginIn)
+def sign_in(req: Request) -> dict:
+    """Exchange a username and password for an admin token (throttled per username)."""
+    return login(req.db, req.body, ip=req.ip)
+
+
+@routes.route("GET", "/v1/admin/me", auth="admin")
+def me(req: Request) -> dict:
+    """The signed-in admin."""
+    assert req.admin is not None
+    return current_admin(req.db, req.admin)

@@ -1,0 +1,43 @@
+"""Admin routes for categories and products; composed into the admin function by handler.py."""
+from fenxiao.catalog import products
+from fenxiao.catalog.categories import create_category, update_category
+from fenxiao.catalog.models import AdminProductQuery, CategoryIn, ProductIn
+from fenxiao.runtime import Request, Routes
+
+routes = Routes()
+
+
+@routes.route("POST", "/v1/admin/categories", auth="admin", body=CategoryIn, status=201)
+def new_category(req: Request) -> dict:
+    """Create a category (optionally under a parent)."""
+    return create_category(req.db, req.body)
+
+
+@routes.route("PUT", "/v1/admin/categories/{category_id}", auth="admin", body=CategoryIn)
+def edit_category(req: Request) -> dict:
+    """Replace a category's name, parent, sort and icon."""
+    return update_category(req.db, req.params["category_id"], req.body)
+
+
+@routes.route("GET", "/v1/admin/products", auth="admin", query=AdminProductQuery)
+def list_products(req: Request) -> dict:
+    """Every product, any status: search by title, filter by status and category."""
+    return products.admin_list_products(req.db, req.query)
+
+
+@routes.route("GET", "/v1/admin/products/{product_id}", auth="admin")
+def get_product(req: Request) -> dict:
+    """One product with its active SKUs, as the edit form needs it."""
+    return products.admin_get_product(req.db, req.params["product_id"])
+
+
+@routes.route("POST", "/v1/admin/products", auth="admin", body=ProductIn, status=201)
+def new_product(req: Request) -> dict:
+    """Create a product with its SKUs."""
+    return products.create_product(req.db, req.body)
+
+
+@routes.route("PUT", "/v1/admin/products/{product_id}", auth="admin", body=ProductIn)
+def edit_product(req: Request) -> dict:
+    """Replace a product; SKUs keep their ids when their spec combination is kept."""
+    return products.update_product(req.db, req.params["product_id"], req.body)

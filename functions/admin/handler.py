@@ -1,0 +1,12 @@
+"""The one merchant admin cloud function: every admin area's routes behind one handler.
+
+To add an admin area, write `functions/admin/<area>.py` with `routes = Routes()` and list it in AREAS.
+"""
+from fenxiao.runtime import HttpFunction
+from functions.admin import auth, catalog, settings
+
+AREAS = (auth, catalog, settings)
+
+admin = HttpFunction(*(area.routes for area in AREAS), name="admin")
+
+handler = admin.handler

@@ -1,0 +1,17 @@
+"""Admin routes for shop-wide settings; composed into the one admin function by functions/admin/handler.py."""
+from fenxiao.runtime import Request, Routes
+from fenxiao.settings import ShopSettings, get_shop_settings, update_shop_settings
+
+routes = Routes()
+
+
+@routes.route("GET", "/v1/admin/settings/shop", auth="admin")
+def get_shop(req: Request) -> ShopSettings:
+    """The shop settings (defaults when never saved)."""
+    return get_shop_settings(req.db)
+
+
+@routes.route("PUT", "/v1/admin/settings/shop", auth="admin", body=ShopSettings, roles=("owner", "operator"))
+def put_shop(req: Request) -> ShopSettings:
+    """Change shop settings; fields left out keep their value."""
+    return update_shop_settings(req.db, req.body, by=req.admin.subject if req.admin else None)

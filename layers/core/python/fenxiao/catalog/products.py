@@ -1,0 +1,174 @@
+"""Products (SPUs) and their SKUs: the shop's list and detail, and the admin's create and edit.
+
+A product keeps denormalised `price_min`, `price_max` and `cover` so the list is one query on one index.
+SKUs live in their own collection because stock moves by conditional update on the SKU document
+(`{_id, stock: {$gte: q}}` + `$inc`), and orders and carts point at SKU ids that must stay stable.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pymongo import InsertOne, UpdateMany, UpdateOne
+from pymongo.database import Database
+from pymongo.errors import BulkWriteError
+
+from fenxiao import clock
+from fenxiao.catalog.categories import category_exists, subtree_ids
+from fenxiao.catalog.models import AdminProductQuery, ProductIn, ProductQuery, SkuIn
+from fenxiao.catalog.rules import check_product, plan_skus, price_range, spec_key
+from fenxiao.errors import BusinessRule, Conflict, NotFound
+from fenxiao.ids import new_id
+from fenxiao.runtime.paging import page_of
+
+# Every sort ends on _id so pages never repeat or skip products with equal keys; each is the
+# suffix of a products index after `status` (db.py), so the shop list never sorts in memory.
+SORTS: dict[str, list[tuple[str, int]]] = {
+    "default": [("sort", -1), ("created_at", -1), ("_id", -1)],
+    "sales": [("sales", -1), ("_id", -1)],
+    "price_asc": [("price_min", 1), ("_id", 1)],
+    "price_desc": [("price_min", -1), ("_id", -1)],
+    "new": [("created_at", -1), ("_id", -1)],
+}
+_CARD = {"title": 1, "cover": 1, "price_min": 1, "price_max": 1, "sales": 1}
+
+
+def _not_found(product_id: str) -> NotFound:
+    return NotFound("No such product, or it is no longer on sale", code="PRODUCT_NOT_FOUND",
+                    details={"id": product_id})
+
+
+def _title_filter(q: str | None) -> dict[str, Any]:
+    # Escaped: a shopper typing "C++" or "(" must get a search, not a regex error or a slow pattern.
+    return {"title": {"$regex": re.escape(q), "$options": "i"}} if q else {}
+
+
+# --- shop side ------------------------------------------------------------------------------------
+
+def card(doc: dict[str, Any]) -> dict[str, Any]:
+    """A product in a list. `promotion` and `commission` are added by the caller when they apply."""
+    return {"id": doc["_id"], "title": doc["title"], "cover": doc.get("cover"), "price_min": doc["price_min"],
+            "price_max": doc["price_max"], "sales": doc.get("sales", 0)}
+
+
+def list_products(db: Database, query: ProductQuery) -> dict[str, Any]:
+    filter_: dict[str, Any] = {"status": "on_sale", **_title_filter(query.q)}
+    if query.category_id:
+        filter_["category_id"] = {"$in": subtree_ids(db, query.category_id)}
+    return page_of(db.products, filter_, query, SORTS[query.sort], card, projection=_CARD)
+
+
+def shop_sku(doc: dict[str, Any]) -> dict[str, Any]:
+    return {"id": doc["_id"], "specs": doc["specs"], "price": doc["price"],
+            "original_price": doc.get("original_price"), "stock": doc["stock"]}
+
+
+def get_product(db: Database, product_id: str) -> dict[str, Any]:
+    """The product page: two round trips (product, then its active SKUs on the skus index)."""
+    doc = db.products.find_one({"_id": product_id, "status": "on_sale"})
+    if doc is None:
+        raise _not_found(product_id)
+    skus = db.skus.find({"product_id": product_id, "active": True}).sort([("sort", 1), ("_id", 1)])
+    return {"id": doc["_id"], "title": doc["title"], "subtitle": doc.get("subtitle", ""),
+            "images": doc.get("images", []), "description": doc.get("description", ""),
+            "category_id": doc["category_id"], "specs": doc.get("specs", []),
+            "skus": [shop_sku(s) for s in skus]}
+
+
+# --- admin side -----------------------------------------------------------------------------------
+
+def admin_card(doc: dict[str, Any]) -> dict[str, Any]:
+    return {**card(doc), "status": doc["status"], "category_id": doc["category_id"],
+            "created_at": doc.get("created_at"), "updated_at": doc.get("updated_at")}
+
+
+def admin_list_products(db: Database, query: AdminProductQuery) -> dict[str, Any]:
+    filter_: dict[str, Any] = _title_filter(query.q)
+    if query.status:
+        filter_["status"] = query.status
+    if query.category_id:
+        filter_["category_id"] = {"$in": subtree_ids(db, query.category_id)}
+    return page_of(db.products, filter_, query, [("created_at", -1), ("_id", -1)], admin_card)
+
+
+def _admin_view(doc: dict[str, Any], skus: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"id": doc["_id"], "title": doc["title"], "subtitle": doc.get("subtitle", ""),
+            "category_id": doc["category_id"], "images": doc.get("images", []), "cover": doc.get("cover"),
+            "description": doc.get("description", ""), "specs": doc.get("specs", []),
+            "status": doc["status"], "commission": doc.get("commission"), "price_min": doc["price_min"],
+            "price_max": doc["price_max"], "sales": doc.get("sales", 0), "sort": doc.get("sort", 0),
+            "created_at": doc.get("created_at"), "updated_at": doc.get("updated_at"),
+            "skus": [{**shop_sku(s), "sales": s.get("sales", 0)} for s in skus]}
+
+
+def _active_skus(db: Database, product_id: str) -> list[dict[str, Any]]:
+    return list(db.skus.find({"product_id": product_id, "active": True}).sort([("sort", 1), ("_id", 1)]))
+
+
+def admin_get_product(db: Database, product_id: str) -> dict[str, Any]:
+    doc = db.products.find_one({"_id": product_id})
+    if doc is None:
+        raise NotFound("No such product", code="PRODUCT_NOT_FOUND", details={"id": product_id})
+    return _admin_view(doc, _active_skus(db, product_id))
+
+
+def _validate(db: Database, data: ProductIn) -> None:
+    check_product(data)
+    if not category_exists(db, data.category_id):
+        raise BusinessRule("The category does not exist", code="UNKNOWN_CATEGORY",
+                           details={"category_id": data.category_id})
+
+
+def _product_fields(data: ProductIn) -> dict[str, Any]:
+    low, high = price_range(data.skus)
+    fields = data.model_dump(exclude={"skus"})
+    return {**fields, "cover": data.images[0], "price_min": low, "price_max": high, "updated_at": clock.now()}
+
+
+def _sku_values(sku: SkuIn, position: int, now: Any) -> dict[str, Any]:
+    return {"specs": sku.specs, "price": sku.price, "original_price": sku.original_price, "stock": sku.stock,
+            "sort": position, "active": True, "updated_at": now}
+
+
+def _new_sku(product_id: str, sku: SkuIn, position: int, now: Any) -> dict[str, Any]:
+    return {"_id": new_id(), "product_id": product_id, "spec_key": spec_key(sku.specs), "sales": 0,
+            "created_at": now, **_sku_values(sku, position, now)}
+
+
+def create_product(db: Database, data: ProductIn) -> dict[str, Any]:
+    """SKUs first, then the product: a crash in between leaves invisible orphans, never a bare product."""
+    _validate(db, data)
+    product_id, now = new_id(), clock.now()
+    db.skus.insert_many([_new_sku(product_id, sku, i, now) for i, sku in enumerate(data.skus)])
+    doc = {"_id": product_id, **_product_fields(data), "sales": 0, "sort": 0, "created_at": now}
+    db.products.insert_one(doc)
+    return admin_get_product(db, product_id)
+
+
+def update_product(db: Database, product_id: str, data: ProductIn) -> dict[str, Any]:
+    """Replace a product; SKUs are matched by spec combination so their ids survive the edit.
+
+    Idempotent: a retry after a crash between the SKU writes and the product write converges.
+    """
+    _validate(db, data)
+    if db.products.count_documents({"_id": product_id}, limit=1) == 0:
+        raise NotFound("No such product", code="PRODUCT_NOT_FOUND", details={"id": product_id})
+    stored = list(db.skus.find({"product_id": product_id}, {"specs": 1, "spec_key": 1, "active": 1}))
+    plan, now = plan_skus(stored, data.skus), clock.now()
+    writes: list[InsertOne | UpdateOne | UpdateMany] = [
+        UpdateOne({"_id": sku_id, "product_id": product_id}, {"$set": _sku_values(sku, pos, now)})
+        for sku_id, pos, sku in plan.keep]
+    writes += [InsertOne(_new_sku(product_id, sku, pos, now)) for pos, sku in plan.add]
+    if plan.retire:
+        writes.append(UpdateMany({"_id": {"$in": plan.retire}}, {"$set": {"active": False, "updated_at": now}}))
+    try:
+        db.skus.bulk_write(writes, ordered=True)
+    except BulkWriteError as exc:
+        errors = exc.details.get("writeErrors", [])
+        if not errors or any(err.get("code") != 11000 for err in errors):
+            raise
+        # The unique (product_id, spec_key) index: another edit added the same variant meanwhile.
+        raise Conflict("The product was changed at the same time; reload and try again",
+                       code="PRODUCT_EDIT_CONFLICT") from exc
+    db.products.update_one({"_id": product_id}, {"$set": _product_fields(data)})
+    return admin_get_product(db, product_id)

@@ -1,0 +1,59 @@
+"""Idempotency keys for writes that create money obligations (order placement, withdrawals).
+
+A key is claimed by inserting `{_id: scope:user:key}` (unique by construction) before any side effect;
+a replay with the same body returns the first result, a different body is refused, and a claim whose
+holder crashed is taken over after a grace period, so a retry after a crash never stays stuck.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+
+from fenxiao import clock
+from fenxiao.errors import BusinessRule, Conflict
+
+STALE_AFTER = timedelta(seconds=60)
+
+
+def request_hash(payload: Any) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def run_once(db: Database, scope: str, user_id: str, key: str | None, payload: Any,
+             action: Callable[[], str], replay: Callable[[str], Any]) -> Any:
+    """Run `action` (which returns the id of what it created) at most once per key.
+
+    Without a key the action simply runs. `replay(result_id)` renders the stored result, for the first
+    call and for every replay alike, so both answer the same.
+    """
+    if key is None:
+        return replay(action())
+    claim_id = f"{scope}:{user_id}:{key}"
+    digest = request_hash(payload)
+    now = clock.now()
+    try:
+        db.idempotency_keys.insert_one({"_id": claim_id, "hash": digest, "state": "running", "at": now})
+    except DuplicateKeyError:
+        existing = db.idempotency_keys.find_one({"_id": claim_id}) or {}
+        if existing.get("hash") != digest:
+            raise BusinessRule("This Idempotency-Key was already used with a different request",
+                               code="IDEMPOTENCY_KEY_REUSED") from None
+        if existing.get("state") == "done":
+            return replay(existing["result_id"])
+        taken = db.idempotency_keys.find_one_and_update(
+            {"_id": claim_id, "state": "running", "at": {"$lt": now - STALE_AFTER}}, {"$set": {"at": now}})
+        if taken is None:
+            raise Conflict("The same request is still being processed", code="IDEMPOTENCY_IN_PROGRESS") from None
+    try:
+        result_id = action()
+    except Exception:
+        db.idempotency_keys.delete_one({"_id": claim_id, "state": "running"})
+        raise
+    db.idempotency_keys.update_one({"_id": claim_id}, {"$set": {"state": "done", "result_id": result_id}})
+    return replay(result_id)

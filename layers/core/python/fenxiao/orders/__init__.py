@@ -1,0 +1,1 @@
+"""Orders: placement, the order state machine, stock reservation, cancellation and closing."""

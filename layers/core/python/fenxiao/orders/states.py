@@ -1,0 +1,52 @@
+"""The order state machine (API.md): the only transitions an order can make.
+
+Every transition is applied as one conditional update whose filter names the expected current state,
+so two racing requests cannot both move the same order: the loser gets a 409 with a specific code.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.database import Database
+
+from fenxiao.errors import Conflict, NotFound
+
+PENDING_PAYMENT = "pending_payment"
+PAID = "paid"
+SHIPPED = "shipped"
+COMPLETED = "completed"
+CANCELLED = "cancelled"
+REFUNDED = "refunded"
+STATUSES = (PENDING_PAYMENT, PAID, SHIPPED, COMPLETED, CANCELLED, REFUNDED)
+
+# action -> (states it may start from, state it leads to, error code when it cannot)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "pay": ((PENDING_PAYMENT,), PAID, "ORDER_NOT_PAYABLE"),
+    "cancel": ((PENDING_PAYMENT,), CANCELLED, "ORDER_NOT_CANCELLABLE"),
+    "close": ((PENDING_PAYMENT,), CANCELLED, "ORDER_NOT_CLOSABLE"),
+    "ship": ((PAID,), SHIPPED, "ORDER_NOT_SHIPPABLE"),
+    "confirm_receipt": ((SHIPPED,), COMPLETED, "ORDER_NOT_CONFIRMABLE"),
+    "auto_confirm": ((SHIPPED,), COMPLETED, "ORDER_NOT_CONFIRMABLE"),
+    "refund_all": ((PAID, SHIPPED, COMPLETED), REFUNDED, "ORDER_NOT_REFUNDABLE"),
+}
+
+
+def transition(db: Database, order_id: str, action: str, *, owner: str | None = None,
+               extra_filter: dict[str, Any] | None = None, set_fields: dict[str, Any] | None = None,
+               ) -> dict[str, Any]:
+    """Move one order through `action`; returns the updated order or raises 404 / 409."""
+    sources, target, code = TRANSITIONS[action]
+    query: dict[str, Any] = {"_id": order_id, "status": {"$in": list(sources)}, **(extra_filter or {})}
+    if owner is not None:
+        query["user_id"] = owner
+    updated = db.orders.find_one_and_update(query, {"$set": {"status": target, **(set_fields or {})}},
+                                            return_document=ReturnDocument.AFTER)
+    if updated is not None:
+        return updated
+    current = db.orders.find_one({"_id": order_id, **({"user_id": owner} if owner else {})}, {"status": 1})
+    if current is None:
+        raise NotFound("No such order", code="ORDER_NOT_FOUND")
+    raise Conflict(f"The order is {current['status']} and cannot be {action.replace('_', ' ')}ed now"
+                   if current["status"] not in sources else "The order changed meanwhile; reload it",
+                   code=code, details={"status": current["status"]})
