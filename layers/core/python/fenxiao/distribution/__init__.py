@@ -1,0 +1,1 @@
+"""Distribution: distributors, referral binding, the commission ledger, settlement and withdrawals."""
