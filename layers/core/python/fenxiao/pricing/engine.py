@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from fenxiao.errors import InvalidInput
 from fenxiao.pricing.allocation import allocate
-from fenxiao.pricing.models import Adjustment, AppliedRule, CouponOutcome, LineItem, QuotedLine, Quote
+from fenxiao.pricing.models import Adjustment, AppliedRule, CouponOutcome, LineItem, Quote, QuotedLine
 from fenxiao.pricing.rules import (
     Coupon,
     CouponReason,
@@ -42,11 +42,10 @@ def price(lines: Sequence[LineItem], rules: Sequence[Rule] = (), shipping: Shipp
     ordered = sorted(active, key=lambda r: r.stage)  # stable: list order within a stage
 
     state = _Pricing(lines)
-    for rule in ordered:
-        if rule.stage is Stage.UNIT_PRICE:
-            continue
-        state.apply_discount(rule)  # type: ignore[arg-type]  # non-unit stages are DiscountRules
     state.apply_unit_prices([r for r in ordered if r.stage is Stage.UNIT_PRICE])  # type: ignore[misc]
+    for rule in ordered:
+        if rule.stage is not Stage.UNIT_PRICE:
+            state.apply_discount(rule)  # type: ignore[arg-type]  # later stages are DiscountRules
     return state.quote(shipping, coupons[0] if coupons else None, exclusive=bool(exclusive))
 
 
@@ -66,8 +65,10 @@ class CouponOption:
 
 def rank_coupons(lines: Sequence[LineItem], rules: Sequence[Rule], coupons: Sequence[Coupon],
                  shipping: ShippingPolicy | None = None) -> list[CouponOption]:
-    """Evaluate each candidate on this order: applicable ones first, biggest discount first (then lowest
-    pay amount, since a coupon can push the order under the free-shipping line), then input order.
+    """Evaluate each candidate on this order: applicable ones first, biggest discount first, then input order.
+
+    Each option carries its `pay_amount` too: a bigger discount can push the goods under the free-shipping
+    line and cost the buyer more overall, so a caller that auto-selects may prefer the lowest pay amount.
     """
     if any(r.stage is Stage.COUPON for r in rules):
         raise ValueError("pass the candidate coupons separately from the rules")
@@ -77,7 +78,7 @@ def rank_coupons(lines: Sequence[LineItem], rules: Sequence[Rule], coupons: Sequ
         outcome = quote.coupon
         assert outcome is not None
         options.append(CouponOption(coupon, outcome.discount, quote.pay_amount, outcome.reason))
-    return sorted(options, key=lambda o: (not o.applicable, -o.discount, o.pay_amount))
+    return sorted(options, key=lambda o: (not o.applicable, -o.discount))
 
 
 class _Pricing:
@@ -107,21 +108,21 @@ class _Pricing:
                 amount = (item.list_price - unit_price) * item.quantity
                 self.adjustments[i].append(Adjustment(rule, amount))
                 totals[id(rule)] = totals.get(id(rule), 0) + amount
-        self.promotions[:0] = [AppliedRule(r, totals[id(r)]) for r in rules if id(r) in totals]
+        self.promotions.extend(AppliedRule(r, totals[id(r)]) for r in rules if id(r) in totals)
 
     def apply_discount(self, rule: DiscountRule) -> None:
         scope = [i for i, item in enumerate(self.items) if rule.covers(item)]
         weights = [self.remaining(i) for i in scope]
         eligible = sum(weights)
         outcome = rule.evaluate(eligible) if scope else Outcome(0, rule.out_of_scope_reason)
-        discount = min(outcome.discount, eligible)
+        discount = 0 if outcome.reason else max(0, min(outcome.discount, eligible))
         if discount > 0:
             for i, share in zip(scope, allocate(discount, weights), strict=True):
                 if share:
                     self.adjustments[i].append(Adjustment(rule, share))
-        if isinstance(rule, Coupon):
+        if rule.stage is Stage.COUPON:
             reason = outcome.reason or (None if discount > 0 else CouponReason.NO_DISCOUNT)
-            self.coupon = CouponOutcome(rule, discount if reason is None else 0, eligible, reason)
+            self.coupon = CouponOutcome(rule, discount, eligible, reason)
         elif discount > 0:
             self.promotions.append(AppliedRule(rule, discount))
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from fenxiao.errors import BusinessRule
 
 if TYPE_CHECKING:
-    from fenxiao.pricing.rules import Coupon
+    from fenxiao.pricing.rules import DiscountRule
 
 _MESSAGES = {
     "COUPON_OUT_OF_SCOPE": "The coupon does not cover any item in this order",
@@ -21,8 +21,9 @@ class CouponNotApplicable(BusinessRule):
 
     code = "COUPON_NOT_APPLICABLE"
 
-    def __init__(self, coupon: Coupon, reason: str, eligible_amount: int) -> None:
+    def __init__(self, coupon: DiscountRule, reason: str, eligible_amount: int) -> None:
         details = {"coupon_id": coupon.id, "reason": reason, "eligible_amount": eligible_amount}
-        if reason == "COUPON_THRESHOLD_NOT_MET":
-            details["threshold"] = coupon.min_amount
+        threshold = getattr(coupon, "min_amount", None)
+        if reason == "COUPON_THRESHOLD_NOT_MET" and threshold is not None:
+            details["threshold"] = threshold
         super().__init__(_MESSAGES.get(reason, "The coupon cannot be used for this order"), details=details)

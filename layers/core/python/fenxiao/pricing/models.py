@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fenxiao.pricing.errors import CouponNotApplicable
-from fenxiao.pricing.rules import Coupon, Rule, Stage, check_fen
+from fenxiao.pricing.rules import DiscountRule, Rule, Stage, check_fen
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +132,7 @@ class CouponOutcome:
     against), so the UI can say how much more to buy.
     """
 
-    coupon: Coupon
+    coupon: DiscountRule  # a Coupon today; any COUPON-stage rule
     discount: int
     eligible_amount: int
     reason: str | None = None
@@ -183,8 +183,9 @@ class Quote:
         The engine reports rather than raises so the preview can still list coupons; checkout calls this
         when the buyer explicitly chose one.
         """
-        if self.coupon is not None and not self.coupon.applied:
-            raise CouponNotApplicable(self.coupon.coupon, self.coupon.reason or "", self.coupon.eligible_amount)
+        outcome = self.coupon
+        if outcome is not None and outcome.reason is not None:
+            raise CouponNotApplicable(outcome.coupon, outcome.reason, outcome.eligible_amount)
 
     def to_api(self) -> dict[str, Any]:
         return {"lines": [line.to_api() for line in self.lines], "goods_total": self.goods_total,

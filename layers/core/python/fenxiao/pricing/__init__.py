@@ -1,0 +1,67 @@
+"""Pricing: the single source of truth for what an order costs. Pure rules: no I/O, no Flask, no Mongo.
+
+Checkout preview and order placement both call `price()`, so the preview always equals the charge.
+
+    from fenxiao.pricing import Coupon, FullReduction, LimitedTimePrice, LineItem, ShippingPolicy, price
+
+    quote = price([LineItem("sku1", "p1", "c1", quantity=2, list_price=5000)],
+                  [LimitedTimePrice({"sku1": 4000}, name="限时"), FullReduction([(5000, 500)]),
+                   Coupon("threshold", amount=1000, threshold=6000, id=user_coupon_id)],
+                  ShippingPolicy(flat_fee=800, free_over=9900))
+    quote.ensure_coupon_applied()     # 422 COUPON_NOT_APPLICABLE {reason} if the coupon did not apply
+    quote.to_api()                    # the preview shape; quote.to_doc() adds the per-rule breakdown
+
+Public API
+- `price(lines, rules=(), shipping=None) -> Quote`; `rank_coupons(lines, rules, coupons, shipping)` →
+  `[CouponOption]` applicable first, biggest discount first (the preview's `usable_coupons`).
+- Inputs: `LineItem`; rules `LimitedTimePrice`, `GroupBuyPrice` (exclusive), `FullReduction`, `Coupon`;
+  `ShippingPolicy`. New promotion kinds implement `UnitPriceRule` or `DiscountRule` with a `Stage`.
+- Outputs: `Quote` (lines, goods_total, promotion_discount, coupon_discount, shipping_fee, pay_amount,
+  promotions, coupon), `QuotedLine` (unit_price, original_unit_price, discount, paid, promotion_discount,
+  coupon_discount, adjustments), `CouponOutcome` (applied, reason: a `CouponReason`).
+- Errors: `CouponNotApplicable` (422). Invalid rule or line data raises ValueError (a programming or
+  data error, not user input); an empty order raises InvalidInput NO_ITEMS.
+- Money maths (`fenxiao.pricing.allocation`): `allocate`, `pro_rata`, `refund_for_units`.
+"""
+from fenxiao.pricing.allocation import allocate, pro_rata, refund_for_units
+from fenxiao.pricing.engine import CouponOption, price, rank_coupons
+from fenxiao.pricing.errors import CouponNotApplicable
+from fenxiao.pricing.models import Adjustment, AppliedRule, CouponOutcome, LineItem, Quote, QuotedLine
+from fenxiao.pricing.rules import (
+    Coupon,
+    CouponReason,
+    DiscountRule,
+    FullReduction,
+    GroupBuyPrice,
+    LimitedTimePrice,
+    Outcome,
+    ShippingPolicy,
+    Stage,
+    UnitPriceRule,
+)
+
+__all__ = [
+    "Adjustment",
+    "AppliedRule",
+    "Coupon",
+    "CouponNotApplicable",
+    "CouponOption",
+    "CouponOutcome",
+    "CouponReason",
+    "DiscountRule",
+    "FullReduction",
+    "GroupBuyPrice",
+    "LimitedTimePrice",
+    "LineItem",
+    "Outcome",
+    "Quote",
+    "QuotedLine",
+    "ShippingPolicy",
+    "Stage",
+    "UnitPriceRule",
+    "allocate",
+    "price",
+    "pro_rata",
+    "rank_coupons",
+    "refund_for_units",
+]
