@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from fenxiao import clock
+from fenxiao import clock, settings
 from infra.local import stack as local_stack
 from tests.support.client import Api
 
@@ -64,6 +64,7 @@ def _isolated(request: pytest.FixtureRequest) -> Iterator[None]:
         db = request.getfixturevalue("stack")["db"]
         for name in db.list_collection_names():
             db[name].delete_many({})
+        settings.clear_caches()  # cached settings must not outlive the documents they came from
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ routes = Routes()
 @routes.route("POST", "/v1/admin/login", body=LoginIn)
 def sign_in(req: Request) -> dict:
     """Exchange a username and password for an admin token (throttled per username)."""
-    return login(req.db, req.body, ip=req.ip)
+    return login(req.db, req.body)
 
 
 @routes.route("GET", "/v1/admin/me", auth="admin")

@@ -73,6 +73,9 @@ def load_or_create_secrets(path: Path) -> dict[str, str]:
 _FUNCTION_KEYS = ("jwt_secret", "field_key_b64", "wechat_appid", "wechat_secret", "wechatpay_mchid",
                   "wechatpay_private_key", "wechatpay_cert_serial", "wechatpay_apiv3_key",
                   "wechatpay_public_key", "wechatpay_public_key_id", "s3_bucket")
+# WeChat Pay's side of the key pairs, for the emulator only (fenxiao.config never reads these names).
+_EMULATOR_KEYS = {"wechatpay_platform_private_key": "FENXIAO_DEV_WECHATPAY_PLATFORM_PRIVATE_KEY",
+                  "wechatpay_merchant_public_key": "FENXIAO_DEV_WECHATPAY_MERCHANT_PUBLIC_KEY"}
 
 
 def apply_env(*, mongodb_uri: str, mongodb_db: str, base_url: str, dev_secrets: dict[str, str],
@@ -90,6 +93,8 @@ def apply_env(*, mongodb_uri: str, mongodb_db: str, base_url: str, dev_secrets: 
     })
     for key in _FUNCTION_KEYS:
         os.environ["FENXIAO_" + key.upper()] = dev_secrets[key]
+    for key, name in _EMULATOR_KEYS.items():
+        os.environ[name] = dev_secrets[key]
     if s3_endpoint:
         os.environ.update({"AWS_ENDPOINT_URL_S3": s3_endpoint, "AWS_ACCESS_KEY_ID": "testing",
                            "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "ap-guangzhou",

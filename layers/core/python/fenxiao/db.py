@@ -47,8 +47,15 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix("created_at"),
     ],
     "admins": [_ix("username", unique=True)],
-    "sms_codes": [_ix([("phone_hash", A), ("sent_at", D)]), _ix([("ip", A), ("sent_at", D)])],
-    "addresses": [_ix([("user_id", A), ("is_default", D), ("created_at", D)])],
+    # users.codes: the newest code per phone; spent codes linger a day for support questions
+    "sms_codes": [_ix([("phone_hash", A), ("sent_at", D)]), _ix("expires_at", expireAfterSeconds=24 * 3600)],
+    "sms_outbox": [_ix([("phone", A), ("sent_at", D)])],  # dev/test sender only
+    "rate_limits": [_ix("expires_at", expireAfterSeconds=0)],  # users.throttle counters
+    "addresses": [
+        _ix([("user_id", A), ("is_default", D), ("created_at", D)]),
+        # at most one default address per user (users.addresses)
+        _ix("user_id", unique=True, partialFilterExpression={"is_default": True}, name="one_default_per_user"),
+    ],
     "categories": [_ix([("sort", A), ("_id", A)])],
     "products": [  # catalog.products.SORTS: status, then each sort's keys ending on _id
         _ix([("status", A), ("category_id", A), ("sort", D), ("created_at", D), ("_id", D)]),
@@ -64,10 +71,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("product_id", A), ("spec_key", A)], unique=True,
             partialFilterExpression={"spec_key": {"$type": "string"}}),
     ],
-    "admin_login_failures": [
-        _ix([("username", A), ("at", D)]),
-        _ix("at", expireAfterSeconds=24 * 3600),  # only the last 15 minutes matter
-    ],
+    "admin_login_attempts": [_ix("expires_at", expireAfterSeconds=0)],  # admin.service throttle
 }
 
 

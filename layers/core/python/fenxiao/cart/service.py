@@ -2,7 +2,7 @@
 
 Every write is one conditional update on that document, so concurrent requests from the same shopper
 (two taps, two devices) never lose each other's changes:
-- adding to an existing line is `$inc` on `items.$.quantity`, matched only while the result stays within
+- adding to an existing line is `$inc` on `items.$[line].quantity`, matched only while the result stays within
   the line's limit;
 - adding a new line is `$push`, matched only while no line has that SKU and the cart has room
   (`items.<MAX_LINES-1>` must not exist), upserting the document for a first add;
@@ -42,11 +42,14 @@ def _line_not_found(sku_id: str) -> NotFound:
     return NotFound("This item is not in your cart", code="CART_ITEM_NOT_FOUND", details={"sku_id": sku_id})
 
 
-def _update(db: Database, filter_: dict[str, Any], update: dict[str, Any], *, upsert: bool = False
-            ) -> dict[str, Any] | None:
+def _update(db: Database, filter_: dict[str, Any], update: dict[str, Any], *, upsert: bool = False,
+            line: str | None = None) -> dict[str, Any] | None:
+    """One conditional write returning the new cart. `line` names the SKU that `items.$[line]` means:
+    an array filter rather than the positional `$`, which SecantusDB's findAndModify does not support."""
     update.setdefault("$set", {})["updated_at"] = clock.now()
     try:
         return db.carts.find_one_and_update(filter_, update, upsert=upsert,
+                                            array_filters=[{"line.sku_id": line}] if line else None,
                                             return_document=ReturnDocument.AFTER)
     except DuplicateKeyError:
         # An upsert whose filter did not match an existing cart: same meaning as "no match".
@@ -60,14 +63,15 @@ def add_item(db: Database, user_id: str, data: AddItem) -> dict[str, Any]:
     stock = (sku or {}).get("stock", 0)
     rules.check_line_quantity(sku_id, quantity, stock)
     for _ in range(_ADD_ATTEMPTS):
-        doc = _update(db, {"_id": user_id,
-                           "items": {"$elemMatch": {"sku_id": sku_id, "quantity": {"$lte": limit - quantity}}}},
-                      {"$inc": {"items.$.quantity": quantity}, "$set": {"items.$.selected": True}})
+        room = {"sku_id": sku_id, "quantity": {"$lte": limit - quantity}}
+        doc = _update(db, {"_id": user_id, "items": {"$elemMatch": room}},
+                      {"$inc": {"items.$[line].quantity": quantity},
+                       "$set": {"items.$[line].selected": True}}, line=sku_id)
         if doc is None:
-            line = {"sku_id": sku_id, "quantity": quantity, "selected": True, "added_at": clock.now()}
+            new_line = {"sku_id": sku_id, "quantity": quantity, "selected": True, "added_at": clock.now()}
             doc = _update(db, {"_id": user_id, "items.sku_id": {"$ne": sku_id},
                                f"items.{MAX_LINES - 1}": {"$exists": False}},
-                          {"$push": {"items": line}}, upsert=True)
+                          {"$push": {"items": new_line}}, upsert=True)
         if doc is not None:
             return render(doc, db)
         _explain_refusal(db, user_id, sku_id, quantity, stock)
@@ -90,7 +94,7 @@ def update_item(db: Database, user_id: str, sku_id: str, data: UpdateItem) -> di
         return remove_item(db, user_id, sku_id)
     changes: dict[str, Any] = {}
     if data.selected is not None:
-        changes["items.$.selected"] = data.selected
+        changes["items.$[line].selected"] = data.selected
     if data.quantity is not None:
         try:
             sku, product = sellable(db, sku_id)
@@ -101,8 +105,8 @@ def update_item(db: Database, user_id: str, sku_id: str, data: UpdateItem) -> di
             if db.carts.count_documents({"_id": user_id, "items.sku_id": sku_id}, limit=1) == 0:
                 raise _line_not_found(sku_id) from None
             raise
-        changes["items.$.quantity"] = data.quantity
-    doc = _update(db, {"_id": user_id, "items.sku_id": sku_id}, {"$set": changes})
+        changes["items.$[line].quantity"] = data.quantity
+    doc = _update(db, {"_id": user_id, "items.sku_id": sku_id}, {"$set": changes}, line=sku_id)
     if doc is None:
         raise _line_not_found(sku_id)
     return render(doc, db)
@@ -117,7 +121,8 @@ def remove_item(db: Database, user_id: str, sku_id: str) -> dict[str, Any]:
 
 def select_all(db: Database, user_id: str, selected: bool) -> dict[str, Any]:
     # `items.0` guard: `$[]` fails on a cart without lines, and an empty cart has nothing to select.
-    doc = _update(db, {"_id": user_id, "items.0": {"$exists": True}}, {"$set": {"items.$[].selected": selected}})
+    doc = _update(db, {"_id": user_id, "items.0": {"$exists": True}},
+                  {"$set": {"items.$[].selected": selected}})
     return render(doc, db) if doc is not None else get_cart(db, user_id)
 
 

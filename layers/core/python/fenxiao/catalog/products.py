@@ -140,7 +140,8 @@ def create_product(db: Database, data: ProductIn) -> dict[str, Any]:
     _validate(db, data)
     product_id, now = new_id(), clock.now()
     db.skus.insert_many([_new_sku(product_id, sku, i, now) for i, sku in enumerate(data.skus)])
-    doc = {"_id": product_id, **_product_fields(data), "sales": 0, "sort": 0, "created_at": now}
+    doc = {"_id": product_id, **_product_fields(data), "sales": 0, "sort": 0, "created_at": now,
+           "updated_at": now}
     db.products.insert_one(doc)
     return admin_get_product(db, product_id)
 
@@ -160,7 +161,8 @@ def update_product(db: Database, product_id: str, data: ProductIn) -> dict[str, 
         for sku_id, pos, sku in plan.keep]
     writes += [InsertOne(_new_sku(product_id, sku, pos, now)) for pos, sku in plan.add]
     if plan.retire:
-        writes.append(UpdateMany({"_id": {"$in": plan.retire}}, {"$set": {"active": False, "updated_at": now}}))
+        retired = {"$set": {"active": False, "updated_at": now}}
+        writes.append(UpdateMany({"_id": {"$in": plan.retire}, "product_id": product_id}, retired))
     try:
         db.skus.bulk_write(writes, ordered=True)
     except BulkWriteError as exc:

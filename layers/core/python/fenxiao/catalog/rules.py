@@ -98,5 +98,6 @@ def plan_skus(stored: Iterable[Mapping[str, Any]], incoming: list[SkuIn]) -> Sku
         else:
             plan.keep.append((doc["_id"], position, sku))
             used.add(doc["_id"])
-    plan.retire = [doc["_id"] for doc in by_key.values() if doc["_id"] not in used and doc.get("active", True)]
+    plan.retire = [doc["_id"] for doc in by_key.values()
+                   if doc["_id"] not in used and doc.get("active", True)]
     return plan

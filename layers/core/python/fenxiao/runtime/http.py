@@ -237,8 +237,12 @@ def _authenticate(route: Route, headers: dict[str, str]) -> tuple[str | None, au
 
 
 def _client_ip() -> str:
-    forwarded = flask_request.headers.get("X-Forwarded-For", "")
-    return forwarded.split(",")[0].strip() or flask_request.remote_addr or ""
+    """The address the platform saw (API gateway's sourceIp, or the socket peer locally).
+
+    X-Forwarded-For is never trusted: its first entry is whatever the client wrote, which would let
+    anyone walk around per-IP rate limits.
+    """
+    return flask_request.remote_addr or ""
 
 
 def make_view(route: Route) -> Callable[..., Response]:

@@ -26,7 +26,6 @@ from fenxiao.errors import InvalidInput
 M = TypeVar("M", bound=BaseModel)
 
 COLLECTION = "kv"
-_BOOKKEEPING = ("_id", "updated_at", "updated_by")
 _stores: list[SettingsStore[Any]] = []
 
 
@@ -68,7 +67,8 @@ class SettingsStore(Generic[M]):
             self._cache.clear()
 
     def _parse(self, doc: dict[str, Any] | None) -> M:
-        stored = {k: v for k, v in (doc or {}).items() if k not in _BOOKKEEPING and k in self.model.model_fields}
+        # Unknown keys (a field since removed from the model) are ignored rather than failing every read.
+        stored = {k: v for k, v in (doc or {}).items() if k in self.model.model_fields}
         return self.model.model_validate(stored)
 
     def _validate(self, data: dict[str, Any]) -> M:

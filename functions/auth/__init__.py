@@ -1,0 +1,1 @@
+"""Shopper sign-in functions: WeChat login, SMS codes, phone login."""

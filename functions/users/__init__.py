@@ -1,0 +1,1 @@
+"""The signed-in shopper's own profile, phone and addresses."""

@@ -1,0 +1,20 @@
+"""WeChat and WeChat Pay, emulated for the local stack and the tests (mounted at /__wechat).
+
+Real SDKs talk to it over HTTP: wechatpy (mini-program APIs) and wechatpayv3 (APIv3 with signed
+requests and answers). It calls our notify functions back over HTTP with signed, encrypted
+callbacks. State is in memory and shared by every thread of the server; tests in the same process
+read it through the names below.
+"""
+from flask import Blueprint
+
+from infra.local.wechat_emulator import dev, miniprogram, pay
+from infra.local.wechat_emulator.delivery import deliver
+from infra.local.wechat_emulator.signing import build_notification, signed_headers
+from infra.local.wechat_emulator.state import STORE, reset
+
+blueprint = Blueprint("wechat_emulator", __name__)
+blueprint.register_blueprint(miniprogram.blueprint)
+blueprint.register_blueprint(pay.blueprint)
+blueprint.register_blueprint(dev.blueprint)
+
+__all__ = ["STORE", "blueprint", "build_notification", "deliver", "reset", "signed_headers"]

@@ -1,0 +1,43 @@
+"""Shopper sign-in: WeChat mini-program login and SMS code login, both ending in a user token.
+
+A share code (`ref`) seen at sign-in is recorded on a new user only, as `signup_ref`; the distribution
+binding rules decide later whether it makes a referrer, so login never fails because of a bad ref.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo.database import Database
+
+from fenxiao.runtime.auth import issue_token
+from fenxiao.users.accounts import new_user_fields, upsert_user
+from fenxiao.users.codes import consume_code
+from fenxiao.users.models import PhoneLogin, WechatLogin, render_user
+from fenxiao.users.phones import phone_fields
+
+WECHAT_DEFAULT_NICKNAME = "微信用户"  # WeChat no longer shares nicknames; the shopper sets their own
+
+
+def _signed_in(doc: dict[str, Any], is_new: bool) -> dict[str, Any]:
+    return {"token": issue_token("user", doc["_id"]), "user": render_user(doc), "is_new": is_new}
+
+
+def wechat_login(db: Database, data: WechatLogin) -> dict[str, Any]:
+    from fenxiao import wechat  # lazily: only the login function loads the WeChat client
+
+    session = wechat.code_to_session(data.code)
+    # The session_key is deliberately not stored: nothing here decrypts WeChat data with it.
+    on_login = {"unionid": session["unionid"]} if session.get("unionid") else {}
+    doc, is_new = upsert_user(db, {"openid": session["openid"]},
+                              new_user_fields(nickname=WECHAT_DEFAULT_NICKNAME, signup_ref=data.ref),
+                              on_login)
+    return _signed_in(doc, is_new)
+
+
+def phone_login(db: Database, data: PhoneLogin) -> dict[str, Any]:
+    consume_code(db, data.phone, data.sms_code)
+    fields = phone_fields(data.phone)
+    on_insert = {**new_user_fields(nickname="用户" + data.phone[-4:], signup_ref=data.ref),
+                 "phone_enc": fields["phone_enc"], "phone_masked": fields["phone_masked"]}
+    doc, is_new = upsert_user(db, {"phone_hash": fields["phone_hash"]}, on_insert)
+    return _signed_in(doc, is_new)

@@ -1,0 +1,147 @@
+"""SMS delivery, pluggable by FENXIAO_SMS_SENDER.
+
+- `outbox` (dev and test): writes {phone, code, sent_at} to the `sms_outbox` collection, which the local
+  stack serves at GET /__dev/sms/{phone}. Refused in production: it stores codes in plain text and
+  delivers nothing.
+- `log`: writes a masked log line and delivers nothing (staging without an SMS contract).
+- `tencent`: Tencent Cloud SMS (API 2021-01-11, SendSms), configured by
+  FENXIAO_TENCENT_SMS_SECRET_ID, FENXIAO_TENCENT_SMS_SECRET_KEY, FENXIAO_TENCENT_SMS_SDK_APP_ID,
+  FENXIAO_TENCENT_SMS_SIGN_NAME, FENXIAO_TENCENT_SMS_TEMPLATE_ID (a template with two parameters:
+  the code and its validity in minutes) and optionally FENXIAO_TENCENT_SMS_REGION.
+
+Another provider is one more class with `send(phone, code)` registered in `_SENDERS`.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from fenxiao import clock
+from fenxiao.config import ConfigError, get_settings
+from fenxiao.errors import UpstreamError
+from fenxiao.ids import new_id
+from fenxiao.runtime import logs
+from fenxiao.users.phones import mask_phone
+
+CODE_VALID_MINUTES = 5
+
+
+class SmsSender(Protocol):
+    def send(self, phone: str, code: str) -> None: ...
+
+
+class OutboxSender:
+    def send(self, phone: str, code: str) -> None:
+        from fenxiao.db import get_db
+
+        get_db().sms_outbox.insert_one({"_id": new_id(), "phone": phone, "code": code,
+                                        "sent_at": clock.now()})
+
+
+class LogSender:
+    def send(self, phone: str, code: str) -> None:
+        # The code is a credential: only a dev or test deployment may write it to its logs.
+        shown = code if get_settings().env in ("dev", "test") else "******"
+        logs.info("sms code not delivered (log sender)", phone=mask_phone(phone), code=shown)
+
+
+_TENCENT_ENV = ("SECRET_ID", "SECRET_KEY", "SDK_APP_ID", "SIGN_NAME", "TEMPLATE_ID")
+
+
+class TencentSmsSender:
+    """Tencent Cloud SMS through its HTTPS API with a TC3-HMAC-SHA256 signature (no SDK needed)."""
+
+    host = "sms.tencentcloudapi.com"
+    version = "2021-01-11"
+
+    def __init__(self, env: Mapping[str, str] | None = None,
+                 post: Callable[[str, bytes, dict[str, str]], dict[str, Any]] | None = None) -> None:
+        env = os.environ if env is None else env
+        names = {key: f"FENXIAO_TENCENT_SMS_{key}" for key in _TENCENT_ENV}
+        missing = [name for name in names.values() if not env.get(name, "").strip()]
+        if missing:
+            raise ConfigError("FENXIAO_SMS_SENDER=tencent needs " + ", ".join(missing))
+        self.config = {key.lower(): env[name].strip() for key, name in names.items()}
+        self.region = env.get("FENXIAO_TENCENT_SMS_REGION", "").strip() or "ap-guangzhou"
+        self._post = post or _https_post
+
+    def request(self, phone: str, code: str, timestamp: int) -> tuple[bytes, dict[str, str]]:
+        """The signed SendSms request (body, headers); separate from sending so it can be checked."""
+        body = json.dumps({
+            "PhoneNumberSet": ["+86" + phone], "SmsSdkAppId": self.config["sdk_app_id"],
+            "SignName": self.config["sign_name"], "TemplateId": self.config["template_id"],
+            "TemplateParamSet": [code, str(CODE_VALID_MINUTES)],
+        }, ensure_ascii=False).encode()
+        content_type = "application/json; charset=utf-8"
+        date = datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
+        scope = f"{date}/sms/tc3_request"
+        canonical = "\n".join(["POST", "/", "", f"content-type:{content_type}", f"host:{self.host}",
+                               "x-tc-action:sendsms", "", "content-type;host;x-tc-action",
+                               hashlib.sha256(body).hexdigest()])
+        to_sign = "\n".join(["TC3-HMAC-SHA256", str(timestamp), scope,
+                             hashlib.sha256(canonical.encode()).hexdigest()])
+        key = ("TC3" + self.config["secret_key"]).encode()
+        for part in (date, "sms", "tc3_request"):
+            key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+        signature = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+        headers = {
+            "Authorization": (f"TC3-HMAC-SHA256 Credential={self.config['secret_id']}/{scope}, "
+                              f"SignedHeaders=content-type;host;x-tc-action, Signature={signature}"),
+            "Content-Type": content_type, "Host": self.host, "X-TC-Action": "SendSms",
+            "X-TC-Timestamp": str(timestamp), "X-TC-Version": self.version, "X-TC-Region": self.region,
+        }
+        return body, headers
+
+    def send(self, phone: str, code: str) -> None:
+        # Real time, not fenxiao.clock: Tencent rejects signatures more than 5 minutes off its clock.
+        body, headers = self.request(phone, code, int(time.time()))
+        answer = self._post(f"https://{self.host}/", body, headers).get("Response", {})
+        statuses = answer.get("SendStatusSet") or [{}]
+        if answer.get("Error") or statuses[0].get("Code") != "Ok":
+            problem = answer.get("Error") or statuses[0]
+            logs.error("tencent sms failed", phone=mask_phone(phone), problem=problem)
+            raise UpstreamError("The SMS could not be sent; try again later", code="SMS_SEND_FAILED")
+
+
+def _https_post(url: str, body: bytes, headers: dict[str, str]) -> dict[str, Any]:
+    import urllib.request
+
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return json.loads(response.read())
+    except (OSError, ValueError) as exc:
+        raise UpstreamError("The SMS provider is unreachable; try again later",
+                            code="SMS_SEND_FAILED") from exc
+
+
+_SENDERS: dict[str, Callable[[], SmsSender]] = {
+    "outbox": OutboxSender, "log": LogSender, "tencent": TencentSmsSender,
+}
+
+
+def get_sender(name: str | None = None) -> SmsSender:
+    settings = get_settings()
+    name = (name or settings.sms_sender).lower()
+    if name not in _SENDERS:
+        raise ConfigError(f"FENXIAO_SMS_SENDER={name!r} is unknown; use one of {', '.join(_SENDERS)}")
+    if name == "outbox" and settings.env == "production":
+        raise ConfigError("FENXIAO_SMS_SENDER=outbox stores codes in the database and delivers nothing; "
+                          "it is for dev and test only")
+    return _SENDERS[name]()
+
+
+def last_outbox_message(phone: str) -> dict[str, Any] | None:
+    """The newest code the outbox sender "sent" to `phone` (local stack: GET /__dev/sms/{phone})."""
+    from fenxiao.db import get_db
+
+    doc = get_db().sms_outbox.find_one({"phone": phone}, sort=[("sent_at", -1), ("_id", -1)])
+    if doc is None:
+        return None
+    return {"phone": doc["phone"], "code": doc["code"], "sent_at": doc["sent_at"]}

@@ -1,0 +1,34 @@
+"""The WeChat adapter: the only code that talks to WeChat and WeChat Pay.
+
+Importing this package is cheap: wechatpy, wechatpayv3 and cryptography load inside the first call
+that needs them, so a function that never pays does not pay their import cost. Base URLs come from
+configuration, which is how the local stack points both SDKs at its emulator.
+"""
+from fenxiao.wechat.miniprogram import (
+    MongoSessionStorage,
+    code_to_session,
+    phone_number,
+    send_subscribe_message,
+    wxacode_unlimited,
+)
+from fenxiao.wechat.notifications import NotificationRejected, parse_notification
+from fenxiao.wechat.pay import (
+    PAYMENT_NOTIFY_PATH,
+    REFUND_NOTIFY_PATH,
+    TRANSFER_NOTIFY_PATH,
+    close_payment,
+    default_notify_url,
+    jsapi_pay_params,
+    jsapi_prepay,
+    query_payment,
+    query_refund,
+    query_transfer,
+    refund,
+    transfer,
+)
+
+__all__ = ["PAYMENT_NOTIFY_PATH", "REFUND_NOTIFY_PATH", "TRANSFER_NOTIFY_PATH", "MongoSessionStorage",
+           "NotificationRejected", "close_payment", "code_to_session", "default_notify_url",
+           "jsapi_pay_params", "jsapi_prepay", "parse_notification", "phone_number", "query_payment",
+           "query_refund", "query_transfer", "refund", "send_subscribe_message", "transfer",
+           "wxacode_unlimited"]

@@ -1,0 +1,34 @@
+"""The local stack's demo data: seeded once, idempotent afterwards, usable at once."""
+from __future__ import annotations
+
+from infra.local import seed
+
+
+def test_prepare_is_idempotent_and_usable(api, db) -> None:
+    first = seed.prepare(admin_username="Owner", admin_password="demo-password")
+    assert "admin: owner / demo-password" in first
+    second = seed.prepare(admin_username="owner", admin_password="other-password")
+    assert db.products.count_documents({}) == 12
+    assert db.categories.count_documents({}) == len(seed.CATEGORIES)
+    assert db.users.count_documents({"openid": "dev_demo"}) == 1
+    assert any("already exists" in line for line in second)
+    assert not any("other-password" in line for line in second)
+
+    login = api.post("/v1/admin/login", {"username": "owner", "password": "demo-password"})
+    assert login.status == 200, login
+    token = next(line for line in second if line.startswith("user token: ")).split(": ", 1)[1]
+    assert api.get("/v1/products", token=token).json["total"] == 12
+
+    for product in db.products.find():
+        skus = list(db.skus.find({"product_id": product["_id"]}))
+        assert 2 <= len(skus) <= 6 and all(s["stock"] > 0 and s["price"] > 0 for s in skus)
+        assert product["cover"].startswith("https://picsum.photos/seed/")
+
+
+def test_generated_admin_password_is_printed_once(db) -> None:
+    first = seed.prepare(admin_username=None, admin_password=None)
+    line = next(line for line in first if line.startswith("admin: "))
+    username, password = line.removeprefix("admin: ").split(" / ")
+    assert username == "admin" and len(password) >= 12
+    again = seed.prepare(admin_username=None, admin_password=None)
+    assert password not in "\n".join(again)
