@@ -11,10 +11,10 @@ import sys
 import threading
 from typing import Any
 
-from flask import Flask
-
 from fenxiao.runtime import openapi, registry
 from fenxiao.runtime.http import build_app, json_response
+from flask import Flask
+
 from infra.local import stack
 
 

@@ -5,13 +5,13 @@ import json
 from datetime import timedelta
 
 import pytest
-from pydantic import BaseModel, Field
-
 from fenxiao import clock
 from fenxiao.errors import Conflict
 from fenxiao.runtime import Request, Routes
 from fenxiao.runtime.auth import issue_token
 from fenxiao.runtime.http import HttpFunction, Reply
+from pydantic import BaseModel, Field
+
 from tests.support.client import make_event, response_headers
 
 routes = Routes()
@@ -166,6 +166,6 @@ def test_token_kinds_do_not_mix(stack):
 
 
 def test_bad_idempotency_key(stack):
-    status, _, body = call("POST", "/t/echo/a", body=json.dumps({"name": "a", "count": 1}),
+    status, _, _ = call("POST", "/t/echo/a", body=json.dumps({"name": "a", "count": 1}),
                            headers={"idempotency-key": "x" * 200})
     assert status == 400
