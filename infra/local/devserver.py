@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 from fenxiao.runtime import openapi, registry
@@ -40,7 +41,7 @@ def _start_s3() -> Any:
 
 
 def main() -> None:
-    data_dir = stack.ROOT / ".data"
+    data_dir = Path(os.environ.get("FENXIAO_DATA_DIR") or stack.ROOT / ".data")
     secrets = stack.load_or_create_secrets(data_dir / "dev-secrets.json")
     uri = os.environ.get("MONGODB_URI")
     if not uri:

@@ -12,16 +12,19 @@ from pymongo.database import Database
 
 from fenxiao.errors import Conflict, NotFound
 
+PLACING = "placing"  # written, stock being reserved: not yet visible, payable or cancellable
 PENDING_PAYMENT = "pending_payment"
 PAID = "paid"
 SHIPPED = "shipped"
 COMPLETED = "completed"
 CANCELLED = "cancelled"
 REFUNDED = "refunded"
-STATUSES = (PENDING_PAYMENT, PAID, SHIPPED, COMPLETED, CANCELLED, REFUNDED)
+STATUSES = (PLACING, PENDING_PAYMENT, PAID, SHIPPED, COMPLETED, CANCELLED, REFUNDED)
 
 # action -> (states it may start from, state it leads to, error code when it cannot)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "placed": ((PLACING,), PENDING_PAYMENT, "ORDER_NOT_PLACING"),
+    "abandon": ((PLACING,), CANCELLED, "ORDER_NOT_PLACING"),
     "pay": ((PENDING_PAYMENT,), PAID, "ORDER_NOT_PAYABLE"),
     "cancel": ((PENDING_PAYMENT,), CANCELLED, "ORDER_NOT_CANCELLABLE"),
     "close": ((PENDING_PAYMENT,), CANCELLED, "ORDER_NOT_CLOSABLE"),

@@ -3,24 +3,42 @@
 Each line is taken with one conditional `$inc` (`stock >= quantity` in the filter). When a later line
 cannot be taken, the lines already taken are given back. Releases are recorded on the order first and
 applied to the SKU second: a crash in between can under-count stock (a unit unsold) but never oversell.
+
+Order placement reserves with a `hold`: the same update that takes the units also adds the order id to
+the SKU's `holds` array, so the record of "this order took these units" is written atomically with the
+units themselves. Whoever cleans up an order that crashed mid-placement gives back exactly the lines
+that carry its hold (`release_holds`, one conditional update per line: exactly once, never a unit that
+was not taken). Once the order is safely `pending_payment` the holds are dropped (`drop_holds`): from
+then on the order's own `stock_released` flag guards the return of its stock.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from pymongo.database import Database
 
 from fenxiao.errors import BusinessRule
 
 
-def reserve(db: Database, lines: Iterable[tuple[str, int]]) -> None:
-    """Take `quantity` of each SKU; raises OUT_OF_STOCK (422) naming the SKU if any line is short."""
+def reserve(db: Database, lines: Iterable[tuple[str, int]], *, hold: str | None = None) -> None:
+    """Take `quantity` of each SKU; raises OUT_OF_STOCK (422) naming the SKU if any line is short.
+
+    With `hold` (an order id) each taken line also records the hold, and a retry never takes a line twice.
+    """
     taken: list[tuple[str, int]] = []
     for sku_id, quantity in lines:
-        result = db.skus.update_one({"_id": sku_id, "active": True, "stock": {"$gte": quantity}},
-                                    {"$inc": {"stock": -quantity}})
+        query: dict[str, Any] = {"_id": sku_id, "active": True, "stock": {"$gte": quantity}}
+        update: dict[str, Any] = {"$inc": {"stock": -quantity}}
+        if hold is not None:
+            query["holds"] = {"$ne": hold}
+            update["$push"] = {"holds": hold}
+        result = db.skus.update_one(query, update)
         if result.modified_count != 1:
-            release(db, taken)
+            if hold is None:
+                release(db, taken)
+            else:
+                release_holds(db, hold, taken)
             left = db.skus.find_one({"_id": sku_id}, {"stock": 1})
             raise BusinessRule("Not enough stock for one of the items", code="OUT_OF_STOCK",
                                details={"sku_id": sku_id, "requested": quantity,
@@ -28,9 +46,31 @@ def reserve(db: Database, lines: Iterable[tuple[str, int]]) -> None:
         taken.append((sku_id, quantity))
 
 
-def release(db: Database, lines: Iterable[tuple[str, int]]) -> None:
+def release(db: Database, lines: Iterable[tuple[str, int]], *, hold: str | None = None) -> None:
+    """Give units back unconditionally: the caller has already won the right to (a flag on the order).
+
+    `hold` also removes that order's hold if a crash left it behind after placement.
+    """
+    update: dict[str, Any] = {"$inc": {"stock": 0}}
+    if hold is not None:
+        update["$pull"] = {"holds": hold}
     for sku_id, quantity in lines:
-        db.skus.update_one({"_id": sku_id}, {"$inc": {"stock": quantity}})
+        db.skus.update_one({"_id": sku_id}, {**update, "$inc": {"stock": quantity}})
+
+
+def release_holds(db: Database, hold: str, lines: Iterable[tuple[str, int]]) -> int:
+    """Give back the lines that still carry `hold`; safe to repeat and to race. Returns lines released."""
+    released = 0
+    for sku_id, quantity in lines:
+        result = db.skus.update_one({"_id": sku_id, "holds": hold},
+                                    {"$inc": {"stock": quantity}, "$pull": {"holds": hold}})
+        released += result.modified_count
+    return released
+
+
+def drop_holds(db: Database, hold: str, sku_ids: Iterable[str]) -> None:
+    """The order now accounts for its units itself: forget the holds in one round trip."""
+    db.skus.update_many({"_id": {"$in": list(sku_ids)}, "holds": hold}, {"$pull": {"holds": hold}})
 
 
 def commit_sale(db: Database, lines: Iterable[tuple[str, int]], product_ids: Iterable[str]) -> None:

@@ -1,0 +1,83 @@
+"""Inputs of checkout and the order actions: the shapes of API.md with every bound the services rely on.
+
+Shape problems are 400 INVALID_INPUT from these models; stock, sale status and ownership are checked by
+the services (404 / 409 / 422), because they depend on the database.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from fenxiao.orders import states
+from fenxiao.runtime.paging import PageQuery
+
+MAX_LINES = 50       # distinct SKUs in one order
+MAX_QUANTITY = 999   # units of one SKU in one order
+
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+# What a shopper may see and filter by: `placing` is an order still being written, not an order yet.
+PublicStatus = Literal["pending_payment", "paid", "shipped", "completed", "cancelled", "refunded"]
+VISIBLE_STATUSES = [s for s in states.STATUSES if s != states.PLACING]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LineIn(_Strict):
+    sku_id: Id
+    quantity: int = Field(ge=1, le=MAX_QUANTITY)
+
+
+class GroupBuyIn(_Strict):
+    """Open a new group (no `group_id`) or join one; marketing validates both (see checkout.load_rules)."""
+
+    campaign_id: Id
+    group_id: Id | None = None
+
+
+class CheckoutIn(_Strict):
+    """The preview body; exactly one of `items` (a direct buy) or `from_cart` (the selected cart lines)."""
+
+    items: list[LineIn] | None = Field(None, min_length=1, max_length=MAX_LINES)
+    from_cart: bool = False
+    address_id: Id | None = None
+    coupon_id: Id | None = None
+    group_buy: GroupBuyIn | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> CheckoutIn:
+        if (self.items is not None) == self.from_cart:
+            raise ValueError("give either items or from_cart: true, not both and not neither")
+        return self
+
+
+class PlaceOrderIn(CheckoutIn):
+    """Placement needs somewhere to ship to; everything else is the preview's body."""
+
+    address_id: Id
+
+
+class OrderQuery(PageQuery):
+    status: PublicStatus | None = None
+
+
+class AdminOrderQuery(PageQuery):
+    """`from` / `to` bound `created_at` (from inclusive, to exclusive); `status` may also be `placing`."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    status: Literal["placing", PublicStatus] | None = None
+    order_no: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)] | None = None
+    user_id: Id | None = None
+    created_from: datetime | None = Field(None, alias="from")
+    created_to: datetime | None = Field(None, alias="to")
+
+
+class ShipIn(_Strict):
+    carrier: Text
+    tracking_no: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64,
+                                                  pattern=r"^[A-Za-z0-9-]+$")]
