@@ -50,6 +50,18 @@ def transition(db: Database, order_id: str, action: str, *, owner: str | None = 
     current = db.orders.find_one({"_id": order_id, **({"user_id": owner} if owner else {})}, {"status": 1})
     if current is None:
         raise NotFound("No such order", code="ORDER_NOT_FOUND")
-    raise Conflict(f"The order is {current['status']} and cannot be {action.replace('_', ' ')}ed now"
-                   if current["status"] not in sources else "The order changed meanwhile; reload it",
-                   code=code, details={"status": current["status"]})
+    raise refusal(action, current["status"])
+
+
+def refusal(action: str, status: str) -> Conflict:
+    """The 409 for `action` on an order in `status`: wrong state, or (right state) a race lost meanwhile."""
+    sources, _, code = TRANSITIONS[action]
+    message = (f"The order is {status} and cannot be {action.replace('_', ' ')}ed now" if status not in sources
+               else "The order changed meanwhile; reload it")
+    return Conflict(message, code=code, details={"status": status})
+
+
+def ensure_can(order: dict[str, Any], action: str) -> None:
+    """Refuse early, before side effects outside the database (closing a WeChat payment, say)."""
+    if order["status"] not in TRANSITIONS[action][0]:
+        raise refusal(action, order["status"])
