@@ -116,6 +116,8 @@ def test_detail_shape_and_only_active_skus(api, admin, make_product) -> None:
         "specs": [{"name": "颜色", "values": ["白", "黑"]}, {"name": "尺码", "values": ["M", "L"]}],
         "skus": [{"id": made["skus"][0]["id"], "specs": {"颜色": "白", "尺码": "M"}, "price": 5000,
                   "original_price": None, "stock": 3}],
+        "share": {"title": "纯棉T恤", "image": "https://img.test/a.jpg",
+                  "path": f"/pages/product/index?id={made['id']}"},
     }
 
 

@@ -72,7 +72,57 @@ INDEXES: dict[str, list[IndexModel]] = {
             partialFilterExpression={"spec_key": {"$type": "string"}}),
     ],
     "admin_login_attempts": [_ix("expires_at", expireAfterSeconds=0)],  # admin.service throttle
+    "coupon_templates": [  # marketing.coupons: shop list (status), admin list (any status)
+        _ix([("status", A), ("created_at", D), ("_id", D)]),
+        _ix([("created_at", D), ("_id", D)]),
+    ],
+    # coupon_claims: _id = "template:user" is the per-user claim counter; the primary key is its unique index
+    "user_coupons": [  # marketing.coupons: "my coupons" tabs and checkout candidates; admin used counts
+        _ix([("user_id", A), ("status", A), ("valid_until", A)]),
+        _ix([("template_id", A), ("status", A)]),
+    ],
+    "promotions": [  # marketing.promotions: the active loader (enabled, not ended); admin list
+        _ix([("status", A), ("ends_at", A)]),
+        _ix([("created_at", D), ("_id", D)]),
+    ],
+    # fenxiao.payments: _id = out_trade_no makes "record the payment" happen once; one record per transaction
+    "payments": [_ix("transaction_id", unique=True, partialFilterExpression={"transaction_id": {"$type": "string"}})],
+    "refunds": [  # fenxiao.payments.refunds (order_id: the orders entry below)
+        _ix("out_refund_no", unique=True),
+        _ix([("status", A), ("created_at", D), ("_id", D)]),  # admin list by status
+        _ix([("created_at", D), ("_id", D)]),                 # admin list, any status
+    ],
+    "orders": [  # fenxiao.orders: queries (lists), lifecycle (schedules)
+        _ix("order_no", unique=True),
+        _ix([("user_id", A), ("status", A), ("created_at", D)]),
+        _ix([("status", A), ("pay_deadline", A)]),   # close_unpaid_orders
+        _ix([("status", A), ("shipped_at", A)]),     # auto_confirm_receipts
+        _ix([("status", A), ("created_at", D)]),     # admin list by status
+        _ix([("created_at", D), ("_id", D)]),        # admin list, any status
+    ],
+    "distributors": [  # fenxiao.distribution.distributors: _id = user id (one per user)
+        _ix("code", unique=True, partialFilterExpression={"code": {"$type": "string"}}),  # share codes
+        _ix([("status", A), ("applied_at", D), ("_id", D)]),  # admin applications by status
+        _ix([("status", A), ("created_at", D), ("_id", D)]),  # admin distributors by status
+        _ix([("created_at", D), ("_id", D)]),                 # admin distributors, any status
+    ],
+    "grades": [_ix("name", unique=True), _ix([("sort", A), ("_id", A)])],  # fenxiao.distribution.grades
+    # fenxiao.distribution.share: one link (and one stored wxacode) per distributor and product
+    "share_links": [_ix([("distributor_id", A), ("product_id", A)], unique=True)],
 }
+
+# analytics.dashboard: every dashboard query is a range match on one of these time fields. Appended
+# (not literal keys) so the areas that own these collections can declare theirs in INDEXES freely.
+for _collection, _field in (("orders", "paid_at"), ("refunds", "refunded_at"), ("commissions", "created_at"),
+                            ("distributors", "approved_at")):
+    INDEXES.setdefault(_collection, []).append(_ix(_field))
+# fenxiao.orders.queries: an order's refunds (the refunds collection's own entry belongs to payments)
+INDEXES.setdefault("refunds", []).append(_ix([("order_id", A), ("created_at", A)]))
+# fenxiao.distribution: team lists and counts, binding's "has members" check (users.upline, nearest first);
+# a distributor's stats and team sales (orders.referrer_ids: the buyer's upline at payment, multikey)
+INDEXES.setdefault("users", []).extend([_ix([("upline.0", A), ("bound_at", D), ("_id", D)]),
+                                        _ix([("upline.1", A), ("bound_at", D), ("_id", D)])])
+INDEXES.setdefault("orders", []).append(_ix([("referrer_ids", A), ("paid_at", D)]))
 
 
 def ensure_indexes(db: Database) -> None:

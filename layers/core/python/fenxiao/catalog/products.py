@@ -17,8 +17,12 @@ from fenxiao import clock
 from fenxiao.catalog.categories import category_exists, subtree_ids
 from fenxiao.catalog.models import AdminProductQuery, ProductIn, ProductQuery, SkuIn
 from fenxiao.catalog.rules import check_product, plan_skus, price_range, spec_key
+from fenxiao.distribution.preview import apply_to_card, apply_to_detail, previewer_for
 from fenxiao.errors import BusinessRule, Conflict, NotFound
 from fenxiao.ids import new_id
+from fenxiao.marketing.promotions import active_promotions
+from fenxiao.marketing.rules import product_promotion, sku_promo_prices
+from fenxiao.marketing.share import share_card, viewer_ref
 from fenxiao.runtime.paging import page_of
 
 # Every sort ends on _id so pages never repeat or skip products with equal keys; each is the
@@ -30,7 +34,7 @@ SORTS: dict[str, list[tuple[str, int]]] = {
     "price_desc": [("price_min", -1), ("_id", -1)],
     "new": [("created_at", -1), ("_id", -1)],
 }
-_CARD = {"title": 1, "cover": 1, "price_min": 1, "price_max": 1, "sales": 1}
+_CARD = {"title": 1, "cover": 1, "price_min": 1, "price_max": 1, "sales": 1, "commission": 1}
 
 
 def _not_found(product_id: str) -> NotFound:
@@ -45,17 +49,24 @@ def _title_filter(q: str | None) -> dict[str, Any]:
 
 # --- shop side ------------------------------------------------------------------------------------
 
-def card(doc: dict[str, Any]) -> dict[str, Any]:
-    """A product in a list. `promotion` and `commission` are added by the caller when they apply."""
-    return {"id": doc["_id"], "title": doc["title"], "cover": doc.get("cover"), "price_min": doc["price_min"],
-            "price_max": doc["price_max"], "sales": doc.get("sales", 0)}
+def card(doc: dict[str, Any], promotion: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A product in a list; `promotion` (the running limited-time price) only when one applies."""
+    shown = {"id": doc["_id"], "title": doc["title"], "cover": doc.get("cover"), "price_min": doc["price_min"],
+             "price_max": doc["price_max"], "sales": doc.get("sales", 0)}
+    if promotion is not None:
+        shown["promotion"] = promotion
+    return shown
 
 
-def list_products(db: Database, query: ProductQuery) -> dict[str, Any]:
+def list_products(db: Database, query: ProductQuery, viewer_id: str | None = None) -> dict[str, Any]:
     filter_: dict[str, Any] = {"status": "on_sale", **_title_filter(query.q)}
     if query.category_id:
         filter_["category_id"] = {"$in": subtree_ids(db, query.category_id)}
-    return page_of(db.products, filter_, query, SORTS[query.sort], card, projection=_CARD)
+    running = active_promotions(db)  # cached per container: no extra round trip on most requests
+    preview = previewer_for(db, viewer_id)  # distribution: `commission` for approved distributors only
+    return page_of(db.products, filter_, query, SORTS[query.sort],
+                   lambda doc: apply_to_card(preview, card(doc, product_promotion(running, doc["_id"])), doc),
+                   projection=_CARD)
 
 
 def shop_sku(doc: dict[str, Any]) -> dict[str, Any]:
@@ -63,16 +74,27 @@ def shop_sku(doc: dict[str, Any]) -> dict[str, Any]:
             "original_price": doc.get("original_price"), "stock": doc["stock"]}
 
 
-def get_product(db: Database, product_id: str) -> dict[str, Any]:
-    """The product page: two round trips (product, then its active SKUs on the skus index)."""
+def get_product(db: Database, product_id: str, viewer_id: str | None = None) -> dict[str, Any]:
+    """The product page: product, its active SKUs (skus index), and for a logged-in viewer their
+    distributor code for the share card. A running limited-time price shows as `promotion` plus each
+    discounted SKU's `promo_price`."""
     doc = db.products.find_one({"_id": product_id, "status": "on_sale"})
     if doc is None:
         raise _not_found(product_id)
-    skus = db.skus.find({"product_id": product_id, "active": True}).sort([("sort", 1), ("_id", 1)])
-    return {"id": doc["_id"], "title": doc["title"], "subtitle": doc.get("subtitle", ""),
+    skus = list(db.skus.find({"product_id": product_id, "active": True}).sort([("sort", 1), ("_id", 1)]))
+    running = active_promotions(db)
+    promotion = product_promotion(running, product_id)
+    shown_skus = [shop_sku(s) for s in skus]
+    if promotion is not None:
+        promo_prices = sku_promo_prices(running, skus)
+        shown_skus = [{**s, "promo_price": promo_prices.get(s["id"])} for s in shown_skus]
+    page = {"id": doc["_id"], "title": doc["title"], "subtitle": doc.get("subtitle", ""),
             "images": doc.get("images", []), "description": doc.get("description", ""),
-            "category_id": doc["category_id"], "specs": doc.get("specs", []),
-            "skus": [shop_sku(s) for s in skus]}
+            "category_id": doc["category_id"], "specs": doc.get("specs", []), "skus": shown_skus,
+            "share": share_card(doc, viewer_ref(db, viewer_id), promotion)}
+    if promotion is not None:
+        page["promotion"] = promotion
+    return apply_to_detail(previewer_for(db, viewer_id), page, doc)  # distribution: `commission`
 
 
 # --- admin side -----------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ def transition(db: Database, order_id: str, action: str, *, owner: str | None = 
                extra_filter: dict[str, Any] | None = None, set_fields: dict[str, Any] | None = None,
                ) -> dict[str, Any]:
     """Move one order through `action`; returns the updated order or raises 404 / 409."""
-    sources, target, code = TRANSITIONS[action]
+    sources, target, _ = TRANSITIONS[action]
     query: dict[str, Any] = {"_id": order_id, "status": {"$in": list(sources)}, **(extra_filter or {})}
     if owner is not None:
         query["user_id"] = owner

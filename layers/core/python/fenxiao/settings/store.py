@@ -107,6 +107,12 @@ def _deep_merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def register_cache(cache: Any) -> None:
+    """Another per-container cache (anything with `clear()`, e.g. marketing's active promotions) that
+    `clear_caches` must forget too, so tests and a reseed never see values from before."""
+    _stores.append(cache)
+
+
 def clear_caches() -> None:
     """Forget every store's cached values (tests between cases; the dev server after a reseed)."""
     for store in _stores:

@@ -1,7 +1,8 @@
 """Shopper sign-in: WeChat mini-program login and SMS code login, both ending in a user token.
 
-A share code (`ref`) seen at sign-in is recorded on a new user only, as `signup_ref`; the distribution
-binding rules decide later whether it makes a referrer, so login never fails because of a bad ref.
+A share code (`ref`) seen at sign-in is recorded on a new user as `signup_ref` and handed to the distribution
+binding rules (`fenxiao.distribution.binding.bind`), which bind the shopper when allowed and otherwise only
+say why not: login never fails because of a bad ref.
 """
 from __future__ import annotations
 
@@ -18,6 +19,16 @@ from fenxiao.users.phones import phone_fields
 WECHAT_DEFAULT_NICKNAME = "微信用户"  # WeChat no longer shares nicknames; the shopper sets their own
 
 
+def _apply_ref(db: Database, doc: dict[str, Any], ref: str | None) -> dict[str, Any]:
+    """distribution: bind to the share code's distributor when the rules allow; the document as it now is."""
+    if not ref:
+        return doc
+    from fenxiao.distribution.binding import bind  # lazily: most sign-ins carry no ref
+
+    result = bind(db, doc["_id"], ref)
+    return {**doc, "referrer_id": result["referrer_id"]} if result["bound"] else doc
+
+
 def _signed_in(doc: dict[str, Any], is_new: bool) -> dict[str, Any]:
     return {"token": issue_token("user", doc["_id"]), "user": render_user(doc), "is_new": is_new}
 
@@ -31,7 +42,7 @@ def wechat_login(db: Database, data: WechatLogin) -> dict[str, Any]:
     doc, is_new = upsert_user(db, {"openid": session["openid"]},
                               new_user_fields(nickname=WECHAT_DEFAULT_NICKNAME, signup_ref=data.ref),
                               on_login)
-    return _signed_in(doc, is_new)
+    return _signed_in(_apply_ref(db, doc, data.ref), is_new)
 
 
 def phone_login(db: Database, data: PhoneLogin) -> dict[str, Any]:
@@ -40,4 +51,4 @@ def phone_login(db: Database, data: PhoneLogin) -> dict[str, Any]:
     on_insert = {**new_user_fields(nickname="用户" + data.phone[-4:], signup_ref=data.ref),
                  "phone_enc": fields["phone_enc"], "phone_masked": fields["phone_masked"]}
     doc, is_new = upsert_user(db, {"phone_hash": fields["phone_hash"]}, on_insert)
-    return _signed_in(doc, is_new)
+    return _signed_in(_apply_ref(db, doc, data.ref), is_new)

@@ -1,0 +1,60 @@
+"""Admin routes for coupon templates and promotions; composed into the admin function by handler.py."""
+from fenxiao.marketing import coupons, promotions
+from fenxiao.marketing.models import (
+    AdminCouponQuery,
+    AdminPromotionQuery,
+    CouponTemplateIn,
+    CouponTemplatePatch,
+    PromotionIn,
+)
+from fenxiao.runtime import Request, Routes
+
+routes = Routes()
+
+
+@routes.route("GET", "/v1/admin/coupons", auth="admin", query=AdminCouponQuery)
+def list_coupons(req: Request) -> dict:
+    """Coupon templates, newest first, with claimed and used counts."""
+    return coupons.admin_list_templates(req.db, req.query)
+
+
+@routes.route("POST", "/v1/admin/coupons", auth="admin", body=CouponTemplateIn, status=201)
+def new_coupon(req: Request) -> dict:
+    """Create a coupon template (threshold, discount or no-threshold)."""
+    return coupons.create_template(req.db, req.body)
+
+
+@routes.route("PUT", "/v1/admin/coupons/{template_id}", auth="admin", body=CouponTemplatePatch)
+def edit_coupon(req: Request) -> dict:
+    """Change name, total (not below claimed), per-user limit, validity for future claims, claim window."""
+    return coupons.update_template(req.db, req.params["template_id"], req.body)
+
+
+@routes.route("POST", "/v1/admin/coupons/{template_id}/disable", auth="admin")
+def disable_coupon(req: Request) -> dict:
+    """Stop claims; coupons already claimed stay usable."""
+    return coupons.disable_template(req.db, req.params["template_id"])
+
+
+@routes.route("GET", "/v1/admin/promotions", auth="admin", query=AdminPromotionQuery)
+def list_promotions(req: Request) -> dict:
+    """Promotions, newest first, each with its state (scheduled, running, ended, disabled)."""
+    return promotions.admin_list_promotions(req.db, req.query)
+
+
+@routes.route("POST", "/v1/admin/promotions", auth="admin", body=PromotionIn, status=201)
+def new_promotion(req: Request) -> dict:
+    """Create a limited-time price or a full reduction."""
+    return promotions.create_promotion(req.db, req.body)
+
+
+@routes.route("PUT", "/v1/admin/promotions/{promotion_id}", auth="admin", body=PromotionIn)
+def edit_promotion(req: Request) -> dict:
+    """Replace a promotion's name, window and prices or tiers (same kind)."""
+    return promotions.update_promotion(req.db, req.params["promotion_id"], req.body)
+
+
+@routes.route("POST", "/v1/admin/promotions/{promotion_id}/disable", auth="admin")
+def disable_promotion(req: Request) -> dict:
+    """Stop a promotion now."""
+    return promotions.disable_promotion(req.db, req.params["promotion_id"])

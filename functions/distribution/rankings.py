@@ -1,0 +1,12 @@
+"""Top distributors by sales this week or month, names masked."""
+from fenxiao.distribution.models import RankingQuery
+from fenxiao.distribution.stats import rankings
+from fenxiao.runtime import Request, http_action
+
+
+@http_action("GET", "/v1/distributor/rankings", auth="user", query=RankingQuery)
+def distributor_rankings(req: Request) -> dict:
+    return rankings(req.db, req.user_id, req.query.period)
+
+
+handler = distributor_rankings.handler

@@ -1,0 +1,1 @@
+"""Marketing: claim and list coupons, list running promotions."""

@@ -1,0 +1,11 @@
+"""Coupons a shopper can claim now; logged in, each says how many the caller already holds."""
+from fenxiao.marketing.coupons import list_claimable
+from fenxiao.runtime import PageQuery, Request, http_action
+
+
+@http_action("GET", "/v1/coupons", auth="optional_user", query=PageQuery)
+def coupons(req: Request) -> dict:
+    return list_claimable(req.db, req.user_id, req.query)
+
+
+handler = coupons.handler

@@ -1,0 +1,1 @@
+"""Order actions: checkout preview, placement, the shopper's orders, cancel, confirm receipt."""

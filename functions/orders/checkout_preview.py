@@ -1,0 +1,12 @@
+"""Price a checkout exactly as placing it would: lines, discounts, shipping, pay amount, usable coupons."""
+from fenxiao import clock
+from fenxiao.orders import CheckoutIn, preview_checkout
+from fenxiao.runtime import Request, http_action
+
+
+@http_action("POST", "/v1/checkout/preview", auth="user", body=CheckoutIn)
+def preview(req: Request) -> dict:
+    return preview_checkout(req.db, req.user_id, req.body, clock.now())
+
+
+handler = preview.handler

@@ -1,0 +1,12 @@
+"""Pay an order with WeChat Pay: the wx.requestPayment parameters for the shopper's unpaid order."""
+from fenxiao.payments import pay_order
+from fenxiao.runtime import Request, http_action
+
+
+@http_action("POST", "/v1/orders/{id}/pay", auth="user")
+def pay(req: Request) -> dict:
+    assert req.user_id is not None
+    return pay_order(req.db, req.user_id, req.params["id"])
+
+
+handler = pay.handler

@@ -1,0 +1,12 @@
+"""Ask for a refund of the whole order or some units; the merchant approves or rejects it."""
+from fenxiao.payments import RefundRequest, request_refund
+from fenxiao.runtime import Request, http_action
+
+
+@http_action("POST", "/v1/orders/{id}/refunds", auth="user", body=RefundRequest, status=201)
+def refund(req: Request) -> dict:
+    assert req.user_id is not None
+    return request_refund(req.db, req.user_id, req.params["id"], req.body)
+
+
+handler = refund.handler

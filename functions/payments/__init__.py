@@ -1,0 +1,1 @@
+"""WeChat Pay callbacks: payment and refund notifications."""

@@ -1,0 +1,1 @@
+"""Scheduled functions: plain handlers run by EventBridge / SCF timers (and by hand)."""

@@ -1,0 +1,11 @@
+"""Every 5 minutes: cancel orders past their pay deadline (stock returns) and clean up interrupted placements."""
+from fenxiao.orders import close_unpaid_orders
+from fenxiao.runtime import Job, scheduled
+
+
+@scheduled("close_unpaid_orders", aws="rate(5 minutes)", scf="0 */5 * * * * *")
+def close_unpaid(job: Job) -> dict:
+    return close_unpaid_orders(job.db, job.now)
+
+
+handler = close_unpaid.handler

@@ -1,0 +1,1 @@
+"""Analytics: the merchant dashboard's numbers, read with aggregation pipelines on indexed time fields."""

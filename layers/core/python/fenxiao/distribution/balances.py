@@ -1,0 +1,222 @@
+"""Distributor balances: a journal of movements, applied exactly once, and a reconciliation that proves it.
+
+Every change to `distributors.balance {frozen, available, withdrawing, withdrawn}` is first written to the
+`ledger` collection as a journal entry whose `_id` is its *ref*: a name that says what caused it and is
+unique by construction, so writing the same movement twice is impossible (`freeze:<commission_id>`,
+`reverse:<commission_id>:<refund_id>`, `settle:<run_id>:<user_id>`, `withdraw:<withdrawal_id>`,
+`withdraw-return:<id>`, `withdraw-paid:<id>`). Entry shape:
+
+    {_id: ref, user_id, kind, deltas: {frozen, available, withdrawing, withdrawn}, created_at,
+     applied: bool, void: bool, ...context (commission_id, order_id, run_id, withdrawal_id)}
+
+Applying an entry is ONE conditional single-document update of the distributor:
+`{_id: user, applied_refs: {$ne: ref}}` + `$inc` the deltas + `$push` the ref onto `applied_refs`
+(kept to the last RECENT_REFS), then the entry is marked applied. The ref in the filter makes a repeat
+(crash between the two writes, a replay, a race) a no-op, with no multi-document transaction. A
+withdrawal adds `balance.available >= amount` to the same filter, so no race can overdraw.
+
+Why journal first: the journal is the truth and the balance a running sum of it. A crash after the
+journal write leaves an unapplied entry that `recover` applies later (the next settlement run and every
+reconciliation call it); a crash before it leaves nothing. `reconcile` recomputes Σ deltas per bucket
+by aggregation and reports (or repairs) any distributor whose stored balance differs.
+
+The one bounded assumption: an unapplied entry is recovered before RECENT_REFS newer refs were applied to
+the same distributor (the ref would otherwise have dropped out of `applied_refs`). Recovery runs nightly
+and entries are marked applied right after applying, so the window is in practice milliseconds; if it
+were ever exceeded, reconciliation shows the drift and repairs it.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from pymongo.database import Database
+from pymongo.errors import BulkWriteError
+
+from fenxiao import clock
+from fenxiao.runtime.paging import PageQuery, page_of
+
+BUCKETS = ("frozen", "available", "withdrawing", "withdrawn")
+RECENT_REFS = 1000
+DUPLICATE_KEY = 11000
+_IN_CHUNK = 200  # `$in` lists stay short: SecantusDB matches long ones in quadratic time
+
+
+def deltas(**moves: int) -> dict[str, int]:
+    """All four buckets, zero where nothing moves, so the journal aggregates without $ifNull."""
+    unknown = set(moves) - set(BUCKETS)
+    if unknown:
+        raise ValueError(f"unknown balance buckets: {sorted(unknown)}")
+    return {bucket: int(moves.get(bucket, 0)) for bucket in BUCKETS}
+
+
+def entry(ref: str, user_id: str, kind: str, moves: Mapping[str, int], **context: Any) -> dict[str, Any]:
+    return {"_id": ref, "user_id": user_id, "kind": kind, "deltas": deltas(**moves), "created_at": clock.now(),
+            "applied": False, "void": False, **context}
+
+
+def chunks(items: list[Any], size: int = _IN_CHUNK) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def insert_ignoring_duplicates(db: Database, collection: str, docs: list[dict[str, Any]]) -> int:
+    """insert_many(ordered=False) where a duplicate key means "already written by an earlier attempt"."""
+    if not docs:
+        return 0
+    try:
+        return len(db[collection].insert_many(docs, ordered=False).inserted_ids)
+    except BulkWriteError as exc:
+        others = [e for e in exc.details.get("writeErrors", []) if e.get("code") != DUPLICATE_KEY]
+        if others:
+            raise
+        return int(exc.details.get("nInserted", 0))
+
+
+def record(db: Database, entries: list[dict[str, Any]]) -> None:
+    insert_ignoring_duplicates(db, "ledger", entries)
+
+
+def apply_to_balance(db: Database, ledger_entry: Mapping[str, Any], require_available: int | None = None
+                     ) -> bool:
+    """The one conditional update that moves a distributor's balance; True if applied (now or before)."""
+    ref, user_id = ledger_entry["_id"], ledger_entry["user_id"]
+    query: dict[str, Any] = {"_id": user_id, "applied_refs": {"$ne": ref}}
+    if require_available is not None:
+        query["balance.available"] = {"$gte": require_available}
+    increments = {f"balance.{b}": v for b, v in ledger_entry["deltas"].items() if v}
+    update: dict[str, Any] = {"$push": {"applied_refs": {"$each": [ref], "$slice": -RECENT_REFS}}}
+    if increments:
+        update["$inc"] = increments
+    if db.distributors.update_one(query, update).modified_count:
+        return True
+    # Nothing matched: applied before (a replay) — or refused by the guard, or no such distributor.
+    return db.distributors.count_documents({"_id": user_id, "applied_refs": ref}, limit=1) > 0
+
+
+def apply(db: Database, ledger_entry: Mapping[str, Any], *, require_available: int | None = None) -> bool:
+    """Apply one journal entry once; False when the guard refused it (the entry stays unapplied)."""
+    if not apply_to_balance(db, ledger_entry, require_available):
+        return False
+    db.ledger.update_one({"_id": ledger_entry["_id"], "applied": False}, {"$set": {"applied": True}})
+    return True
+
+
+def mark_applied(db: Database, refs: list[str]) -> None:
+    for part in chunks(refs):
+        db.ledger.update_many({"_id": {"$in": part}, "applied": False}, {"$set": {"applied": True}})
+
+
+def apply_many(db: Database, entries: list[dict[str, Any]],
+               before_each: Callable[[int], None] | None = None) -> int:
+    """Apply unguarded entries (one update per entry), then mark them applied in a few bulk writes.
+
+    `before_each(k)` runs before the k-th update: settlement's crash-injection point in tests.
+    """
+    done = []
+    for k, ledger_entry in enumerate(entries):
+        if before_each is not None:
+            before_each(k)
+        if apply_to_balance(db, ledger_entry):
+            done.append(ledger_entry["_id"])
+    mark_applied(db, done)
+    return len(done)
+
+
+def post(db: Database, entries: list[dict[str, Any]]) -> int:
+    """Write entries to the journal (once) and apply them (once): the normal path for credits/debits."""
+    record(db, entries)
+    return apply_many(db, entries)
+
+
+def void(db: Database, ref: str, reason: str) -> bool:
+    """Cancel an entry that was never applied (a withdrawal refused by the overdraft guard)."""
+    result = db.ledger.update_one({"_id": ref, "applied": False, "void": False},
+                                  {"$set": {"void": True, "void_reason": reason}})
+    return bool(result.modified_count)
+
+
+def recover(db: Database, *, user_id: str | None = None, limit: int = 10_000) -> int:
+    """Apply journal entries a crash left unapplied. Guarded kinds (withdrawals) belong to their owner's
+    recovery (`withdrawals.recover`), which decides between applying and voiding them."""
+    query: dict[str, Any] = {"applied": False, "void": False, "kind": {"$ne": "withdraw"}}
+    if user_id is not None:
+        query["user_id"] = user_id
+    pending = list(db.ledger.find(query).sort("created_at", 1).limit(limit))  # index: ledger {applied, created_at}
+    return apply_many(db, pending)
+
+
+# --- reconciliation ------------------------------------------------------------------------------------
+
+def ledger_totals(db: Database, user_ids: list[str] | None = None) -> dict[str, dict[str, int]]:
+    """Σ deltas per bucket per distributor over every non-void entry: what each balance must be."""
+    match: dict[str, Any] = {"void": False}
+    if user_ids is not None:
+        match["user_id"] = user_ids[0] if len(user_ids) == 1 else {"$in": user_ids}
+    group: dict[str, Any] = {"_id": "$user_id"}
+    group.update({bucket: {"$sum": f"$deltas.{bucket}"} for bucket in BUCKETS})
+    return {row["_id"]: {b: int(row[b]) for b in BUCKETS}
+            for row in db.ledger.aggregate([{"$match": match}, {"$group": group}])}
+
+
+def _balance_of(doc: Mapping[str, Any]) -> dict[str, int]:
+    stored = doc.get("balance") or {}
+    return {bucket: int(stored.get(bucket, 0)) for bucket in BUCKETS}
+
+
+def _drift(user_id: str, balance: dict[str, int], expected: dict[str, int]) -> dict[str, Any] | None:
+    diff = {b: balance[b] - expected[b] for b in BUCKETS if balance[b] != expected[b]}
+    if not diff:
+        return None
+    return {"user_id": user_id, "balance": balance, "ledger": expected, "diff": diff}
+
+
+def reconcile(db: Database, *, repair: bool = False) -> dict[str, Any]:
+    """Compare every distributor's balance with Σ journal; with `repair`, set drifted balances to it.
+
+    Unapplied entries are applied first (so a crash window is not reported as drift). A repair is
+    conditional on the balance it read: if a movement lands meanwhile, that distributor is left for the
+    next call rather than overwritten (`changed` in the report).
+    """
+    from fenxiao.distribution import withdrawals  # withdrawals builds on this module
+
+    withdrawals.recover(db)
+    recovered = recover(db)
+    expected = ledger_totals(db)
+    zero = deltas()
+    drifts: list[dict[str, Any]] = []
+    checked = 0
+    for doc in db.distributors.find({}, {"balance": 1}):
+        checked += 1
+        found = _drift(doc["_id"], _balance_of(doc), expected.pop(doc["_id"], zero))
+        if found:
+            drifts.append(found)
+    missing = sorted(expected)  # journal entries for a user with no distributor document at all
+    repaired, changed = [], []
+    if repair:
+        for found in drifts:
+            current = {f"balance.{b}": v for b, v in found["balance"].items()}
+            result = db.distributors.update_one(
+                {"_id": found["user_id"], **current},
+                {"$set": {f"balance.{b}": v for b, v in found["ledger"].items()}})
+            (repaired if result.modified_count else changed).append(found["user_id"])
+    return {"checked": checked, "recovered": recovered, "drift": drifts, "ok": not drifts and not missing,
+            "orphan_ledger_users": missing, "repaired": repaired, "changed": changed, "at": clock.now()}
+
+
+# --- reading -------------------------------------------------------------------------------------------
+
+def render(doc: Mapping[str, Any]) -> dict[str, Any]:
+    context = {k: doc[k] for k in ("commission_id", "order_id", "refund_id", "run_id", "withdrawal_id")
+               if doc.get(k) is not None}
+    return {"ref": doc["_id"], "kind": doc["kind"], "deltas": doc["deltas"], "applied": doc["applied"],
+            "void": doc.get("void", False), "created_at": doc["created_at"], **context}
+
+
+def ledger_page(db: Database, user_id: str, query: PageQuery) -> dict[str, Any]:
+    """A distributor's journal, newest first, with the stored balance and Σ journal beside it."""
+    page = page_of(db.ledger, {"user_id": user_id}, query, [("created_at", -1), ("_id", -1)], render)
+    doc = db.distributors.find_one({"_id": user_id}, {"balance": 1}) or {}
+    page["balance"] = _balance_of(doc)
+    page["ledger_total"] = ledger_totals(db, [user_id]).get(user_id, deltas())
+    return page

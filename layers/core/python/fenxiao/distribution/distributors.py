@@ -1,0 +1,284 @@
+"""Distributors: applications, review, share codes, grade and disable — one document per user.
+
+`distributors._id` is the user id, so "one distributor per user" is the primary key itself: a double
+click on "apply" inserts once and the second request finds the first one's document. Every state change
+is one conditional update naming the states it may start from (pending → approved | rejected,
+rejected → pending | approved on a new application, approved ⇄ disabled); a lost race answers 409.
+
+The user document mirrors `{status, code}` as `users.distributor` so GET /v1/me and login stay one read;
+the distributor document is the truth (the mirror is rewritten after every transition).
+
+Balances (`balance.frozen / available / withdrawing / withdrawn`) start at zero here and are changed only
+by the commission ledger and withdrawals, each with its own conditional `$inc`.
+"""
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from pymongo import ReturnDocument
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+
+from fenxiao import clock
+from fenxiao.crypto import DecryptError, decrypt_field, encrypt_field
+from fenxiao.distribution.grades import get_grade, render_grade
+from fenxiao.distribution.models import ApplicationIn, ApplicationQuery, DistributorPatch, DistributorQuery, ReviewIn
+from fenxiao.distribution.settings import get_distribution_settings
+from fenxiao.errors import BusinessRule, Conflict, NotFound
+from fenxiao.ids import short_code
+from fenxiao.runtime.paging import PageQuery, page_of
+from fenxiao.users.accounts import load_user
+from fenxiao.users.phones import mask_phone
+
+PENDING, APPROVED, REJECTED, DISABLED = "pending", "approved", "rejected", "disabled"
+CODE_LENGTH = 8
+_CODE_ATTEMPTS = 5
+T = TypeVar("T")
+
+
+def zero_balance() -> dict[str, int]:
+    return {"frozen": 0, "available": 0, "withdrawing": 0, "withdrawn": 0}
+
+
+def is_active(doc: dict[str, Any] | None) -> bool:
+    """May earn commission and bind shoppers: approved (a disabled distributor keeps only their ledger)."""
+    return bool(doc) and doc.get("status") == APPROVED and bool(doc.get("code"))
+
+
+def find_active_by_code(db: Database, code: str) -> dict[str, Any] | None:
+    """The approved distributor owning a share code; codes are upper-case, links may arrive lower-cased."""
+    return db.distributors.find_one({"code": code.strip().upper(), "status": APPROVED})
+
+
+def _not_distributor() -> NotFound:
+    return NotFound("You are not a distributor; apply first", code="NOT_DISTRIBUTOR")
+
+
+def _with_code(write: Callable[[str], T]) -> T:
+    """Run `write` with a fresh share code, again with another if the unique code index says it is taken."""
+    for _ in range(_CODE_ATTEMPTS):
+        try:
+            return write(short_code(CODE_LENGTH))
+        except DuplicateKeyError:
+            continue
+    raise Conflict("Could not allocate a share code; try again", code="CODE_ALLOCATION_FAILED")
+
+
+def _mirror(db: Database, doc: dict[str, Any]) -> None:
+    db.users.update_one({"_id": doc["_id"]}, {"$set": {"distributor": {"status": doc["status"],
+                                                                       "code": doc.get("code")},
+                                                       "updated_at": clock.now()}})
+
+
+def _state_conflict(db: Database, user_id: str) -> Conflict | NotFound:
+    """Why a conditional transition matched nothing: the document is missing or in another state."""
+    doc = db.distributors.find_one({"_id": user_id}, {"status": 1})
+    if doc is None:
+        return NotFound("No such distributor or application", code="DISTRIBUTOR_NOT_FOUND",
+                        details={"id": user_id})
+    status = doc["status"]
+    codes = {PENDING: ("An application is already waiting for review", "APPLICATION_PENDING"),
+             APPROVED: ("You are already a distributor", "ALREADY_DISTRIBUTOR"),
+             REJECTED: ("The application was rejected; the shopper may apply again", "APPLICATION_REJECTED"),
+             DISABLED: ("This distributor is disabled; contact the merchant", "DISTRIBUTOR_DISABLED")}
+    message, code = codes[status]
+    return Conflict(message, code=code, details={"status": status})
+
+
+# --- applying -----------------------------------------------------------------------------------------
+
+def _insert(db: Database, user_id: str, fields: dict[str, Any]) -> dict[str, Any] | None:
+    """Create the user's distributor document; None when they already have one (or just got one)."""
+    now = clock.now()
+
+    def write(code: str) -> dict[str, Any] | None:
+        doc = {"_id": user_id, "code": code if fields["status"] == APPROVED else None, "grade_id": None,
+               "balance": zero_balance(), "created_at": now, **fields}
+        try:
+            db.distributors.insert_one(doc)
+        except DuplicateKeyError:
+            if db.distributors.count_documents({"_id": user_id}, limit=1):
+                return None
+            raise  # the share code was taken: `_with_code` retries with another
+        return doc
+
+    return _with_code(write)
+
+
+def _transition(db: Database, user_id: str, sources: Iterable[str], fields: dict[str, Any]) -> dict[str, Any]:
+    """Move a distributor from one of `sources`, giving it a share code on its first approval."""
+    sources = list(sources)
+
+    def write(code: str) -> dict[str, Any] | None:
+        update = dict(fields)
+        if fields.get("status") == APPROVED:
+            current = db.distributors.find_one({"_id": user_id}, {"code": 1})
+            update["code"] = (current or {}).get("code") or code
+        return db.distributors.find_one_and_update({"_id": user_id, "status": {"$in": sources}},
+                                                   {"$set": {**update, "updated_at": clock.now()}},
+                                                   return_document=ReturnDocument.AFTER)
+
+    doc = _with_code(write)
+    if doc is None:
+        raise _state_conflict(db, user_id)
+    _mirror(db, doc)
+    return doc
+
+
+def _application_fields(data: ApplicationIn | None, status: str) -> dict[str, Any]:
+    now = clock.now()
+    fields: dict[str, Any] = {"status": status, "applied_at": now, "reject_reason": None,
+                              "reviewed_at": now if status == APPROVED else None,
+                              "approved_at": now if status == APPROVED else None, "updated_at": now}
+    if data is not None:
+        fields.update({"real_name": data.real_name, "phone_enc": encrypt_field(data.phone),
+                       "phone_masked": mask_phone(data.phone), "reason": data.reason or ""})
+    return fields
+
+
+def apply(db: Database, user_id: str, data: ApplicationIn) -> dict[str, Any]:
+    """Apply (or apply again after a rejection); auto and everyone modes approve at once."""
+    load_user(db, user_id)
+    mode = get_distribution_settings(db).mode
+    fields = _application_fields(data, PENDING if mode == "apply" else APPROVED)
+    doc = _insert(db, user_id, fields)
+    if doc is None:
+        doc = _transition(db, user_id, [REJECTED], fields)
+    else:
+        _mirror(db, doc)
+    return {"status": doc["status"]}
+
+
+def my_distributor(db: Database, user_id: str) -> dict[str, Any]:
+    """The caller's distributor document; in `everyone` mode every shopper is one, created on first use."""
+    doc = db.distributors.find_one({"_id": user_id})
+    if doc is not None and doc["status"] in (APPROVED, DISABLED):
+        return doc
+    if get_distribution_settings(db).mode != "everyone":
+        if doc is None:
+            raise _not_distributor()
+        return doc  # pending or rejected: the mini-program shows the review state
+    load_user(db, user_id)
+    fields = _application_fields(None, APPROVED)
+    created = _insert(db, user_id, {**fields, "real_name": "", "phone_enc": None, "phone_masked": None,
+                                    "reason": ""})
+    if created is not None:
+        _mirror(db, created)
+        return created
+    try:  # an application made before the merchant switched to `everyone`
+        return _transition(db, user_id, [PENDING, REJECTED], fields)
+    except Conflict:  # approved by a concurrent request meanwhile
+        doc = db.distributors.find_one({"_id": user_id})
+        if doc is None:
+            raise _not_distributor() from None
+        return doc
+
+
+def render_mine(db: Database, doc: dict[str, Any]) -> dict[str, Any]:
+    """GET /v1/distributor."""
+    from fenxiao.distribution.stats import distributor_stats  # stats reads orders: not needed by the rest
+
+    grade = get_grade(db, doc["grade_id"]) if doc.get("grade_id") else None
+    return {"status": doc["status"], "code": doc.get("code"), "grade": render_grade(grade) if grade else None,
+            "balance": {**zero_balance(), **(doc.get("balance") or {})},
+            "stats": distributor_stats(db, doc["_id"]), "reject_reason": doc.get("reject_reason")}
+
+
+def get_mine(db: Database, user_id: str) -> dict[str, Any]:
+    return render_mine(db, my_distributor(db, user_id))
+
+
+# --- admin ---------------------------------------------------------------------------------------------
+
+def _admin_view(doc: dict[str, Any], user: dict[str, Any] | None) -> dict[str, Any]:
+    return {"id": doc["_id"], "status": doc["status"], "code": doc.get("code"), "grade_id": doc.get("grade_id"),
+            "real_name": doc.get("real_name", ""), "phone": doc.get("phone_masked"),
+            "reason": doc.get("reason", ""), "reject_reason": doc.get("reject_reason"),
+            "nickname": (user or {}).get("nickname", ""), "avatar_url": (user or {}).get("avatar_url", ""),
+            "balance": {**zero_balance(), **(doc.get("balance") or {})},
+            "applied_at": doc.get("applied_at"), "reviewed_at": doc.get("reviewed_at"),
+            "approved_at": doc.get("approved_at"), "disabled_at": doc.get("disabled_at"),
+            "created_at": doc.get("created_at")}
+
+
+def _admin_page(db: Database, filter_: dict[str, Any], query: PageQuery, sort: list[tuple[str, int]]
+                ) -> dict[str, Any]:
+    page = page_of(db.distributors, filter_, query, sort, lambda d: d)
+    ids = [d["_id"] for d in page["items"]]
+    users = {u["_id"]: u for u in db.users.find({"_id": {"$in": ids}}, {"nickname": 1, "avatar_url": 1})}
+    page["items"] = [_admin_view(d, users.get(d["_id"])) for d in page["items"]]
+    return page
+
+
+def list_applications(db: Database, query: ApplicationQuery) -> dict[str, Any]:
+    return _admin_page(db, {"status": query.status}, query, [("applied_at", -1), ("_id", -1)])
+
+
+def list_distributors(db: Database, query: DistributorQuery) -> dict[str, Any]:
+    filter_: dict[str, Any] = {"status": query.status} if query.status else {}
+    if query.q:
+        # Escaped: the search box is text, not a pattern. Codes and ids match exactly, names by substring.
+        filter_["$or"] = [{"real_name": {"$regex": re.escape(query.q), "$options": "i"}},
+                          {"code": query.q.upper()}, {"_id": query.q}]
+    return _admin_page(db, filter_, query, [("created_at", -1), ("_id", -1)])
+
+
+def admin_get(db: Database, distributor_id: str) -> dict[str, Any]:
+    """One distributor for the merchant: full phone (to call them), grade, team counts and sales."""
+    from fenxiao.distribution.stats import distributor_stats
+
+    doc = db.distributors.find_one({"_id": distributor_id})
+    if doc is None:
+        raise NotFound("No such distributor", code="DISTRIBUTOR_NOT_FOUND", details={"id": distributor_id})
+    view = _admin_view(doc, db.users.find_one({"_id": distributor_id}, {"nickname": 1, "avatar_url": 1}))
+    if doc.get("phone_enc"):
+        with contextlib.suppress(DecryptError):  # written under another key: the mask is all we can show
+            view["phone"] = decrypt_field(doc["phone_enc"])
+    grade = get_grade(db, doc["grade_id"]) if doc.get("grade_id") else None
+    stats = distributor_stats(db, distributor_id)
+    return {**view, "grade": render_grade(grade) if grade else None, "stats": stats,
+            "team": {"level1": stats["team_level1"], "level2": stats["team_level2"]}}
+
+
+def approve(db: Database, distributor_id: str, data: ReviewIn, *, by: str | None) -> dict[str, Any]:
+    now = clock.now()
+    _transition(db, distributor_id, [PENDING], {"status": APPROVED, "reviewed_at": now, "approved_at": now,
+                                                "reviewed_by": by, "review_note": data.reason or ""})
+    return admin_get(db, distributor_id)
+
+
+def reject(db: Database, distributor_id: str, data: ReviewIn, *, by: str | None) -> dict[str, Any]:
+    _transition(db, distributor_id, [PENDING], {"status": REJECTED, "reviewed_at": clock.now(),
+                                                "reviewed_by": by, "reject_reason": data.reason or ""})
+    return admin_get(db, distributor_id)
+
+
+def admin_update(db: Database, distributor_id: str, data: DistributorPatch, *, by: str | None) -> dict[str, Any]:
+    """Change the grade and/or disable / re-enable. Disabling stops new commission; the ledger stays."""
+    given = data.model_fields_set
+    changes: dict[str, Any] = {}
+    if "grade_id" in given:
+        if data.grade_id is not None and get_grade(db, data.grade_id) is None:
+            raise BusinessRule("No such grade", code="UNKNOWN_GRADE", details={"grade_id": data.grade_id})
+        changes["grade_id"] = data.grade_id
+    if "status" in given and data.status is not None:
+        changes["status"] = data.status
+        changes["disabled_at" if data.status == DISABLED else "enabled_at"] = clock.now()
+    if not changes:
+        return admin_get(db, distributor_id)
+    # Only an approved or disabled distributor is edited here; applications go through review.
+    doc = db.distributors.find_one_and_update(
+        {"_id": distributor_id, "status": {"$in": [APPROVED, DISABLED]}},
+        {"$set": {**changes, "updated_at": clock.now(), "updated_by": by}}, return_document=ReturnDocument.AFTER)
+    if doc is None:
+        error = _state_conflict(db, distributor_id)
+        if isinstance(error, Conflict):
+            error = Conflict("Only an approved or disabled distributor can be edited; review the application "
+                             "first", code="DISTRIBUTOR_NOT_APPROVED", details=error.details)
+        raise error
+    if "status" in changes:
+        _mirror(db, doc)
+    return admin_get(db, distributor_id)

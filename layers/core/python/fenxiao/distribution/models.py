@@ -1,0 +1,79 @@
+"""Input models of the distribution actions (API.md "Distribution" and its admin routes).
+
+Shape problems are 400 INVALID_INPUT from these models; rules between fields and stored state (rates,
+transitions, binding) answer 409 / 422 from the services.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from fenxiao.runtime.paging import PageQuery
+from fenxiao.users.models import MobilePhone, ShareRef
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+
+STATUSES = ("pending", "approved", "rejected", "disabled")
+Status = Literal["pending", "approved", "rejected", "disabled"]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ApplicationIn(_Input):
+    real_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
+    phone: MobilePhone
+    reason: Text | None = None
+
+
+class BindIn(_Input):
+    ref: ShareRef
+
+
+class ReviewIn(_Input):
+    """API.md: approve and reject take `{reason?}`; a reject reason is shown to the shopper."""
+
+    reason: Text | None = None
+
+
+class DistributorPatch(_Input):
+    """Admin edit: `grade_id: null` clears the grade (global rates apply again)."""
+
+    grade_id: Id | None = None
+    status: Literal["approved", "disabled"] | None = None
+
+
+class GradeIn(_Input):
+    name: Name
+    # Loosely bounded so a fourth level reaches `check_rates` and gets its legal explanation.
+    rates_bp: list[Annotated[int, Field(ge=0, le=5000)]] = Field(min_length=1, max_length=10)
+    sort: int = Field(0, ge=-1_000_000, le=1_000_000)
+
+
+class ApplicationQuery(PageQuery):
+    status: Status = "pending"
+
+
+class DistributorQuery(PageQuery):
+    status: Status | None = None
+    q: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)] | None = None
+
+
+class TeamQuery(PageQuery):
+    level: Literal[1, 2] = 1
+
+
+class RankingQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    period: Literal["week", "month"] = "week"
+
+
+class ShareQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    product_id: Id | None = None

@@ -1,0 +1,224 @@
+"""From a checkout request to a priced `Checkout`: the ONE path both the preview and placement take.
+
+`build_checkout` resolves the lines (explicit items or the selected cart lines), loads their SKUs and
+products in two `$in` reads, refuses what cannot be bought, asks `load_rules` for the promotions, the
+coupon and the shipping policy, and prices it all with `fenxiao.pricing.price`. The preview renders the
+result; placement snapshots the very same result into the order, so what the preview says is what the
+order charges.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from pymongo.database import Database
+
+from fenxiao.errors import BusinessRule, InvalidInput, NotFound
+from fenxiao.orders.models import MAX_LINES, MAX_QUANTITY, CheckoutIn
+from fenxiao.pricing import Coupon, LineItem, Quote, QuotedLine, ShippingPolicy, price, rank_coupons
+from fenxiao.pricing.rules import Rule
+
+Source = Literal["cart", "direct"]
+
+_SKU_FIELDS = {"product_id": 1, "specs": 1, "price": 1, "stock": 1, "active": 1}
+_PRODUCT_FIELDS = {"title": 1, "cover": 1, "images": {"$slice": 1}, "status": 1, "category_id": 1}
+
+
+@dataclass(frozen=True)
+class CheckoutRules:
+    """Everything besides the lines that decides the price.
+
+    `rules`: promotions in force now (unit-price and order-level rules); `coupon`: the buyer's chosen
+    coupon as a rule, or None; `candidates`: the buyer's coupons worth ranking for `usable_coupons`;
+    `group_buy`: what the order records about its group (`{campaign_id, group_id, status}`), or None;
+    `lines`: the lines to price when a rule needed them enriched (parent categories for a coupon scoped
+    to a parent category), else None for the lines as given.
+    """
+
+    shipping: ShippingPolicy
+    rules: list[Rule] = field(default_factory=list)
+    coupon: Coupon | None = None
+    candidates: list[Coupon] = field(default_factory=list)
+    group_buy: dict[str, Any] | None = None
+    lines: list[LineItem] | None = None
+
+
+def load_rules(db: Database, user_id: str, lines: list[LineItem], request: CheckoutIn, now: datetime
+               ) -> CheckoutRules:
+    """THE one place marketing plugs into checkout: promotions, coupons and group-buy prices.
+
+    - active limited-time prices and full reductions (filtered by `now`, `fenxiao.marketing.promotions`)
+      → `rules`;
+    - `request.coupon_id` → the user's unused, currently valid coupon as a `Coupon` rule (`coupon`), 422
+      COUPON_NOT_APPLICABLE {reason: COUPON_NOT_FOUND | COUPON_USED | COUPON_IN_USE | COUPON_EXPIRED | …}
+      when it is not theirs or not usable now;
+    - the user's usable coupons → `candidates` (the preview ranks them into `usable_coupons`);
+    - `lines` enriched with parent categories when a coupon is scoped to categories;
+    - `request.group_buy` → a `GroupBuyPrice` in `rules` (exclusive: the engine switches the rest off)
+      and `group_buy` for the order document.
+    A coupon is locked to the order (and given back on cancel/close) by marketing as well; placement
+    and lifecycle say where in their docstrings.
+    """
+    from fenxiao.marketing.coupons import candidate_coupons, checkout_coupon, lines_for_coupons
+    from fenxiao.marketing.promotions import active_rules
+    from fenxiao.settings import get_shop_settings
+
+    shipping = get_shop_settings(db).shipping
+    if request.group_buy is not None:
+        raise BusinessRule("This group buy is not available", code="GROUP_BUY_NOT_AVAILABLE",
+                           details={"campaign_id": request.group_buy.campaign_id})
+    coupon = checkout_coupon(db, user_id, request.coupon_id, now) if request.coupon_id is not None else None
+    candidates = candidate_coupons(db, user_id, now)
+    return CheckoutRules(shipping=ShippingPolicy(flat_fee=shipping.flat_fee, free_over=shipping.free_over),
+                         rules=list(active_rules(db, now)), coupon=coupon, candidates=candidates,
+                         lines=lines_for_coupons(db, lines, [coupon, *candidates]))
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line to buy with the catalog documents it was priced from."""
+
+    sku: dict[str, Any]
+    product: dict[str, Any]
+    quantity: int
+
+    @property
+    def sku_id(self) -> str:
+        return self.sku["_id"]
+
+    @property
+    def stock(self) -> int:
+        return max(0, self.sku.get("stock", 0))
+
+    @property
+    def cover(self) -> str | None:
+        return self.product.get("cover") or next(iter(self.product.get("images") or []), None)
+
+    def line_item(self) -> LineItem:
+        return LineItem(self.sku_id, self.product["_id"], self.product.get("category_id"), self.quantity,
+                        self.sku["price"], title=self.product.get("title", ""))
+
+    def snapshot(self, quoted: QuotedLine) -> dict[str, Any]:
+        """The order line: what was bought and what it cost, frozen at placement (data-model.md)."""
+        return {"sku_id": self.sku_id, "product_id": self.product["_id"],
+                "category_id": self.product.get("category_id"), "title": self.product.get("title", ""),
+                "specs": self.sku.get("specs", {}), "cover": self.cover, "quantity": self.quantity,
+                "original_unit_price": quoted.original_unit_price, "unit_price": quoted.unit_price,
+                "discount": quoted.discount, "promotion_discount": quoted.promotion_discount,
+                "coupon_discount": quoted.coupon_discount, "paid": quoted.paid,
+                "refunded_quantity": 0, "refunded_amount": 0}
+
+
+@dataclass(frozen=True)
+class Checkout:
+    items: list[Item]
+    quote: Quote
+    rules: CheckoutRules
+    source: Source
+    address: dict[str, Any] | None
+
+    @property
+    def shortages(self) -> list[dict[str, Any]]:
+        return [{"sku_id": i.sku_id, "requested": i.quantity, "stock": i.stock}
+                for i in self.items if i.quantity > i.stock]
+
+    def ensure_placeable(self) -> None:
+        """Placement refuses what the preview only shows: short stock and a chosen coupon that does not apply.
+
+        The stock check here is a courtesy (a clear error before any write); the reservation re-checks
+        atomically, which is what actually prevents overselling.
+        """
+        shortages = self.shortages
+        if shortages:
+            raise BusinessRule("Not enough stock for one of the items", code="OUT_OF_STOCK",
+                               details=shortages[0])
+        self.quote.ensure_coupon_applied()
+
+    def order_lines(self) -> list[dict[str, Any]]:
+        return [item.snapshot(quoted) for item, quoted in zip(self.items, self.quote.lines, strict=True)]
+
+    def preview(self) -> dict[str, Any]:
+        """API.md's preview shape, plus what the checkout page shows beside the figures."""
+        body = self.quote.to_api()
+        for line, item in zip(body["lines"], self.items, strict=True):
+            line.update(title=item.product.get("title", ""), specs=item.sku.get("specs", {}), cover=item.cover,
+                        stock=item.stock, insufficient_stock=item.quantity > item.stock)
+        body["promotions"] = [{"id": p.rule.id, "kind": p.rule.rule_type, "name": p.rule.name,
+                               "discount": p.discount} for p in self.quote.promotions]
+        body["coupon"] = self.quote.coupon.to_doc() if self.quote.coupon else None
+        body["usable_coupons"] = self._usable_coupons()
+        return body
+
+    def _usable_coupons(self) -> list[dict[str, Any]]:
+        if not self.rules.candidates:
+            return []
+        lines = self.rules.lines or [item.line_item() for item in self.items]
+        options = rank_coupons(lines, self.rules.rules, self.rules.candidates, self.rules.shipping)
+        return [{"id": o.coupon.id, "name": o.coupon.name, "discount": o.discount, "pay_amount": o.pay_amount,
+                 "applicable": o.applicable, "reason": o.reason} for o in options]
+
+
+def requested_lines(db: Database, user_id: str, request: CheckoutIn) -> tuple[list[tuple[str, int]], Source]:
+    """`(sku_id, quantity)` pairs, duplicates merged in first-seen order, and where they came from."""
+    if request.from_cart:
+        from fenxiao.cart import selected_lines
+
+        raw = [(line["sku_id"], line["quantity"]) for line in selected_lines(db, user_id)]
+        if not raw:
+            raise BusinessRule("No items are selected in your cart", code="CART_EMPTY")
+        source: Source = "cart"
+    else:
+        raw = [(line.sku_id, line.quantity) for line in request.items or []]
+        source = "direct"
+    merged: dict[str, int] = {}
+    for sku_id, quantity in raw:
+        merged[sku_id] = merged.get(sku_id, 0) + quantity
+    if len(merged) > MAX_LINES:
+        raise BusinessRule(f"An order holds at most {MAX_LINES} different items", code="TOO_MANY_LINES",
+                           details={"max_lines": MAX_LINES, "lines": len(merged)})
+    too_many = [sku_id for sku_id, quantity in merged.items() if quantity > MAX_QUANTITY]
+    if too_many:
+        raise InvalidInput(f"At most {MAX_QUANTITY} units of one item per order",
+                           details={"fields": [{"field": "items", "message": "quantity over limit",
+                                                "sku_id": too_many[0]}]})
+    return list(merged.items()), source
+
+
+def load_items(db: Database, lines: list[tuple[str, int]]) -> list[Item]:
+    """Two `$in` reads; a missing or retired SKU is 404 SKU_NOT_FOUND, an off-sale product 422."""
+    sku_ids = [sku_id for sku_id, _ in lines]
+    skus = {s["_id"]: s for s in db.skus.find({"_id": {"$in": sku_ids}}, _SKU_FIELDS)}
+    product_ids = list({s["product_id"] for s in skus.values()})
+    products = {p["_id"]: p for p in db.products.find({"_id": {"$in": product_ids}}, _PRODUCT_FIELDS)}
+    items = []
+    for sku_id, quantity in lines:
+        sku = skus.get(sku_id)
+        product = products.get(sku["product_id"]) if sku else None
+        if sku is None or product is None or not sku.get("active", True):
+            raise NotFound("This item no longer exists", code="SKU_NOT_FOUND", details={"sku_id": sku_id})
+        if product.get("status") != "on_sale":
+            raise BusinessRule("This product is not on sale", code="PRODUCT_OFF_SALE",
+                               details={"sku_id": sku_id, "product_id": product["_id"]})
+        items.append(Item(sku, product, quantity))
+    return items
+
+
+def build_checkout(db: Database, user_id: str, request: CheckoutIn, now: datetime) -> Checkout:
+    """Resolve, validate and price a checkout request; nothing is written."""
+    lines, source = requested_lines(db, user_id, request)
+    items = load_items(db, lines)
+    address = None
+    if request.address_id is not None:
+        from fenxiao.users.addresses import get_address
+
+        address = get_address(db, user_id, request.address_id)
+    line_items = [item.line_item() for item in items]
+    rules = load_rules(db, user_id, line_items, request, now)
+    coupon = [rules.coupon] if rules.coupon is not None else []
+    quote = price(rules.lines or line_items, [*rules.rules, *coupon], rules.shipping)
+    return Checkout(items, quote, rules, source, address)
+
+
+def preview_checkout(db: Database, user_id: str, request: CheckoutIn, now: datetime) -> dict[str, Any]:
+    return build_checkout(db, user_id, request, now).preview()

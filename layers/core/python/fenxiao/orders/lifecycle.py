@@ -1,0 +1,170 @@
+"""The order's life after placement: cancel, close at the deadline, ship, confirm receipt, auto-confirm.
+
+Every status change goes through `states.transition` (one conditional update). Stock returns exactly
+once: the same conditional update that cancels the order sets `stock_released`, so only the request
+that won it gives the units back; a crash right after can leave units unsold, never sold twice.
+
+An unpaid order may have a WeChat transaction (the shopper tapped "pay"). It is closed BEFORE the
+order is cancelled, so a payment can no longer complete afterwards; if WeChat says it was paid just
+now, the order is left alone for the payment notification to mark paid. When WeChat cannot be reached
+the order is cancelled anyway: the transaction expires at the order's pay deadline (`time_expire`),
+and a payment that still lands for a cancelled order is refunded automatically by `fenxiao.payments`.
+Marketing returns the order's coupon where the stock returns (`_release`).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from pymongo.database import Database
+
+from fenxiao import clock
+from fenxiao.errors import AppError, Conflict, NotFound
+from fenxiao.marketing.coupons import release_coupon
+from fenxiao.orders import states, stock
+from fenxiao.orders.models import VISIBLE_STATUSES, ShipIn
+from fenxiao.orders.queries import refunds_of, render_admin_order, render_order
+from fenxiao.runtime import logs
+
+BATCH = 500  # orders one schedule run handles; the next run (minutes later) takes the rest
+
+
+def _lines(order: dict[str, Any]) -> list[tuple[str, int]]:
+    return [(line["sku_id"], line["quantity"]) for line in order.get("lines", [])]
+
+
+def _close_wechat_payment(order: dict[str, Any]) -> bool:
+    """Close the order's WeChat transaction if it has one; False when WeChat says it was paid already."""
+    out_trade_no = (order.get("payment") or {}).get("out_trade_no")
+    if not out_trade_no:
+        return True
+    from fenxiao.wechat import close_payment
+
+    try:
+        close_payment(out_trade_no)
+    except Conflict as exc:
+        if exc.code == "PAYMENT_ALREADY_PAID":
+            return False
+        if exc.code != "PAYMENT_CLOSED":
+            raise
+    except AppError as exc:  # unreachable or refusing: the deadline and the auto-refund cover it
+        logs.error("closing a WeChat payment failed; cancelling anyway", order_id=order["_id"],
+                   out_trade_no=out_trade_no, code=exc.code)
+    return True
+
+
+def _cancel(db: Database, order: dict[str, Any], action: str, reason: str, *, owner: str | None = None,
+            extra_filter: dict[str, Any] | None = None) -> dict[str, Any]:
+    """pending_payment → cancelled, then give the stock back (this caller won the flag)."""
+    now = clock.now()
+    cancelled = states.transition(db, order["_id"], action, owner=owner,
+                                  extra_filter={"stock_released": {"$ne": True}, **(extra_filter or {})},
+                                  set_fields={"stock_released": True, "cancelled_at": now,
+                                              "cancel_reason": reason})
+    _release(db, cancelled)
+    return cancelled
+
+
+def _release(db: Database, order: dict[str, Any]) -> None:
+    """What a cancelled unpaid order gives back: its units and its coupon."""
+    stock.release(db, _lines(order), hold=order["_id"])
+    _release_coupon(db, order)
+
+
+def _release_coupon(db: Database, order: dict[str, Any]) -> None:
+    if order.get("coupon_id"):
+        release_coupon(db, order["coupon_id"], order["_id"])  # only while this order holds it
+
+
+def cancel_order(db: Database, user_id: str, order_id: str) -> dict[str, Any]:
+    """The shopper cancels an unpaid order (409 ORDER_NOT_CANCELLABLE otherwise)."""
+    order = db.orders.find_one({"_id": order_id, "user_id": user_id, "status": {"$in": VISIBLE_STATUSES}})
+    if order is None:
+        raise NotFound("No such order", code="ORDER_NOT_FOUND", details={"order_id": order_id})
+    states.ensure_can(order, "cancel")
+    if not _close_wechat_payment(order):
+        raise Conflict("This order has just been paid; it will show as paid in a moment",
+                       code="ORDER_PAYMENT_IN_PROGRESS")
+    return render_order(_cancel(db, order, "cancel", "user", owner=user_id), refunds=[])
+
+
+def close_unpaid_orders(db: Database, now: datetime, limit: int = BATCH) -> dict[str, int]:
+    """Cancel orders past their pay deadline, and clean up orders a crash left mid-placement."""
+    counts = {"closed": 0, "abandoned": 0, "paid_meanwhile": 0, "lost_race": 0}
+    # index: orders (status, pay_deadline)
+    due = db.orders.find({"status": {"$in": [states.PLACING, states.PENDING_PAYMENT]}, "pay_deadline": {"$lte": now}},
+                         {"status": 1, "lines.sku_id": 1, "lines.quantity": 1, "payment": 1, "coupon_id": 1}
+                         ).limit(limit)
+    for order in list(due):
+        try:
+            if order["status"] == states.PLACING:
+                _abandon(db, order, now)
+                counts["abandoned"] += 1
+            elif not _close_wechat_payment(order):
+                counts["paid_meanwhile"] += 1
+            else:
+                _cancel(db, order, "close", "timeout", extra_filter={"pay_deadline": {"$lte": now}})
+                counts["closed"] += 1
+        except (Conflict, NotFound):
+            counts["lost_race"] += 1  # paid, cancelled or given up meanwhile: nothing left to do
+    return counts
+
+
+def _abandon(db: Database, order: dict[str, Any], now: datetime) -> None:
+    """A crash left this order `placing`: give back the lines that carry its hold, then cancel it.
+
+    Releasing first is safe to repeat (a crash before the cancel just means the next run does both
+    again), and placement can no longer complete it: its flip to pending_payment needs the deadline
+    still ahead.
+    """
+    stock.release_holds(db, order["_id"], _lines(order))
+    _release_coupon(db, order)
+    states.transition(db, order["_id"], "abandon", set_fields={"stock_released": True, "cancelled_at": now,
+                                                                 "cancel_reason": "placement_failed"})
+
+
+def confirm_receipt(db: Database, user_id: str, order_id: str) -> dict[str, Any]:
+    """The shopper has the parcel: shipped → completed (409 ORDER_NOT_CONFIRMABLE otherwise)."""
+    order = states.transition(db, order_id, "confirm_receipt", owner=user_id,
+                              set_fields={"completed_at": clock.now()})
+    return render_order(order, refunds_of(db, order))
+
+
+def auto_confirm_receipts(db: Database, now: datetime, limit: int = BATCH) -> dict[str, int]:
+    """Complete orders shipped `auto_confirm_days` ago (the shop setting as of this run)."""
+    from fenxiao.settings import get_shop_settings
+
+    cutoff = now - timedelta(days=get_shop_settings(db).auto_confirm_days)
+    counts = {"completed": 0, "lost_race": 0}
+    # index: orders (status, shipped_at)
+    due = db.orders.find({"status": states.SHIPPED, "shipped_at": {"$lte": cutoff}}, {"_id": 1}).limit(limit)
+    for order in list(due):
+        try:
+            states.transition(db, order["_id"], "auto_confirm", extra_filter={"shipped_at": {"$lte": cutoff}},
+                              set_fields={"completed_at": now, "auto_confirmed": True})
+            counts["completed"] += 1
+        except Conflict:
+            counts["lost_race"] += 1  # the shopper confirmed (or a refund finished) meanwhile
+    return counts
+
+
+def ship_order(db: Database, order_id: str, data: ShipIn, *, by: str | None = None) -> dict[str, Any]:
+    """paid → shipped with the parcel's carrier and tracking number (409 ORDER_NOT_SHIPPABLE otherwise).
+
+    A group-buy order ships only once its group has succeeded: a forming group may still fail and be
+    refunded in full.
+    """
+    now = clock.now()
+    shipment = {"carrier": data.carrier, "tracking_no": data.tracking_no, "shipped_at": now}
+    group_ready = {"$or": [{"group_buy": None}, {"group_buy.status": "succeeded"}]}
+    try:
+        order = states.transition(db, order_id, "ship", extra_filter=group_ready,
+                                  set_fields={"shipment": shipment, "shipped_at": now, "shipped_by": by})
+    except Conflict as exc:
+        current = db.orders.find_one({"_id": order_id}, {"status": 1, "group_buy": 1}) or {}
+        group = current.get("group_buy") or {}
+        if current.get("status") == states.PAID and group and group.get("status") != "succeeded":
+            raise Conflict("The order's group buy has not succeeded yet", code="ORDER_NOT_SHIPPABLE",
+                           details={"status": states.PAID, "group_buy": group.get("status")}) from None
+        raise exc from None
+    return render_admin_order(order, refunds_of(db, order))

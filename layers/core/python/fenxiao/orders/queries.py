@@ -1,0 +1,107 @@
+"""Reading orders: the shopper's list and detail (owner only), the merchant's filtered list, one renderer.
+
+An unpaid order cannot have refunds, so the `refunds` read happens only for orders that were paid: a
+detail of a fresh order is one round trip. Lists never read refunds (one read per page would be fine,
+but the list UI does not show them).
+"""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo.database import Database
+
+from fenxiao.errors import NotFound
+from fenxiao.orders.models import VISIBLE_STATUSES, AdminOrderQuery, OrderQuery
+from fenxiao.runtime.paging import page_of
+
+_NEWEST_FIRST = [("created_at", -1), ("_id", -1)]
+_LINE_FIELDS = ("sku_id", "product_id", "title", "specs", "cover", "quantity", "original_unit_price",
+                "unit_price", "discount", "promotion_discount", "coupon_discount", "paid", "refunded_quantity",
+                "refunded_amount")
+_AMOUNT_FIELDS = ("goods_total", "promotion_discount", "coupon_discount", "shipping_fee", "pay_amount")
+_TIMES = ("pay_deadline", "created_at", "paid_at", "shipped_at", "completed_at", "cancelled_at")
+
+
+def _not_found(order_id: str) -> NotFound:
+    return NotFound("No such order", code="ORDER_NOT_FOUND", details={"order_id": order_id})
+
+
+def render_refund(doc: dict[str, Any]) -> dict[str, Any]:
+    return {"id": doc["_id"], "status": doc["status"], "amount": doc["amount"], "created_at": doc.get("created_at")}
+
+
+def render_order(doc: dict[str, Any], refunds: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The API's order. `refunds` are refund documents (or already-rendered summaries); None leaves the key
+    out, which is what lists do."""
+    amounts = doc.get("amounts") or {}
+    body: dict[str, Any] = {
+        "id": doc["_id"], "order_no": doc["order_no"], "status": doc["status"],
+        "lines": [{key: line.get(key) for key in _LINE_FIELDS} for line in doc.get("lines", [])],
+        "amounts": {key: amounts.get(key, 0) for key in _AMOUNT_FIELDS},
+        "address": doc.get("address"), "coupon_id": doc.get("coupon_id"),
+        "promotions": doc.get("promotions", []), "group_buy": doc.get("group_buy"),
+        "shipment": doc.get("shipment"), "refunded_amount": doc.get("refunded_amount", 0),
+        "refund_open": bool(doc.get("refund_open")), "source": doc.get("source"),
+        "cancel_reason": doc.get("cancel_reason"),
+        **{key: doc.get(key) for key in _TIMES},
+    }
+    if refunds is not None:
+        body["refunds"] = [r if "id" in r else render_refund(r) for r in refunds]
+    return body
+
+
+def render_admin_order(doc: dict[str, Any], refunds: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """What the merchant sees on top: who bought it, the payment and where commissions go."""
+    return {**render_order(doc, refunds), "user_id": doc["user_id"], "payment": doc.get("payment"),
+            "referrer_ids": doc.get("referrer_ids", []), "idempotency_key": doc.get("idempotency_key")}
+
+
+def refunds_of(db: Database, order: dict[str, Any]) -> list[dict[str, Any]]:
+    if order.get("paid_at") is None:
+        return []
+    return list(db.refunds.find({"order_id": order["_id"]}).sort([("created_at", 1), ("_id", 1)]))
+
+
+def get_order_for_user(db: Database, user_id: str, order_id: str) -> dict[str, Any]:
+    """The shopper's order with its refunds; another shopper's (or one still being placed) is 404."""
+    doc = db.orders.find_one({"_id": order_id, "user_id": user_id, "status": {"$in": VISIBLE_STATUSES}})
+    if doc is None:
+        raise _not_found(order_id)
+    return render_order(doc, refunds_of(db, doc))
+
+
+def list_orders_for_user(db: Database, user_id: str, query: OrderQuery) -> dict[str, Any]:
+    # index: orders (user_id, status, created_at desc)
+    status: Any = query.status or {"$in": VISIBLE_STATUSES}
+    return page_of(db.orders, {"user_id": user_id, "status": status}, query, _NEWEST_FIRST, render_order)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def admin_list_orders(db: Database, query: AdminOrderQuery) -> dict[str, Any]:
+    # indexes: orders order_no (unique); (user_id, status, created_at); (status, created_at); (created_at)
+    filter_: dict[str, Any] = {}
+    if query.status:
+        filter_["status"] = query.status
+    if query.order_no:
+        filter_["order_no"] = query.order_no
+    if query.user_id:
+        filter_["user_id"] = query.user_id
+    created: dict[str, datetime] = {}
+    if query.created_from:
+        created["$gte"] = _utc(query.created_from)
+    if query.created_to:
+        created["$lt"] = _utc(query.created_to)
+    if created:
+        filter_["created_at"] = created
+    return page_of(db.orders, filter_, query, _NEWEST_FIRST, render_admin_order)
+
+
+def admin_get_order(db: Database, order_id: str) -> dict[str, Any]:
+    doc = db.orders.find_one({"_id": order_id})
+    if doc is None:
+        raise _not_found(order_id)
+    return render_admin_order(doc, refunds_of(db, doc))

@@ -1,0 +1,37 @@
+"""What else happens when money moves: the two extension points other areas plug into.
+
+Payments and refunds call these once their own bookkeeping is done; distribution (commissions) and
+marketing (coupons) add their reactions here rather than inside the payment code.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo.database import Database
+
+
+def on_order_paid(db: Database, order: dict[str, Any]) -> None:
+    """Runs after `order` became paid (it is the order document after the transition).
+
+    Contract for whatever is added here (e.g. creating frozen commissions): it must be idempotent,
+    because a notification retried after a crash may run it again for the same order (back every
+    "only once" with a unique index, as commissions per order line and level are).
+    """
+    if order.get("coupon_id"):  # locked → used; a conditional update, so a replay changes nothing
+        from fenxiao.marketing.coupons import mark_coupon_used
+
+        mark_coupon_used(db, order["coupon_id"], order["_id"])
+
+
+def on_refund_completed(db: Database, order: dict[str, Any], refund: dict[str, Any]) -> None:
+    """Runs once after an after-sales refund has been applied to `order` (the order as updated, status
+    `refunded` when nothing is left to refund) and `refund` is `refunded`.
+
+    The refund's lines say which units went back (`sku_id`, `quantity`, `amount`), so commission
+    reversal can be pro rata (`pricing.pro_rata`) and a coupon can be returned on a full refund
+    (`order["status"] == "refunded"`).
+    """
+    if order.get("coupon_id") and order.get("status") == "refunded":  # a partial refund keeps it used
+        from fenxiao.marketing.coupons import release_coupon
+
+        release_coupon(db, order["coupon_id"], order["_id"])  # back to unused only while still valid

@@ -1,0 +1,302 @@
+"""Refunds: after-sales requests, admin approval through WeChat's refund API, completion, auto refunds.
+
+Reservation. A request inserts the refund, then claims the order with one conditional update:
+`refund_open` must be false and every line's `refunded_quantity` must still be what the amounts were
+computed from, and it sets `refund_open` / `open_refund_id`. So at most one refund per order is open,
+and its amounts can never be based on stale counters: two refunds can never over-refund. A request that
+loses the race deletes its refund and answers 409.
+
+Completion (refund notification, or the approve call's own answer / query) is applied once:
+1. the order update guarded by `open_refund_id` (adds the refunded units and amounts, frees the order),
+2. the refund's approved → refunded flip, whose winner alone runs the side effects: stock back for
+   units never shipped, `refund_all` when nothing is left, then `hooks.on_refund_completed`.
+A crash between 1 and 2 is finished by the next notification or approve retry.
+
+Auto refunds (a payment that cannot be applied: closed order, wrong amount) touch no order counters:
+they return the whole transaction and are created `approved` with a deterministic out_refund_no, so
+the notification retries that create them never refund twice.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pymongo import DESCENDING, ReturnDocument
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+
+from fenxiao import clock, wechat
+from fenxiao.errors import BusinessRule, Conflict, NotFound
+from fenxiao.ids import new_id
+from fenxiao.orders import states, stock
+from fenxiao.payments import hooks
+from fenxiao.payments.models import (
+    AFTER_SALES,
+    APPROVED,
+    AUTO,
+    FAILED,
+    FINAL_STATUSES,
+    REFUNDED,
+    REJECTED,
+    REQUESTED,
+    RefundListQuery,
+    RefundRequest,
+    refund_view,
+)
+from fenxiao.payments.rules import ensure_within_paid, fully_refunded, plan_refund, refunded_units
+from fenxiao.runtime import logs, page_of
+from fenxiao.settings import get_shop_settings
+
+REFUNDABLE = (states.PAID, states.SHIPPED, states.COMPLETED)
+REFUND_NOTIFY_SUCCESS = "SUCCESS"
+
+
+# --- the shopper's request ---------------------------------------------------------------------
+
+def request_refund(db: Database, user_id: str, order_id: str, body: RefundRequest) -> dict[str, Any]:
+    order = _refundable_order(db, user_id, order_id)
+    plan = plan_refund(order["lines"], int(order["amounts"].get("shipping_fee") or 0), body.requested())
+    paid = int(order["amounts"]["pay_amount"])
+    ensure_within_paid(int(order.get("refunded_amount") or 0), plan.amount, paid)
+    now = clock.now()
+    refund_id = new_id()
+    refund = {"_id": refund_id, "out_refund_no": "R" + refund_id, "order_id": order["_id"],
+              "user_id": user_id, "out_trade_no": order["payment"]["out_trade_no"],
+              "total": paid,
+              "lines": [{"sku_id": line.sku_id, "quantity": line.quantity, "amount": line.amount}
+                        for line in plan.lines],
+              "shipping_amount": plan.shipping_amount, "amount": plan.amount, "reason": body.reason,
+              "status": REQUESTED, "kind": AFTER_SALES, "reject_reason": None, "created_at": now,
+              "approved_at": None, "refunded_at": None}
+    db.refunds.insert_one(refund)
+    claim: dict[str, Any] = {"_id": order["_id"], "user_id": user_id, "status": {"$in": list(REFUNDABLE)},
+                             "refund_open": {"$ne": True}}
+    for i, line in enumerate(order["lines"]):
+        seen = refunded_units(line)
+        claim[f"lines.{i}.refunded_quantity"] = seen if seen else {"$in": [0, None]}
+    claimed = db.orders.update_one(claim, {"$set": {"refund_open": True, "open_refund_id": refund_id}})
+    if claimed.modified_count:
+        return refund_view(refund)
+    db.refunds.delete_one({"_id": refund_id, "status": REQUESTED})
+    current = db.orders.find_one({"_id": order["_id"]}, {"refund_open": 1}) or {}
+    if current.get("refund_open"):
+        raise Conflict("Another refund of this order is in progress", code="REFUND_IN_PROGRESS")
+    raise Conflict("The order changed meanwhile; reload it and try again", code="ORDER_CHANGED")
+
+
+def _refundable_order(db: Database, user_id: str, order_id: str) -> dict[str, Any]:
+    order = db.orders.find_one({"_id": order_id, "user_id": user_id})
+    if order is None:
+        raise NotFound("No such order", code="ORDER_NOT_FOUND")
+    if order["status"] not in REFUNDABLE:
+        raise Conflict(f"The order is {order['status']} and cannot be refunded", code="ORDER_NOT_REFUNDABLE",
+                       details={"status": order["status"]})
+    if order["status"] == states.COMPLETED:
+        days = get_shop_settings(db).after_sales_days
+        completed_at = order.get("completed_at")
+        if completed_at is not None and (clock.now() - completed_at).total_seconds() > days * 86400:
+            raise BusinessRule(f"After-sales requests are possible for {days} days after completion",
+                               code="AFTER_SALES_EXPIRED", details={"after_sales_days": days,
+                                                                     "completed_at": completed_at})
+    if order.get("refund_open"):
+        order = _release_finished_claim(db, order)
+        if order.get("refund_open"):
+            raise Conflict("Another refund of this order is in progress", code="REFUND_IN_PROGRESS",
+                           details={"refund_id": order.get("open_refund_id")})
+    return order
+
+
+def _release_finished_claim(db: Database, order: dict[str, Any]) -> dict[str, Any]:
+    """Self-repair: a claim whose refund is already final (a crash right after reject/fail) is freed."""
+    open_id = order.get("open_refund_id")
+    refund = db.refunds.find_one({"_id": open_id}, {"status": 1}) if open_id else None
+    if refund is not None and refund["status"] not in FINAL_STATUSES:
+        return order
+    _free_claim(db, order["_id"], open_id)
+    return db.orders.find_one({"_id": order["_id"]}) or order
+
+
+def _free_claim(db: Database, order_id: str, refund_id: str | None) -> None:
+    db.orders.update_one({"_id": order_id, "open_refund_id": refund_id},
+                         {"$set": {"refund_open": False, "open_refund_id": None}})
+
+
+def refunds_for_order(db: Database, order_id: str) -> list[dict[str, Any]]:
+    """The order's refunds, oldest first (for the order detail's `refunds`)."""
+    return [refund_view(doc) for doc in db.refunds.find({"order_id": order_id}).sort("created_at", 1)]
+
+
+# --- the merchant's decision -------------------------------------------------------------------
+
+def list_refunds(db: Database, query: RefundListQuery) -> dict[str, Any]:
+    filter_ = {"status": query.status} if query.status else {}
+    return page_of(db.refunds, filter_, query, [("created_at", DESCENDING), ("_id", DESCENDING)], refund_view)
+
+
+def _get(db: Database, refund_id: str) -> dict[str, Any]:
+    refund = db.refunds.find_one({"_id": refund_id})
+    if refund is None:
+        raise NotFound("No such refund", code="REFUND_NOT_FOUND")
+    return refund
+
+
+def approve_refund(db: Database, refund_id: str, *, by: str | None = None) -> dict[str, Any]:
+    """requested → approved → WeChat refund. Approving an `approved` refund again retries the WeChat
+    call (same out_refund_no, so WeChat refunds once), which is how a timed-out approval is finished."""
+    refund = _get(db, refund_id)
+    if refund["status"] not in (REQUESTED, APPROVED):
+        raise Conflict(f"The refund is {refund['status']} and cannot be approved",
+                       code="REFUND_NOT_APPROVABLE", details={"status": refund["status"]})
+    if refund["status"] == REQUESTED and refund["kind"] == AFTER_SALES:
+        # before any money moves, the order must still reserve these units for this refund
+        order = db.orders.find_one({"_id": refund["order_id"]}, {"open_refund_id": 1}) or {}
+        if order.get("open_refund_id") != refund_id:
+            _fail(db, refund, "the order no longer reserves this refund")
+            raise Conflict("This refund no longer matches its order", code="REFUND_STALE")
+    if refund["status"] == REQUESTED:
+        approved = db.refunds.find_one_and_update(
+            {"_id": refund_id, "status": REQUESTED},
+            {"$set": {"status": APPROVED, "approved_at": clock.now(), "approved_by": by}},
+            return_document=ReturnDocument.AFTER)
+        refund = approved or _get(db, refund_id)
+        if refund["status"] != APPROVED:
+            raise Conflict(f"The refund is {refund['status']} now", code="REFUND_NOT_APPROVABLE",
+                           details={"status": refund["status"]})
+    execute_refund(db, refund)
+    return refund_view(_get(db, refund_id))
+
+
+def reject_refund(db: Database, refund_id: str, reason: str | None, *, by: str | None = None
+                  ) -> dict[str, Any]:
+    rejected = db.refunds.find_one_and_update(
+        {"_id": refund_id, "status": REQUESTED},
+        {"$set": {"status": REJECTED, "reject_reason": reason, "rejected_at": clock.now(),
+                  "rejected_by": by}},
+        return_document=ReturnDocument.AFTER)
+    if rejected is None:
+        refund = _get(db, refund_id)
+        raise Conflict(f"The refund is {refund['status']} and cannot be rejected",
+                       code="REFUND_NOT_REJECTABLE", details={"status": refund["status"]})
+    _free_claim(db, rejected["order_id"], refund_id)
+    return refund_view(rejected)
+
+
+# --- talking to WeChat -------------------------------------------------------------------------
+
+def execute_refund(db: Database, refund: dict[str, Any]) -> None:
+    """Ask WeChat to refund an approved refund, then apply what it says (the notification may have
+    done so already). While WeChat still reports PROCESSING we query once; otherwise the refund
+    notification finishes it later."""
+    ensure_within_paid(0, int(refund["amount"]), int(refund["total"]))
+    if refund["amount"] == 0:  # nothing to send back (fully discounted units): complete locally
+        apply_refund_result(db, refund, REFUND_NOTIFY_SUCCESS, {})
+        return
+    answer = wechat.refund(refund["out_trade_no"], refund["out_refund_no"], int(refund["amount"]),
+                           int(refund["total"]), reason=refund.get("reason") or "")
+    status = answer.get("status")
+    if status == "PROCESSING" and _get(db, refund["_id"])["status"] == APPROVED:
+        answer = wechat.query_refund(refund["out_refund_no"])
+        status = answer.get("status")
+    apply_refund_result(db, refund, str(status), answer)
+
+
+def handle_refund_notification(db: Database, headers: Mapping[str, str], body: bytes) -> None:
+    event = wechat.parse_notification(headers, body)
+    resource = event["resource"]
+    refund = db.refunds.find_one({"out_refund_no": resource.get("out_refund_no")})
+    if refund is None:
+        logs.error("ALERT wechatpay refund notification for an unknown out_refund_no",
+                   out_refund_no=resource.get("out_refund_no"), event_type=event["event_type"])
+        raise NotFound("No refund matches this notification", code="REFUND_NOT_FOUND")
+    apply_refund_result(db, refund, str(resource.get("refund_status")), resource)
+
+
+def query_and_apply(db: Database, refund_id: str) -> dict[str, Any]:
+    """The fallback when no notification came: ask WeChat about an approved refund and apply it."""
+    refund = _get(db, refund_id)
+    if refund["status"] == APPROVED:
+        answer = wechat.query_refund(refund["out_refund_no"])
+        apply_refund_result(db, refund, str(answer.get("status")), answer)
+    return refund_view(_get(db, refund_id))
+
+
+def apply_refund_result(db: Database, refund: dict[str, Any], status: str, wechat_data: Mapping[str, Any]
+                        ) -> None:
+    """WeChat's refund status → ours. SUCCESS completes, CLOSED fails (the units are free again),
+    ABNORMAL (the money could not reach the shopper) stays approved and alerts: the merchant must act
+    in WeChat Pay, after which a notification or a query completes it."""
+    if status == "SUCCESS":
+        _complete(db, refund, wechat_data)
+    elif status == "CLOSED":
+        _fail(db, refund, "closed by WeChat Pay")
+    elif status == "ABNORMAL":
+        logs.error("ALERT wechatpay refund abnormal: handle it in the merchant platform",
+                   refund_id=refund["_id"], out_refund_no=refund["out_refund_no"])
+
+
+def _fail(db: Database, refund: dict[str, Any], why: str) -> None:
+    db.refunds.update_one({"_id": refund["_id"], "status": {"$in": [REQUESTED, APPROVED]}},
+                          {"$set": {"status": FAILED, "fail_reason": why, "failed_at": clock.now()}})
+    if refund.get("order_id"):
+        _free_claim(db, refund["order_id"], refund["_id"])
+
+
+def _complete(db: Database, refund: dict[str, Any], wechat_data: Mapping[str, Any]) -> None:
+    applies_to_order = bool(refund.get("lines"))
+    order = db.orders.find_one({"_id": refund["order_id"]}) if applies_to_order else None
+    if order is not None:
+        order = _apply_to_order(db, order, refund) or order
+    flipped = db.refunds.find_one_and_update(
+        {"_id": refund["_id"], "status": APPROVED},
+        {"$set": {"status": REFUNDED, "refunded_at": clock.now(), "refund_id": wechat_data.get("refund_id")}},
+        return_document=ReturnDocument.AFTER)
+    if flipped is None or order is None:
+        return  # a replay (or an auto refund, which changes nothing else)
+    order = db.orders.find_one({"_id": order["_id"]}) or order
+    if order["status"] == states.PAID:  # never shipped: the units go back on sale
+        stock.release(db, [(line["sku_id"], int(line["quantity"])) for line in flipped["lines"]])
+    if fully_refunded(order["lines"]) and order["status"] in REFUNDABLE:
+        try:
+            order = states.transition(db, order["_id"], "refund_all", set_fields={"refunded_at": clock.now()})
+        except Conflict:
+            order = db.orders.find_one({"_id": order["_id"]}) or order
+    hooks.on_refund_completed(db, order, flipped)
+
+
+def _apply_to_order(db: Database, order: dict[str, Any], refund: dict[str, Any]) -> dict[str, Any] | None:
+    """Add the refund to the order's counters and free its claim, once (guarded by open_refund_id)."""
+    if order.get("open_refund_id") != refund["_id"]:
+        return None
+    ensure_within_paid(int(order.get("refunded_amount") or 0), int(refund["amount"]),
+                       int(order["amounts"]["pay_amount"]))
+    index_of = {line["sku_id"]: i for i, line in reversed(list(enumerate(order["lines"])))}
+    inc: dict[str, int] = {"refunded_amount": int(refund["amount"])}
+    for line in refund["lines"]:
+        i = index_of[line["sku_id"]]
+        inc[f"lines.{i}.refunded_quantity"] = int(line["quantity"])
+        inc[f"lines.{i}.refunded_amount"] = int(line["amount"])
+    return db.orders.find_one_and_update(
+        {"_id": order["_id"], "open_refund_id": refund["_id"]},
+        {"$inc": inc, "$set": {"refund_open": False, "open_refund_id": None}},
+        return_document=ReturnDocument.AFTER)
+
+
+# --- automatic refunds -------------------------------------------------------------------------
+
+def ensure_auto_refund(db: Database, payment: Mapping[str, Any], order: Mapping[str, Any], *, reason: str
+                       ) -> dict[str, Any]:
+    """Return a payment we cannot apply, whole, exactly once (out_refund_no derives from the payment)."""
+    now = clock.now()
+    refund = {"_id": new_id(), "out_refund_no": "A" + str(payment["_id"]), "order_id": order["_id"],
+              "user_id": order.get("user_id"), "out_trade_no": payment["_id"],
+              "total": int(payment["amount"]),
+              "lines": [], "shipping_amount": 0, "amount": int(payment["amount"]), "reason": reason,
+              "status": APPROVED, "kind": AUTO, "reject_reason": None, "created_at": now, "approved_at": now,
+              "refunded_at": None}
+    try:
+        db.refunds.insert_one(refund)
+    except DuplicateKeyError:
+        refund = db.refunds.find_one({"out_refund_no": refund["out_refund_no"]}) or refund
+    if refund["status"] == APPROVED:
+        execute_refund(db, refund)
+    return refund

@@ -1,0 +1,156 @@
+"""The merchant dashboard through the real admin handler, and the Beijing-day rules on their own."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from fenxiao import clock
+from fenxiao.analytics.days import MAX_DAYS, DayRange, resolve
+from fenxiao.errors import InvalidInput
+from fenxiao.ids import new_id
+
+from tests.support.factories import admin_token, make_user
+
+NOW = datetime(2024, 5, 20, 4, 0, tzinfo=UTC)  # 12:00 on 20 May in Beijing
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def make_order(db: Any, user_id: str, paid_at: datetime | None, pay: int, *, lines: list[dict[str, Any]] | None = None,
+               referrer_ids: list[str] | None = None, status: str = "paid") -> str:
+    order_id = new_id()
+    db.orders.insert_one({
+        "_id": order_id, "order_no": new_id()[-12:], "user_id": user_id, "status": status,
+        "lines": lines if lines is not None else [{"product_id": "p-x", "title": "杂项", "quantity": 1, "paid": pay}],
+        "amounts": {"goods_total": pay, "promotion_discount": 0, "coupon_discount": 0, "shipping_fee": 0,
+                    "pay_amount": pay},
+        "referrer_ids": referrer_ids or [], "created_at": paid_at or NOW, "paid_at": paid_at})
+    return order_id
+
+
+def line(product_id: str, title: str, quantity: int, paid: int) -> dict[str, Any]:
+    return {"product_id": product_id, "title": title, "quantity": quantity, "paid": paid}
+
+
+def get(api: Any, token: str, **query: str) -> Any:
+    return api.get("/v1/admin/dashboard", token=token, query=query)
+
+
+# --- pure rules ----------------------------------------------------------------------------------
+
+def test_days_are_beijing_days() -> None:
+    span = DayRange(date(2024, 5, 1), date(2024, 5, 2))
+    assert span.start == utc(2024, 4, 30, 16)   # 00:00 Beijing on 1 May
+    assert span.end == utc(2024, 5, 2, 16)      # 00:00 Beijing on 3 May (exclusive)
+    assert span.days() == ["2024-05-01", "2024-05-02"]
+
+
+def test_default_range_is_thirty_days_ending_today_in_beijing() -> None:
+    late_evening_utc = utc(2024, 5, 19, 17)     # already 20 May in Beijing
+    span = resolve(None, None, late_evening_utc)
+    assert (span.first, span.last, span.length) == (date(2024, 4, 21), date(2024, 5, 20), 30)
+    assert resolve(date(2024, 5, 1), None, late_evening_utc).last == date(2024, 5, 20)
+
+
+def test_range_validation() -> None:
+    with pytest.raises(InvalidInput) as reversed_range:
+        resolve(date(2024, 5, 2), date(2024, 5, 1), NOW)
+    assert reversed_range.value.details["fields"][0]["field"] == "from"
+    assert resolve(date(2024, 1, 1), date(2024, 12, 31), NOW).length == MAX_DAYS  # a leap year fits
+    with pytest.raises(InvalidInput):
+        resolve(date(2023, 1, 1), date(2024, 1, 2), NOW)                          # 367 days
+
+
+# --- through the handler -----------------------------------------------------------------------
+
+def test_sums_buckets_and_top_lists(api, db) -> None:
+    token = admin_token(db)
+    alice, _ = make_user(db, nickname="Alice", created_at=utc(2024, 5, 1, 2))
+    bob, _ = make_user(db, nickname="Bob", created_at=utc(2024, 4, 30, 15, 59))  # 30 Apr 23:59 Beijing: outside
+    dist, _ = make_user(db, nickname="分销员小王", created_at=utc(2024, 3, 1))
+    db.distributors.insert_many([{"_id": dist, "status": "approved", "approved_at": utc(2024, 5, 1, 8)},
+                                 {"_id": bob, "status": "approved", "approved_at": utc(2024, 4, 1)}])
+    # 1 May Beijing: 15:59 UTC on 1 May is 23:59 Beijing; 16:00 UTC is already 2 May.
+    make_order(db, alice, utc(2024, 4, 30, 16, 0), 1000, lines=[line("p1", "茶叶", 2, 1000)], referrer_ids=[dist, bob])
+    make_order(db, alice, utc(2024, 5, 1, 15, 59), 500, lines=[line("p2", "茶杯", 1, 300), line("p1", "茶叶", 1, 200)],
+               referrer_ids=[dist], status="refunded")
+    make_order(db, bob, utc(2024, 5, 1, 16, 0), 250, lines=[line("p2", "茶杯", 1, 250)])
+    make_order(db, bob, utc(2024, 4, 30, 15, 59), 9999)              # 30 Apr in Beijing: outside
+    make_order(db, bob, utc(2024, 5, 3, 16, 0), 7777)                # 4 May in Beijing: outside
+    make_order(db, alice, None, 4242, status="pending_payment")      # never paid
+    for amount, status, refunded_at in ((500, "refunded", utc(2024, 5, 2, 1)), (90, "approved", None),
+                                        (70, "refunded", utc(2024, 6, 1))):
+        db.refunds.insert_one({"_id": new_id(), "out_refund_no": new_id(), "order_id": "o", "amount": amount,
+                               "status": status, "refunded_at": refunded_at})
+    db.commissions.insert_many([
+        {"_id": new_id(), "user_id": dist, "order_id": "o1", "amount": 100, "status": "frozen",
+         "created_at": utc(2024, 5, 1)},
+        {"_id": new_id(), "user_id": dist, "order_id": "o2", "amount": 50, "status": "reversed",
+         "created_at": utc(2024, 5, 1, 15)},
+        {"_id": new_id(), "user_id": bob, "order_id": "o1", "amount": 40, "status": "settled", "reversed_amount": 10,
+         "created_at": utc(2024, 5, 2)},
+        {"_id": new_id(), "user_id": bob, "order_id": "o9", "amount": 999, "status": "settled",
+         "created_at": utc(2024, 1, 1)},                            # outside
+    ])
+
+    with clock.pinned(NOW):
+        r = get(api, token, **{"from": "2024-05-01", "to": "2024-05-03"})
+    assert r.status == 200, r
+    d = r.json
+    assert (d["from"], d["to"]) == ("2024-05-01", "2024-05-03")
+    assert d["gmv"] == 1750 and d["orders"] == 3 and d["paying_users"] == 2
+    assert d["refunds_amount"] == 500
+    assert d["new_users"] == 1 and d["new_distributors"] == 1
+    assert d["commission"] == {"frozen": 100, "settled": 30, "reversed": 60}
+    assert d["daily"] == [
+        {"date": "2024-05-01", "gmv": 1500, "orders": 2, "paying_users": 1},
+        {"date": "2024-05-02", "gmv": 250, "orders": 1, "paying_users": 1},
+        {"date": "2024-05-03", "gmv": 0, "orders": 0, "paying_users": 0},
+    ]
+    assert d["top_products"] == [
+        {"product_id": "p1", "title": "茶叶", "quantity": 3, "amount": 1200},
+        {"product_id": "p2", "title": "茶杯", "quantity": 2, "amount": 550},
+    ]
+    assert d["top_distributors"] == [{"user_id": dist, "nickname": "分销员小王", "sales": 1500, "commission": 100}]
+
+
+def test_defaults_to_the_last_thirty_days_and_empty_collections_give_zeros(api, db) -> None:
+    token = admin_token(db, role="operator")
+    with clock.pinned(NOW):
+        r = get(api, token)
+    assert r.status == 200, r
+    d = r.json
+    assert (d["from"], d["to"]) == ("2024-04-21", "2024-05-20")
+    assert len(d["daily"]) == 30 and d["daily"][-1] == {"date": "2024-05-20", "gmv": 0, "orders": 0,
+                                                       "paying_users": 0}
+    assert d["gmv"] == d["orders"] == d["paying_users"] == d["refunds_amount"] == 0
+    assert d["commission"] == {"frozen": 0, "settled": 0, "reversed": 0}
+    assert d["top_products"] == d["top_distributors"] == []
+
+
+@pytest.mark.parametrize("query", [{"from": "2024-05-02", "to": "2024-05-01"},
+                                   {"from": "2023-01-01", "to": "2024-01-02"},
+                                   {"from": "yesterday"}])
+def test_bad_ranges_are_400(api, db, query: dict[str, str]) -> None:
+    r = get(api, admin_token(db), **query)
+    assert r.status == 400 and r.error_code == "INVALID_INPUT", r
+    assert r.json["error"]["details"]["fields"][0]["field"] == "from"
+
+
+def test_admins_only(api, db) -> None:
+    _, shopper = make_user(db)
+    assert get(api, shopper).status == 403
+    assert api.get("/v1/admin/dashboard").status == 401
+
+
+def test_range_queries_use_indexes(db) -> None:
+    """Each collection the dashboard ranges over has an index on the time field it matches."""
+    from fenxiao.db import INDEXES
+
+    declared = {(name, tuple(index.document["key"])) for name, indexes in INDEXES.items() for index in indexes}
+    for name, field in (("orders", "paid_at"), ("refunds", "refunded_at"), ("commissions", "created_at"),
+                        ("distributors", "approved_at"), ("users", "created_at")):
+        assert (name, (field,)) in declared, name

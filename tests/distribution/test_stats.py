@@ -1,0 +1,84 @@
+"""GET /v1/distributor numbers, the team lists and the rankings, from orders inserted in the documented shape."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from fenxiao import clock
+from fenxiao.distribution.stats import mask_name, period_bounds
+
+from tests.distribution.conftest import insert_order
+from tests.support.factories import make_user
+
+
+def bound(api, db, code, nickname="小明"):
+    user_id, token = make_user(db, nickname=nickname)
+    assert api.post("/v1/referrals/bind", {"ref": code}, token=token).json["bound"]
+    return user_id, token
+
+
+def test_stats_count_paid_orders_of_the_upline_and_the_team(api, db, distributor):
+    a, a_token, a_code = distributor()
+    b, b_token, b_code = distributor()
+    assert api.post("/v1/referrals/bind", {"ref": a_code}, token=b_token).json["bound"]  # b is a's level 1
+    c1, _ = bound(api, db, b_code)   # a's level 2
+    c2, _ = bound(api, db, a_code)   # a's level 1
+    insert_order(db, c1, referrer_ids=[b, a], paid=[3000, 2000], refunded=[500, 0], shipping_fee=800)
+    insert_order(db, c1, referrer_ids=[b, a], paid=1000, status="completed")
+    insert_order(db, c2, referrer_ids=[a], paid=700, status="shipped")
+    insert_order(db, c2, referrer_ids=[a], paid=9999, status="refunded")          # fully refunded
+    insert_order(db, c2, referrer_ids=[a], paid=9999, status="pending_payment")   # never paid
+    insert_order(db, c2, referrer_ids=[b], paid=9999)                             # someone else's
+
+    mine = api.get("/v1/distributor", token=a_token).json
+    assert mine["stats"] == {"sales": 4500 + 1000 + 700, "orders": 3, "customers": 2, "team_level1": 2,
+                             "team_level2": 1}
+    assert mine["balance"] == {"frozen": 0, "available": 0, "withdrawing": 0, "withdrawn": 0}
+    assert api.get("/v1/distributor", token=b_token).json["stats"]["orders"] == 3
+
+    team1 = api.get("/v1/distributor/team", query={"level": 1}, token=a_token).json
+    assert {m["id"] for m in team1["items"]} == {b, c2} and team1["total"] == 2
+    by_id = {m["id"]: m for m in team1["items"]}
+    assert by_id[c2]["orders"] == 1 and by_id[c2]["sales"] == 700 and by_id[c2]["nickname"] == "小**"
+    assert by_id[c2]["joined_at"].endswith("Z")
+    assert by_id[b]["orders"] == 0
+    team2 = api.get("/v1/distributor/team", query={"level": 2, "page_size": 1}, token=a_token).json
+    assert [m["id"] for m in team2["items"]] == [c1]
+    assert team2["items"][0]["sales"] == 5500 and team2["page_size"] == 1
+    assert api.get("/v1/distributor/team", query={"level": 3}, token=a_token).status == 400
+
+
+def test_team_is_only_ever_the_callers(api, db, distributor):
+    a, _, a_code = distributor()
+    _, other_token, _ = distributor()
+    bound(api, db, a_code)
+    assert api.get("/v1/distributor/team", token=other_token).json["total"] == 0
+    _, shopper = make_user(db)
+    assert api.get("/v1/distributor/team", token=shopper).error_code == "NOT_DISTRIBUTOR"
+
+
+def test_rankings_by_sales_in_the_period(api, db, owner, distributor):
+    now = datetime(2026, 3, 18, 4, 0, tzinfo=UTC)  # Wednesday, 12:00 in Beijing
+    top, top_token, _ = distributor(nickname="张三")
+    second, _, _ = distributor(nickname="")
+    gone, _, _ = distributor(nickname="王五")
+    buyer, _ = make_user(db)
+    insert_order(db, buyer, referrer_ids=[top], paid=5000, paid_at=now - timedelta(days=1))
+    insert_order(db, buyer, referrer_ids=[second, top], paid=3000, paid_at=now - timedelta(hours=1))
+    insert_order(db, buyer, referrer_ids=[second], paid=9000, paid_at=now - timedelta(days=3))  # last week
+    insert_order(db, buyer, referrer_ids=[second], paid=9000, status="refunded", paid_at=now)
+    insert_order(db, buyer, referrer_ids=[gone], paid=90000, paid_at=now)
+    api.put(f"/v1/admin/distributors/{gone}", {"status": "disabled"}, token=owner)
+    with clock.pinned(now):
+        week = api.get("/v1/distributor/rankings", query={"period": "week"}, token=top_token)
+        month = api.get("/v1/distributor/rankings", query={"period": "month"}, token=top_token).json
+    assert week.status == 200, week
+    assert [(r["rank"], r["name"], r["sales"], r["is_me"]) for r in week.json["items"]] == [
+        (1, "张**", 8000, True), (2, "用户**", 3000, False)]
+    assert [r["sales"] for r in month["items"]] == [12000, 8000]
+    assert week.json["from"] == "2026-03-15T16:00:00.000Z"  # Monday 00:00 Beijing
+
+
+def test_mask_and_period_rules():
+    assert mask_name("张三丰") == "张**" and mask_name("") == "用户**" and mask_name(None) == "用户**"
+    start, _ = period_bounds("month", datetime(2026, 2, 28, 17, 0, tzinfo=UTC))  # 1 March in Beijing
+    assert start == datetime(2026, 2, 28, 16, 0, tzinfo=UTC)

@@ -1,0 +1,100 @@
+"""The admin's order routes: filtered list, detail, ship."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fenxiao import clock
+
+from tests.support.catalog import make_product
+from tests.support.factories import admin_token
+
+
+def _paid(db, order_id, **extra):
+    db.orders.update_one({"_id": order_id}, {"$set": {"status": "paid", "paid_at": clock.now(), **extra}})
+
+
+def test_list_filters(api, db, shopper, other, place):
+    admin = admin_token(db)
+    _, (sku,) = make_product(db, skus=[{"stock": 100}])
+    a = place([(sku, 1)]).json
+    b = place([(sku, 1)], who=other).json
+    c = place([(sku, 1)]).json
+    _paid(db, b["id"])
+    old = clock.now() - timedelta(days=10)
+    db.orders.update_one({"_id": c["id"]}, {"$set": {"created_at": old}})
+
+    def ids(**query):
+        r = api.get("/v1/admin/orders", token=admin, query=query)
+        assert r.status == 200, r
+        return [o["id"] for o in r.json["items"]]
+
+    assert ids() == [b["id"], a["id"], c["id"]]
+    assert ids(status="paid") == [b["id"]]
+    assert ids(order_no=a["order_no"]) == [a["id"]]
+    assert ids(user_id=shopper.user_id) == [a["id"], c["id"]]
+    assert ids(**{"from": clock.iso(old + timedelta(days=1))}) == [b["id"], a["id"]]
+    assert ids(to=clock.iso(old + timedelta(seconds=1))) == [c["id"]]
+    assert ids(status="cancelled") == []
+    item = api.get("/v1/admin/orders", token=admin).json["items"][0]
+    assert item["user_id"] == other.user_id and "payment" in item
+
+
+def test_admin_routes_need_an_admin(api, db, shopper, place):
+    _, (sku,) = make_product(db)
+    order = place([(sku, 1)]).json
+    assert api.get("/v1/admin/orders", token=shopper.token).status in (401, 403)
+    r = api.post(f"/v1/admin/orders/{order['id']}/ship", {"carrier": "顺丰", "tracking_no": "SF1"},
+                 token=shopper.token)
+    assert r.status in (401, 403)
+    assert api.get("/v1/admin/orders").status == 401
+
+
+def test_detail(api, db, place):
+    admin = admin_token(db, role="operator")
+    _, (sku,) = make_product(db)
+    order = place([(sku, 1)]).json
+    r = api.get(f"/v1/admin/orders/{order['id']}", token=admin)
+    assert r.status == 200 and r.json["order_no"] == order["order_no"] and r.json["refunds"] == []
+    assert api.get("/v1/admin/orders/nope", token=admin).error_code == "ORDER_NOT_FOUND"
+
+
+def test_ship_a_paid_order(api, db, shopper, place):
+    admin = admin_token(db)
+    _, (sku,) = make_product(db)
+    order = place([(sku, 1)]).json
+    ship = {"carrier": "顺丰", "tracking_no": "SF1234567890"}
+    r = api.post(f"/v1/admin/orders/{order['id']}/ship", ship, token=admin)
+    assert (r.status, r.error_code) == (409, "ORDER_NOT_SHIPPABLE")  # not paid yet
+    _paid(db, order["id"])
+    r = api.post(f"/v1/admin/orders/{order['id']}/ship", ship, token=admin)
+    assert r.status == 200, r
+    assert r.json["status"] == "shipped" and r.json["shipment"]["tracking_no"] == "SF1234567890"
+    seen = api.get(f"/v1/orders/{order['id']}", token=shopper.token).json
+    assert seen["status"] == "shipped" and seen["shipped_at"] == r.json["shipment"]["shipped_at"]
+    again = api.post(f"/v1/admin/orders/{order['id']}/ship", ship, token=admin)
+    assert (again.status, again.error_code) == (409, "ORDER_NOT_SHIPPABLE")
+
+
+def test_ship_validates_its_body(api, db, place):
+    admin = admin_token(db)
+    _, (sku,) = make_product(db)
+    order = place([(sku, 1)]).json
+    _paid(db, order["id"])
+    for body in ({"carrier": "顺丰"}, {"carrier": "", "tracking_no": "X"}, {"carrier": "a", "tracking_no": "含空格 1"}):
+        r = api.post(f"/v1/admin/orders/{order['id']}/ship", body, token=admin)
+        assert (r.status, r.error_code) == (400, "INVALID_INPUT"), body
+    r = api.post("/v1/admin/orders/nope/ship", {"carrier": "a", "tracking_no": "1"}, token=admin)
+    assert (r.status, r.error_code) == (404, "ORDER_NOT_FOUND")
+
+
+def test_a_forming_group_buy_order_does_not_ship(api, db, place):
+    admin = admin_token(db)
+    _, (sku,) = make_product(db)
+    order = place([(sku, 1)]).json
+    _paid(db, order["id"], group_buy={"campaign_id": "g", "group_id": "x", "status": "forming"})
+    r = api.post(f"/v1/admin/orders/{order['id']}/ship", {"carrier": "a", "tracking_no": "1"}, token=admin)
+    assert (r.status, r.error_code) == (409, "ORDER_NOT_SHIPPABLE")
+    assert r.json["error"]["details"]["group_buy"] == "forming"
+    db.orders.update_one({"_id": order["id"]}, {"$set": {"group_buy.status": "succeeded"}})
+    r = api.post(f"/v1/admin/orders/{order['id']}/ship", {"carrier": "a", "tracking_no": "1"}, token=admin)
+    assert r.status == 200, r

@@ -1,0 +1,55 @@
+"""Concurrent shoppers on one SKU: never oversold, never negative, exactly the stock sold."""
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from tests.orders.conftest import make_shopper
+from tests.support.catalog import make_product, stock_of
+
+
+def test_fifty_shoppers_on_ten_units(api, db):
+    _, (sku,) = make_product(db, skus=[{"stock": 10}])
+    shoppers = [make_shopper(db) for _ in range(50)]
+    seen: list[int] = []
+    watching = threading.Event()
+
+    def watch() -> None:  # samples the stock while the race runs: it must never dip below zero
+        while not watching.is_set():
+            seen.append(stock_of(db, sku))
+
+    def buy(shopper):
+        return api.post("/v1/orders", {"items": [{"sku_id": sku, "quantity": 1}], "address_id": shopper.address_id},
+                        token=shopper.token)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        results = list(pool.map(buy, shoppers))
+    watching.set()
+    watcher.join()
+
+    statuses = sorted(r.status for r in results)
+    assert statuses == [201] * 10 + [422] * 40, [r for r in results if r.status not in (201, 422)]
+    assert {r.error_code for r in results if r.status == 422} == {"OUT_OF_STOCK"}
+    assert stock_of(db, sku) == 0
+    assert min(seen) >= 0
+    assert db.orders.count_documents({"status": "pending_payment"}) == 10
+    assert db.orders.count_documents({}) == 10  # the losers left no order behind
+    assert db.skus.find_one({"_id": sku})["holds"] == []
+
+
+def test_concurrent_replays_of_one_key_make_one_order(api, db):
+    shopper = make_shopper(db)
+    _, (sku,) = make_product(db, skus=[{"stock": 10}])
+    body = {"items": [{"sku_id": sku, "quantity": 1}], "address_id": shopper.address_id}
+
+    def buy(_):
+        return api.post("/v1/orders", body, token=shopper.token, headers={"Idempotency-Key": "one"})
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(buy, range(8)))
+    ok = [r for r in results if r.status == 201]
+    assert ok and {r.json["id"] for r in ok} == {ok[0].json["id"]}
+    assert all(r.status == 201 or r.error_code == "IDEMPOTENCY_IN_PROGRESS" for r in results), results
+    assert db.orders.count_documents({}) == 1 and stock_of(db, sku) == 9
