@@ -1,6 +1,9 @@
 """Image upload forms through the real admin handler, and a real upload to object storage (moto over HTTP)."""
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 import requests
 from fenxiao.admin.uploads import MAX_IMAGE_BYTES
@@ -73,3 +76,14 @@ def test_admins_only(api, db) -> None:
     _, shopper = make_user(db)
     assert upload_form(api, shopper).status == 403
     assert api.post("/v1/admin/uploads", {"filename": "a.png", "content_type": "image/png", "size": 1}).status == 401
+
+
+
+def test_signed_policy_pins_key_type_and_declared_size(api, db) -> None:
+    """moto does not enforce POST policies, so read the policy S3 will enforce from the form itself."""
+    form = upload_form(api, admin_token(db), size=1234).json
+    policy = json.loads(base64.b64decode(form["fields"]["policy"]))
+    conditions = policy["conditions"]
+    assert ["content-length-range", 1, 1234] in conditions
+    assert {"Content-Type": "image/png"} in conditions
+    assert {"key": form["key"]} in conditions

@@ -78,12 +78,12 @@ def test_everyone_mode_makes_every_shopper_a_distributor(api, db, set_settings):
     assert mine.json["status"] == "approved" and mine.json["code"]
     assert api.get("/v1/distributor", token=token).json["code"] == mine.json["code"]  # created once
     assert db.distributors.count_documents({"_id": user_id}) == 1
-    other_id, other = make_user(db)
+    _other_id, other = make_user(db)
     assert apply(api, other).json == {"status": "approved"}
 
 
 def test_everyone_mode_approves_an_earlier_pending_application(api, db, set_settings):
-    user_id, token = make_user(db)
+    _user_id, token = make_user(db)
     apply(api, token)
     set_settings(mode="everyone")
     assert api.get("/v1/distributor", token=token).json["status"] == "approved"
@@ -98,7 +98,7 @@ def test_not_a_distributor_is_404_in_apply_mode(api, db):
 @pytest.mark.parametrize("mode", ["apply", "auto"])
 def test_double_click_creates_one_application(api, db, set_settings, mode):
     set_settings(mode=mode)
-    user_id, token = make_user(db)
+    _user_id, token = make_user(db)
     results: list = []
     barrier = threading.Barrier(6)
 

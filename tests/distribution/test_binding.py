@@ -28,7 +28,7 @@ def chain(distributor, api, depth):
 
 
 def test_binds_new_shopper_with_upline(api, db, distributor):
-    (a, _, a_code), (b, _, b_code) = chain(distributor, api, 2)
+    (a, _, _a_code), (b, _, b_code) = chain(distributor, api, 2)
     shopper, token = make_user(db)
     assert bind_api(api, token, b_code) == {"bound": True, "referrer_id": b}
     stored = db.users.find_one({"_id": shopper})
@@ -62,12 +62,12 @@ def test_codes_are_case_insensitive(api, db, distributor):
 
 
 def test_self_referral(api, distributor):
-    d, token, code = distributor()
+    _d, token, code = distributor()
     assert bind_api(api, token, code) == {"bound": False, "referrer_id": None, "reason": "SELF_REFERRAL"}
 
 
 def test_cycle_at_depth_two_and_three(api, db, distributor):
-    (a, a_token, _), (b, _, b_code), (c, _, c_code) = chain(distributor, api, 3)
+    (a, a_token, _), (_b, _, b_code), (_c, _, c_code) = chain(distributor, api, 3)
     # a is b's referrer: a binding to b (depth 2) or to c (depth 3) would close a loop
     assert bind_api(api, a_token, b_code)["reason"] == "CYCLE"
     assert bind_api(api, a_token, c_code) == {"bound": False, "referrer_id": None, "reason": "CYCLE"}
@@ -125,7 +125,7 @@ def test_allow_rebind_is_last_touch(api, db, set_settings, distributor):
 
 def test_a_shopper_with_a_team_is_not_moved(api, db, set_settings, distributor):
     set_settings(binding={"allow_rebind": True})
-    (a, a_token, a_code), (b, _, b_code) = distributor(), distributor()
+    (_a, a_token, a_code), (_b, _, b_code) = distributor(), distributor()
     _, member = make_user(db)
     bind_api(api, member, a_code)
     assert bind_api(api, a_token, b_code) == {"bound": False, "referrer_id": None, "reason": "HAS_DOWNLINE"}
@@ -180,14 +180,26 @@ def test_two_distributors_binding_to_each_other_at_once_never_form_a_cycle(api, 
         (a, _, a_code), (b, _, b_code) = distributor(), distributor()
         barrier = threading.Barrier(2)
 
-        def race(user_id, code):
+        def race(user_id, code, barrier):
             barrier.wait()
             bind(db, user_id, code)
 
-        threads = [threading.Thread(target=race, args=args) for args in ((a, b_code), (b, a_code))]
+        threads = [threading.Thread(target=race, args=(*args, barrier)) for args in ((a, b_code), (b, a_code))]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         refs = {u["_id"]: u.get("referrer_id") for u in db.users.find({"_id": {"$in": [a, b]}})}
         assert not (refs[a] == b and refs[b] == a), refs
+
+
+def test_the_post_write_check_undoes_a_cycle_a_stale_read_let_through(api, db, distributor, monkeypatch):
+    """Two binds racing can both pass the checks on what they read; the walk after the write catches it."""
+    from fenxiao.distribution import binding
+
+    (a, _a_token, _), (_b, _, b_code) = chain(distributor, api, 2)
+    before = db.users.find_one({"_id": a})
+    monkeypatch.setattr(binding, "_refusal", lambda *args: None)  # as if the checks had read the old state
+    assert bind(db, a, b_code) == {"bound": False, "referrer_id": None, "reason": "CYCLE"}
+    after = db.users.find_one({"_id": a})
+    assert after["referrer_id"] is None and after["upline"] == [] and after.get("bound_at") == before.get("bound_at")

@@ -22,7 +22,7 @@ def test_commission_only_for_approved_distributors(api, db, owner, distributor):
     assert sorted(s["commission"] for s in detail["skus"]) == [590, 690, 790, 890]
 
     _, shopper = make_user(db)
-    pending_id, pending = make_user(db)
+    _pending_id, pending = make_user(db)
     api.post("/v1/distributor/application", {"real_name": "李四", "phone": "13600000000"}, token=pending)
     for viewer in (shopper, pending, None):
         assert "commission" not in api.get("/v1/products", token=viewer).json["items"][0]

@@ -48,9 +48,10 @@ def test_stats_count_paid_orders_of_the_upline_and_the_team(api, db, distributor
 
 
 def test_team_is_only_ever_the_callers(api, db, distributor):
-    a, _, a_code = distributor()
+    _, a_token, a_code = distributor()
     _, other_token, _ = distributor()
-    bound(api, db, a_code)
+    member, _ = bound(api, db, a_code)
+    assert [m["id"] for m in api.get("/v1/distributor/team", token=a_token).json["items"]] == [member]
     assert api.get("/v1/distributor/team", token=other_token).json["total"] == 0
     _, shopper = make_user(db)
     assert api.get("/v1/distributor/team", token=shopper).error_code == "NOT_DISTRIBUTOR"

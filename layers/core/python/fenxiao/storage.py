@@ -62,6 +62,9 @@ def _create_if_missing(bucket: str) -> None:
         except ClientError as exc:  # created by a concurrent request meanwhile
             if exc.response.get("Error", {}).get("Code") not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
                 raise
+        # The admin page uploads with a presigned POST straight from the browser: a cross-origin request.
+        s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [
+            {"AllowedMethods": ["GET", "POST"], "AllowedOrigins": ["*"], "AllowedHeaders": ["*"]}]})
 
 
 def public_url(key: str) -> str:
@@ -100,9 +103,12 @@ def presigned_post(key_prefix: str, content_type: str, max_bytes: int, *, suffix
     from fenxiao.ids import new_id
 
     key = f"{key_prefix.strip('/')}/{new_id()}{suffix}"
+    fields = {"Content-Type": content_type}
+    if get_settings().env != "production":  # public like put_public_object's local objects (moto has no policy)
+        fields["acl"] = "public-read"
     form = client().generate_presigned_post(
-        Bucket=_bucket(), Key=key, Fields={"Content-Type": content_type},
-        Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
+        Bucket=_bucket(), Key=key, Fields=fields,
+        Conditions=[*({name: value} for name, value in fields.items()), ["content-length-range", 1, max_bytes]],
         ExpiresIn=expires_seconds)
     return {"url": form["url"], "fields": form["fields"], "key": key, "public_url": public_url(key)}
 

@@ -64,7 +64,7 @@ class DistributorQuery(PageQuery):
 
 
 class TeamQuery(PageQuery):
-    level: Literal[1, 2] = 1
+    level: int = Field(1, ge=1, le=2)
 
 
 class RankingQuery(BaseModel):

@@ -18,7 +18,10 @@ from fenxiao import clock
 
 SALES_STATUSES = ("paid", "shipped", "completed")          # paid and not fully refunded
 CUSTOMER_STATUSES = (*SALES_STATUSES, "refunded")          # has paid at some point
-SALES_EXPR: dict[str, Any] = {"$subtract": [{"$sum": "$lines.paid"}, {"$sum": "$lines.refunded_amount"}]}
+# Σ (line paid − line refunded). `$reduce`, not `$sum` of "$lines.paid": the embedded database does not sum
+# arrays of sub-document fields, and $reduce means the same on both.
+SALES_EXPR: dict[str, Any] = {"$reduce": {"input": "$lines", "initialValue": 0, "in": {"$add": [
+    "$$value", {"$subtract": [{"$ifNull": ["$$this.paid", 0]}, {"$ifNull": ["$$this.refunded_amount", 0]}]}]}}}
 RANKING_SIZE = 20
 CHINA = timezone(timedelta(hours=8))  # the shop's calendar: a week starts on Monday 00:00 Beijing time
 

@@ -52,7 +52,6 @@ def _template_not_found(template_id: str) -> NotFound:
 
 def _not_applicable(coupon_id: str, reason: str) -> BusinessRule:
     messages = {"COUPON_NOT_FOUND": "You have no such coupon", "COUPON_USED": "The coupon was already used",
-                "COUPON_IN_USE": "The coupon is held by another unpaid order",
                 "COUPON_NOT_STARTED": "The coupon is not valid yet", "COUPON_EXPIRED": "The coupon has expired"}
     return BusinessRule(messages.get(reason, "The coupon cannot be used"), code="COUPON_NOT_APPLICABLE",
                         details={"coupon_id": coupon_id, "reason": reason})
@@ -243,16 +242,24 @@ def my_coupons(db: Database, user_id: str, query: MyCouponsQuery) -> dict[str, A
 
 def checkout_coupon(db: Database, user_id: str, coupon_id: str, now: datetime | None = None) -> Coupon:
     """The engine rule for the coupon a buyer chose; 422 COUPON_NOT_APPLICABLE {reason} when it is not
-    theirs, not unused, or outside its dates. Scope and threshold are the engine's to judge
+    theirs, already used, or outside its dates; 409 COUPON_IN_USE while another unpaid order holds it (the
+    same answer `lock_coupon` gives the loser of a race). Scope and threshold are the engine's to judge
     (`quote.ensure_coupon_applied()`)."""
     now = now or clock.now()
     doc = db.user_coupons.find_one({"_id": coupon_id, "user_id": user_id})
     if doc is None:
         raise _not_applicable(coupon_id, "COUPON_NOT_FOUND")
-    reason = usability_refusal(doc, now)
-    if reason:
-        raise _not_applicable(coupon_id, reason)
+    _refuse_unusable(doc, now)
     return coupon_rule(doc)
+
+
+def _refuse_unusable(doc: dict[str, Any], now: datetime) -> None:
+    reason = usability_refusal(doc, now)
+    if reason == "COUPON_IN_USE":
+        raise Conflict("The coupon is held by another unpaid order", code="COUPON_IN_USE",
+                       details={"coupon_id": doc["_id"]})
+    if reason:
+        raise _not_applicable(doc["_id"], reason)
 
 
 def _usable_docs(db: Database, user_id: str, now: datetime) -> list[dict[str, Any]]:
@@ -316,11 +323,10 @@ def lock_coupon(db: Database, user_id: str, coupon_id: str, order_id: str, now: 
         raise _not_applicable(coupon_id, "COUPON_NOT_FOUND")
     if doc.get("order_id") == order_id and doc["status"] in ("locked", "used"):
         return
-    reason = usability_refusal(doc, now)
-    if reason in (None, "COUPON_IN_USE"):
-        raise Conflict("The coupon is being used by another order", code="COUPON_IN_USE",
-                       details={"coupon_id": coupon_id})
-    raise _not_applicable(coupon_id, str(reason))
+    _refuse_unusable(doc, now)
+    # usable again by now: it was released between our update and this read; the race was still lost
+    raise Conflict("The coupon is held by another unpaid order", code="COUPON_IN_USE",
+                   details={"coupon_id": coupon_id})
 
 
 def mark_coupon_used(db: Database, coupon_id: str, order_id: str, now: datetime | None = None) -> bool:

@@ -51,8 +51,8 @@ def load_rules(db: Database, user_id: str, lines: list[LineItem], request: Check
     - active limited-time prices and full reductions (filtered by `now`, `fenxiao.marketing.promotions`)
       → `rules`;
     - `request.coupon_id` → the user's unused, currently valid coupon as a `Coupon` rule (`coupon`), 422
-      COUPON_NOT_APPLICABLE {reason: COUPON_NOT_FOUND | COUPON_USED | COUPON_IN_USE | COUPON_EXPIRED | …}
-      when it is not theirs or not usable now;
+      COUPON_NOT_APPLICABLE {reason: COUPON_NOT_FOUND | COUPON_USED | COUPON_EXPIRED | COUPON_NOT_STARTED}
+      when it is not theirs or not usable now, 409 COUPON_IN_USE while another unpaid order holds it;
     - the user's usable coupons → `candidates` (the preview ranks them into `usable_coupons`);
     - `lines` enriched with parent categories when a coupon is scoped to categories;
     - `request.group_buy` → a `GroupBuyPrice` in `rules` (exclusive: the engine switches the rest off)

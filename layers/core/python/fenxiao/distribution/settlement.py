@@ -1,0 +1,204 @@
+"""Nightly settlement: frozen commission whose after-sales window has passed becomes available money.
+
+Eligible: a `frozen` entry whose order is `completed`, `completed_at + freeze_days <= now`, has no open
+refund (`refund_open`), and — for a group-buy order — whose group `succeeded`. An order refunded in full
+outside after-sales (a failed group's automatic refund reports no lines) has its leftover commission
+reversed here instead of lingering as frozen money forever.
+
+One run, in bulk (never a query per entry):
+1. take the settlement lease (`kv` "lock:settlement", renewed per batch): one run at a time, so two
+   runs started together never touch the same entries — the second records itself `skipped`;
+2. finish what a crashed run left (entries still `settling` under its run id: step 4 with its id);
+3. page through frozen entries by order id (index commissions {status, order_id}), read those orders
+   in one query, and claim the eligible orders' entries with one update_many per batch:
+   frozen → settling, run_id, `settle_amount = amount − reversed_amount` (a snapshot: what this run moves);
+4. aggregate Σ settle_amount per distributor over the run (index commissions {run_id}), write ONE
+   journal entry per distributor (`settle:<run_id>:<user>`: frozen −x, available +x), apply each with
+   one conditional update, then update_many settling → settled.
+Every step is idempotent: claims are conditional per document, journal refs are unique, balance updates
+remember their ref, so a crash anywhere is finished by the next run and credits nothing twice.
+
+`settle(..., stop_after_batches=k)` / `stop_after_distributors=k` raise `SettlementInterrupted` at that
+point without cleaning up, exactly as a killed process would: the crash-injection hooks of the tests.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+
+from fenxiao import clock
+from fenxiao.distribution import balances, ledger
+from fenxiao.distribution.settings import get_distribution_settings
+from fenxiao.ids import new_id
+from fenxiao.runtime import logs
+from fenxiao.runtime.paging import PageQuery, page_of
+
+LOCK_ID = "lock:settlement"
+LEASE = timedelta(minutes=20)  # longer than any function may run (Lambda and SCF stop at 15 minutes)
+BATCH_SIZE = 200               # entries read per batch; their orders are one `$in` of at most this many
+RUNNING, DONE, SKIPPED, CRASHED, FAILED = "running", "done", "skipped", "crashed", "failed"
+
+
+class SettlementInterrupted(Exception):
+    """Raised by the crash-injection hooks; the run stops as if its process had died."""
+
+
+class LeaseLost(Exception):
+    """Another run took the lease (this one stalled past LEASE): stop before touching anything else."""
+
+
+def is_eligible(order: Mapping[str, Any], now: datetime, freeze_days: int) -> bool:
+    """Pure: may this order's frozen commission settle as of `now`?"""
+    completed_at = order.get("completed_at")
+    group = order.get("group_buy") or {}
+    return (order.get("status") == "completed" and completed_at is not None
+            and completed_at + timedelta(days=freeze_days) <= now and not order.get("refund_open")
+            and (not group.get("status") or group.get("status") == "succeeded"))
+
+
+def _fully_refunded(order: Mapping[str, Any]) -> bool:
+    return order.get("status") == "refunded" and not order.get("refund_open")
+
+
+# --- the lease -----------------------------------------------------------------------------------------
+
+def _acquire(db: Database, run_id: str) -> bool:
+    wall = clock.now()
+    try:
+        doc = db.kv.find_one_and_update(
+            {"_id": LOCK_ID, "$or": [{"holder": None}, {"until": {"$lt": wall}}]},
+            {"$set": {"holder": run_id, "until": wall + LEASE, "taken_at": wall}},
+            upsert=True, return_document=ReturnDocument.AFTER)
+    except DuplicateKeyError:  # the lock document exists and is held: the upsert tried to insert a second
+        return False
+    return bool(doc) and doc.get("holder") == run_id
+
+
+def _renew(db: Database, run_id: str) -> None:
+    if not db.kv.update_one({"_id": LOCK_ID, "holder": run_id},
+                            {"$set": {"until": clock.now() + LEASE}}).modified_count:
+        raise LeaseLost(run_id)
+
+
+def _release(db: Database, run_id: str) -> None:
+    db.kv.update_one({"_id": LOCK_ID, "holder": run_id}, {"$set": {"holder": None, "until": None}})
+
+
+# --- the steps -----------------------------------------------------------------------------------------
+
+def _claim_batches(db: Database, run_id: str, now: datetime, batch_size: int,
+                   stop_after_batches: int | None) -> dict[str, int]:
+    freeze_days = get_distribution_settings(db).freeze_days
+    stats = {"batches": 0, "claimed": 0, "orders": 0, "reversed_orders": 0}
+    last = ""
+    while True:
+        rows = list(db.commissions.find({"status": ledger.FROZEN, "order_id": {"$gt": last}},
+                                        {"_id": 0, "order_id": 1}).sort("order_id", 1).limit(batch_size))
+        if not rows:
+            return stats
+        last = rows[-1]["order_id"]
+        order_ids = list(dict.fromkeys(row["order_id"] for row in rows))
+        orders = list(db.orders.find({"_id": {"$in": order_ids}}, {"status": 1, "completed_at": 1,
+                                                                  "refund_open": 1, "group_buy": 1}))
+        eligible = [o["_id"] for o in orders if is_eligible(o, now, freeze_days)]
+        for order in orders:
+            if _fully_refunded(order):
+                ledger.reverse_whole_order(db, order["_id"], "order-refunded")
+                stats["reversed_orders"] += 1
+        if eligible:
+            claimed = db.commissions.update_many(
+                {"status": ledger.FROZEN, "order_id": {"$in": eligible}},
+                [{"$set": {"status": ledger.SETTLING, "run_id": run_id, "claimed_at": clock.now(),
+                           "settle_amount": {"$subtract": ["$amount", {"$ifNull": ["$reversed_amount", 0]}]}}}])
+            stats["claimed"] += claimed.modified_count
+            stats["orders"] += len(eligible)
+        stats["batches"] += 1
+        if stop_after_batches is not None and stats["batches"] >= stop_after_batches:
+            raise SettlementInterrupted(f"stopped after {stats['batches']} batches")
+        _renew(db, run_id)
+
+
+def _finish(db: Database, run_id: str, now: datetime, stop_after_distributors: int | None = None
+            ) -> dict[str, int]:
+    """Credit a run's claimed entries: one journal entry and one balance update per distributor."""
+    totals = list(db.commissions.aggregate([
+        {"$match": {"run_id": run_id}},  # index: commissions {run_id}
+        {"$group": {"_id": "$user_id", "amount": {"$sum": "$settle_amount"}, "entries": {"$sum": 1}}},
+        {"$sort": {"_id": 1}},
+    ]))
+    journal = [balances.entry(f"settle:{run_id}:{row['_id']}", row["_id"], "settle",
+                              {"frozen": -int(row["amount"]), "available": int(row["amount"])}, run_id=run_id)
+               for row in totals if row["amount"]]
+    balances.record(db, journal)
+
+    def crash_point(k: int) -> None:
+        if stop_after_distributors is not None and k >= stop_after_distributors:
+            raise SettlementInterrupted(f"stopped after {k} distributors")
+
+    balances.apply_many(db, journal, before_each=crash_point)
+    db.commissions.update_many({"run_id": run_id, "status": ledger.SETTLING},
+                               {"$set": {"status": ledger.SETTLED, "settled_at": now}})
+    return {"entries": sum(int(r["entries"]) for r in totals), "distributors": len(journal),
+            "amount": sum(int(r["amount"]) for r in totals)}
+
+
+def _recover_crashed_runs(db: Database, run_id: str, now: datetime) -> list[str]:
+    """Finish runs that died after claiming: only possible while we hold the lease, so they are dead."""
+    stuck = [row["_id"] for row in db.commissions.aggregate([
+        {"$match": {"status": ledger.SETTLING}},  # index: commissions {status, order_id}
+        {"$group": {"_id": "$run_id"}}]) if row["_id"] != run_id]
+    for old in stuck:
+        result = _finish(db, old, now)
+        db.settlement_runs.update_one({"_id": old, "status": {"$in": [RUNNING, FAILED]}},
+                                      {"$set": {"status": CRASHED, "recovered_by": run_id, **result}})
+        logs.info("settlement recovered a crashed run", run_id=run_id, crashed_run=old, **result)
+    return stuck
+
+
+def settle(db: Database, now: datetime, *, batch_size: int = BATCH_SIZE, run_id: str | None = None,
+           stop_after_batches: int | None = None, stop_after_distributors: int | None = None) -> dict[str, Any]:
+    """Run settlement as of `now`; returns the settlement-run record."""
+    from fenxiao.distribution import withdrawals  # recovery of interrupted withdrawals; imports us not
+
+    run_id = run_id or new_id()
+    started = time.perf_counter()
+    run = {"_id": run_id, "started_at": clock.now(), "finished_at": None, "now": now, "status": RUNNING,
+           "entries": 0, "distributors": 0, "amount": 0, "duration_ms": None}
+    db.settlement_runs.insert_one(run)
+    if not _acquire(db, run_id):
+        return _close(db, run_id, started, {"status": SKIPPED, "reason": "another settlement run holds the lease"})
+    try:
+        recovered = {"journal": balances.recover(db), "withdrawals": withdrawals.recover(db),
+                     "runs": _recover_crashed_runs(db, run_id, now)}
+        claimed = _claim_batches(db, run_id, now, batch_size, stop_after_batches)
+        result = _finish(db, run_id, now, stop_after_distributors)
+    except SettlementInterrupted:
+        raise  # a simulated crash: leave the lease and the run record exactly as a dead process would
+    except Exception as exc:
+        _release(db, run_id)
+        _close(db, run_id, started, {"status": FAILED, "error": type(exc).__name__})
+        raise
+    _release(db, run_id)
+    return _close(db, run_id, started, {"status": DONE, **result, "batches": claimed["batches"],
+                                        "orders": claimed["orders"], "reversed_orders": claimed["reversed_orders"],
+                                        "recovered": recovered})
+
+
+def _close(db: Database, run_id: str, started: float, fields: dict[str, Any]) -> dict[str, Any]:
+    fields = {**fields, "finished_at": clock.now(), "duration_ms": round((time.perf_counter() - started) * 1000, 1)}
+    return render(db.settlement_runs.find_one_and_update({"_id": run_id}, {"$set": fields},
+                                                         return_document=ReturnDocument.AFTER))
+
+
+def render(doc: Mapping[str, Any]) -> dict[str, Any]:
+    return {"id": doc["_id"], **{k: v for k, v in doc.items() if k != "_id"}}
+
+
+def list_runs(db: Database, query: PageQuery) -> dict[str, Any]:
+    return page_of(db.settlement_runs, {}, query, [("started_at", -1), ("_id", -1)], render)

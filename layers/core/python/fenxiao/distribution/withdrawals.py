@@ -1,0 +1,338 @@
+"""Withdrawals: available commission out to the distributor's WeChat change (or paid offline).
+
+`withdrawals`: {_id, user_id, amount, fee, payout (= amount − fee), status, method: wechat | offline,
+transfer: {bill_no, state, package_info}?, reject_reason, fail_reason, ledger_done, created_at,
+approved_at, approved_by, paid_at, rejected_at, failed_at}.
+
+Status: `opening` (internal, milliseconds: being funded) → `pending` → `approved` (owner started a WeChat
+transfer) → `paid` | `failed` (money back to available); `pending` → `rejected` (money back) or `paid`
+(the owner paid offline). Every change is one conditional update naming the states it may leave; a
+wrong state or a lost race answers 409.
+
+Money moves through the journal (`balances`): opening a withdrawal posts `withdraw:<id>` (available →
+withdrawing) applied with the overdraft guard `balance.available >= amount` in the same update, so
+parallel requests can never take more than there is. Paying posts `withdraw-paid:<id>` (withdrawing →
+withdrawn, the whole amount: the fee is the merchant's); rejecting or failing posts
+`withdraw-return:<id>` (withdrawing → available). The status flips first and the journal follows; a
+crash in between is finished by `recover` (status final, `ledger_done` false), as is an `opening`
+withdrawal whose creator died.
+
+The daily limit (fen per China day) is a counter document per user and day taken with one conditional
+`$inc` (`amount <= limit − requested` in the filter): it cannot be overrun by parallel requests either.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pymongo import ReturnDocument
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+
+from fenxiao import clock
+from fenxiao.distribution import balances
+from fenxiao.distribution.commission import BP
+from fenxiao.distribution.settings import MAX_MONEY, get_distribution_settings
+from fenxiao.errors import AppError, BusinessRule, Conflict, NotFound
+from fenxiao.idempotency import run_once
+from fenxiao.ids import new_id
+from fenxiao.runtime import logs
+from fenxiao.runtime.paging import PageQuery, page_of
+
+OPENING, PENDING, APPROVED, PAID, REJECTED, FAILED = "opening", "pending", "approved", "paid", "rejected", "failed"
+FINAL = (PAID, REJECTED, FAILED)
+CHINA = timedelta(hours=8)
+STALE_OPENING = timedelta(minutes=20)  # longer than any function runs: its creator is surely gone
+TRANSFER_REMARK = "佣金提现"
+Status = Literal["pending", "approved", "paid", "rejected", "failed"]
+
+
+class WithdrawalIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    amount: int = Field(ge=1, le=MAX_MONEY)
+
+
+class WithdrawalQuery(PageQuery):
+    model_config = ConfigDict(extra="ignore")
+
+    status: Status | None = None
+
+
+class ReasonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+
+
+# --- rendering -----------------------------------------------------------------------------------------
+
+def render(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """What the distributor sees; `package_info` while WeChat waits for them to confirm the transfer."""
+    transfer = doc.get("transfer") or {}
+    view = {"id": doc["_id"], "amount": doc["amount"], "fee": doc["fee"], "payout": doc["payout"],
+            "status": doc["status"], "method": doc.get("method"), "reject_reason": doc.get("reject_reason"),
+            "fail_reason": doc.get("fail_reason"), "created_at": doc["created_at"],
+            "approved_at": doc.get("approved_at"), "paid_at": doc.get("paid_at")}
+    if doc["status"] == APPROVED and transfer.get("state") == "WAIT_USER_CONFIRM":
+        view["package_info"] = transfer.get("package_info")
+    return view
+
+
+def render_admin(doc: Mapping[str, Any]) -> dict[str, Any]:
+    transfer = doc.get("transfer") or {}
+    return {**render(doc), "user_id": doc["user_id"], "approved_by": doc.get("approved_by"),
+            "rejected_at": doc.get("rejected_at"), "failed_at": doc.get("failed_at"),
+            "transfer": {k: transfer.get(k) for k in ("bill_no", "state")} if transfer else None,
+            "note": doc.get("note")}
+
+
+def _get(db: Database, withdrawal_id: str, user_id: str | None = None) -> dict[str, Any]:
+    query: dict[str, Any] = {"_id": withdrawal_id, "status": {"$ne": OPENING}}
+    if user_id is not None:
+        query["user_id"] = user_id
+    doc = db.withdrawals.find_one(query)
+    if doc is None:
+        raise NotFound("No such withdrawal", code="WITHDRAWAL_NOT_FOUND", details={"id": withdrawal_id})
+    return doc
+
+
+def list_mine(db: Database, user_id: str, query: WithdrawalQuery) -> dict[str, Any]:
+    filter_: dict[str, Any] = {"user_id": user_id, "status": query.status or {"$ne": OPENING}}
+    return page_of(db.withdrawals, filter_, query, [("created_at", -1), ("_id", -1)], render)
+
+
+def admin_list(db: Database, query: WithdrawalQuery) -> dict[str, Any]:
+    filter_: dict[str, Any] = {"status": query.status or {"$ne": OPENING}}
+    return page_of(db.withdrawals, filter_, query, [("created_at", -1), ("_id", -1)], render_admin)
+
+
+# --- requesting ----------------------------------------------------------------------------------------
+
+def china_day(moment: datetime) -> str:
+    return (moment + CHINA).date().isoformat()
+
+
+def _take_daily(db: Database, user_id: str, amount: int, limit: int, now: datetime) -> str:
+    day = china_day(now)
+    key = f"{user_id}:{day}"
+    refusal = BusinessRule("This exceeds today's withdrawal limit", code="WITHDRAWAL_DAILY_LIMIT",
+                           details={"daily_limit": limit, "amount": amount, "day": day})
+    if amount > limit:
+        raise refusal
+    try:
+        db.withdrawal_days.update_one({"_id": key}, {"$setOnInsert": {"user_id": user_id, "day": day, "amount": 0,
+                                                                      "expires_at": now + timedelta(days=3)}},
+                                      upsert=True)
+    except DuplicateKeyError:
+        pass  # a parallel request created it first
+    taken = db.withdrawal_days.update_one({"_id": key, "amount": {"$lte": limit - amount}},
+                                          {"$inc": {"amount": amount}})
+    if not taken.modified_count:
+        raise refusal
+    return key
+
+
+def _give_back_daily(db: Database, key: str, amount: int) -> None:
+    db.withdrawal_days.update_one({"_id": key}, {"$inc": {"amount": -amount}})
+
+
+def _journal_out(doc: Mapping[str, Any]) -> dict[str, Any]:
+    return balances.entry(f"withdraw:{doc['_id']}", doc["user_id"], "withdraw",
+                          {"available": -doc["amount"], "withdrawing": doc["amount"]}, withdrawal_id=doc["_id"])
+
+
+def _insufficient(amount: int, available: int) -> BusinessRule:
+    return BusinessRule("Not enough available balance", code="INSUFFICIENT_BALANCE",
+                        details={"amount": amount, "available": available})
+
+
+def _open(db: Database, user_id: str, amount: int) -> str:
+    settings = get_distribution_settings(db).withdrawal
+    distributor = db.distributors.find_one({"_id": user_id}, {"status": 1, "balance": 1})
+    if distributor is None or distributor.get("status") not in ("approved", "disabled"):
+        raise NotFound("You are not a distributor", code="NOT_DISTRIBUTOR")
+    if amount < settings.min_amount:
+        raise BusinessRule("The amount is below the minimum withdrawal", code="WITHDRAWAL_BELOW_MINIMUM",
+                           details={"min_amount": settings.min_amount, "amount": amount})
+    fee = amount * settings.fee_bp // BP
+    if amount - fee <= 0:
+        raise BusinessRule("Nothing would be left after the fee", code="WITHDRAWAL_ALL_FEE",
+                           details={"amount": amount, "fee": fee})
+    available = int((distributor.get("balance") or {}).get("available", 0))
+    if amount > available:  # cheap early answer; the guarded update below is what actually protects
+        raise _insufficient(amount, available)
+    now = clock.now()
+    day_key = _take_daily(db, user_id, amount, settings.daily_limit, now)
+    doc = {"_id": new_id(), "user_id": user_id, "amount": amount, "fee": fee, "payout": amount - fee,
+           "status": OPENING, "method": None, "transfer": None, "ledger_done": False, "day_key": day_key,
+           "created_at": now, "approved_at": None, "paid_at": None}
+    db.withdrawals.insert_one(doc)
+    journal = _journal_out(doc)
+    balances.record(db, [journal])
+    if not balances.apply(db, journal, require_available=amount):
+        _undo_opening(db, doc, "insufficient available balance")
+        current = db.distributors.find_one({"_id": user_id}, {"balance": 1}) or {}
+        raise _insufficient(amount, int((current.get("balance") or {}).get("available", 0)))
+    db.withdrawals.update_one({"_id": doc["_id"], "status": OPENING}, {"$set": {"status": PENDING}})
+    return doc["_id"]
+
+
+def _undo_opening(db: Database, doc: Mapping[str, Any], reason: str) -> None:
+    balances.void(db, f"withdraw:{doc['_id']}", reason)
+    if db.withdrawals.delete_one({"_id": doc["_id"], "status": OPENING}).deleted_count:
+        _give_back_daily(db, doc["day_key"], doc["amount"])
+
+
+def request_withdrawal(db: Database, user_id: str, body: WithdrawalIn, idempotency_key: str | None
+                       ) -> dict[str, Any]:
+    """POST /v1/distributor/withdrawals: available → withdrawing at once, `pending` for the merchant."""
+    return run_once(db, "withdrawal", user_id, idempotency_key, body.model_dump(),
+                    lambda: _open(db, user_id, body.amount), lambda wid: render(_get(db, wid, user_id)))
+
+
+# --- status changes ------------------------------------------------------------------------------------
+
+def _move(db: Database, withdrawal_id: str, sources: tuple[str, ...], target: str, fields: dict[str, Any]
+          ) -> dict[str, Any] | None:
+    """One conditional transition; None when the withdrawal was already in `target` (a replay)."""
+    moved = db.withdrawals.find_one_and_update({"_id": withdrawal_id, "status": {"$in": list(sources)}},
+                                               {"$set": {"status": target, **fields}},
+                                               return_document=ReturnDocument.AFTER)
+    if moved is not None:
+        return moved
+    current = _get(db, withdrawal_id)
+    if current["status"] == target:
+        return None
+    raise Conflict(f"The withdrawal is {current['status']}", code="WITHDRAWAL_STATE_CONFLICT",
+                   details={"status": current["status"], "expected": list(sources)})
+
+
+def _final_journal(doc: Mapping[str, Any]) -> dict[str, Any]:
+    wid, amount = doc["_id"], doc["amount"]
+    if doc["status"] == PAID:
+        return balances.entry(f"withdraw-paid:{wid}", doc["user_id"], "withdraw_paid",
+                              {"withdrawing": -amount, "withdrawn": amount}, withdrawal_id=wid)
+    return balances.entry(f"withdraw-return:{wid}", doc["user_id"], "withdraw_return",
+                          {"withdrawing": -amount, "available": amount}, withdrawal_id=wid)
+
+
+def _book_final(db: Database, doc: Mapping[str, Any]) -> None:
+    balances.post(db, [_final_journal(doc)])
+    db.withdrawals.update_one({"_id": doc["_id"]}, {"$set": {"ledger_done": True}})
+
+
+def _finish(db: Database, withdrawal_id: str, sources: tuple[str, ...], target: str, fields: dict[str, Any]
+            ) -> dict[str, Any]:
+    moved = _move(db, withdrawal_id, sources, target, fields)
+    doc = moved or _get(db, withdrawal_id)
+    if not doc.get("ledger_done"):
+        _book_final(db, doc)
+    return _get(db, withdrawal_id)
+
+
+def reject(db: Database, withdrawal_id: str, body: ReasonIn, *, by: str | None) -> dict[str, Any]:
+    """pending → rejected; the amount returns to available."""
+    return render_admin(_finish(db, withdrawal_id, (PENDING,), REJECTED,
+                                {"rejected_at": clock.now(), "reject_reason": body.reason or "", "rejected_by": by}))
+
+
+def mark_paid(db: Database, withdrawal_id: str, body: ReasonIn, *, by: str | None) -> dict[str, Any]:
+    """pending → paid, paid outside WeChat Pay (bank transfer, cash); only from pending, so a WeChat
+    transfer that may still succeed can never be paid a second time by hand."""
+    return render_admin(_finish(db, withdrawal_id, (PENDING,), PAID,
+                                {"paid_at": clock.now(), "method": "offline", "approved_by": by,
+                                 "note": body.reason or ""}))
+
+
+def _transfer_payee(db: Database, doc: Mapping[str, Any]) -> tuple[str, str | None]:
+    user = db.users.find_one({"_id": doc["user_id"]}, {"openid": 1}) or {}
+    if not user.get("openid"):
+        raise BusinessRule("This distributor has no WeChat account to pay into; pay offline and mark it paid",
+                           code="PAYEE_HAS_NO_OPENID", details={"user_id": doc["user_id"]})
+    distributor = db.distributors.find_one({"_id": doc["user_id"]}, {"real_name": 1}) or {}
+    return user["openid"], distributor.get("real_name") or None
+
+
+def approve(db: Database, withdrawal_id: str, *, by: str | None) -> dict[str, Any]:
+    """pending → approved, then the WeChat Pay transfer of `payout` (out_bill_no = withdrawal id).
+
+    Calling it again on an `approved` withdrawal retries the transfer: WeChat answers the same bill for
+    the same out_bill_no, so a timeout never pays twice. The transfer's notification (or this call's
+    answer) completes it: SUCCESS → paid, FAIL / CANCELLED → failed with the money back.
+    """
+    from fenxiao import wechat
+
+    doc = _get(db, withdrawal_id)
+    if doc["status"] not in (PENDING, APPROVED):
+        raise Conflict(f"The withdrawal is {doc['status']}", code="WITHDRAWAL_STATE_CONFLICT",
+                       details={"status": doc["status"], "expected": [PENDING, APPROVED]})
+    openid, real_name = _transfer_payee(db, doc)
+    if doc["status"] == PENDING:
+        _move(db, withdrawal_id, (PENDING,), APPROVED, {"approved_at": clock.now(), "approved_by": by,
+                                                        "method": "wechat"})
+    answer = wechat.transfer(withdrawal_id, openid, doc["payout"], TRANSFER_REMARK, user_name=real_name)
+    # Only while still approved: the notification may already have made it final (and set the state).
+    db.withdrawals.update_one({"_id": withdrawal_id, "status": APPROVED}, {"$set": {"transfer": {
+        "bill_no": answer.get("transfer_bill_no"), "state": answer.get("state"),
+        "package_info": answer.get("package_info")}}})
+    apply_transfer_state(db, withdrawal_id, str(answer.get("state") or ""))
+    return render_admin(_get(db, withdrawal_id))
+
+
+def apply_transfer_state(db: Database, withdrawal_id: str, state: str, reason: str | None = None) -> None:
+    """WeChat's bill state → ours; intermediate states (WAIT_USER_CONFIRM, TRANSFERING…) change nothing."""
+    if state == "SUCCESS":
+        _finish(db, withdrawal_id, (APPROVED,), PAID, {"paid_at": clock.now()})
+    elif state in ("FAIL", "CANCELLED"):
+        _finish(db, withdrawal_id, (APPROVED,), FAILED, {"failed_at": clock.now(),
+                                                         "fail_reason": reason or state})
+
+
+def handle_transfer_notification(db: Database, headers: Mapping[str, str], raw_body: bytes) -> None:
+    """MCHTRANSFER.BILL.FINISHED: verify it, check it is ours and for the right amount, apply its state."""
+    from fenxiao import wechat
+
+    note = wechat.parse_notification(headers, raw_body)
+    if not str(note["event_type"]).startswith("MCHTRANSFER."):
+        logs.info("transfer notify: ignored event", event_type=note["event_type"])
+        return
+    bill = note["resource"]
+    withdrawal_id = str(bill.get("out_bill_no") or "")
+    doc = db.withdrawals.find_one({"_id": withdrawal_id})
+    if doc is None:
+        logs.error("ALERT transfer notification for an unknown withdrawal", out_bill_no=withdrawal_id)
+        return  # nothing of ours to change; answering 2xx stops the retries
+    if int(bill.get("transfer_amount") or 0) != doc["payout"]:
+        logs.error("ALERT transfer amount differs from the withdrawal", withdrawal_id=withdrawal_id,
+                   transfer_amount=bill.get("transfer_amount"), payout=doc["payout"])
+        raise AppError("Transfer amount mismatch", code="TRANSFER_AMOUNT_MISMATCH", status=500)
+    transfer = {**(doc.get("transfer") or {}), "state": bill.get("state"), "bill_no": bill.get("transfer_bill_no")}
+    db.withdrawals.update_one({"_id": withdrawal_id}, {"$set": {"transfer": transfer}})
+    apply_transfer_state(db, withdrawal_id, str(bill.get("state") or ""), bill.get("fail_reason"))
+
+
+# --- recovery ------------------------------------------------------------------------------------------
+
+def recover(db: Database) -> int:
+    """Finish withdrawals a crash left half-done; returns how many were touched.
+
+    - final status without its journal entry (`ledger_done` false): post it (idempotent by ref);
+    - `opening` older than STALE_OPENING: funded → pending, otherwise voided and removed (the shopper
+      got no answer, so their retry with the same Idempotency-Key opens a new one).
+    """
+    touched = 0
+    for doc in db.withdrawals.find({"ledger_done": False, "status": {"$in": list(FINAL)}}):
+        _book_final(db, doc)
+        touched += 1
+    for doc in db.withdrawals.find({"status": OPENING, "created_at": {"$lt": clock.now() - STALE_OPENING}}):
+        journal = _journal_out(doc)
+        if db.distributors.count_documents({"_id": doc["user_id"], "applied_refs": journal["_id"]}, limit=1):
+            balances.mark_applied(db, [journal["_id"]])
+            db.withdrawals.update_one({"_id": doc["_id"], "status": OPENING}, {"$set": {"status": PENDING}})
+        else:
+            _undo_opening(db, doc, "abandoned while opening")
+        touched += 1
+    return touched

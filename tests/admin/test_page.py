@@ -1,0 +1,68 @@
+"""The admin web page is served by the admin function (through its real handler) with the right types."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+from fenxiao.admin.page import CONTENT_TYPES
+
+
+def test_root_redirects_to_the_page_with_a_relative_location(api) -> None:
+    r = api.get("/admin")
+    assert r.status == 301 and r.headers["location"] == "admin/", r
+
+
+@pytest.mark.parametrize("shape", ["v2", "v1", "scf_apigw", "scf_url"])
+def test_page_is_html_with_the_login_form(api, shape: str) -> None:
+    r = api.call("GET", "/admin/", shape=shape)
+    assert r.status == 200, r
+    assert r.headers["content-type"] == "text/html; charset=utf-8"
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+    html = r.text
+    assert '<form id="login-form"' in html
+    assert 'name="username"' in html and 'name="password" type="password"' in html
+    assert "商家后台" in html
+    # relative asset links: they resolve under any gateway stage prefix
+    assert '<script src="app.js" defer></script>' in html and 'href="app.css"' in html
+    assert "<script>" not in html  # no inline script: the CSP would block it
+
+
+def test_script_and_stylesheet(api) -> None:
+    js = api.get("/admin/app.js")
+    assert js.status == 200 and js.headers["content-type"] == "text/javascript; charset=utf-8"
+    source = js.text
+    for route in ("v1/admin/login", "/v1/admin/dashboard", "/v1/admin/orders", "/v1/admin/refunds",
+                  "/v1/admin/products", "/v1/admin/categories", "/v1/admin/distributor-applications",
+                  "/v1/admin/distributors", "/v1/admin/withdrawals", "/v1/admin/coupons", "/v1/admin/promotions",
+                  "/v1/admin/settings/shop", "/v1/admin/settings/distribution", "/v1/admin/uploads"):
+        assert route in source, route
+    assert "sessionStorage" in source and ".innerHTML" not in source
+    assert not re.search(r"https?://", source.replace("http://www.w3.org/2000/svg", "")), "no CDN, no fixed host"
+    css = api.get("/admin/app.css")
+    assert css.status == 200 and css.headers["content-type"] == "text/css; charset=utf-8"
+
+
+def test_unchanged_files_answer_304(api) -> None:
+    first = api.get("/admin/app.js")
+    again = api.get("/admin/app.js", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status == 304 and again.text == ""
+    assert api.get("/admin/app.js", headers={"If-None-Match": '"stale"'}).status == 200
+
+
+@pytest.mark.parametrize("name", ["nope.js", "__init__.py", "..%2F..%2Fdb.py"])
+def test_only_the_page_files_are_served(api, name: str) -> None:
+    r = api.get(f"/admin/{name}")
+    assert r.status == 404 and r.error_code in ("ASSET_NOT_FOUND", "ROUTE_NOT_FOUND"), r
+
+
+def test_every_listed_file_ships_in_the_layer() -> None:
+    from fenxiao.admin.page import HERE
+
+    assert all((HERE / name).is_file() for name in CONTENT_TYPES)
+    assert str(HERE).replace("\\", "/").split("/layers/core/python/")[1] == "fenxiao/admin/page"
+
+
+def test_dev_server_serves_the_page(stack) -> None:
+    r = requests.get(stack["base_url"] + "/admin", timeout=5)  # follows the redirect
+    assert r.status_code == 200 and r.url.endswith("/admin/") and 'id="login-form"' in r.text
