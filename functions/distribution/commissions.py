@@ -1,0 +1,11 @@
+"""The caller's commission entries (frozen, settled, reversed): what they earned, order by order."""
+from fenxiao.distribution.ledger import CommissionQuery, list_mine
+from fenxiao.runtime import Request, http_action
+
+
+@http_action("GET", "/v1/distributor/commissions", auth="user", query=CommissionQuery)
+def commissions(req: Request) -> dict:
+    return list_mine(req.db, req.user_id, req.query)
+
+
+handler = commissions.handler
