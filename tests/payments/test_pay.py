@@ -142,3 +142,17 @@ def test_a_phone_only_shopper_must_log_in_with_wechat(api, db):
     order = make_order(db, user_id)
     resp = api.post(f"/v1/orders/{order['_id']}/pay", token=token)
     assert resp.status == 422 and resp.error_code == "WECHAT_LOGIN_REQUIRED"
+
+
+def test_a_zero_amount_order_is_paid_without_wechat(api, db, shopper):
+    user_id, token = shopper
+    order = make_order(db, user_id, items=[{"price": 1000, "paid": 0}])
+    assert order["amounts"]["pay_amount"] == 0
+    resp = api.post(f"/v1/orders/{order['_id']}/pay", token=token)
+    assert resp.status == 200, resp
+    assert resp.json["payment"] is None and resp.json["paid"] is True
+    assert db.orders.find_one({"_id": order["_id"]})["status"] == "paid"
+    assert db.payments.count_documents({"order_id": order["_id"], "state": "applied", "amount": 0}) == 1
+    assert not wechat_emulator.STORE.transactions
+    again = api.post(f"/v1/orders/{order['_id']}/pay", token=token)
+    assert (again.status, again.error_code) == (409, "ORDER_NOT_PAYABLE")

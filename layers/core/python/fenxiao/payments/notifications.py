@@ -28,7 +28,7 @@ from fenxiao.config import get_settings
 from fenxiao.errors import AppError, Conflict
 from fenxiao.orders import states, stock
 from fenxiao.payments import hooks, refunds
-from fenxiao.payments.rules import order_no_of
+from fenxiao.payments.rules import make_out_trade_no, order_no_of
 from fenxiao.runtime import logs
 
 APPLIED, ORPHAN, AMOUNT_MISMATCH = "applied", "orphan", "amount_mismatch"
@@ -71,6 +71,21 @@ def apply_transaction(db: Database, tx: Mapping[str, Any]) -> dict[str, Any]:
     return payment
 
 
+def apply_free_order(db: Database, order: Mapping[str, Any]) -> dict[str, Any]:
+    """Pay an order whose pay_amount is 0 (discounts covered everything) without WeChat.
+
+    WeChat Pay cannot charge 0 fen, so the order is paid here, through the same record-then-apply path
+    as a notification: exactly once, with the same hooks (commission, coupons, group buying).
+    """
+    settings = get_settings()
+    tx = {"appid": settings.wechat_appid, "mchid": settings.wechatpay_mchid,
+          "out_trade_no": make_out_trade_no(order["order_no"], FREE_SUFFIX),
+          "transaction_id": f"{FREE_SUFFIX}-{order['order_no']}", "trade_state": "SUCCESS",
+          "amount": {"total": 0}, "success_time": clock.iso(clock.now())}
+    return apply_transaction(db, tx)
+
+
+FREE_SUFFIX = "FREE"
 _REFUND_REASONS = {ORPHAN: "订单已关闭，自动退款", AMOUNT_MISMATCH: "支付金额与订单不符，自动退款"}
 
 
@@ -133,9 +148,11 @@ def _apply(db: Database, order: Mapping[str, Any], payment: dict[str, Any]) -> d
     """pending_payment → paid with this transaction; or find it already done; or demote to orphan."""
     now = clock.now()
     try:
+        # the whole sub-document: `payment` may be null (a free order, or cleared after a mismatch)
         paid = states.transition(db, order["_id"], "pay", set_fields={
-            "paid_at": payment.get("success_time") or now, "payment.out_trade_no": payment["_id"],
-            "payment.transaction_id": payment["transaction_id"]})
+            "paid_at": payment.get("success_time") or now,
+            "payment": {**(order.get("payment") or {}), "out_trade_no": payment["_id"],
+                        "transaction_id": payment["transaction_id"]}})
     except Conflict:
         paid = db.orders.find_one({"_id": order["_id"]}) or {}
         if (paid.get("payment") or {}).get("transaction_id") != payment["transaction_id"]:

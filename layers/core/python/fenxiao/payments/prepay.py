@@ -32,6 +32,11 @@ def pay_order(db: Database, user_id: str, order_id: str) -> dict[str, Any]:
         raise NotFound("No such order", code="ORDER_NOT_FOUND")
     now = clock.now()
     _ensure_payable(order, now)
+    if int(order["amounts"]["pay_amount"]) == 0:
+        from fenxiao.payments.notifications import apply_free_order
+
+        payment = apply_free_order(db, order)
+        return {"out_trade_no": payment["_id"], "payment": None, "paid": True}
     openid = _openid_of(db, user_id)
     payment = order.get("payment") or {}
     if not payment.get("out_trade_no"):
