@@ -4,9 +4,21 @@ To add an admin area, write `functions/admin/<area>.py` with `routes = Routes()`
 """
 from fenxiao.runtime import HttpFunction
 
-from functions.admin import auth, catalog, dashboard, distribution, marketing, orders, page, refunds, settings, uploads
+from functions.admin import (
+    auth,
+    catalog,
+    dashboard,
+    distribution,
+    ledger,
+    marketing,
+    orders,
+    page,
+    refunds,
+    settings,
+    uploads,
+)
 
-AREAS = (auth, catalog, settings, orders, refunds, marketing, distribution, dashboard, uploads, page)
+AREAS = (auth, catalog, settings, orders, refunds, marketing, distribution, dashboard, uploads, page, ledger)
 
 admin = HttpFunction(*(area.routes for area in AREAS), name="admin")
 

@@ -109,6 +109,23 @@ INDEXES: dict[str, list[IndexModel]] = {
     "grades": [_ix("name", unique=True), _ix([("sort", A), ("_id", A)])],  # fenxiao.distribution.grades
     # fenxiao.distribution.share: one link (and one stored wxacode) per distributor and product
     "share_links": [_ix([("distributor_id", A), ("product_id", A)], unique=True)],
+    "commissions": [  # fenxiao.distribution.ledger / settlement
+        _ix([("order_id", A), ("line_index", A), ("level", A)], unique=True),  # one entry per line and level
+        _ix([("status", A), ("order_id", A)]),  # settlement: frozen entries page by order; stuck `settling`
+        _ix("run_id", sparse=True),             # settlement: a run's entries (aggregate, settling → settled)
+        _ix([("user_id", A), ("status", A), ("created_at", D), ("_id", D)]),  # the distributor's list by status
+        _ix([("user_id", A), ("created_at", D), ("_id", D)]),                 # … and all statuses
+    ],
+    # fenxiao.distribution.balances: the journal; _id = ref, so every movement is written at most once
+    "ledger": [_ix([("applied", A), ("created_at", A)]), _ix([("user_id", A), ("created_at", D), ("_id", D)])],
+    "withdrawals": [  # fenxiao.distribution.withdrawals
+        _ix([("user_id", A), ("created_at", D), ("_id", D)]),
+        _ix([("status", A), ("created_at", D), ("_id", D)]),
+        _ix([("created_at", D), ("_id", D)]),
+        _ix([("ledger_done", A), ("status", A)]),  # recovery: final withdrawals not yet booked
+    ],
+    "withdrawal_days": [_ix("expires_at", expireAfterSeconds=0)],  # daily-limit counters, _id = user:day
+    "settlement_runs": [_ix([("started_at", D), ("_id", D)])],
 }
 
 # analytics.dashboard: every dashboard query is a range match on one of these time fields. Appended

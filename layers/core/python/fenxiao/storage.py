@@ -12,6 +12,7 @@ setup step; in production the bucket is infrastructure (serverless.yml) and a mi
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from typing import Any
 
@@ -31,8 +32,6 @@ def _client(endpoint_marker: str) -> Any:
 
 
 def client() -> Any:
-    import os
-
     return _client(os.environ.get("AWS_ENDPOINT_URL_S3", ""))
 
 

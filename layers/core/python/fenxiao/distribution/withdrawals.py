@@ -22,6 +22,7 @@ The daily limit (fen per China day) is a counter document per user and day taken
 """
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
@@ -122,12 +123,10 @@ def _take_daily(db: Database, user_id: str, amount: int, limit: int, now: dateti
                            details={"daily_limit": limit, "amount": amount, "day": day})
     if amount > limit:
         raise refusal
-    try:
+    with contextlib.suppress(DuplicateKeyError):  # a parallel request created it first
         db.withdrawal_days.update_one({"_id": key}, {"$setOnInsert": {"user_id": user_id, "day": day, "amount": 0,
                                                                       "expires_at": now + timedelta(days=3)}},
                                       upsert=True)
-    except DuplicateKeyError:
-        pass  # a parallel request created it first
     taken = db.withdrawal_days.update_one({"_id": key, "amount": {"$lte": limit - amount}},
                                           {"$inc": {"amount": amount}})
     if not taken.modified_count:

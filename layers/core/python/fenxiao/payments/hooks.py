@@ -21,6 +21,9 @@ def on_order_paid(db: Database, order: dict[str, Any]) -> None:
         from fenxiao.marketing.coupons import mark_coupon_used
 
         mark_coupon_used(db, order["coupon_id"], order["_id"])
+    from fenxiao.distribution.ledger import create_for_paid_order  # frozen commission, exactly once
+
+    create_for_paid_order(db, order)
 
 
 def on_refund_completed(db: Database, order: dict[str, Any], refund: dict[str, Any]) -> None:
@@ -35,3 +38,6 @@ def on_refund_completed(db: Database, order: dict[str, Any], refund: dict[str, A
         from fenxiao.marketing.coupons import release_coupon
 
         release_coupon(db, order["coupon_id"], order["_id"])  # back to unused only while still valid
+    from fenxiao.distribution.ledger import reverse_for_refund  # pro rata to the refunded units, once
+
+    reverse_for_refund(db, order, refund)
