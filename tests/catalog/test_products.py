@@ -117,7 +117,7 @@ def test_detail_shape_and_only_active_skus(api, admin, make_product) -> None:
         "skus": [{"id": made["skus"][0]["id"], "specs": {"颜色": "白", "尺码": "M"}, "price": 5000,
                   "original_price": None, "stock": 3}],
         "share": {"title": "纯棉T恤", "image": "https://img.test/a.jpg",
-                  "path": f"/pages/product/index?id={made['id']}"},
+                  "path": f"/pages/product/detail?id={made['id']}"},
     }
 
 

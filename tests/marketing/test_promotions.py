@@ -125,7 +125,7 @@ def test_product_page_shows_promotion_promo_prices_and_share_card(api, admin, db
     assert page["promotion"]["name"] == "更低" and page["promotion"]["price"] == 7500
     assert {s["id"]: s["promo_price"] for s in page["skus"]} == {sku_a: 7500, sku_b: None}
     assert page["share"] == {"title": "限时价 ¥75.00 好茶", "image": "https://img.test/p.jpg",
-                             "path": f"/pages/product/index?id={product_id}"}
+                             "path": f"/pages/product/detail?id={product_id}"}
     with clock.pinned(AFTER):
         page = api.get(f"/v1/products/{product_id}").json
     assert "promotion" not in page and all("promo_price" not in s for s in page["skus"])
@@ -139,6 +139,6 @@ def test_share_path_carries_the_ref_of_an_approved_distributor_only(api, db, pro
     db.distributors.insert_many([{"_id": distributor_id, "status": "approved", "code": "ABCD2345"},
                                  {"_id": pending_id, "status": "pending", "code": None}])
     path = api.get(f"/v1/products/{product_id}", token=distributor_token).json["share"]["path"]
-    assert path == f"/pages/product/index?id={product_id}&ref=ABCD2345"
+    assert path == f"/pages/product/detail?id={product_id}&ref=ABCD2345"
     assert "ref=" not in api.get(f"/v1/products/{product_id}", token=pending_token).json["share"]["path"]
     assert "ref=" not in api.get(f"/v1/products/{product_id}").json["share"]["path"]

@@ -161,7 +161,7 @@ def _units_by_line(order: Mapping[str, Any], refund: Mapping[str, Any]) -> dict[
 def reverse_for_refund(db: Database, order: Mapping[str, Any], refund: Mapping[str, Any]) -> int:
     """Reverse commission for a completed refund, pro rata to its units; idempotent per (entry, refund).
 
-    Returns the fen reversed by this call's journal entries (0 on a replay that found everything done).
+    Returns the fen this refund reversed (the same on a replay, which changes nothing).
     """
     units = _units_by_line(order, refund)
     if not units:

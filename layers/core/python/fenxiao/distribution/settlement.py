@@ -82,7 +82,7 @@ def _acquire(db: Database, run_id: str) -> bool:
 
 def _renew(db: Database, run_id: str) -> None:
     if not db.kv.update_one({"_id": LOCK_ID, "holder": run_id},
-                            {"$set": {"until": clock.now() + LEASE}}).modified_count:
+                            {"$set": {"until": clock.now() + LEASE}}).matched_count:
         raise LeaseLost(run_id)
 
 

@@ -21,9 +21,8 @@ from fenxiao import clock
 from fenxiao.distribution.distributors import is_active, my_distributor
 from fenxiao.errors import Conflict, NotFound
 from fenxiao.ids import short_code
+from fenxiao.pages import HOME_PAGE, PRODUCT_PAGE
 
-HOME_PAGE = "pages/index/index"
-PRODUCT_PAGE = "pages/product/detail"
 LINK_ID_LENGTH = 8
 _ATTEMPTS = 5
 

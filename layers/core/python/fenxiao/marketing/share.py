@@ -10,7 +10,8 @@ from urllib.parse import urlencode
 
 from pymongo.database import Database
 
-PRODUCT_PAGE = "/pages/product/index"  # the mini-program page that reads `id` and `ref`
+from fenxiao.pages import PRODUCT_PAGE
+
 _TITLE_MAX = 60  # WeChat trims long share titles anyway; keep the price prefix visible
 
 
@@ -36,4 +37,4 @@ def share_card(product: dict[str, Any], ref: str | None, promotion: dict[str, An
     images = product.get("images") or []
     query = {"id": product["_id"], **({"ref": ref} if ref else {})}
     return {"title": title[:_TITLE_MAX], "image": product.get("cover") or (images[0] if images else None),
-            "path": f"{PRODUCT_PAGE}?{urlencode(query)}"}
+            "path": f"/{PRODUCT_PAGE}?{urlencode(query)}"}

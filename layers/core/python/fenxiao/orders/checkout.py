@@ -155,8 +155,9 @@ class Checkout:
             return []
         lines = self.rules.lines or [item.line_item() for item in self.items]
         options = rank_coupons(lines, self.rules.rules, self.rules.candidates, self.rules.shipping)
-        return [{"id": o.coupon.id, "name": o.coupon.name, "discount": o.discount, "pay_amount": o.pay_amount,
-                 "applicable": o.applicable, "reason": o.reason} for o in options]
+        # issue 5: the coupons that apply, best first (rank_coupons puts applicable ones first)
+        return [{"id": o.coupon.id, "name": o.coupon.name, "discount": o.discount, "pay_amount": o.pay_amount}
+                for o in options if o.applicable]
 
 
 def requested_lines(db: Database, user_id: str, request: CheckoutIn) -> tuple[list[tuple[str, int]], Source]:

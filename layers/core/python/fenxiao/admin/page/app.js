@@ -171,7 +171,8 @@
 
   function openDialog(title, ...content) {
     $('#dialog-title').textContent = title;
-    $('#dialog-body').replaceChildren(...content.flat());
+    $('#dialog-body').replaceChildren();
+    append($('#dialog-body'), content);
     const dialog = $('#dialog');
     if (!dialog.open) dialog.showModal();
   }
@@ -347,8 +348,8 @@
   const kv = (pairs) => h('dl', { class: 'kv' }, pairs.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '—')]));
 
   /** A status filter bar (and optional search box) that reloads a paged list. */
-  function filterBar(statuses, onChange, extra) {
-    const select = h('select', { onchange: () => onChange() }, options([['', '全部状态'], ...statuses]));
+  function filterBar(statuses, onChange, extra, withAll = true) {
+    const select = h('select', { onchange: () => onChange() }, options(withAll ? [['', '全部状态'], ...statuses] : statuses));
     return { select, el: h('div', { class: 'toolbar' }, select, extra || null) };
   }
 
@@ -557,7 +558,8 @@
       const [product, categories] = await Promise.all([id ? api('GET', `/v1/admin/products/${encodeURIComponent(id)}`) : null, categoryOptions()]);
       const p = product || { specs: [], skus: [], images: [], status: 'off_sale' };
       const skus = skuEditor(p.skus);
-      const specsArea = h('textarea', { name: 'specs', rows: 4, value: JSON.stringify(p.specs || [], null, 2) });
+      const specsText = (specs) => (specs.length ? `[\n${specs.map((spec) => `  ${JSON.stringify(spec)}`).join(',\n')}\n]` : '[]');
+      const specsArea = h('textarea', { name: 'specs', rows: 4, value: specsText(p.specs || []) });
       const rebuild = () => {
         try {
           const specs = JSON.parse(specsArea.value || '[]');
@@ -677,37 +679,44 @@
   // ---- 分销 distributors and applications -------------------------------------------------------
 
   async function renderDistribution(view) {
-    const appFilters = filterBar([['pending', '待审核'], ['approved', '已通过'], ['rejected', '已拒绝']], () => applications.load(1));
-    appFilters.select.value = 'pending';
+    const grades = await api('GET', '/v1/admin/grades').then((d) => d.items || []).catch(() => []);
+    const gradeName = (id) => (grades.find((g) => g.id === id) || {}).name || (id ? id : '默认');
+    const appFilters = filterBar([['pending', '待审核'], ['approved', '已通过'], ['rejected', '已拒绝']], () => applications.load(1), null, false);
     const applications = pagedTable((page) => api('GET', '/v1/admin/distributor-applications', { query: { page, status: appFilters.select.value } }), [
-      ['申请时间', (a) => time(a.created_at)],
+      ['申请时间', (a) => time(a.applied_at || a.created_at)],
       ['姓名', (a) => a.real_name || '—'],
-      ['手机', (a) => a.phone || a.phone_masked || '—'],
-      ['用户', (a) => a.nickname || h('span', { class: 'mono' }, a.user_id)],
+      ['手机', (a) => a.phone || '—'],
+      ['用户', (a) => a.nickname || h('span', { class: 'mono' }, a.id)],
       ['申请理由', (a) => a.reason || '—'],
-      ['状态', (a) => badge(a.status)],
-      ['操作', (a) => (a.status === 'pending' ? reviewButtons('/v1/admin/distributor-applications', a.id, async () => { await applications.reload(); await distributors.reload(); }, { approveLabel: '通过' }) : '—')],
+      ['状态', (a) => [badge(a.status), a.reject_reason ? h('div', { class: 'muted' }, a.reject_reason) : null]],
+      ['操作', (a) => (a.status === 'pending' ? reviewButtons('/v1/admin/distributor-applications', a.id,
+        async () => { await applications.reload(); await distributors.reload(); }, { approveLabel: '通过' }) : '—')],
     ]);
-    const distributors = pagedTable((page) => api('GET', '/v1/admin/distributors', { query: { page } }), [
-      ['分销商', (d) => d.nickname || h('span', { class: 'mono' }, d.user_id || d.id)],
+    const q = h('input', { placeholder: '昵称 / 姓名 / 邀请码', maxlength: 30 });
+    const distFilters = filterBar([['approved', '正常'], ['disabled', '已禁用']], () => distributors.load(1),
+      [q, h('button', { onclick: () => distributors.load(1) }, '搜索')]);
+    const update = (d, body) => api('PUT', `/v1/admin/distributors/${encodeURIComponent(d.id)}`, { body });
+    const distributors = pagedTable((page) => api('GET', '/v1/admin/distributors', { query: { page, status: distFilters.select.value, q: q.value.trim() } }), [
+      ['分销商', (d) => [d.nickname || h('span', { class: 'mono' }, d.id), d.real_name ? h('div', { class: 'muted' }, d.real_name) : null]],
       ['邀请码', (d) => h('span', { class: 'mono' }, d.code || '—')],
-      ['等级', (d) => d.grade_name || d.grade || '默认'],
-      ['状态', (d) => badge(d.status)],
-      ['推广销售额', (d) => yuan((d.stats || {}).sales ?? d.sales), 'num'],
+      ['等级', (d) => gradeName(d.grade_id)],
+      ['状态', (d) => badge(d.status === 'approved' ? 'active' : d.status)],
+      ['冻结佣金', (d) => yuan((d.balance || {}).frozen), 'num'],
       ['可提现', (d) => yuan((d.balance || {}).available), 'num'],
+      ['已提现', (d) => yuan((d.balance || {}).withdrawn), 'num'],
       ['成为分销商', (d) => time(d.approved_at)],
       ['操作', (d) => {
-        const id = encodeURIComponent(d.user_id || d.id);
         const disabled = d.status === 'disabled';
         const toggle = h('button', { class: `small ${disabled ? '' : 'danger'}`, onclick: () => act(toggle,
-          () => api('POST', `/v1/admin/distributors/${id}/${disabled ? 'enable' : 'disable'}`, { body: {} }), distributors.reload) }, disabled ? '启用' : '禁用');
-        const grade = h('button', { class: 'small', onclick: () => formDialog('设置等级', [
-          { name: 'grade', label: '等级', value: d.grade || '', hint: '等级编号（在分销设置中定义）' },
-        ], (body) => api('PUT', `/v1/admin/distributors/${id}/grade`, { body }), distributors.reload) }, '等级');
+          () => update(d, { status: disabled ? 'approved' : 'disabled' }), distributors.reload, disabled ? '已启用' : '已禁用') }, disabled ? '启用' : '禁用');
+        const grade = h('button', { class: 'small', onclick: () => formDialog(`设置等级 · ${d.nickname || d.id}`, [
+          { name: 'grade_id', label: '等级', type: 'select', nullable: true, value: d.grade_id || '',
+            options: [['', '默认（全局佣金比例）'], ...grades.map((g) => [g.id, `${g.name}（${g.rates_bp.map(bpToPercent).join('% / ')}%）`])] },
+        ], (body) => update(d, body), distributors.reload) }, '等级');
         return actions(grade, toggle);
       }],
     ]);
-    view.append(panel('分销商申请', appFilters.el, applications.el), panel('分销商', distributors.el));
+    view.append(panel('分销商申请', appFilters.el, applications.el), panel('分销商', distFilters.el, distributors.el));
     await Promise.all([applications.load(1), distributors.load(1)]);
   }
 
@@ -719,12 +728,13 @@
     const list = pagedTable((page) => api('GET', '/v1/admin/withdrawals', { query: { page, status: filters.select.value } }), [
       ['申请时间', (w) => time(w.created_at)],
       ['分销商', (w) => w.nickname || h('span', { class: 'mono' }, w.user_id)],
+      ['方式', (w) => (w.method === 'offline' ? '线下' : w.method === 'wechat' ? '微信零钱' : w.method || '—')],
       ['金额', (w) => yuan(w.amount), 'num'],
       ['手续费', (w) => yuan(w.fee), 'num'],
-      ['到账', (w) => yuan(w.amount - (w.fee || 0)), 'num'],
-      ['状态', (w) => [badge(w.status), w.reject_reason || w.failure_reason ? h('div', { class: 'muted' }, w.reject_reason || w.failure_reason) : null]],
+      ['到账', (w) => yuan(w.payout ?? w.amount - (w.fee || 0)), 'num'],
+      ['状态', (w) => [badge(w.status), w.reject_reason || w.fail_reason ? h('div', { class: 'muted' }, w.reject_reason || w.fail_reason) : null]],
       ['操作', (w) => (w.status === 'pending' ? reviewButtons('/v1/admin/withdrawals', w.id, list.reload,
-        { approveLabel: '批准打款', confirmText: `确认向该分销商打款 ${yuan(w.amount - (w.fee || 0))}？` }) : '—')],
+        { approveLabel: '批准打款', confirmText: `确认通过微信向该分销商打款 ${yuan(w.payout ?? w.amount - (w.fee || 0))}？` }) : '—')],
     ]);
     view.append(panel(null, filters.el, list.el));
     await list.load(1);

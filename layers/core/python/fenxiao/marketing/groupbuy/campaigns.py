@@ -1,0 +1,125 @@
+"""Group-buy campaigns: the admin's create / replace / disable / list, and the one a product page shows.
+
+A campaign's `size` and `hours` are copied onto each group when it opens, so editing a campaign changes
+only groups opened afterwards; its prices apply to orders placed afterwards (orders snapshot their quote).
+Its product is fixed: open groups and their orders point at that product's SKUs.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.database import Database
+
+from fenxiao import clock
+from fenxiao.errors import BusinessRule, NotFound
+from fenxiao.ids import new_id
+from fenxiao.marketing.groupbuy.models import AdminCampaignQuery, CampaignIn, render_campaign, render_product_group_buy
+from fenxiao.marketing.groupbuy.rules import campaign_state
+from fenxiao.runtime.paging import page_of
+
+ENABLED, DISABLED = "enabled", "disabled"
+
+
+def not_found(campaign_id: str) -> NotFound:
+    return NotFound("No such group-buy campaign", code="GROUP_BUY_NOT_FOUND", details={"id": campaign_id})
+
+
+def _check(db: Database, data: CampaignIn, campaign_id: str | None) -> None:
+    """The product exists, every SKU is one of its live SKUs priced below list, no overlapping campaign."""
+    if db.products.count_documents({"_id": data.product_id}, limit=1) == 0:
+        raise BusinessRule("The product does not exist", code="UNKNOWN_PRODUCT",
+                           details={"product_id": data.product_id})
+    wanted = list(data.sku_prices)
+    skus = {s["_id"]: s for s in db.skus.find({"_id": {"$in": wanted}, "product_id": data.product_id,
+                                                "active": True}, {"price": 1})}
+    unknown = [sku_id for sku_id in wanted if sku_id not in skus]
+    if unknown:
+        raise BusinessRule("Some SKUs are not items of this product", code="UNKNOWN_SKU",
+                           details={"sku_ids": unknown, "product_id": data.product_id})
+    not_lower = [{"sku_id": sku_id, "price": skus[sku_id]["price"], "group_price": price}
+                 for sku_id, price in data.sku_prices.items() if price >= skus[sku_id]["price"]]
+    if not_lower:
+        raise BusinessRule("A group price must be below the SKU's price", code="GROUP_PRICE_NOT_LOWER",
+                           details={"skus": not_lower})
+    # index: group_campaigns (product_id, status, ends_at)
+    overlap = db.group_campaigns.find_one({"product_id": data.product_id, "status": ENABLED,
+                                           "ends_at": {"$gt": data.starts_at}, "starts_at": {"$lt": data.ends_at},
+                                           "_id": {"$ne": campaign_id}}, {"_id": 1})
+    if overlap is not None:  # two prices for one product at once: which would the page show?
+        raise BusinessRule("Another group buy of this product overlaps this window", code="GROUP_BUY_OVERLAP",
+                           details={"campaign_id": overlap["_id"]})
+
+
+def _group_counts(db: Database, campaign_ids: list[str]) -> dict[str, dict[str, int]]:
+    # index: groups (campaign_id, status)
+    rows = db.groups.aggregate([{"$match": {"campaign_id": {"$in": campaign_ids}}},
+                                {"$group": {"_id": {"c": "$campaign_id", "s": "$status"}, "n": {"$sum": 1}}}])
+    counts: dict[str, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row["_id"]["c"], {})[row["_id"]["s"]] = row["n"]
+    return counts
+
+
+def _view(db: Database, doc: dict[str, Any]) -> dict[str, Any]:
+    return render_campaign(doc, campaign_state(doc, clock.now()), _group_counts(db, [doc["_id"]]).get(doc["_id"], {}))
+
+
+def create_campaign(db: Database, data: CampaignIn) -> dict[str, Any]:
+    _check(db, data, None)
+    now = clock.now()
+    doc = {"_id": new_id(), **data.model_dump(), "status": ENABLED, "created_at": now, "updated_at": now}
+    db.group_campaigns.insert_one(doc)
+    return render_campaign(doc, campaign_state(doc, now), {})
+
+
+def update_campaign(db: Database, campaign_id: str, data: CampaignIn) -> dict[str, Any]:
+    """Replace size, hours, prices and window; the product is fixed (a new product is a new campaign)."""
+    current = db.group_campaigns.find_one({"_id": campaign_id}, {"product_id": 1})
+    if current is None:
+        raise not_found(campaign_id)
+    if current["product_id"] != data.product_id:
+        raise BusinessRule("A group buy's product cannot change; create a new campaign",
+                           code="GROUP_BUY_PRODUCT_FIXED", details={"product_id": current["product_id"]})
+    _check(db, data, campaign_id)
+    doc = db.group_campaigns.find_one_and_update(
+        {"_id": campaign_id}, {"$set": {**data.model_dump(), "updated_at": clock.now()}},
+        return_document=ReturnDocument.AFTER)
+    if doc is None:
+        raise not_found(campaign_id)
+    return _view(db, doc)
+
+
+def disable_campaign(db: Database, campaign_id: str) -> dict[str, Any]:
+    """Stop opening and joining groups now; idempotent. Groups already forming run to their deadline and
+    fail there unless full (their paid orders are refunded then)."""
+    doc = db.group_campaigns.find_one_and_update(
+        {"_id": campaign_id}, {"$set": {"status": DISABLED, "updated_at": clock.now()}},
+        return_document=ReturnDocument.AFTER)
+    if doc is None:
+        raise not_found(campaign_id)
+    return _view(db, doc)
+
+
+def admin_list_campaigns(db: Database, query: AdminCampaignQuery) -> dict[str, Any]:
+    filter_ = {k: v for k, v in (("product_id", query.product_id), ("status", query.status)) if v is not None}
+    # index: group_campaigns (created_at desc, _id desc)
+    page = page_of(db.group_campaigns, filter_, query, [("created_at", -1), ("_id", -1)], lambda d: d)
+    counts, now = _group_counts(db, [d["_id"] for d in page["items"]]), clock.now()
+    return {**page, "items": [render_campaign(d, campaign_state(d, now), counts.get(d["_id"], {}))
+                              for d in page["items"]]}
+
+
+def running_campaign(db: Database, product_id: str, now: datetime) -> dict[str, Any] | None:
+    """The product's campaign running at `now` (at most one: windows of one product never overlap)."""
+    # index: group_campaigns (product_id, status, ends_at)
+    doc = db.group_campaigns.find_one({"product_id": product_id, "status": ENABLED, "ends_at": {"$gt": now},
+                                       "starts_at": {"$lte": now}})
+    return doc
+
+
+def product_group_buy(db: Database, product_id: str, now: datetime | None = None) -> dict[str, Any] | None:
+    """The product page's `group_buy` for a running campaign, or None."""
+    doc = running_campaign(db, product_id, now or clock.now())
+    return render_product_group_buy(doc) if doc is not None else None
