@@ -9,6 +9,7 @@ from functions.admin import (
     catalog,
     dashboard,
     distribution,
+    group_buys,
     ledger,
     marketing,
     orders,
@@ -18,7 +19,8 @@ from functions.admin import (
     uploads,
 )
 
-AREAS = (auth, catalog, settings, orders, refunds, marketing, distribution, dashboard, uploads, page, ledger)
+AREAS = (auth, catalog, settings, orders, refunds, marketing, distribution, dashboard, uploads, page, ledger,
+         group_buys)
 
 admin = HttpFunction(*(area.routes for area in AREAS), name="admin")
 

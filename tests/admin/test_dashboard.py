@@ -85,16 +85,17 @@ def test_sums_buckets_and_top_lists(api, db) -> None:
                                         (70, "refunded", utc(2024, 6, 1))):
         db.refunds.insert_one({"_id": new_id(), "out_refund_no": new_id(), "order_id": "o", "amount": amount,
                                "status": status, "refunded_at": refunded_at})
-    db.commissions.insert_many([
-        {"_id": new_id(), "user_id": dist, "order_id": "o1", "amount": 100, "status": "frozen",
-         "created_at": utc(2024, 5, 1)},
-        {"_id": new_id(), "user_id": dist, "order_id": "o2", "amount": 50, "status": "reversed",
-         "created_at": utc(2024, 5, 1, 15)},
-        {"_id": new_id(), "user_id": bob, "order_id": "o1", "amount": 40, "status": "settled", "reversed_amount": 10,
-         "created_at": utc(2024, 5, 2)},
-        {"_id": new_id(), "user_id": bob, "order_id": "o9", "amount": 999, "status": "settled",
-         "created_at": utc(2024, 1, 1)},                            # outside
-    ])
+    # (earner, amount, status, reversed_amount, created_at): the ledger's field names
+    for n, (earner, amount, status, reversed_amount, created_at) in enumerate((
+        (dist, 100, "frozen", 0, utc(2024, 5, 1)),
+        (dist, 50, "reversed", 50, utc(2024, 5, 1, 15)),
+        (bob, 40, "settled", 10, utc(2024, 5, 2)),             # partly reversed after settlement
+        (bob, 25, "settling", 0, utc(2024, 5, 2)),              # in a settlement run: still frozen money
+        (bob, 999, "settled", 0, utc(2024, 1, 1)),              # outside
+    )):
+        db.commissions.insert_one({"_id": new_id(), "order_id": f"o{n}", "line_index": 0, "level": 1,
+                                   "user_id": earner, "amount": amount, "status": status,
+                                   "reversed_amount": reversed_amount, "created_at": created_at})
 
     with clock.pinned(NOW):
         r = get(api, token, **{"from": "2024-05-01", "to": "2024-05-03"})
@@ -104,7 +105,7 @@ def test_sums_buckets_and_top_lists(api, db) -> None:
     assert d["gmv"] == 1750 and d["orders"] == 3 and d["paying_users"] == 2
     assert d["refunds_amount"] == 500
     assert d["new_users"] == 1 and d["new_distributors"] == 1
-    assert d["commission"] == {"frozen": 100, "settled": 30, "reversed": 60}
+    assert d["commission"] == {"frozen": 125, "settled": 30, "reversed": 60}
     assert d["daily"] == [
         {"date": "2024-05-01", "gmv": 1500, "orders": 2, "paying_users": 1},
         {"date": "2024-05-02", "gmv": 250, "orders": 1, "paying_users": 1},

@@ -93,7 +93,7 @@ def test_a_forming_group_buy_order_does_not_ship(api, db, place):
     order = place([(sku, 1)]).json
     _paid(db, order["id"], group_buy={"campaign_id": "g", "group_id": "x", "status": "forming"})
     r = api.post(f"/v1/admin/orders/{order['id']}/ship", {"carrier": "a", "tracking_no": "1"}, token=admin)
-    assert (r.status, r.error_code) == (409, "ORDER_NOT_SHIPPABLE")
+    assert (r.status, r.error_code) == (409, "GROUP_NOT_COMPLETE")
     assert r.json["error"]["details"]["group_buy"] == "forming"
     db.orders.update_one({"_id": order["id"]}, {"$set": {"group_buy.status": "succeeded"}})
     r = api.post(f"/v1/admin/orders/{order['id']}/ship", {"carrier": "a", "tracking_no": "1"}, token=admin)

@@ -85,6 +85,16 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("status", A), ("ends_at", A)]),
         _ix([("created_at", D), ("_id", D)]),
     ],
+    "group_campaigns": [  # marketing.groupbuy.campaigns: a product's running campaign, overlap check; admin list
+        _ix([("product_id", A), ("status", A), ("ends_at", A)]),
+        _ix([("created_at", D), ("_id", D)]),
+    ],
+    "groups": [  # marketing.groupbuy: one group per leader order (replays find it); expiry sweeps; admin counts
+        _ix("leader_order_id", unique=True),
+        _ix([("status", A), ("expires_at", A)]),
+        _ix([("synced", A), ("status", A)]),
+        _ix([("campaign_id", A), ("status", A)]),
+    ],
     # fenxiao.payments: _id = out_trade_no makes "record the payment" happen once; one record per transaction
     "payments": [_ix("transaction_id", unique=True, partialFilterExpression={"transaction_id": {"$type": "string"}})],
     "refunds": [  # fenxiao.payments.refunds (order_id: the orders entry below)
@@ -140,6 +150,8 @@ INDEXES.setdefault("refunds", []).append(_ix([("order_id", A), ("created_at", A)
 INDEXES.setdefault("users", []).extend([_ix([("upline.0", A), ("bound_at", D), ("_id", D)]),
                                         _ix([("upline.1", A), ("bound_at", D), ("_id", D)])])
 INDEXES.setdefault("orders", []).append(_ix([("referrer_ids", A), ("paid_at", D)]))
+# fenxiao.marketing.groupbuy.expiry: paid orders of failed group buys still to refund
+INDEXES.setdefault("orders", []).append(_ix([("group_buy.status", A), ("status", A)]))
 
 
 def ensure_indexes(db: Database) -> None:

@@ -11,8 +11,9 @@ Definitions (shown to merchants, so kept stable):
 - top distributors rank by `sales`: Σ `pay_amount` of the orders they referred directly (level 1,
   `referrer_ids[0]`), paid in the range; `commission` is what they earned in the range at any level,
   net of reversals.
-- commission totals: ledger entries created in the range, by status, net of reversals; `reversed` is
-  Σ `reversed_amount` (an entry in status `reversed` without it counts its whole `amount`).
+- commission totals: ledger entries (fenxiao.distribution.ledger) created in the range, by status, net
+  of reversals (`settling` counts as frozen); `reversed` is Σ `reversed_amount` (an entry in status
+  `reversed` without it counts its whole `amount`).
 """
 from __future__ import annotations
 
@@ -82,7 +83,8 @@ def _commissions_pipeline(range_: DayRange, distributor_ids: list[str]) -> list[
 
 def _commission_totals(rows: list[dict[str, Any]]) -> dict[str, int]:
     by_status = {row["_id"]: row for row in rows}
-    return {"frozen": int(by_status.get("frozen", {}).get("net", 0)),
+    # `settling`: picked by a settlement run that has not finished; still frozen money (as the ledger shows it)
+    return {"frozen": int(sum(by_status.get(status, {}).get("net", 0) for status in ("frozen", "settling"))),
             "settled": int(by_status.get("settled", {}).get("net", 0)),
             "reversed": int(sum(row["reversed"] for row in rows))}
 

@@ -20,6 +20,7 @@ from fenxiao.catalog.rules import check_product, plan_skus, price_range, spec_ke
 from fenxiao.distribution.preview import apply_to_card, apply_to_detail, previewer_for
 from fenxiao.errors import BusinessRule, Conflict, NotFound
 from fenxiao.ids import new_id
+from fenxiao.marketing.groupbuy.campaigns import product_group_buy
 from fenxiao.marketing.promotions import active_promotions
 from fenxiao.marketing.rules import product_promotion, sku_promo_prices
 from fenxiao.marketing.share import share_card, viewer_ref
@@ -94,6 +95,9 @@ def get_product(db: Database, product_id: str, viewer_id: str | None = None) -> 
             "share": share_card(doc, viewer_ref(db, viewer_id), promotion)}
     if promotion is not None:
         page["promotion"] = promotion
+    group_buy = product_group_buy(db, product_id)
+    if group_buy is not None:
+        page["group_buy"] = group_buy
     return apply_to_detail(previewer_for(db, viewer_id), page, doc)  # distribution: `commission`
 
 

@@ -65,14 +65,17 @@ def load_rules(db: Database, user_id: str, lines: list[LineItem], request: Check
     from fenxiao.settings import get_shop_settings
 
     shipping = get_shop_settings(db).shipping
+    group = None
     if request.group_buy is not None:
-        raise BusinessRule("This group buy is not available", code="GROUP_BUY_NOT_AVAILABLE",
-                           details={"campaign_id": request.group_buy.campaign_id})
+        from fenxiao.marketing.groupbuy.checkout import group_buy_rule
+
+        group = group_buy_rule(db, user_id, lines, request.group_buy, now)
     coupon = checkout_coupon(db, user_id, request.coupon_id, now) if request.coupon_id is not None else None
-    candidates = candidate_coupons(db, user_id, now)
+    candidates = candidate_coupons(db, user_id, now) if group is None else []  # none stacks on a group price
     return CheckoutRules(shipping=ShippingPolicy(flat_fee=shipping.flat_fee, free_over=shipping.free_over),
-                         rules=list(active_rules(db, now)), coupon=coupon, candidates=candidates,
-                         lines=lines_for_coupons(db, lines, [coupon, *candidates]))
+                         rules=[*active_rules(db, now), *([group.rule] if group else [])], coupon=coupon,
+                         candidates=candidates, lines=lines_for_coupons(db, lines, [coupon, *candidates]),
+                         group_buy=group.order_fields if group else None)
 
 
 @dataclass(frozen=True)

@@ -164,7 +164,7 @@ def ship_order(db: Database, order_id: str, data: ShipIn, *, by: str | None = No
         current = db.orders.find_one({"_id": order_id}, {"status": 1, "group_buy": 1}) or {}
         group = current.get("group_buy") or {}
         if current.get("status") == states.PAID and group and group.get("status") != "succeeded":
-            raise Conflict("The order's group buy has not succeeded yet", code="ORDER_NOT_SHIPPABLE",
+            raise Conflict("The order's group buy has not succeeded yet", code="GROUP_NOT_COMPLETE",
                            details={"status": states.PAID, "group_buy": group.get("status")}) from None
         raise exc from None
     return render_admin_order(order, refunds_of(db, order))

@@ -32,6 +32,10 @@ def pay_order(db: Database, user_id: str, order_id: str) -> dict[str, Any]:
         raise NotFound("No such order", code="ORDER_NOT_FOUND")
     now = clock.now()
     _ensure_payable(order, now)
+    if order.get("group_buy"):  # a seat that is gone would only be charged and refunded
+        from fenxiao.marketing.groupbuy.groups import ensure_payable
+
+        ensure_payable(db, order, now)
     if int(order["amounts"]["pay_amount"]) == 0:
         from fenxiao.payments.notifications import apply_free_order
 

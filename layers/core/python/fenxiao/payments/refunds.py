@@ -300,3 +300,45 @@ def ensure_auto_refund(db: Database, payment: Mapping[str, Any], order: Mapping[
     if refund["status"] == APPROVED:
         execute_refund(db, refund)
     return refund
+
+
+def ensure_order_refund(db: Database, order_id: str, refund_id: str, *, reason: str) -> dict[str, Any] | None:
+    """Refund everything left of a paid order automatically, exactly once (a failed group buy).
+
+    Unlike `ensure_auto_refund` (a payment that never applied to its order), this refund goes through the
+    order like an approved after-sales refund, so its completion gives the stock back, marks the order
+    refunded and runs `hooks.on_refund_completed` (coupon, commission reversal). The caller keeps
+    `refund_id` stable across retries: the order is claimed for that id FIRST (which freezes its refund
+    counters), then the refund is written from them, so a crash or a concurrent retry at any step ends
+    in one refund (out_refund_no "G" + id, which WeChat refunds once). Returns None while the order
+    cannot be claimed (another refund is open, or it is no longer refundable): retry later.
+    """
+    refund = db.refunds.find_one({"_id": refund_id})
+    if refund is None:
+        db.orders.update_one({"_id": order_id, "status": {"$in": list(REFUNDABLE)}, "refund_open": {"$ne": True}},
+                             {"$set": {"refund_open": True, "open_refund_id": refund_id}})
+        order = db.orders.find_one({"_id": order_id})
+        if order is None or order.get("open_refund_id") != refund_id:
+            return None
+        refund = _whole_order_refund(order, refund_id, reason)
+        try:
+            db.refunds.insert_one(refund)
+        except DuplicateKeyError:  # a concurrent retry wrote the same refund
+            refund = _get(db, refund_id)
+    if refund["status"] == APPROVED:
+        execute_refund(db, refund)
+        refund = _get(db, refund_id)
+    return refund
+
+
+def _whole_order_refund(order: dict[str, Any], refund_id: str, reason: str) -> dict[str, Any]:
+    plan = plan_refund(order["lines"], int(order["amounts"].get("shipping_fee") or 0))
+    now = clock.now()
+    return {"_id": refund_id, "out_refund_no": "G" + refund_id, "order_id": order["_id"],
+            "user_id": order.get("user_id"), "out_trade_no": order["payment"]["out_trade_no"],
+            "total": int(order["amounts"]["pay_amount"]),
+            "lines": [{"sku_id": line.sku_id, "quantity": line.quantity, "amount": line.amount}
+                      for line in plan.lines],
+            "shipping_amount": plan.shipping_amount, "amount": plan.amount, "reason": reason,
+            "status": APPROVED, "kind": AUTO, "reject_reason": None, "created_at": now, "approved_at": now,
+            "refunded_at": None}

@@ -39,10 +39,16 @@ class Asset:
     etag: str
 
 
-@functools.cache
 def asset(name: str) -> Asset:
     """One of the page's files; only the listed names, so no path ever reaches the file system."""
     if name not in CONTENT_TYPES:
         raise NotFound("No such file in the admin page", code="ASSET_NOT_FOUND", details={"name": name})
-    body = (HERE / name).read_bytes()
-    return Asset(body, CONTENT_TYPES[name], '"' + hashlib.sha256(body).hexdigest()[:20] + '"')
+    path = HERE / name
+    return _load(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=16)
+def _load(path: Path, mtime_ns: int) -> Asset:
+    """Read once per version of the file: a warm container never rereads, `make dev` sees edits at once."""
+    body = path.read_bytes()
+    return Asset(body, CONTENT_TYPES[path.name], '"' + hashlib.sha256(body).hexdigest()[:20] + '"')
