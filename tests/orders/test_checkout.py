@@ -115,7 +115,7 @@ def test_unknown_coupon_and_group_buy_are_refused(api, db, shopper):
     assert (r.status, r.error_code) == (422, "COUPON_NOT_APPLICABLE")  # marketing: not the caller's coupon
     assert r.json["error"]["details"]["reason"] == "COUPON_NOT_FOUND"
     r = api.post(PREVIEW, {"items": _items((sku, 1)), "group_buy": {"campaign_id": "g"}}, token=shopper.token)
-    assert (r.status, r.error_code) == (422, "GROUP_BUY_NOT_AVAILABLE")
+    assert (r.status, r.error_code) == (422, "GROUP_BUY_NOT_ACTIVE")
 
 
 def test_preview_equals_what_the_order_charges(api, db, shopper, place):

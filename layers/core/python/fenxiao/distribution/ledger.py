@@ -109,7 +109,7 @@ def create_for_paid_order(db: Database, order: Mapping[str, Any]) -> list[dict[s
 # --- reversal ------------------------------------------------------------------------------------------
 
 def _bucket(status: str) -> str:
-    return "frozen"
+    return "frozen" if status == FROZEN else "available"
 
 
 def _reversal_journal(entry: Mapping[str, Any], reversal: Mapping[str, Any]) -> dict[str, Any]:

@@ -91,6 +91,11 @@ def _refundable_order(db: Database, user_id: str, order_id: str) -> dict[str, An
     if order["status"] not in REFUNDABLE:
         raise Conflict(f"The order is {order['status']} and cannot be refunded", code="ORDER_NOT_REFUNDABLE",
                        details={"status": order["status"]})
+    group_status = (order.get("group_buy") or {}).get("status")
+    if group_status in ("forming", "failed"):
+        # a forming group refunds itself if it fails; a failed one is being refunded by the schedule
+        raise Conflict("This group buy is not finished; a failed group is refunded automatically",
+                       code="GROUP_BUY_PENDING", details={"group_buy_status": group_status})
     if order["status"] == states.COMPLETED:
         days = get_shop_settings(db).after_sales_days
         completed_at = order.get("completed_at")

@@ -28,7 +28,8 @@ def expire_group_buys(db: Database, now: datetime, limit: int = BATCH) -> dict[s
     due = db.groups.find({"status": FORMING, "expires_at": {"$lte": now}}, {"size": 1, "paid_count": 1}).limit(limit)
     for group in list(due):
         if is_full(group):
-            finish_full(db, group, now)
+            for key, n in finish_full(db, group, now).items():
+                counts[key] += n
             counts["succeeded"] += 1
             continue
         result = db.groups.update_one(

@@ -142,11 +142,11 @@ def _join(db: Database, order: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def finish_full(db: Database, group: dict[str, Any], now: datetime) -> None:
+def finish_full(db: Database, group: dict[str, Any], now: datetime) -> dict[str, int]:
     """forming → succeeded once every seat is paid (`size` never changes), then the member orders follow."""
     db.groups.update_one({"_id": group["_id"], "status": FORMING, "paid_count": {"$gte": group["size"]}},
                          {"$set": {"status": SUCCEEDED, "finished_at": now}})
-    sync(db, group["_id"])
+    return sync(db, group["_id"])
 
 
 def sync(db: Database, group_id: str) -> dict[str, int]:

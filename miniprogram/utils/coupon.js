@@ -1,0 +1,33 @@
+// How a coupon reads ("满50减10", "8.5折", "无门槛减5") for the claim centre, my coupons and checkout.
+const money = require('./money');
+
+function yuanShort(fen) {
+  const text = money.fenToYuan(fen);
+  return text.slice(-3) === '.00' ? text.slice(0, -3) : text;
+}
+
+// discount_bp (what is paid, in basis points) → 折: 8500 → "8.5折", 9000 → "9折", 8850 → "8.85折".
+function discountText(bp) {
+  const whole = Math.floor(bp / 1000);
+  const fraction = String(bp % 1000 + 1000).slice(1).replace(/0+$/, '');
+  return whole + (fraction ? '.' + fraction : '') + '折';
+}
+
+function couponTitle(coupon) {
+  if (coupon.kind === 'discount') {
+    const base = discountText(coupon.discount_bp);
+    return coupon.threshold ? '满' + yuanShort(coupon.threshold) + '享' + base : base;
+  }
+  if (coupon.kind === 'no_threshold' || !coupon.threshold) return '无门槛减' + yuanShort(coupon.amount);
+  return '满' + yuanShort(coupon.threshold) + '减' + yuanShort(coupon.amount);
+}
+
+function couponView(coupon) {
+  return Object.assign({}, coupon, {
+    title: couponTitle(coupon),
+    valid_text: coupon.valid_until ? '有效期至 ' + String(coupon.valid_until).slice(0, 10)
+      : coupon.valid_days ? '领取后' + coupon.valid_days + '天内有效' : '',
+  });
+}
+
+module.exports = { discountText, couponTitle, couponView };
