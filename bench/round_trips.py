@@ -71,7 +71,6 @@ class Bench:
         """(user_id, token, address_id) of a new shopper with an address."""
         from fenxiao import clock
         from fenxiao.ids import new_id
-
         from tests.support.factories import make_user
 
         user_id, token = make_user(self.db)
@@ -111,7 +110,6 @@ class Row:
 def start(uri: str | None) -> Bench:
     from fenxiao import db as fenxiao_db
     from fenxiao.runtime import registry
-
     from infra.local import stack
     from infra.local.devserver import create_app
     from tests.support.client import Api

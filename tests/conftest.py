@@ -10,18 +10,18 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fenxiao import clock, settings
 
+from fenxiao import clock, settings
 from infra.local import stack as local_stack
 from tests.support.client import Api
 
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[dict[str, Any]]:
-    from fenxiao.db import ensure_indexes, get_db
-    from fenxiao.runtime import registry
     from moto.server import ThreadedMotoServer
 
+    from fenxiao.db import ensure_indexes, get_db
+    from fenxiao.runtime import registry
     from infra.local.devserver import create_app
 
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")

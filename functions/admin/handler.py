@@ -3,7 +3,6 @@
 To add an admin area, write `functions/admin/<area>.py` with `routes = Routes()` and list it in AREAS.
 """
 from fenxiao.runtime import HttpFunction
-
 from functions.admin import (
     auth,
     catalog,

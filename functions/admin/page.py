@@ -2,9 +2,10 @@
 
 Public routes: the page holds no data, it signs in through POST /v1/admin/login like any client.
 """
+from flask import Response
+
 from fenxiao.admin.page import INDEX, SECURITY_HEADERS, asset
 from fenxiao.runtime import Request, Routes
-from flask import Response
 
 routes = Routes()
 

@@ -1,10 +1,11 @@
 """Local-stack-only helpers under /__dev/: the SMS outbox and a schedule runner (API.md, "Local stack only")."""
 from __future__ import annotations
 
+from flask import Blueprint, request
+
 from fenxiao.errors import InvalidInput, NotFound
 from fenxiao.runtime import registry
 from fenxiao.runtime.http import error_response, json_response
-from flask import Blueprint, request
 
 
 def make_blueprint(entries: list[registry.Entry]) -> Blueprint:

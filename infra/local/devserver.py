@@ -12,10 +12,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from fenxiao.runtime import openapi, registry
-from fenxiao.runtime.http import build_app, json_response
 from flask import Flask
 
+from fenxiao.runtime import openapi, registry
+from fenxiao.runtime.http import build_app, json_response
 from infra.local import stack
 
 

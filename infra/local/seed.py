@@ -9,6 +9,8 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from pymongo.database import Database
+
 from fenxiao import clock
 from fenxiao.admin.service import ensure_owner
 from fenxiao.catalog.categories import CategoryIn, create_category
@@ -17,7 +19,6 @@ from fenxiao.catalog.products import create_product
 from fenxiao.db import ensure_indexes, get_db
 from fenxiao.ids import new_id
 from fenxiao.runtime.auth import issue_token
-from pymongo.database import Database
 
 DEFAULT_ADMIN = "admin"
 DEMO_OPENID = "dev_demo"

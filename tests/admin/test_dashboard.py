@@ -5,11 +5,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+
 from fenxiao import clock
 from fenxiao.analytics.days import MAX_DAYS, DayRange, resolve
 from fenxiao.errors import InvalidInput
 from fenxiao.ids import new_id
-
 from tests.support.factories import admin_token, make_user
 
 NOW = datetime(2024, 5, 20, 4, 0, tzinfo=UTC)  # 12:00 on 20 May in Beijing

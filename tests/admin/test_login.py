@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from fenxiao import clock
 from fenxiao.admin.service import MAX_FAILURES, create_admin, ensure_owner
-
 from tests.support.factories import admin_token, make_user
 
 

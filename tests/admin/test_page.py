@@ -5,6 +5,7 @@ import re
 
 import pytest
 import requests
+
 from fenxiao.admin.page import CONTENT_TYPES
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+
 from fenxiao.admin.passwords import dummy_hash, hash_password, verify_password
 
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 import requests
-from fenxiao.admin.uploads import MAX_IMAGE_BYTES
 
+from fenxiao.admin.uploads import MAX_IMAGE_BYTES
 from tests.support.factories import admin_token, make_user
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # a PNG signature is all S3 needs: it stores bytes

@@ -5,9 +5,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+
 from fenxiao import clock
 from fenxiao.ids import new_id
-
 from tests.support.factories import make_user
 
 

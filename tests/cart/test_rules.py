@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+
 from fenxiao.cart import rules
 from fenxiao.errors import BusinessRule, NotFound
 

@@ -5,7 +5,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fenxiao import clock
-
 from tests.support.factories import make_user
 
 

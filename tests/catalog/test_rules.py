@@ -4,10 +4,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from fenxiao.catalog.models import ProductIn, SkuIn
 from fenxiao.catalog.rules import check_product, plan_skus, spec_key
 from fenxiao.errors import BusinessRule
-
 from tests.catalog.conftest import product_body
 
 

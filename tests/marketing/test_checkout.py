@@ -6,9 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from fenxiao import clock
 from fenxiao.payments import hooks
-
 from functions.schedules import close_unpaid_orders
 from tests.orders.conftest import make_shopper
 from tests.support.catalog import make_product, stock_of

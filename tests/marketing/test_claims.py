@@ -5,7 +5,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from fenxiao import clock
-
 from tests.support.factories import make_user
 
 # Tokens are checked against the clock, so pinned times stay within their lifetime of the real now.

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 import requests
-from fenxiao import clock
 
+from fenxiao import clock
 from infra.local import wechat_emulator
 from tests.orders.conftest import Shopper, make_shopper
 from tests.support.catalog import make_product, stock_of

@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fenxiao import clock
 
+from fenxiao import clock
 from tests.support.catalog import make_product
 from tests.support.factories import make_user
 

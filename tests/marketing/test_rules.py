@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from fenxiao.marketing import rules
 from fenxiao.pricing import Coupon, FullReduction, LimitedTimePrice, LineItem, price
 

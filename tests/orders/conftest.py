@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+
 from fenxiao import clock
 from fenxiao.ids import new_id
-
 from tests.support.client import Api, Resp
 from tests.support.factories import make_user
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fenxiao import clock
-
 from tests.support.catalog import make_product
 from tests.support.factories import admin_token
 

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-from fenxiao.settings import update_shop_settings
 
+from fenxiao.settings import update_shop_settings
 from tests.support.catalog import make_product, stock_of
 
 PREVIEW = "/v1/checkout/preview"

@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+
 from fenxiao import clock, wechat
 from fenxiao.errors import Conflict, UpstreamError
 from fenxiao.settings import update_shop_settings
-
 from functions.schedules import auto_confirm_receipts, close_unpaid_orders
 from tests.support.catalog import make_product, stock_of
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from fenxiao import clock
 from fenxiao.settings import update_shop_settings
-
 from tests.support.catalog import make_product, stock_of
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from fenxiao import clock
-
 from tests.support.catalog import make_product
 
 

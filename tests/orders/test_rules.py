@@ -5,6 +5,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+
 from fenxiao.errors import BusinessRule, Conflict
 from fenxiao.orders import states
 from fenxiao.orders.checkout import Item, requested_lines

@@ -5,9 +5,9 @@ import threading
 import time
 
 import pytest
+
 from fenxiao import clock
 from fenxiao.config import get_settings
-
 from infra.local import wechat_emulator
 from tests.payments.conftest import NOTIFY, pay, send, signed_transaction, succeed
 from tests.support.orders import make_order

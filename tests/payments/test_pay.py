@@ -9,9 +9,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
 from fenxiao import clock
 from fenxiao.config import get_settings
-
 from infra.local import wechat_emulator
 from tests.payments.conftest import pay, succeed
 from tests.support.factories import make_user

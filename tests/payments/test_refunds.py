@@ -5,8 +5,8 @@ import threading
 from datetime import timedelta
 
 import pytest
-from fenxiao import clock, wechat
 
+from fenxiao import clock, wechat
 from infra.local import wechat_emulator
 from infra.local.wechat_emulator import pay as emulator_pay
 from tests.payments.conftest import REFUND_NOTIFY, send

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from fenxiao.errors import BusinessRule, Conflict
 from fenxiao.payments.rules import (
     OUT_TRADE_NO_MAX,
@@ -11,8 +14,6 @@ from fenxiao.payments.rules import (
     order_no_of,
     plan_refund,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 
 def _line(sku: str, quantity: int, paid: int, refunded: int = 0) -> dict:

@@ -4,9 +4,10 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from fenxiao.pricing.allocation import allocate, pro_rata, refund_for_units
 from hypothesis import given
 from hypothesis import strategies as st
+
+from fenxiao.pricing.allocation import allocate, pro_rata, refund_for_units
 
 
 def test_allocate_gives_leftover_fen_to_largest_remainders():

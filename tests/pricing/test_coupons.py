@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+
 from fenxiao.pricing import (
     Coupon,
     CouponNotApplicable,
@@ -12,7 +13,6 @@ from fenxiao.pricing import (
     price,
     rank_coupons,
 )
-
 from tests.pricing.helpers import line
 
 

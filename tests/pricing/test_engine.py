@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+
 from fenxiao.errors import InvalidInput
 from fenxiao.pricing import (
     Coupon,
@@ -14,7 +15,6 @@ from fenxiao.pricing import (
     ShippingPolicy,
     price,
 )
-
 from tests.pricing.helpers import line
 
 

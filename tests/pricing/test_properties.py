@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from fenxiao.pricing import (
     Coupon,
     FullReduction,
@@ -13,8 +16,6 @@ from fenxiao.pricing import (
     Stage,
     price,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 PRODUCTS = ["p0", "p1", "p2", "p3"]
 CATEGORIES = ["c0", "c1", "c2"]

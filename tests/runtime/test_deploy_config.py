@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import yaml
+
 from fenxiao.runtime import registry
 from fenxiao.runtime.http import HttpFunction
-
 from infra.local import stack
 
 

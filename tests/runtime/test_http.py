@@ -5,13 +5,13 @@ import json
 from datetime import timedelta
 
 import pytest
+from pydantic import BaseModel, Field
+
 from fenxiao import clock
 from fenxiao.errors import Conflict
 from fenxiao.runtime import Request, Routes
 from fenxiao.runtime.auth import issue_token
 from fenxiao.runtime.http import HttpFunction, Reply
-from pydantic import BaseModel, Field
-
 from tests.support.client import make_event, response_headers
 
 routes = Routes()

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from fenxiao.settings import get_shop_settings
-
 from tests.support.factories import admin_token, make_user
 
 URL = "/v1/admin/settings/shop"

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
 from fenxiao.errors import InvalidInput
 from fenxiao.settings import SettingsStore, Shipping
 from fenxiao.settings.store import changed_paths
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Window(BaseModel):

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from pymongo.database import Database
+
 from fenxiao import clock
 from fenxiao.ids import new_id
-from pymongo.database import Database
 
 
 def make_product(db: Database, skus: list[dict[str, Any]] | None = None, **fields: Any

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from pymongo.database import Database
+
 from fenxiao import clock
 from fenxiao.ids import new_id
 from fenxiao.runtime.auth import issue_token
-from pymongo.database import Database
 
 
 def make_user(db: Database, **fields: Any) -> tuple[str, str]:

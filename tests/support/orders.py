@@ -6,10 +6,10 @@ import itertools
 from datetime import timedelta
 from typing import Any
 
-from fenxiao import clock
-from fenxiao.ids import new_id
 from pymongo.database import Database
 
+from fenxiao import clock
+from fenxiao.ids import new_id
 from tests.support.catalog import make_product
 
 _numbers = itertools.count(1)

@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from fenxiao.users.sms import last_outbox_message
 
+from fenxiao.users.sms import last_outbox_message
 from tests.support.client import Api, Resp
 
 

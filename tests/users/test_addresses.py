@@ -5,12 +5,12 @@ import threading
 from datetime import timedelta
 
 import pytest
+from pymongo.errors import DuplicateKeyError
+
 from fenxiao import clock
 from fenxiao.errors import NotFound
 from fenxiao.users.addresses import get_address
 from fenxiao.users.models import MAX_ADDRESSES
-from pymongo.errors import DuplicateKeyError
-
 from tests.support.factories import make_user
 from tests.users.conftest import field_names, yesterday_at
 

@@ -7,7 +7,6 @@ from datetime import timedelta
 from fenxiao import clock
 from fenxiao.crypto import decrypt_field
 from fenxiao.users.phones import phone_hash
-
 from tests.users.conftest import field_names, phone_login, request_code, wrong, yesterday_at
 
 START = yesterday_at(2)

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+
 from fenxiao.config import ConfigError, get_settings
 from fenxiao.crypto import DecryptError, blind_index, decrypt_field, encrypt_field, keyed_hash
 from fenxiao.users import sms

@@ -9,7 +9,6 @@ from fenxiao import clock
 from fenxiao.users import codes
 from fenxiao.users.phones import phone_hash
 from fenxiao.users.sms import last_outbox_message
-
 from tests.users.conftest import field_names, request_code, yesterday_at
 
 # 09:00 in Beijing, so a whole day of sends fits before the China midnight.

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from fenxiao.runtime.http import json_response
-from fenxiao.wechat import NotificationRejected, parse_notification
 from flask import Flask, request
 
+from fenxiao.runtime.http import json_response
+from fenxiao.wechat import NotificationRejected, parse_notification
 from infra.local import stack as local_stack
 from infra.local import wechat_emulator
 

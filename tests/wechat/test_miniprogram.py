@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
+
 from fenxiao import wechat
 from fenxiao.config import get_settings
 from fenxiao.errors import BusinessRule, InvalidInput, UpstreamError

@@ -5,10 +5,10 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from fenxiao import clock
 from fenxiao.config import get_settings
 from fenxiao.wechat import NotificationRejected, parse_notification
-
 from infra.local.wechat_emulator import build_notification
 
 RESOURCE = {"out_trade_no": "FX202401010001", "trade_state": "SUCCESS", "amount": {"total": 1999}}

@@ -13,6 +13,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
 from fenxiao import wechat
 from fenxiao.config import get_settings
 from fenxiao.errors import BusinessRule, Conflict, NotFound, UpstreamError

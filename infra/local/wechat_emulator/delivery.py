@@ -4,9 +4,9 @@ from __future__ import annotations
 from typing import Any
 
 import requests
+
 from fenxiao import clock
 from fenxiao.config import get_settings
-
 from infra.local.wechat_emulator.signing import build_notification
 from infra.local.wechat_emulator.state import STORE
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fenxiao.errors import Conflict, InvalidInput, NotFound
-from fenxiao.runtime.http import error_response, json_response
 from flask import Blueprint, Response, request
 
+from fenxiao.errors import Conflict, InvalidInput, NotFound
+from fenxiao.runtime.http import error_response, json_response
 from infra.local.wechat_emulator import delivery
 from infra.local.wechat_emulator.pay import mark_paid, transaction_view
 from infra.local.wechat_emulator.state import STORE

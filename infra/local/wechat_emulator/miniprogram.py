@@ -16,11 +16,11 @@ import time
 from typing import Any
 
 import segno
+from flask import Blueprint, Response, request
+
 from fenxiao import clock
 from fenxiao.config import get_settings
 from fenxiao.runtime.http import json_response
-from flask import Blueprint, Response, request
-
 from infra.local.wechat_emulator.state import STORE
 
 blueprint = Blueprint("miniprogram", __name__)

@@ -15,10 +15,10 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from fenxiao import clock
-from fenxiao.config import get_settings
 from flask import Blueprint, Response, request
 
+from fenxiao import clock
+from fenxiao.config import get_settings
 from infra.local.wechat_emulator import delivery
 from infra.local.wechat_emulator.signing import signed_headers, verify_merchant, wechat_time
 from infra.local.wechat_emulator.state import STORE
