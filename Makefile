@@ -21,6 +21,7 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python infra/serverless_gen.py --check
 	$(BIN)/python -m pytest -n 2 --dist loadfile
+	@if command -v node >/dev/null; then node --test miniprogram/tests/; else echo "node not found: mini-program tests skipped"; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -30,4 +30,12 @@ function countdown(until, now) {
   return countdownText(remainingMs(until, now));
 }
 
-module.exports = { remainingMs, countdownText, countdown };
+// ISO time from the API → "2026-11-25 20:18" in the phone's time zone ('' when missing).
+function localTime(when) {
+  const ms = toMs(when);
+  if (!Number.isFinite(ms)) return '';
+  const d = new Date(ms);
+  return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + ' ' + pad(d.getHours()) + ':' + pad(d.getMinutes());
+}
+
+module.exports = { remainingMs, countdownText, countdown, localTime };

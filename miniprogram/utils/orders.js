@@ -1,6 +1,7 @@
 // Order wording and the buttons an order offers, from its status (API.md "Order status").
 const money = require('./money');
 const { specsText } = require('./cart');
+const { localTime } = require('./countdown');
 
 const STATUS_TEXT = {
   pending_payment: '待付款', paid: '待发货', shipped: '待收货', completed: '已完成',
@@ -40,6 +41,7 @@ function orderView(order) {
   const amounts = order.amounts || {};
   return Object.assign({}, order, {
     status_text: statusText(order),
+    created_text: localTime(order.created_at),
     actions: actions(order),
     pay_text: money.fenToYuan(amounts.pay_amount),
     amounts_text: {

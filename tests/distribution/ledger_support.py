@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from pymongo.database import Database
+
 from fenxiao import clock
 from fenxiao.distribution import balances, ledger
 from fenxiao.ids import new_id, short_code
-from pymongo.database import Database
-
 from tests.support.factories import make_user
 from tests.support.orders import make_order
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
+
 from fenxiao.distribution import ledger
 from fenxiao.ids import new_id
-
 from infra.local import wechat_emulator
 from tests.distribution.ledger_support import (
     assert_consistent,
@@ -32,7 +32,8 @@ def test_two_levels_at_the_global_rates_freeze_commission(db):
     d1, d2 = _chain(db)
     buyer, _ = make_buyer(db, [d1, d2])
     order = paid_order(db, buyer, [{"price": 5000, "quantity": 2, "paid": 9999}])
-    got = [(e["level"], e["user_id"], e["base"], e["amount"], e["rate_bp"], e["status"]) for e in entries(db, order["_id"])]
+    got = [(e["level"], e["user_id"], e["base"], e["amount"], e["rate_bp"], e["status"])
+           for e in entries(db, order["_id"])]
     assert got == [(1, d1, 9999, 999, 1000, "frozen"), (2, d2, 9999, 499, 500, "frozen")]
     assert order["referrer_ids"] == [d1, d2]
     assert balance(db, d1)["frozen"] == 999 and balance(db, d2)["frozen"] == 499

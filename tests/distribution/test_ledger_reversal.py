@@ -5,7 +5,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 from fenxiao import clock
 from fenxiao.distribution import ledger, settlement
-
 from tests.distribution.ledger_support import (
     assert_consistent,
     balance,

@@ -5,10 +5,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+
 from fenxiao import clock
 from fenxiao.distribution import settlement
 from fenxiao.distribution.settlement import SettlementInterrupted, is_eligible
-
 from tests.distribution.ledger_support import (
     assert_consistent,
     balance,

@@ -6,9 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+
 from fenxiao import clock
 from fenxiao.distribution import balances
-
 from infra.local import wechat_emulator
 from tests.distribution.ledger_support import assert_consistent, balance, make_distributor
 from tests.support.factories import admin_token
@@ -171,7 +171,7 @@ def test_reject_returns_the_money_and_offline_payment_is_owner_only(api, db, own
 
 
 def test_approval_needs_a_wechat_payee(api, db, owner):
-    user_id, token = _funded(db, 5_000, openid=False)
+    _, token = _funded(db, 5_000, openid=False)
     wid = _withdraw(api, token, 1_000).json["id"]
     assert api.post(f"/v1/admin/withdrawals/{wid}/approve", {}, token=owner).error_code == "PAYEE_HAS_NO_OPENID"
     assert db.withdrawals.find_one({"_id": wid})["status"] == "pending"

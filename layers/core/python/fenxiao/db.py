@@ -123,8 +123,9 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("order_id", A), ("line_index", A), ("level", A)], unique=True),  # one entry per line and level
         _ix([("status", A), ("order_id", A)]),  # settlement: frozen entries page by order; stuck `settling`
         _ix("run_id", sparse=True),             # settlement: a run's entries (aggregate, settling → settled)
-        _ix([("user_id", A), ("status", A), ("created_at", D), ("_id", D)]),  # the distributor's list by status
-        _ix([("user_id", A), ("created_at", D), ("_id", D)]),                 # … and all statuses
+        # the distributor's list (any status, or one: a filter over their own entries; an index with status
+        # in it would be rewritten by every settlement claim, the cost that dominates a run)
+        _ix([("user_id", A), ("created_at", D), ("_id", D)]),
     ],
     # fenxiao.distribution.balances: the journal; _id = ref, so every movement is written at most once
     "ledger": [_ix([("applied", A), ("created_at", A)]), _ix([("user_id", A), ("created_at", D), ("_id", D)])],

@@ -205,7 +205,7 @@ def render_for_earner(doc: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def list_mine(db: Database, user_id: str, query: CommissionQuery) -> dict[str, Any]:
-    """The caller's own entries, newest first (index: commissions {user_id, status, created_at})."""
+    """The caller's own entries, newest first (index: commissions {user_id, created_at})."""
     filter_: dict[str, Any] = {"user_id": user_id}
     if query.status == FROZEN:
         filter_["status"] = {"$in": [FROZEN, SETTLING]}

@@ -9,8 +9,8 @@ One run, in bulk (never a query per entry):
 1. take the settlement lease (`kv` "lock:settlement", renewed per batch): one run at a time, so two
    runs started together never touch the same entries — the second records itself `skipped`;
 2. finish what a crashed run left (entries still `settling` under its run id: step 4 with its id);
-3. page through frozen entries by order id (index commissions {status, order_id}), read those orders
-   in one query, and claim the eligible orders' entries with one update_many per batch:
+3. scan the frozen entries' order ids once (index commissions {status, order_id}); per batch of orders,
+   read them in one query and claim the eligible orders' entries with one update_many:
    frozen → settling, run_id, `settle_amount = amount − reversed_amount` (a snapshot: what this run moves);
 4. aggregate Σ settle_amount per distributor over the run (index commissions {run_id}), write ONE
    journal entry per distributor (`settle:<run_id>:<user>`: frozen −x, available +x), apply each with
@@ -24,7 +24,7 @@ point without cleaning up, exactly as a killed process would: the crash-injectio
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -41,7 +41,7 @@ from fenxiao.runtime.paging import PageQuery, page_of
 
 LOCK_ID = "lock:settlement"
 LEASE = timedelta(minutes=20)  # longer than any function may run (Lambda and SCF stop at 15 minutes)
-BATCH_SIZE = 200               # entries read per batch; their orders are one `$in` of at most this many
+BATCH_SIZE = 100               # orders per batch: one `$in` read of the orders, one claim of their entries
 RUNNING, DONE, SKIPPED, CRASHED, FAILED = "running", "done", "skipped", "crashed", "failed"
 
 
@@ -92,18 +92,29 @@ def _release(db: Database, run_id: str) -> None:
 
 # --- the steps -----------------------------------------------------------------------------------------
 
+def _order_batches(db: Database, batch_size: int) -> Iterator[list[str]]:
+    """Distinct order ids of frozen entries, `batch_size` at a time, from ONE index scan.
+
+    One streaming cursor rather than a query per page: SecantusDB sorts `order_id > last` pages in memory,
+    which makes paging quadratic. The same order may come back in two batches (claims move entries out
+    of the scanned range meanwhile); claims are conditional, so a repeat is harmless.
+    """
+    cursor = db.commissions.find({"status": ledger.FROZEN}, {"_id": 0, "order_id": 1}).batch_size(max(batch_size, 100))
+    batch: dict[str, None] = {}
+    for row in cursor:  # index: commissions {status, order_id} (covered)
+        batch[row["order_id"]] = None
+        if len(batch) >= batch_size:
+            yield list(batch)
+            batch = {}
+    if batch:
+        yield list(batch)
+
+
 def _claim_batches(db: Database, run_id: str, now: datetime, batch_size: int,
                    stop_after_batches: int | None) -> dict[str, int]:
     freeze_days = get_distribution_settings(db).freeze_days
     stats = {"batches": 0, "claimed": 0, "orders": 0, "reversed_orders": 0}
-    last = ""
-    while True:
-        rows = list(db.commissions.find({"status": ledger.FROZEN, "order_id": {"$gt": last}},
-                                        {"_id": 0, "order_id": 1}).sort("order_id", 1).limit(batch_size))
-        if not rows:
-            return stats
-        last = rows[-1]["order_id"]
-        order_ids = list(dict.fromkeys(row["order_id"] for row in rows))
+    for order_ids in _order_batches(db, batch_size):
         orders = list(db.orders.find({"_id": {"$in": order_ids}}, {"status": 1, "completed_at": 1,
                                                                   "refund_open": 1, "group_buy": 1}))
         eligible = [o["_id"] for o in orders if is_eligible(o, now, freeze_days)]
@@ -122,6 +133,7 @@ def _claim_batches(db: Database, run_id: str, now: datetime, batch_size: int,
         if stop_after_batches is not None and stats["batches"] >= stop_after_batches:
             raise SettlementInterrupted(f"stopped after {stats['batches']} batches")
         _renew(db, run_id)
+    return stats
 
 
 def _finish(db: Database, run_id: str, now: datetime, stop_after_distributors: int | None = None

@@ -1,0 +1,126 @@
+"""Settle 100,000 frozen commission entries in the embedded database: time and Mongo round trips.
+
+Writes (in bulk) ENTRIES / 2 completed orders past their after-sales window, each with a level-1 and a
+level-2 entry spread over DISTRIBUTORS distributors, their `freeze:` journal entries and matching frozen
+balances; then runs `settle` once and prints its duration, the round trips per command (counted by a
+pymongo CommandListener) and the reconciliation result, which must be clean.
+
+    .venv/bin/python bench/settlement.py [--entries 100000] [--distributors 1000] [--batch-size 100]
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import os
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pymongo import MongoClient, monitoring  # noqa: E402
+
+
+class RoundTrips(monitoring.CommandListener):
+    def __init__(self) -> None:
+        self.counts: collections.Counter[str] = collections.Counter()
+        self.on = False
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if self.on:
+            self.counts[event.command_name] += 1
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+
+def _insert(db: Any, name: str, docs: list[dict[str, Any]], chunk: int = 10_000) -> None:
+    for start in range(0, len(docs), chunk):
+        db[name].insert_many(docs[start:start + chunk], ordered=False)
+
+
+def populate(db: Any, entries: int, distributors: int) -> None:
+    from fenxiao import clock
+    from fenxiao.distribution import balances
+
+    now = clock.now()
+    completed = now - timedelta(days=30)
+    users = [f"d{i:05d}" for i in range(distributors)]
+    frozen = collections.Counter[str]()
+    orders, commissions, journal = [], [], []
+    for n in range(entries // 2):
+        order_id = f"o{n:08d}"
+        orders.append({"_id": order_id, "order_no": f"N{n:08d}", "user_id": f"b{n}", "status": "completed",
+                       "completed_at": completed, "refund_open": False, "group_buy": None})
+        for level, rate in ((1, 1000), (2, 500)):
+            earner = users[(n * 2 + level) % distributors]
+            amount = 10_000 * rate // 10_000
+            cid = f"c{n:08d}{level}"
+            commissions.append({"_id": cid, "order_id": order_id, "order_no": f"N{n:08d}", "line_index": 0,
+                                "sku_id": "s", "level": level, "user_id": earner, "buyer_id": f"b{n}",
+                                "base": 10_000, "amount": amount, "rate_bp": rate, "fixed_per_unit": None,
+                                "quantity": 1, "status": "frozen", "reversed_amount": 0, "reversed_units": 0,
+                                "reversals": [], "created_at": completed, "settled_at": None, "run_id": None})
+            entry = balances.entry(f"freeze:{cid}", earner, "freeze", {"frozen": amount}, commission_id=cid)
+            entry["applied"] = True
+            journal.append(entry)
+            frozen[earner] += amount
+    _insert(db, "orders", orders)
+    _insert(db, "commissions", commissions)
+    _insert(db, "ledger", journal)
+    _insert(db, "distributors", [{"_id": u, "status": "approved", "code": u.upper(), "applied_refs": [],
+                                  "balance": {"frozen": frozen[u], "available": 0, "withdrawing": 0,
+                                              "withdrawn": 0}} for u in users])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--distributors", type=int, default=1_000)
+    parser.add_argument("--batch-size", type=int, default=100)
+    args = parser.parse_args()
+
+    from infra.local import stack
+
+    server = stack.start_database(":memory:")
+    os.environ.update({"MONGODB_URI": server.uri, "MONGODB_DB": "bench", "FENXIAO_JWT_SECRET": "b" * 40,
+                       "FENXIAO_ENV": "bench"})
+    from fenxiao import clock
+    from fenxiao.db import ensure_indexes
+    from fenxiao.distribution import balances, settlement
+
+    listener = RoundTrips()
+    client = MongoClient(server.uri, tz_aware=True, event_listeners=[listener])
+    db = client["bench"]
+    ensure_indexes(db)
+    started = time.perf_counter()
+    populate(db, args.entries, args.distributors)
+    print(f"populated {args.entries:,} frozen entries for {args.distributors:,} distributors "
+          f"in {time.perf_counter() - started:.1f} s")
+
+    listener.on = True
+    started = time.perf_counter()
+    run = settlement.settle(db, clock.now(), batch_size=args.batch_size)
+    elapsed = time.perf_counter() - started
+    listener.on = False
+    trips = sum(listener.counts.values())
+    print(f"settled {run['entries']:,} entries, {run['distributors']:,} distributors, {run['amount']:,} fen "
+          f"in {elapsed:.2f} s ({run['entries'] / elapsed:,.0f} entries/s), status {run['status']}")
+    print(f"Mongo round trips: {trips:,} ({trips / max(run['entries'], 1):.3f} per entry)")
+    for name, count in listener.counts.most_common():
+        print(f"  {name:<16}{count:>8,}")
+    report = balances.reconcile(db)
+    print(f"reconcile: ok={report['ok']} checked={report['checked']} drift={len(report['drift'])}")
+    client.close()
+    server.stop()
+    return 0 if report["ok"] and run["entries"] == args.entries else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,37 @@
+// Coupons: the claim centre and my coupons by status.
+const api = require('../../utils/api');
+const { couponView } = require('../../utils/coupon');
+const { bindPager } = require('../../utils/page');
+const { showError } = require('../../utils/ui');
+
+const TABS = [
+  { value: 'claim', label: '领券中心' }, { value: 'unused', label: '未使用' },
+  { value: 'used', label: '已使用' }, { value: 'expired', label: '已过期' },
+];
+
+Page({
+  data: { tabs: TABS, tab: 'claim', items: [], done: false },
+
+  onLoad() {
+    this.list = bindPager(this, (page, size) => (this.data.tab === 'claim'
+      ? api.get('/v1/coupons', { page, page_size: size })
+      : api.get('/v1/me/coupons', { status: this.data.tab, page, page_size: size })), { map: couponView });
+    this.list.reload();
+  },
+
+  changeTab(e) {
+    this.setData({ tab: e.currentTarget.dataset.value, items: [] });
+    this.list.reload();
+  },
+
+  onReachBottom() {
+    this.list.more();
+  },
+
+  claim(e) {
+    const coupon = this.data.items[e.currentTarget.dataset.index];
+    api.post('/v1/coupons/' + coupon.id + '/claim')
+      .then(() => { wx.showToast({ title: '领取成功' }); return this.list.reload(); })
+      .catch(showError);
+  },
+});

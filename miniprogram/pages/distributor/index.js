@@ -1,0 +1,112 @@
+// Distributor centre: the application form until approved; then balances, stats, share poster, team,
+// commissions and rankings.
+const api = require('../../utils/api');
+const { APPLICATION_TEXT, balanceView, commissionView, memberView } = require('../../utils/distributor');
+const { fenToYuan } = require('../../utils/money');
+const { bindPager } = require('../../utils/page');
+const { showError } = require('../../utils/ui');
+
+const NOT_APPLIED = ['NOT_DISTRIBUTOR', 'DISTRIBUTOR_NOT_FOUND'];
+const SECTIONS = [
+  { value: 'team1', label: '一级团队' }, { value: 'team2', label: '二级团队' },
+  { value: 'commissions', label: '佣金明细' }, { value: 'rankings', label: '排行榜' },
+];
+
+Page({
+  data: {
+    state: 'loading', distributor: null, statusText: '', balance: null, salesText: '0.00',
+    form: { real_name: '', phone: '', reason: '' }, submitting: false,
+    sections: SECTIONS, section: 'team1', items: [], done: false, period: 'week', rankings: [], poster: null,
+  },
+
+  onLoad() {
+    this.list = bindPager(this, (page, size) => this.fetchSection(page, size), { map: (x) => x });
+  },
+
+  onShow() {
+    this.load();
+  },
+
+  load() {
+    return api.get('/v1/distributor').then((d) => {
+      this.setData({ state: d.status, distributor: d, statusText: APPLICATION_TEXT[d.status] || d.status,
+        balance: balanceView(d.balance), salesText: fenToYuan(d.stats.sales) });
+      if (d.status === 'approved') this.openSection(this.data.section);
+    }, (err) => {
+      if (NOT_APPLIED.indexOf(err.code) !== -1) this.setData({ state: 'none' });
+      else showError(err);
+    });
+  },
+
+  onField(e) {
+    this.setData({ ['form.' + e.currentTarget.dataset.field]: e.detail.value });
+  },
+
+  apply() {
+    const form = this.data.form;
+    if (!form.real_name.trim() || !/^1\d{10}$/.test(form.phone)) {
+      wx.showToast({ title: '请填写姓名和11位手机号', icon: 'none' });
+      return;
+    }
+    this.setData({ submitting: true });
+    api.post('/v1/distributor/application', { real_name: form.real_name.trim(), phone: form.phone,
+      reason: form.reason.trim() || undefined })
+      .then(() => this.load())
+      .catch(showError)
+      .then(() => this.setData({ submitting: false }));
+  },
+
+  fetchSection(page, size) {
+    const section = this.data.section;
+    if (section === 'commissions') {
+      return api.get('/v1/distributor/commissions', { page, page_size: size })
+        .then((res) => Object.assign({}, res, { items: res.items.map(commissionView) }));
+    }
+    return api.get('/v1/distributor/team', { level: section === 'team2' ? 2 : 1, page, page_size: size })
+      .then((res) => Object.assign({}, res, { items: res.items.map(memberView) }));
+  },
+
+  openSection(section) {
+    this.setData({ section, items: [] });
+    if (section === 'rankings') return this.loadRankings();
+    return this.list.reload();
+  },
+
+  changeSection(e) {
+    this.openSection(e.currentTarget.dataset.value);
+  },
+
+  changePeriod(e) {
+    this.setData({ period: e.currentTarget.dataset.value });
+    this.loadRankings();
+  },
+
+  loadRankings() {
+    return api.get('/v1/distributor/rankings', { period: this.data.period })
+      .then((res) => this.setData({ rankings: res.items.map((r) => Object.assign({}, r, { sales_text: fenToYuan(r.sales) })) }))
+      .catch(showError);
+  },
+
+  onReachBottom() {
+    if (this.data.state === 'approved' && this.data.section !== 'rankings') this.list.more();
+  },
+
+  // The shop's wxacode carrying the distributor's code; long-press the preview to save or send it.
+  makePoster() {
+    api.get('/v1/distributor/share').then((poster) => this.setData({ poster })).catch(showError);
+  },
+
+  previewPoster() {
+    wx.previewImage({ urls: [this.data.poster.qrcode_url] });
+  },
+
+  withdraw() {
+    wx.navigateTo({ url: '/pages/distributor/withdraw' });
+  },
+
+  onShareAppMessage() {
+    const poster = this.data.poster;
+    const code = this.data.distributor && this.data.distributor.code;
+    return { title: '分销商城', path: poster ? '/' + poster.path : '/pages/index/index' + (code ? '?ref=' + code : '') };
+  },
+});

@@ -1,0 +1,116 @@
+// Product page: opened from the shop, a share card (`id`, `ref`), a product wxacode (`scene` = s=<link>)
+// or a group page (`group_id`: joining that group). Picks a SKU, adds to cart, buys, buys in a group.
+const api = require('../../utils/api');
+const refs = require('../../utils/ref');
+const { productView } = require('../../utils/product');
+const { initialSelection, toggle } = require('../../utils/sku');
+const { clampQuantity } = require('../../utils/cart');
+const { countdown } = require('../../utils/countdown');
+const { showError } = require('../../utils/ui');
+
+Page({
+  data: { product: null, view: null, selection: {}, quantity: 1, groupId: '', promotionLeft: '', error: '' },
+
+  onLoad(query) {
+    const app = getApp();
+    this.setData({ groupId: (query && query.group_id) || '' });
+    (app && app.ready ? app.ready : Promise.resolve())
+      .then(() => refs.capture(query, api))
+      .then((found) => {
+        const id = (query && query.id) || found.productId;
+        if (!id) throw { code: 'PRODUCT_NOT_FOUND', message: '商品不存在' };
+        this.productId = id;
+        return this.load();
+      })
+      .catch((err) => { this.setData({ error: '商品不存在或已下架' }); showError(err); });
+  },
+
+  onUnload() {
+    clearInterval(this.timer);
+  },
+
+  load() {
+    return api.get('/v1/products/' + encodeURIComponent(this.productId)).then((product) => {
+      const selection = initialSelection(product.specs);
+      this.setData({ product, selection, view: productView(product, selection) });
+      wx.setNavigationBarTitle({ title: product.title.slice(0, 16) });
+      this.startTimer(product);
+    });
+  },
+
+  startTimer(product) {
+    clearInterval(this.timer);
+    if (!product.promotion) return;
+    const tick = () => this.setData({ promotionLeft: countdown(product.promotion.ends_at) });
+    tick();
+    this.timer = setInterval(tick, 1000);
+  },
+
+  pickValue(e) {
+    const { name, value, disabled } = e.currentTarget.dataset;
+    if (disabled) return;
+    const selection = toggle(this.data.selection, name, value);
+    const view = productView(this.data.product, selection);
+    this.setData({ selection, view, quantity: clampQuantity(this.data.quantity, view.stock) });
+  },
+
+  changeQuantity(e) {
+    const step = Number(e.currentTarget.dataset.step);
+    this.setData({ quantity: clampQuantity(this.data.quantity + step, this.data.view.stock) });
+  },
+
+  requireSku() {
+    const view = this.data.view;
+    if (view && view.sku) return view.sku;
+    wx.showToast({ title: view && view.picker.missing.length ? '请选择' + view.picker.missing.join('、') : '该规格已售罄',
+      icon: 'none' });
+    return null;
+  },
+
+  addToCart() {
+    const sku = this.requireSku();
+    if (!sku) return;
+    api.post('/v1/cart/items', { sku_id: sku.id, quantity: this.data.quantity })
+      .then(() => wx.showToast({ title: '已加入购物车' }))
+      .catch(showError);
+  },
+
+  buyNow() {
+    const sku = this.requireSku();
+    if (sku) this.checkout('sku_id=' + sku.id + '&quantity=' + this.data.quantity);
+  },
+
+  // Opens a new group, or joins the one this page was opened for.
+  buyInGroup() {
+    const sku = this.requireSku();
+    if (!sku) return;
+    if (!this.data.view.can_group) {
+      wx.showToast({ title: '该规格不参与拼团', icon: 'none' });
+      return;
+    }
+    let params = 'sku_id=' + sku.id + '&quantity=' + this.data.quantity + '&campaign_id=' + this.data.product.group_buy.campaign_id;
+    if (this.data.groupId) params += '&group_id=' + this.data.groupId;
+    this.checkout(params);
+  },
+
+  checkout(params) {
+    wx.navigateTo({ url: '/pages/checkout/index?' + params });
+  },
+
+  goCart() {
+    wx.switchTab({ url: '/pages/cart/index' });
+  },
+
+  previewImage(e) {
+    wx.previewImage({ current: e.currentTarget.dataset.src, urls: this.data.product.images });
+  },
+
+  // The backend's share card: its path carries the viewer's own share code when they are a distributor.
+  onShareAppMessage() {
+    const product = this.data.product;
+    if (!product) return {};
+    const share = product.share || {};
+    return { title: share.title || product.title, imageUrl: share.image || product.images[0],
+      path: share.path || '/pages/product/detail?id=' + product.id };
+  },
+});

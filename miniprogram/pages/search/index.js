@@ -1,0 +1,36 @@
+// Search: keyword + sort, results loaded page by page.
+const api = require('../../utils/api');
+const { productCard, SORTS } = require('../../utils/catalog');
+const { bindPager, openProduct } = require('../../utils/page');
+
+Page({
+  data: { q: '', sort: 'default', sorts: SORTS, products: [], done: false, searched: false },
+
+  onLoad(query) {
+    this.list = bindPager(this, (page, size) => api.get('/v1/products',
+      { q: this.data.q, sort: this.data.sort, page, page_size: size }), { field: 'products', map: productCard });
+    if (query && query.q) this.search({ detail: { value: decodeURIComponent(query.q) } });
+  },
+
+  onInput(e) {
+    this.setData({ q: e.detail.value });
+  },
+
+  search(e) {
+    const q = ((e && e.detail && e.detail.value) || this.data.q).trim().slice(0, 50);
+    if (!q) return;
+    this.setData({ q, searched: true });
+    this.list.reload();
+  },
+
+  changeSort(e) {
+    this.setData({ sort: e.currentTarget.dataset.value });
+    if (this.data.searched) this.list.reload();
+  },
+
+  onReachBottom() {
+    if (this.data.searched) this.list.more();
+  },
+
+  openProduct,
+});

@@ -1,0 +1,65 @@
+// A fake `wx` global for node tests: in-memory storage, scripted HTTP answers, recorded calls.
+// Not a test file itself (node --test only runs *.test.js here).
+
+/**
+ * installWx({routes, login, requestPayment}) → fake. `routes(call)` answers each wx.request:
+ * return {statusCode, data}, or {fail: 'errMsg'} for a transport failure. Calls are recorded in
+ * fake.requests as {method, url, path, data, header}.
+ */
+function installWx(options) {
+  const opts = options || {};
+  const storage = new Map();
+  const fake = {
+    storage,
+    requests: [],
+    logins: 0,
+    payments: [],
+    toasts: [],
+    routes: opts.routes || (() => ({ statusCode: 404, data: { error: { code: 'NOT_FOUND', message: 'no route' } } })),
+  };
+  const later = (fn) => setImmediate(fn);
+  global.wx = {
+    getStorageSync: (key) => (storage.has(key) ? storage.get(key) : ''),
+    setStorageSync: (key, value) => { storage.set(key, value); },
+    removeStorageSync: (key) => { storage.delete(key); },
+    request(call) {
+      const path = call.url.replace(/^https?:\/\/[^/]+/, '');
+      const recorded = { method: call.method, url: call.url, path, data: call.data, header: Object.assign({}, call.header) };
+      fake.requests.push(recorded);
+      later(() => {
+        let answer;
+        try {
+          answer = fake.routes(recorded);
+        } catch (e) {
+          answer = { statusCode: 500, data: { error: { code: 'TEST_ROUTE_FAILED', message: String(e) } } };
+        }
+        if (answer && answer.fail) call.fail({ errMsg: 'request:fail ' + answer.fail });
+        else call.success({ statusCode: answer.statusCode || 200, data: answer.data, header: {} });
+      });
+    },
+    login(call) {
+      fake.logins += 1;
+      const n = fake.logins;
+      later(() => (opts.loginFails ? call.fail({ errMsg: 'login:fail' }) : call.success({ code: 'code-' + n })));
+    },
+    requestPayment(call) {
+      fake.payments.push(call);
+      later(() => {
+        const outcome = opts.requestPayment ? opts.requestPayment(call) : 'ok';
+        if (outcome === 'ok') call.success({ errMsg: 'requestPayment:ok' });
+        else call.fail({ errMsg: 'requestPayment:fail ' + outcome });
+      });
+    },
+    showToast: (t) => fake.toasts.push(t),
+    showModal: () => {},
+    navigateTo: () => {},
+    stopPullDownRefresh: () => {},
+  };
+  return fake;
+}
+
+function errorAnswer(statusCode, code, message) {
+  return { statusCode, data: { error: { code, message: message || code, details: { why: code } } } };
+}
+
+module.exports = { installWx, errorAnswer };

@@ -1,0 +1,200 @@
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { installWx } = require('./fake-wx');
+const api = require('../utils/api');
+const { countdown, countdownText, remainingMs } = require('../utils/countdown');
+const { cartView, clampQuantity } = require('../utils/cart');
+const { couponTitle, discountText } = require('../utils/coupon');
+const { createPager } = require('../utils/pager');
+const { payOrder } = require('../utils/pay');
+const { createKeyKeeper, canonical } = require('../utils/idempotency');
+const checkout = require('../utils/checkout');
+const orders = require('../utils/orders');
+const { balanceView } = require('../utils/distributor');
+const address = require('../utils/address');
+const { categoryTree, productCard } = require('../utils/catalog');
+const { errorText } = require('../utils/ui');
+
+test('countdown text', () => {
+  assert.equal(countdownText(3723000), '01:02:03');
+  assert.equal(countdownText(2 * 86400000 + 59000), '2天 00:00:59');
+  assert.equal(countdownText(999), '已结束');
+  assert.equal(countdownText(0), '已结束');
+  assert.equal(countdown('2026-11-26T12:00:00.000Z', Date.parse('2026-11-26T11:00:00Z')), '01:00:00');
+  assert.equal(remainingMs('2026-01-01T00:00:00Z', Date.parse('2027-01-01T00:00:00Z')), 0);
+  assert.equal(remainingMs('not a date', 0), 0);
+});
+
+test('cart view: totals from the backend, all-selected ignores unavailable lines', () => {
+  const view = cartView({ selected_total: 5800, items: [
+    { sku_id: 'a', price: 2900, quantity: 2, selected: true, available: true, stock: 10, specs: { 颜色: '红', 尺码: 'M' } },
+    { sku_id: 'b', price: 100, quantity: 1, selected: true, available: false, stock: 0, specs: {} },
+  ] });
+  assert.equal(view.total_text, '58.00');
+  assert.equal(view.all_selected, true);
+  assert.equal(view.selected_count, 2);
+  assert.equal(view.items[0].specs_text, '红 / M');
+  assert.equal(view.items[0].line_total_text, '58.00');
+  assert.equal(view.can_checkout, true);
+  const none = cartView({ items: [{ sku_id: 'a', price: 1, quantity: 1, selected: false, available: true }], selected_total: 0 });
+  assert.equal(none.all_selected, false);
+  assert.equal(none.can_checkout, false);
+  assert.equal(cartView(null).empty, true);
+  assert.equal(clampQuantity(0, 5), 1);
+  assert.equal(clampQuantity(9, 5), 5);
+  assert.equal(clampQuantity(3, null), 3);
+});
+
+test('coupon titles', () => {
+  assert.equal(couponTitle({ kind: 'threshold', amount: 1000, threshold: 5000 }), '满50减10');
+  assert.equal(couponTitle({ kind: 'no_threshold', amount: 550 }), '无门槛减5.50');
+  assert.equal(couponTitle({ kind: 'discount', discount_bp: 8500, threshold: 10000 }), '满100享8.5折');
+  assert.equal(discountText(9000), '9折');
+  assert.equal(discountText(8850), '8.85折');
+  assert.equal(discountText(8805), '8.805折');
+});
+
+test('pager: appends pages, stops at total, ignores calls while loading', async () => {
+  const asked = [];
+  const pager = createPager((page, size) => {
+    asked.push(page);
+    const start = (page - 1) * size;
+    return Promise.resolve({ items: [1, 2, 3, 4, 5].slice(start, start + size), page, page_size: size, total: 5 });
+  }, 2);
+  const first = pager.next();
+  pager.next(); // while loading: no second request
+  assert.deepEqual((await first).items, [1, 2]);
+  await pager.next();
+  const last = await pager.next();
+  assert.deepEqual(last.items, [1, 2, 3, 4, 5]);
+  assert.equal(last.done, true);
+  await pager.next();
+  assert.deepEqual(asked, [1, 2, 3]);
+  assert.deepEqual((await pager.reset()).items, [1, 2]);
+});
+
+test('pager: a reset during a load discards the stale page', async () => {
+  let release;
+  const pager = createPager((page) => (page === 1 && !release
+    ? new Promise((resolve) => { release = () => resolve({ items: ['stale'], total: 1 }); })
+    : Promise.resolve({ items: ['fresh'], total: 1 })));
+  const stale = pager.next();
+  const fresh = await pager.reset();
+  release();
+  await stale;
+  assert.deepEqual(fresh.items, ['fresh']);
+  assert.deepEqual(pager.state().items, ['fresh']);
+});
+
+test('pay: wx.requestPayment gets the backend parameters', async () => {
+  const fake = installWx();
+  fake.storage.set('token', 'good');
+  const payment = { timeStamp: '1', nonceStr: 'n', package: 'prepay_id=wx1', signType: 'RSA', paySign: 's' };
+  fake.routes = () => ({ statusCode: 200, data: { out_trade_no: 'T1', payment } });
+  assert.deepEqual(await payOrder(api, 'o1'), { paid: true });
+  assert.equal(fake.requests[0].path, '/v1/orders/o1/pay');
+  assert.equal(fake.payments.length, 1);
+  assert.equal(fake.payments[0].package, 'prepay_id=wx1');
+  assert.equal(fake.payments[0].paySign, 's');
+});
+
+test('pay: a zero-amount order (paid: true) skips the payment sheet', async () => {
+  const fake = installWx();
+  fake.storage.set('token', 'good');
+  fake.routes = () => ({ statusCode: 200, data: { out_trade_no: 'T1', payment: null, paid: true } });
+  assert.deepEqual(await payOrder(api, 'o1'), { paid: true, free: true });
+  assert.equal(fake.payments.length, 0);
+});
+
+test('pay: closing the sheet is a cancel, other failures reject', async () => {
+  const payment = { timeStamp: '1', nonceStr: 'n', package: 'p', signType: 'RSA', paySign: 's' };
+  let fake = installWx({ requestPayment: () => 'cancel' });
+  fake.storage.set('token', 'good');
+  fake.routes = () => ({ statusCode: 200, data: { payment } });
+  assert.deepEqual(await payOrder(api, 'o1'), { paid: false, cancelled: true });
+  fake = installWx({ requestPayment: () => 'system error' });
+  fake.storage.set('token', 'good');
+  fake.routes = () => ({ statusCode: 200, data: { payment } });
+  await assert.rejects(payOrder(api, 'o1'), { code: 'PAYMENT_FAILED' });
+});
+
+test('key keeper: same body → same key, changed body → new key, done → new key', () => {
+  let n = 0;
+  const keeper = createKeyKeeper(() => 'k' + (n += 1));
+  const k1 = keeper.keyFor({ from_cart: true, address_id: 'a' });
+  assert.equal(keeper.keyFor({ address_id: 'a', from_cart: true }), k1); // key order does not matter
+  const k2 = keeper.keyFor({ from_cart: true, address_id: 'a', coupon_id: 'c' });
+  assert.notEqual(k2, k1);
+  keeper.done();
+  assert.notEqual(keeper.keyFor({ from_cart: true, address_id: 'a', coupon_id: 'c' }), k2);
+  assert.equal(canonical({ b: [1, { d: 1, c: 2 }], a: undefined }), '{"b":[1,{"c":2,"d":1}]}');
+});
+
+test('checkout bodies from the page query', () => {
+  assert.deepEqual(checkout.baseBody({ from: 'cart' }), { from_cart: true });
+  assert.deepEqual(checkout.baseBody({ sku_id: 's1', quantity: '2' }), { items: [{ sku_id: 's1', quantity: 2 }] });
+  assert.deepEqual(checkout.baseBody({ sku_id: 's1', quantity: '1', campaign_id: 'c1', group_id: 'g1' }),
+    { items: [{ sku_id: 's1', quantity: 1 }], group_buy: { campaign_id: 'c1', group_id: 'g1' } });
+  assert.equal(checkout.baseBody({}), null);
+  assert.equal(checkout.baseBody({ sku_id: 's', quantity: '0' }), null);
+  assert.deepEqual(checkout.withChoices({ from_cart: true }, { address_id: 'a', coupon_id: '' }), { from_cart: true, address_id: 'a' });
+  assert.equal(checkout.bestCoupon([{ id: 'x', discount: 100 }, { id: 'y', discount: 500 }, { id: 'z', discount: 500 }]).id, 'y');
+  assert.equal(checkout.bestCoupon([]), null);
+  const view = checkout.previewView({ lines: [], goods_total: 5800, promotion_discount: 0, coupon_discount: 1000,
+    shipping_fee: 0, pay_amount: 4800, usable_coupons: [{ id: 'c', name: '满50减10', discount: 1000 }] });
+  assert.equal(view.pay_amount, '48.00');
+  assert.deepEqual(view.coupons.map((c) => c.id), ['', 'c']);
+  assert.equal(view.coupons[1].label, '满50减10（省¥10.00）');
+});
+
+test('order actions follow the status', () => {
+  const base = { amounts: { pay_amount: 100 }, refunded_amount: 0 };
+  assert.deepEqual(orders.actions(Object.assign({ status: 'pending_payment' }, base)),
+    { pay: true, cancel: true, confirm: false, refund: false, group: false });
+  assert.equal(orders.actions(Object.assign({ status: 'shipped' }, base)).confirm, true);
+  assert.equal(orders.actions(Object.assign({ status: 'paid' }, base)).refund, true);
+  assert.equal(orders.actions(Object.assign({ status: 'paid', refund_open: true }, base)).refund, false);
+  assert.equal(orders.actions({ status: 'completed', amounts: { pay_amount: 100 }, refunded_amount: 100 }).refund, false);
+  assert.equal(orders.statusText({ status: 'paid', group_buy: { status: 'forming' } }), '拼团中');
+  assert.equal(orders.orderView(Object.assign({ status: 'cancelled', lines: [] }, base)).status_text, '已取消');
+});
+
+test('distributor balances render in yuan, negatives included', () => {
+  assert.deepEqual(balanceView({ frozen: 1234, available: -150, withdrawing: 0, withdrawn: 100000 }),
+    { frozen: '12.34', available: '-1.50', withdrawing: '0.00', withdrawn: '1000.00' });
+});
+
+test('address validation, body and WeChat import', () => {
+  const ok = { name: '张三', phone: '13800000000', province: '广东省', city: '深圳市', district: '南山区', detail: '科技园1号' };
+  assert.equal(address.validate(ok), null);
+  assert.equal(address.validate(Object.assign({}, ok, { phone: '123' })), '请填写11位手机号');
+  assert.equal(address.validate(Object.assign({}, ok, { district: '' })), '请选择所在地区');
+  assert.deepEqual(Object.keys(address.toBody(Object.assign({ id: 'x', text: 'y' }, ok))).sort(),
+    ['city', 'detail', 'district', 'is_default', 'name', 'phone', 'province']);
+  assert.equal(address.fromWechat({ userName: '李四', telNumber: '13900000000', provinceName: 'P', cityName: 'C',
+    countyName: 'D', detailInfo: 'X' }).district, 'D');
+});
+
+test('category tree and product cards', () => {
+  const tree = categoryTree([{ id: 'b', parent_id: null, sort: 2 }, { id: 'a', parent_id: null, sort: 1 },
+    { id: 'a2', parent_id: 'a', sort: 2 }, { id: 'a1', parent_id: 'a', sort: 1 }]);
+  assert.deepEqual(tree.map((c) => c.id), ['a', 'b']);
+  assert.deepEqual(tree[0].children.map((c) => c.id), ['a1', 'a2']);
+  const card = productCard({ price_min: 2500, price_max: 3500, promotion: { price: 1990 }, commission: 250 });
+  assert.equal(card.price_text, '19.90');
+  assert.equal(card.was_text, '25.00');
+  assert.equal(card.commission_text, '2.50');
+  assert.equal(productCard({ price_min: 2500, price_max: 3500 }).price_text, '25.00-35.00');
+});
+
+test('error text: known codes in Chinese, English backend messages never shown raw', () => {
+  assert.equal(errorText({ code: 'OUT_OF_STOCK', message: 'Only 2 left' }), '库存不足');
+  assert.equal(errorText({ code: 'X', message: 'Some English detail' }), '操作失败，请稍后再试');
+  assert.equal(errorText({ code: 'X', message: '中文提示' }), '中文提示');
+});
+
+test('local time rendering', () => {
+  const text = require('../utils/countdown').localTime('2026-11-25T12:18:44.963Z');
+  assert.match(text, /^2026-11-2[56] \d\d:\d\d$/);
+  assert.equal(require('../utils/countdown').localTime(null), '');
+});
