@@ -7,6 +7,7 @@ The shop is written through the same service functions the admin uses, so seed d
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from pymongo.database import Database
@@ -134,16 +135,80 @@ def seed_admin(db: Database, username: str | None, password: str | None) -> str:
 
 def seed_demo_user(db: Database) -> str:
     """A shopper to try the API with; the token is minted fresh at every start."""
+    return f"user token: {issue_token('user', _demo_shopper(db, DEMO_OPENID, '演示用户'))}"
+
+
+def _skus_of(db: Database, title: str) -> tuple[str, list[dict[str, Any]]]:
+    product = db.products.find_one({"title": title}, {"_id": 1})
+    assert product is not None, f"seed product {title!r} missing"
+    return product["_id"], list(db.skus.find({"product_id": product["_id"], "active": True}).sort("sort", 1))
+
+
+def seed_marketing(db: Database) -> str:
+    """Coupons, a limited-time price, 满减 tiers and a 拼团 campaign, running for the next 30 days."""
+    from fenxiao.marketing.coupons import create_template
+    from fenxiao.marketing.groupbuy.campaigns import create_campaign
+    from fenxiao.marketing.groupbuy.models import CampaignIn
+    from fenxiao.marketing.models import CouponTemplateIn, PromotionIn
+    from fenxiao.marketing.promotions import create_promotion
+
+    if db.coupon_templates.count_documents({}, limit=1):
+        return "marketing: already present, left as is"
     now = clock.now()
-    doc: dict[str, Any] = {"_id": new_id(), "nickname": "演示用户", "avatar_url": "", "referrer_id": None,
+    window = {"starts_at": now, "ends_at": now + timedelta(days=30)}
+    for coupon in COUPONS:
+        create_template(db, CouponTemplateIn(**coupon, valid_days=14))
+    _, tees = _skus_of(db, "纯棉宽松圆领短袖T恤 男款")
+    create_promotion(db, PromotionIn({"kind": "limited_time", "name": "T恤限时特惠",
+                                      "sku_prices": {s["_id"]: s["price"] - 1000 for s in tees}, **window}))
+    create_promotion(db, PromotionIn({"kind": "full_reduction", "name": "全场满减",
+                                      "tiers": [{"threshold": 20000, "amount": 2000},
+                                                {"threshold": 30000, "amount": 4000}], **window}))
+    earbuds, buds = _skus_of(db, "主动降噪真无线蓝牙耳机")
+    create_campaign(db, CampaignIn(product_id=earbuds, size=3, hours=24,
+                                   sku_prices={s["_id"]: 24900 for s in buds}, **window))
+    return f"marketing: {len(COUPONS)} coupons, a limited-time price, 满减 tiers, a 3-person 拼团"
+
+
+COUPONS: list[dict[str, Any]] = [
+    {"name": "新人无门槛 5 元券", "kind": "no_threshold", "amount": 500, "total": 10000, "per_user_limit": 1},
+    {"name": "满 99 减 10", "kind": "threshold", "amount": 1000, "threshold": 9900, "total": 5000,
+     "per_user_limit": 2},
+    {"name": "数码 9 折券", "kind": "discount", "discount_bp": 1000, "cap": 5000, "total": 1000,
+     "per_user_limit": 1},
+]
+
+
+def seed_distributors(db: Database) -> str:
+    """Alice (wx.login code `alice`) is an approved distributor; Bob (code `bob`) was referred by her."""
+    from fenxiao.distribution.binding import bind
+    from fenxiao.distribution.distributors import apply, approve
+    from fenxiao.distribution.models import ApplicationIn, ReviewIn
+
+    existing = db.distributors.find_one({}, {"code": 1})
+    if existing is not None:
+        return f"distributors: already present (e.g. share code {existing.get('code')})"
+    alice = _demo_shopper(db, "dev_alice", "Alice 王")
+    bob = _demo_shopper(db, "dev_bob", "Bob 李")
+    apply(db, alice, ApplicationIn(real_name="王丽", phone="13800138000", reason="朋友多"))
+    approve(db, alice, ReviewIn(), by="seed")
+    code = db.distributors.find_one({"_id": alice})["code"]
+    bind(db, bob, code)
+    return f"distributors: alice (login code `alice`, share code {code}); bob (code `bob`) bound to her"
+
+
+def _demo_shopper(db: Database, openid: str, nickname: str) -> str:
+    now = clock.now()
+    doc: dict[str, Any] = {"_id": new_id(), "nickname": nickname, "avatar_url": "", "referrer_id": None,
                            "upline": [], "distributor": None, "created_at": now, "updated_at": now}
-    user = db.users.find_one_and_update({"openid": DEMO_OPENID}, {"$setOnInsert": doc}, upsert=True,
+    user = db.users.find_one_and_update({"openid": openid}, {"$setOnInsert": doc}, upsert=True,
                                         return_document=True)
-    return f"user token: {issue_token('user', user['_id'])}"
+    return user["_id"]
 
 
 def prepare(admin_username: str | None, admin_password: str | None) -> list[str]:
-    """Indexes, demo shop, admin owner, demo shopper: the summary lines devserver.py prints."""
+    """Indexes, demo shop, admin owner, demo shoppers: the summary lines devserver.py prints."""
     db = get_db()
     ensure_indexes(db)
-    return [seed_catalog(db), seed_admin(db, admin_username, admin_password), seed_demo_user(db)]
+    return [seed_catalog(db), seed_marketing(db), seed_distributors(db),
+            seed_admin(db, admin_username, admin_password), seed_demo_user(db)]

@@ -32,3 +32,26 @@ def test_generated_admin_password_is_printed_once(db) -> None:
     assert username == "admin" and len(password) >= 12
     again = seed.prepare(admin_username=None, admin_password=None)
     assert password not in "\n".join(again)
+
+
+def test_demo_marketing_and_distributors_work_through_the_api(api, db) -> None:
+    seed.prepare(admin_username=None, admin_password=None)
+    again = seed.prepare(admin_username=None, admin_password=None)
+    assert db.coupon_templates.count_documents({}) == len(seed.COUPONS)
+    assert db.distributors.count_documents({"status": "approved"}) == 1
+    assert any(line.startswith("distributors: already present") for line in again)
+
+    coupons = api.get("/v1/coupons").json["items"]
+    assert {c["name"] for c in coupons} == {c["name"] for c in seed.COUPONS}
+    promotions = api.get("/v1/promotions").json
+    assert promotions, promotions
+
+    alice = api.post("/v1/auth/wechat-login", {"code": "alice"}).json
+    mine = api.get("/v1/distributor", token=alice["token"]).json
+    assert mine["status"] == "approved" and mine["stats"]["team_level1"] == 1
+    bob = api.post("/v1/auth/wechat-login", {"code": "bob"}).json
+    assert bob["user"]["referrer_id"] == alice["user"]["id"]
+
+    earbuds = db.products.find_one({"title": "主动降噪真无线蓝牙耳机"})
+    detail = api.get(f"/v1/products/{earbuds['_id']}").json
+    assert detail["group_buy"]["size"] == 3
