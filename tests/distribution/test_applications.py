@@ -19,7 +19,7 @@ def test_apply_mode_pending_then_approve_gives_a_code(api, db, owner):
     assert resp.status == 200 and resp.json == {"status": "pending"}
     stored = db.distributors.find_one({"_id": user_id})
     assert stored["phone_masked"] == "139****5678" and "13912345678" not in str(stored)
-    assert stored["code"] is None and stored["balance"] == {"frozen": 0, "available": 0, "withdrawing": 0,
+    assert "code" not in stored and stored["balance"] == {"frozen": 0, "available": 0, "withdrawing": 0,
                                                             "withdrawn": 0}
     mine = api.get("/v1/distributor", token=token).json
     assert mine["status"] == "pending" and mine["code"] is None

@@ -137,7 +137,7 @@ def test_share_path_carries_the_ref_of_an_approved_distributor_only(api, db, pro
     distributor_id, distributor_token = make_user(db)
     pending_id, pending_token = make_user(db)
     db.distributors.insert_many([{"_id": distributor_id, "status": "approved", "code": "ABCD2345"},
-                                 {"_id": pending_id, "status": "pending", "code": None}])
+                                 {"_id": pending_id, "status": "pending"}])
     path = api.get(f"/v1/products/{product_id}", token=distributor_token).json["share"]["path"]
     assert path == f"/pages/product/detail?id={product_id}&ref=ABCD2345"
     assert "ref=" not in api.get(f"/v1/products/{product_id}", token=pending_token).json["share"]["path"]

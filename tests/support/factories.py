@@ -17,6 +17,7 @@ def make_user(db: Database, **fields: Any) -> tuple[str, str]:
     doc = {"_id": user_id, "openid": f"dev_{user_id}", "nickname": "测试用户", "avatar_url": "",
            "referrer_id": None, "upline": [], "distributor": None, "created_at": now, "updated_at": now}
     doc.update(fields)
+    doc = {k: v for k, v in doc.items() if not (k in ("openid", "phone_hash") and v is None)}  # absent, not null
     db.users.insert_one(doc)
     return user_id, issue_token("user", user_id)
 

@@ -38,12 +38,14 @@ def _ix(keys: list[tuple[str, int]] | str, **options: Any) -> IndexModel:
 
 A, D = ASCENDING, DESCENDING
 
-# collection -> indexes. Each query in the services names the index it relies on in a comment
-# when it is not obvious; `tests/test_indexes.py` checks the hot queries use one.
+# collection -> indexes. Each entry says which code path it serves; `tests/test_indexes.py` holds the hot
+# queries to them (no collection scan).
 INDEXES: dict[str, list[IndexModel]] = {
     "users": [
-        _ix("openid", unique=True, partialFilterExpression={"openid": {"$type": "string"}}),
-        _ix("phone_hash", unique=True, partialFilterExpression={"phone_hash": {"$type": "string"}}),
+        # sparse, not partial: an equality query can use a sparse index on every engine (SecantusDB never
+        # uses a partial one); identity fields are absent, never null, on users without them
+        _ix("openid", unique=True, sparse=True),
+        _ix("phone_hash", unique=True, sparse=True),
         _ix("created_at"),
     ],
     "admins": [_ix("username", unique=True)],
@@ -111,7 +113,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("created_at", D), ("_id", D)]),        # admin list, any status
     ],
     "distributors": [  # fenxiao.distribution.distributors: _id = user id (one per user)
-        _ix("code", unique=True, partialFilterExpression={"code": {"$type": "string"}}),  # share codes
+        _ix("code", unique=True, sparse=True),  # share codes (absent until approved, never null)
         _ix([("status", A), ("applied_at", D), ("_id", D)]),  # admin applications by status
         _ix([("status", A), ("created_at", D), ("_id", D)]),  # admin distributors by status
         _ix([("created_at", D), ("_id", D)]),                 # admin distributors, any status

@@ -95,7 +95,8 @@ def _insert(db: Database, user_id: str, fields: dict[str, Any]) -> dict[str, Any
     now = clock.now()
 
     def write(code: str) -> dict[str, Any] | None:
-        doc = {"_id": user_id, "code": code if fields["status"] == APPROVED else None, "grade_id": None,
+        # no `code` key until approval: the sparse unique index skips absent codes but not nulls
+        doc = {"_id": user_id, **({"code": code} if fields["status"] == APPROVED else {}), "grade_id": None,
                "balance": zero_balance(), "created_at": now, **fields}
         try:
             db.distributors.insert_one(doc)

@@ -1,0 +1,65 @@
+"""The hot queries are served by an index: none of them scans a whole collection.
+
+An unindexed scan is slow on real MongoDB and catastrophically slow on the embedded server, so a query
+added to a service without its index fails here first. Each entry names the code path it stands for.
+"""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+T = datetime(2026, 1, 1, tzinfo=UTC)
+
+HOT_QUERIES: list[tuple[str, dict[str, Any], list[tuple[str, int]] | None, str]] = [
+    ("users", {"openid": "dev_x"}, None, "wechat login"),
+    ("users", {"phone_hash": "h"}, None, "phone login"),
+    ("users", {"upline.0": "u"}, [("bound_at", -1), ("_id", -1)], "team level 1"),
+    ("users", {"upline.1": "u"}, [("bound_at", -1), ("_id", -1)], "team level 2"),
+    ("addresses", {"user_id": "u"}, [("is_default", -1), ("created_at", -1)], "my addresses"),
+    ("skus", {"product_id": "p"}, [("sort", 1)], "product detail"),
+    ("products", {"status": "on_sale", "category_id": {"$in": ["c"]}}, None, "category list"),
+    ("products", {"status": "on_sale"}, [("sales", -1), ("_id", -1)], "list by sales"),
+    ("orders", {"order_no": "n"}, None, "payment notification"),
+    ("orders", {"user_id": "u", "status": "paid"}, [("created_at", -1)], "my orders"),
+    ("orders", {"status": "pending_payment", "pay_deadline": {"$lte": T}}, None, "close_unpaid_orders"),
+    ("orders", {"status": "shipped", "shipped_at": {"$lte": T}}, None, "auto_confirm_receipts"),
+    ("orders", {"referrer_ids": "u", "paid_at": {"$gte": T}}, None, "distributor stats and rankings"),
+    ("orders", {"paid_at": {"$gte": T, "$lt": T}}, None, "dashboard"),
+    ("orders", {"group_buy.status": "failed", "status": "paid"}, None, "expire_group_buys refunds"),
+    ("refunds", {"order_id": "o"}, None, "order detail refunds"),
+    ("refunds", {"out_refund_no": "r"}, None, "refund notification"),
+    ("commissions", {"status": "frozen", "order_id": {"$in": ["o"]}}, None, "settlement claim"),
+    ("commissions", {"run_id": "r"}, None, "settlement run"),
+    ("commissions", {"user_id": "u"}, [("created_at", -1), ("_id", -1)], "my commissions"),
+    ("commissions", {"order_id": "o"}, None, "reversal on refund"),
+    ("ledger", {"applied": False}, [("created_at", 1)], "journal recovery"),
+    ("withdrawals", {"user_id": "u"}, [("created_at", -1), ("_id", -1)], "my withdrawals"),
+    ("withdrawals", {"status": "pending"}, [("created_at", -1), ("_id", -1)], "admin withdrawals"),
+    ("user_coupons", {"user_id": "u", "status": "unused"}, None, "my coupons / checkout candidates"),
+    ("promotions", {"status": "enabled", "ends_at": {"$gt": T}}, None, "active promotions"),
+    ("groups", {"status": "forming", "expires_at": {"$lte": T}}, None, "expire_group_buys"),
+    ("distributors", {"code": "ABCD"}, None, "binding by share code"),
+]
+
+
+def _stages(plan: dict[str, Any]) -> list[str]:
+    stages = [plan.get("stage", "")]
+    for key in ("inputStage", "outerStage", "innerStage"):
+        if key in plan:
+            stages += _stages(plan[key])
+    for child in plan.get("inputStages", []):
+        stages += _stages(child)
+    return stages
+
+
+@pytest.mark.parametrize(("collection", "filter_", "sort", "why"), HOT_QUERIES,
+                         ids=[q[3] for q in HOT_QUERIES])
+def test_hot_query_uses_an_index(db, collection, filter_, sort, why):
+    cursor = db[collection].find(filter_)
+    if sort:
+        cursor = cursor.sort(sort)
+    plan = cursor.explain()["queryPlanner"]["winningPlan"]
+    stages = _stages(plan)
+    assert "COLLSCAN" not in stages, f"{why}: {collection} {filter_} scans the collection ({stages})"
