@@ -7,9 +7,9 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+
 from fenxiao import clock
 from fenxiao.ids import new_id
-
 from tests.support.client import Api
 from tests.support.factories import admin_token, make_user
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from fenxiao import clock
 from fenxiao.distribution.binding import active_upline, bind
-
 from tests.distribution.conftest import insert_order
 from tests.support.factories import make_user
 from tests.users.conftest import phone_login

@@ -1,6 +1,9 @@
 """Commission rules: levels, overrides, fixed amounts, caps, self-purchase, zero paid."""
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from fenxiao.distribution.commission import (
     Beneficiary,
     Line,
@@ -10,8 +13,6 @@ from fenxiao.distribution.commission import (
     order_entries,
     preview_level1,
 )
-from hypothesis import given
-from hypothesis import strategies as st
 
 L = Line(0, "s1", "p1", 2, 10_000)
 TWO = [Beneficiary("a", 1), Beneficiary("b", 2)]

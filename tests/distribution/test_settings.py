@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import pytest
+
 from fenxiao.distribution.settings import check_rates
 from fenxiao.errors import BusinessRule
-
 from tests.support.factories import admin_token
 
 DEFAULTS = {"mode": "apply", "levels": 2, "rates_bp": [1000, 500], "freeze_days": 7,

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import requests
-from fenxiao import wechat
 
+from fenxiao import wechat
 from tests.catalog.conftest import product_body
 from tests.support.factories import make_user
 

@@ -5,7 +5,6 @@ from datetime import UTC, datetime, timedelta
 
 from fenxiao import clock
 from fenxiao.distribution.stats import mask_name, period_bounds
-
 from tests.distribution.conftest import insert_order
 from tests.support.factories import make_user
 

@@ -103,6 +103,8 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix("out_refund_no", unique=True),
         _ix([("status", A), ("created_at", D), ("_id", D)]),  # admin list by status
         _ix([("created_at", D), ("_id", D)]),                 # admin list, any status
+        _ix([("status", A), ("approved_at", A)]),             # payments.recovery: approved, no answer yet
+        _ix([("effects_done", A), ("status", A)]),            # payments.recovery: follow-up interrupted
     ],
     "orders": [  # fenxiao.orders: queries (lists), lifecycle (schedules)
         _ix("order_no", unique=True),

@@ -250,22 +250,39 @@ def _complete(db: Database, refund: dict[str, Any], wechat_data: Mapping[str, An
     applies_to_order = bool(refund.get("lines"))
     order = db.orders.find_one({"_id": refund["order_id"]}) if applies_to_order else None
     if order is not None:
-        order = _apply_to_order(db, order, refund) or order
+        _apply_to_order(db, order, refund)
     flipped = db.refunds.find_one_and_update(
         {"_id": refund["_id"], "status": APPROVED},
-        {"$set": {"status": REFUNDED, "refunded_at": clock.now(), "refund_id": wechat_data.get("refund_id")}},
+        {"$set": {"status": REFUNDED, "refunded_at": clock.now(), "refund_id": wechat_data.get("refund_id"),
+                  "effects_done": order is None}},
         return_document=ReturnDocument.AFTER)
     if flipped is None or order is None:
         return  # a replay (or an auto refund, which changes nothing else)
-    order = db.orders.find_one({"_id": order["_id"]}) or order
-    if order["status"] == states.PAID:  # never shipped: the units go back on sale
-        stock.release(db, [(line["sku_id"], int(line["quantity"])) for line in flipped["lines"]])
-    if fully_refunded(order["lines"]) and order["status"] in REFUNDABLE:
-        try:
-            order = states.transition(db, order["_id"], "refund_all", set_fields={"refunded_at": clock.now()})
-        except Conflict:
-            order = db.orders.find_one({"_id": order["_id"]}) or order
-    hooks.on_refund_completed(db, order, flipped)
+    finish_effects(db, flipped)
+
+
+def finish_effects(db: Database, refund: dict[str, Any]) -> None:
+    """What follows a completed refund: unshipped units back on sale, the order `refunded` when nothing
+    is left, then the hooks (commission reversal, coupon return); `effects_done` last.
+
+    Every step is safe to repeat, so `recovery.finish_refunds` can run this again for a refund whose
+    follow-up a crash interrupted: the stock step is claimed on the refund before it is applied (a crash
+    in between leaves a unit unsold, never oversold), the transition is conditional, the hooks idempotent.
+    """
+    order = db.orders.find_one({"_id": refund["order_id"]})
+    if order is not None:
+        unshipped = order.get("shipped_at") is None and order["status"] not in (states.SHIPPED, states.COMPLETED)
+        if unshipped and db.refunds.update_one(
+                {"_id": refund["_id"], "stock_returned": {"$ne": True}},
+                {"$set": {"stock_returned": True}}).modified_count:
+            stock.release(db, [(line["sku_id"], int(line["quantity"])) for line in refund["lines"]])
+        if fully_refunded(order["lines"]) and order["status"] in REFUNDABLE:
+            try:
+                order = states.transition(db, order["_id"], "refund_all", set_fields={"refunded_at": clock.now()})
+            except Conflict:
+                order = db.orders.find_one({"_id": order["_id"]}) or order
+        hooks.on_refund_completed(db, order, refund)
+    db.refunds.update_one({"_id": refund["_id"]}, {"$set": {"effects_done": True}})
 
 
 def _apply_to_order(db: Database, order: dict[str, Any], refund: dict[str, Any]) -> dict[str, Any] | None:

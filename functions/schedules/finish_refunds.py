@@ -1,0 +1,11 @@
+"""Every 10 minutes: refunds whose WeChat answer or follow-up went missing are finished."""
+from fenxiao.payments.recovery import finish_refunds
+from fenxiao.runtime import Job, scheduled
+
+
+@scheduled("finish_refunds", aws="rate(10 minutes)", scf="0 */10 * * * * *")
+def run(job: Job) -> dict:
+    return finish_refunds(job.db, job.now)
+
+
+handler = run.handler

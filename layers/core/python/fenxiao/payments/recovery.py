@@ -1,0 +1,57 @@
+"""Finish refunds that a lost notification, a WeChat outage or a crash left half done.
+
+Runs every few minutes (`finish_refunds` schedule):
+- an `approved` refund older than a grace period is asked about at WeChat (`query_refund`); WeChat's
+  answer is applied exactly as a notification would be. If WeChat has never heard of it (the refund call
+  itself failed), it is sent again: the out_refund_no makes that idempotent at WeChat.
+- a `refunded` refund whose follow-up (stock, order status, commission reversal, coupon return) did not
+  finish is finished (`refunds.finish_effects`, safe to repeat).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from pymongo.database import Database
+
+from fenxiao import wechat
+from fenxiao.errors import AppError, NotFound
+from fenxiao.payments import refunds
+from fenxiao.payments.models import APPROVED, REFUNDED
+from fenxiao.runtime import logs
+
+GRACE = timedelta(minutes=5)  # leave the normal path (answer + notification) time to finish first
+BATCH = 200
+
+
+def finish_refunds(db: Database, now: datetime) -> dict[str, int]:
+    counts = {"queried": 0, "resent": 0, "effects_finished": 0, "errors": 0}
+    cutoff = now - GRACE
+    # index: refunds (status, approved_at)
+    for refund in db.refunds.find({"status": APPROVED, "approved_at": {"$lte": cutoff}}).limit(BATCH):
+        try:
+            _settle_with_wechat(db, refund, counts)
+        except AppError as exc:
+            counts["errors"] += 1
+            logs.error("refund recovery failed", refund_id=refund["_id"], code=exc.code)
+    # index: refunds (effects_done, status)
+    for refund in db.refunds.find({"effects_done": False, "status": REFUNDED,
+                                   "refunded_at": {"$lte": cutoff}}).limit(BATCH):
+        refunds.finish_effects(db, refund)
+        counts["effects_finished"] += 1
+    return counts
+
+
+def _settle_with_wechat(db: Database, refund: dict[str, Any], counts: dict[str, int]) -> None:
+    if refund["amount"] == 0:
+        refunds.execute_refund(db, refund)
+        counts["resent"] += 1
+        return
+    try:
+        answer = wechat.query_refund(refund["out_refund_no"])
+    except NotFound:
+        refunds.execute_refund(db, refund)
+        counts["resent"] += 1
+        return
+    refunds.apply_refund_result(db, refund, str(answer.get("status")), answer)
+    counts["queried"] += 1

@@ -1,0 +1,99 @@
+"""The finish_refunds schedule completes refunds that a lost answer, an outage or a crash left half done."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from fenxiao import clock, wechat
+from fenxiao.errors import UpstreamError
+from fenxiao.payments import hooks
+from functions.schedules.finish_refunds import handler
+from infra.local import wechat_emulator
+
+
+def _request(api, order, token) -> str:
+    resp = api.post(f"/v1/orders/{order['_id']}/refunds", {"reason": "质量问题"}, token=token)
+    assert resp.status == 201, resp
+    return resp.json["id"]
+
+
+def _later(minutes: int = 6) -> dict:
+    return {"now": clock.iso(clock.now() + timedelta(minutes=minutes))}
+
+
+def _stock(db, order) -> int:
+    return db.skus.find_one({"_id": order["lines"][0]["sku_id"]})["stock"]
+
+
+def test_a_refund_whose_wechat_call_failed_is_sent_again(api, db, paid_order, shopper, owner, monkeypatch):
+    order = paid_order(items=[{"price": 2000, "quantity": 2}])
+    refund_id = _request(api, order, shopper[1])
+    stock_before = _stock(db, order)
+
+    def outage(*args, **kwargs):
+        raise UpstreamError("WeChat Pay is down", code="UPSTREAM_ERROR")
+
+    monkeypatch.setattr(wechat, "refund", outage)
+    assert api.post(f"/v1/admin/refunds/{refund_id}/approve", token=owner).status == 502
+    assert db.refunds.find_one({"_id": refund_id})["status"] == "approved"
+    monkeypatch.undo()
+
+    assert handler(_later(1)) == {"queried": 0, "resent": 0, "effects_finished": 0, "errors": 0}  # grace
+    counts = handler(_later())
+    assert counts["resent"] == 1 and counts["errors"] == 0
+    assert db.refunds.find_one({"_id": refund_id})["status"] == "refunded"
+    done = db.orders.find_one({"_id": order["_id"]})
+    assert done["status"] == "refunded" and done["refunded_amount"] == 4000
+    assert _stock(db, order) == stock_before + 2
+    assert len(wechat_emulator.STORE.refunds) == 1
+    assert handler(_later(20)) == {"queried": 0, "resent": 0, "effects_finished": 0, "errors": 0}
+
+
+def test_a_lost_notification_is_replaced_by_a_query(api, db, paid_order, shopper, owner, monkeypatch):
+    order = paid_order(items=[{"price": 1500}])
+    refund_id = _request(api, order, shopper[1])
+    refund = db.refunds.find_one({"_id": refund_id})
+    # WeChat refunds, but our approve call dies before hearing back and the notification is lost
+    db.refunds.update_one({"_id": refund_id}, {"$set": {"status": "approved", "approved_at": clock.now()}})
+    monkeypatch.setattr("infra.local.wechat_emulator.delivery.deliver", lambda *a, **k: None)
+    wechat.refund(refund["out_trade_no"], refund["out_refund_no"], refund["amount"], refund["total"])
+    assert db.refunds.find_one({"_id": refund_id})["status"] == "approved"
+
+    counts = handler(_later())
+    assert counts["queried"] == 1
+    assert db.refunds.find_one({"_id": refund_id})["status"] == "refunded"
+    assert db.orders.find_one({"_id": order["_id"]})["status"] == "refunded"
+
+
+def test_interrupted_follow_up_is_finished_once(api, db, paid_order, shopper, owner, monkeypatch):
+    order = paid_order(items=[{"price": 1000, "quantity": 3}])
+    refund_id = _request(api, order, shopper[1])
+    stock_before = _stock(db, order)
+    real_hook = hooks.on_refund_completed
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("container killed")
+
+    monkeypatch.setattr(hooks, "on_refund_completed", crash)
+    # the refund notification (sent before WeChat answers) dies in the hook; the approve call then finds
+    # the refund already completed by it and has nothing more to do
+    api.post(f"/v1/admin/refunds/{refund_id}/approve", token=owner)
+    stored = db.refunds.find_one({"_id": refund_id})
+    assert stored["status"] == "refunded" and stored["effects_done"] is False
+    assert _stock(db, order) == stock_before + 3
+
+    calls: list[str] = []
+    monkeypatch.setattr(hooks, "on_refund_completed",
+                        lambda db_, order_, refund_: (calls.append(refund_["_id"]), real_hook(db_, order_, refund_)))
+    assert handler(_later())["effects_finished"] == 1
+    assert calls == [refund_id]
+    assert db.refunds.find_one({"_id": refund_id})["effects_done"] is True
+    assert _stock(db, order) == stock_before + 3  # the units came back once, not twice
+    assert handler(_later(30))["effects_finished"] == 0
+
+
+@pytest.mark.parametrize("event", [{"source": "aws.events", "time": "2030-01-01T00:00:00Z"},
+                                   {"Type": "Timer", "Time": "2030-01-01T00:00:00Z"}])
+def test_runs_from_platform_timer_events(db, event):
+    assert handler(event, None) == {"queried": 0, "resent": 0, "effects_finished": 0, "errors": 0}
