@@ -57,8 +57,13 @@ def db(stack: dict[str, Any]) -> Iterator[Any]:
 
 @pytest.fixture(autouse=True)
 def _isolated(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Each test starts with empty collections (indexes stay) and a free-running clock."""
+    """Each test starts with empty collections (indexes stay), an empty WeChat emulator (its memory
+    lives as long as the process) and a free-running clock."""
+    from infra.local import wechat_emulator
+
+    wechat_emulator.reset()
     yield
+    wechat_emulator.reset()
     clock.pin(None)
     if "stack" in request.fixturenames:
         db = request.getfixturevalue("stack")["db"]
@@ -70,3 +75,11 @@ def _isolated(request: pytest.FixtureRequest) -> Iterator[None]:
 @pytest.fixture
 def api(stack: dict[str, Any]) -> Api:
     return Api(stack["entries"])
+
+
+@pytest.fixture
+def owner(db: Any) -> str:
+    """An admin token with the owner role (the one that may move money)."""
+    from tests.support.factories import admin_token
+
+    return admin_token(db, "owner")

@@ -11,14 +11,9 @@ import pytest
 from fenxiao import clock
 from fenxiao.ids import new_id
 from tests.support.client import Api
-from tests.support.factories import admin_token, make_user
+from tests.support.factories import make_user
 
 _phones = itertools.count(13800000000)
-
-
-@pytest.fixture
-def owner(db: Any) -> str:
-    return admin_token(db, "owner")
 
 
 @pytest.fixture

@@ -1,11 +1,8 @@
 """Withdrawals through the real handlers: limits, fee, no overdraft under races, payout, failure, reject."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-
-import pytest
 
 from fenxiao import clock
 from fenxiao.distribution import balances
@@ -15,18 +12,6 @@ from tests.support.factories import admin_token
 
 WITHDRAWALS = "/v1/distributor/withdrawals"
 TRANSFER_NOTIFY = "/v1/payments/wechat/transfer-notify"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_emulator() -> Iterator[None]:
-    wechat_emulator.reset()
-    yield
-    wechat_emulator.reset()
-
-
-@pytest.fixture
-def owner(db) -> str:
-    return admin_token(db, "owner")
 
 
 def _funded(db, available: int, **kw) -> tuple[str, str]:

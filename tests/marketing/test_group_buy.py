@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -16,13 +15,6 @@ from tests.support.catalog import make_product, stock_of
 
 LIST_PRICE, GROUP_PRICE = 10000, 6900
 SHIP = {"carrier": "顺丰", "tracking_no": "SF100"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_emulator() -> Iterator[None]:
-    wechat_emulator.reset()
-    yield
-    wechat_emulator.reset()
 
 
 @pytest.fixture

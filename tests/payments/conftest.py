@@ -1,7 +1,7 @@
 """Payment test helpers: orders paid through the real pay action and the WeChat Pay emulator."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -10,29 +10,16 @@ import requests
 from infra.local import wechat_emulator
 from infra.local.wechat_emulator.pay import mark_paid, transaction_view
 from tests.support.client import Api, Resp
-from tests.support.factories import admin_token, make_user
+from tests.support.factories import make_user
 from tests.support.orders import make_order
 
 NOTIFY = "/v1/payments/wechat/notify"
 REFUND_NOTIFY = "/v1/payments/wechat/refund-notify"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_emulator() -> Iterator[None]:
-    """The emulator's memory lives as long as the process; each test starts from an empty one."""
-    wechat_emulator.reset()
-    yield
-    wechat_emulator.reset()
-
-
 @pytest.fixture
 def shopper(db: Any) -> tuple[str, str]:
     return make_user(db)
-
-
-@pytest.fixture
-def owner(db: Any) -> str:
-    return admin_token(db, "owner")
 
 
 def pay(api: Api, order: dict[str, Any], token: str) -> str:
