@@ -1,4 +1,5 @@
-"""Ask for a refund of the whole order or some units; the merchant approves or rejects it."""
+"""Ask for a refund of the whole order or some units (Idempotency-Key honoured); the merchant approves or
+rejects it."""
 from fenxiao.payments import RefundRequest, request_refund
 from fenxiao.runtime import Request, http_action
 
@@ -6,7 +7,7 @@ from fenxiao.runtime import Request, http_action
 @http_action("POST", "/v1/orders/{id}/refunds", auth="user", body=RefundRequest, status=201)
 def refund(req: Request) -> dict:
     assert req.user_id is not None
-    return request_refund(req.db, req.user_id, req.params["id"], req.body)
+    return request_refund(req.db, req.user_id, req.params["id"], req.body, req.idempotency_key)
 
 
 handler = refund.handler

@@ -3,9 +3,14 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
+from fenxiao import clock
 from fenxiao.errors import InvalidInput, NotFound
 from fenxiao.runtime import registry
 from fenxiao.runtime.http import error_response, json_response
+
+
+def _bad_field(name: str, message: str) -> InvalidInput:
+    return InvalidInput(f"`{name}` {message}", details={"fields": [{"field": name, "message": message, "in": "body"}]})
 
 
 def make_blueprint(entries: list[registry.Entry]) -> Blueprint:
@@ -29,7 +34,12 @@ def make_blueprint(entries: list[registry.Entry]) -> Blueprint:
                                            details={"known": sorted(schedules)}), "dev")
         body = request.get_json(silent=True) or {}
         if not isinstance(body, dict):
-            return error_response(InvalidInput("Body must be a JSON object"), "dev")
+            return error_response(_bad_field("body", "must be a JSON object"), "dev")
+        if body.get("now"):
+            try:  # checked here: a bad value inside the schedule would be a 500, not the 400 API.md promises
+                clock.parse(str(body["now"]))
+            except ValueError:
+                return error_response(_bad_field("now", "must be an ISO 8601 time"), "dev")
         return json_response(function.handler({"now": body["now"]} if body.get("now") else {}))
 
     return blueprint

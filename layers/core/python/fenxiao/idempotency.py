@@ -1,4 +1,4 @@
-"""Idempotency keys for writes that create money obligations (order placement, withdrawals).
+"""Idempotency keys for writes that create money obligations (orders, withdrawals, refund requests).
 
 A key is claimed by inserting `{_id: scope:user:key}` (unique by construction) before any side effect;
 a replay with the same body returns the first result, a different body is refused, and a claim whose

@@ -1,11 +1,12 @@
 """Reading orders: the shopper's list and detail (owner only), the merchant's filtered list, one renderer.
 
 An unpaid order cannot have refunds, so the `refunds` read happens only for orders that were paid: a
-detail of a fresh order is one round trip. Lists never read refunds (one read per page would be fine,
-but the list UI does not show them).
+detail of a fresh order is one round trip. Lists carry `refunds` too (API.md's order has them wherever
+an order is shown), read with one query per page, and only when the page holds a paid order.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,7 +34,7 @@ def render_refund(doc: dict[str, Any]) -> dict[str, Any]:
 
 def render_order(doc: dict[str, Any], refunds: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The API's order. `refunds` are refund documents (or already-rendered summaries); None leaves the key
-    out, which is what lists do."""
+    out (only for internal callers: every route passes them, see `_page_with_refunds`)."""
     amounts = doc.get("amounts") or {}
     body: dict[str, Any] = {
         "id": doc["_id"], "order_no": doc["order_no"], "status": doc["status"],
@@ -63,6 +64,20 @@ def refunds_of(db: Database, order: dict[str, Any]) -> list[dict[str, Any]]:
     return list(db.refunds.find({"order_id": order["_id"]}).sort([("created_at", 1), ("_id", 1)]))
 
 
+def _page_with_refunds(db: Database, filter_: dict[str, Any], query: OrderQuery | AdminOrderQuery,
+                       render: Callable[[dict[str, Any], list[dict[str, Any]]], dict[str, Any]]) -> dict[str, Any]:
+    """A page of orders, each with its refunds: one extra query for the whole page, none if nothing was paid."""
+    page = page_of(db.orders, filter_, query, _NEWEST_FIRST, lambda doc: doc)
+    paid = [doc["_id"] for doc in page["items"] if doc.get("paid_at") is not None]
+    by_order: dict[str, list[dict[str, Any]]] = {}
+    if paid:
+        # index: refunds (order_id, created_at)
+        for refund in db.refunds.find({"order_id": {"$in": paid}}).sort([("created_at", 1), ("_id", 1)]):
+            by_order.setdefault(refund["order_id"], []).append(refund)
+    page["items"] = [render(doc, by_order.get(doc["_id"], [])) for doc in page["items"]]
+    return page
+
+
 def get_order_for_user(db: Database, user_id: str, order_id: str) -> dict[str, Any]:
     """The shopper's order with its refunds; another shopper's (or one still being placed) is 404."""
     doc = db.orders.find_one({"_id": order_id, "user_id": user_id, "status": {"$in": VISIBLE_STATUSES}})
@@ -74,7 +89,7 @@ def get_order_for_user(db: Database, user_id: str, order_id: str) -> dict[str, A
 def list_orders_for_user(db: Database, user_id: str, query: OrderQuery) -> dict[str, Any]:
     # index: orders (user_id, status, created_at desc)
     status: Any = query.status or {"$in": VISIBLE_STATUSES}
-    return page_of(db.orders, {"user_id": user_id, "status": status}, query, _NEWEST_FIRST, render_order)
+    return _page_with_refunds(db, {"user_id": user_id, "status": status}, query, render_order)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -97,7 +112,7 @@ def admin_list_orders(db: Database, query: AdminOrderQuery) -> dict[str, Any]:
         created["$lt"] = _utc(query.created_to)
     if created:
         filter_["created_at"] = created
-    return page_of(db.orders, filter_, query, _NEWEST_FIRST, render_admin_order)
+    return _page_with_refunds(db, filter_, query, render_admin_order)
 
 
 def admin_get_order(db: Database, order_id: str) -> dict[str, Any]:

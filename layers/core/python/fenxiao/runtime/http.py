@@ -194,15 +194,20 @@ def _validation_details(exc: ValidationError, where: str) -> dict[str, Any]:
                         "in": where} for err in exc.errors()]}
 
 
+def _body_problem(message: str) -> dict[str, Any]:
+    """The body as a whole is wrong: still `details.fields`, so clients read every 400 the same way."""
+    return {"fields": [{"field": "body", "message": message, "in": "body"}]}
+
+
 def _parse_body(route: Route, raw: bytes) -> Any:
     if route.body is None:
         return None
     try:
         data = json.loads(raw) if raw.strip() else {}
     except ValueError as exc:
-        raise InvalidInput("The request body is not valid JSON", details={"body": "malformed JSON"}) from exc
+        raise InvalidInput("The request body is not valid JSON", details=_body_problem("malformed JSON")) from exc
     if not isinstance(data, dict):
-        raise InvalidInput("The request body must be a JSON object", details={"body": "not an object"})
+        raise InvalidInput("The request body must be a JSON object", details=_body_problem("not an object"))
     try:
         return route.body.model_validate(data)
     except ValidationError as exc:
