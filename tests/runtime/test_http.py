@@ -10,9 +10,10 @@ from pydantic import BaseModel, Field
 from fenxiao import clock
 from fenxiao.errors import Conflict
 from fenxiao.runtime import Request, Routes
-from fenxiao.runtime.auth import issue_token
+from fenxiao.runtime.auth import issue_token, verify_token
 from fenxiao.runtime.http import HttpFunction, Reply
 from tests.support.client import make_event, response_headers
+from tests.support.factories import admin_token
 
 routes = Routes()
 
@@ -153,16 +154,29 @@ def test_expired_token(stack):
     assert (status, body["error"]["code"]) == (401, "TOKEN_EXPIRED")
 
 
-def test_token_kinds_do_not_mix(stack):
+def test_token_kinds_do_not_mix(stack, db):
     user = issue_token("user", "u1")
     status, _, body = call("GET", "/t/admin", headers={"authorization": f"Bearer {user}"})
     assert (status, body["error"]["code"]) == (403, "WRONG_TOKEN_KIND")
-    operator = issue_token("admin", "a1", role="operator")
+    operator = admin_token(db, "operator")
     status, _, body = call("GET", "/t/admin", headers={"authorization": f"Bearer {operator}"})
     assert (status, body["error"]["code"]) == (403, "ROLE_FORBIDDEN")
-    owner = issue_token("admin", "a2", role="owner")
-    assert call("GET", "/t/admin", headers={"authorization": f"Bearer {owner}"})[2] == {"admin": "a2"}
+    owner = admin_token(db, "owner")
+    assert call("GET", "/t/admin", headers={"authorization": f"Bearer {owner}"})[0] == 200
     assert call("GET", "/t/me", headers={"authorization": f"Bearer {owner}"})[0] == 403
+
+
+def test_admin_access_follows_the_database_not_the_token(stack, db):
+    token = admin_token(db, "owner")
+    admin_id = verify_token(token, "admin").subject
+    db.admins.update_one({"_id": admin_id}, {"$set": {"role": "operator"}})
+    status, _, body = call("GET", "/t/admin", headers={"authorization": f"Bearer {token}"})
+    assert (status, body["error"]["code"]) == (403, "ROLE_FORBIDDEN")  # demoted: the token's role is stale
+    db.admins.update_one({"_id": admin_id}, {"$set": {"role": "owner", "disabled": True}})
+    status, _, body = call("GET", "/t/admin", headers={"authorization": f"Bearer {token}"})
+    assert (status, body["error"]["code"]) == (401, "ADMIN_GONE")
+    db.admins.delete_one({"_id": admin_id})
+    assert call("GET", "/t/admin", headers={"authorization": f"Bearer {token}"})[0] == 401
 
 
 def test_bad_idempotency_key(stack):

@@ -19,6 +19,7 @@ ImageUrl = Annotated[str, StringConstraints(strip_whitespace=True, max_length=50
 # more than half of what a buyer paid at any single level.
 MAX_RATE_BP = 5000
 MAX_SKUS = 200
+MAX_PRICE = 100_000_000  # fen: 1 000 000 yuan, which catches yuan/fen mix-ups
 
 SortKey = Literal["default", "sales", "price_asc", "price_desc", "new"]
 Status = Literal["on_sale", "off_sale"]
@@ -49,8 +50,8 @@ class SpecIn(_Strict):
 
 class SkuIn(_Strict):
     specs: dict[Name, Name] = Field(default_factory=dict, max_length=5)
-    price: int = Field(ge=1, le=100_000_000)
-    original_price: int | None = Field(None, ge=1, le=100_000_000)
+    price: int = Field(ge=1, le=MAX_PRICE)
+    original_price: int | None = Field(None, ge=1, le=MAX_PRICE)
     stock: int = Field(ge=0, le=10_000_000)
 
 
@@ -58,7 +59,9 @@ class CommissionIn(_Strict):
     """Per-product commission: `rate` levels are basis points of the paid amount, `fixed` are fen per unit."""
 
     mode: Literal["rate", "fixed"]
-    levels: list[Annotated[int, Field(ge=0)]] = Field(min_length=1, max_length=3)
+    # Bounded like a price in both modes, so a nonsense number is a 400 at the door instead of an integer
+    # every later rule (and the database's 64-bit ints) must survive; rates are capped again below.
+    levels: list[Annotated[int, Field(ge=0, le=MAX_PRICE)]] = Field(min_length=1, max_length=3)
 
     @field_validator("levels")
     @classmethod

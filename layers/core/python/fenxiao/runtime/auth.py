@@ -43,6 +43,17 @@ def read_bearer(header: str | None) -> str:
     return header[len("Bearer "):].strip()
 
 
+def current_admin(principal: Principal) -> Principal:
+    """The admin as the database has them now: a removed or disabled admin loses access at once, and a
+    changed role applies at once, instead of living on in a token for its remaining hours (one read)."""
+    from fenxiao.db import get_db
+
+    doc = get_db().admins.find_one({"_id": principal.subject}, {"role": 1, "disabled": 1})
+    if doc is None or doc.get("disabled"):
+        raise Unauthorized("This admin account no longer has access; sign in again", code="ADMIN_GONE")
+    return Principal(kind="admin", subject=principal.subject, role=doc.get("role"))
+
+
 def verify_token(token: str, kind: Kind) -> Principal:
     try:
         claims = jwt.decode(token, get_settings().jwt_secret, algorithms=["HS256"],

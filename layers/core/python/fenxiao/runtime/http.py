@@ -234,7 +234,7 @@ def _authenticate(route: Route, headers: dict[str, str]) -> tuple[str | None, au
         return auth.verify_token(auth.read_bearer(header), "user").subject, None
     if route.auth == "user":
         return auth.verify_token(auth.read_bearer(header), "user").subject, None
-    principal = auth.verify_token(auth.read_bearer(header), "admin")
+    principal = auth.current_admin(auth.verify_token(auth.read_bearer(header), "admin"))
     if route.roles and principal.role not in route.roles:
         raise Forbidden("Your admin role may not do this", code="ROLE_FORBIDDEN",
                         details={"required": list(route.roles)})
