@@ -1,4 +1,4 @@
-"""Every 10 minutes: refunds whose WeChat answer or follow-up went missing are finished."""
+"""Every 10 minutes: refunds and payments whose WeChat answer or follow-up went missing are finished."""
 from fenxiao.payments.recovery import finish_refunds
 from fenxiao.runtime import Job, scheduled
 

@@ -11,6 +11,8 @@ from fenxiao.payments import hooks
 from functions.schedules.finish_refunds import handler
 from infra.local import wechat_emulator
 
+IDLE = {"queried": 0, "resent": 0, "effects_finished": 0, "payments_finished": 0, "errors": 0}
+
 
 def _request(api, order, token) -> str:
     resp = api.post(f"/v1/orders/{order['_id']}/refunds", {"reason": "质量问题"}, token=token)
@@ -39,7 +41,7 @@ def test_a_refund_whose_wechat_call_failed_is_sent_again(api, db, paid_order, sh
     assert db.refunds.find_one({"_id": refund_id})["status"] == "approved"
     monkeypatch.undo()
 
-    assert handler(_later(1)) == {"queried": 0, "resent": 0, "effects_finished": 0, "errors": 0}  # grace
+    assert handler(_later(1)) == IDLE  # grace
     counts = handler(_later())
     assert counts["resent"] == 1 and counts["errors"] == 0
     assert db.refunds.find_one({"_id": refund_id})["status"] == "refunded"
@@ -47,7 +49,7 @@ def test_a_refund_whose_wechat_call_failed_is_sent_again(api, db, paid_order, sh
     assert done["status"] == "refunded" and done["refunded_amount"] == 4000
     assert _stock(db, order) == stock_before + 2
     assert len(wechat_emulator.STORE.refunds) == 1
-    assert handler(_later(20)) == {"queried": 0, "resent": 0, "effects_finished": 0, "errors": 0}
+    assert handler(_later(20)) == IDLE
 
 
 def test_a_lost_notification_is_replaced_by_a_query(api, db, paid_order, shopper, owner, monkeypatch):
@@ -96,4 +98,4 @@ def test_interrupted_follow_up_is_finished_once(api, db, paid_order, shopper, ow
 @pytest.mark.parametrize("event", [{"source": "aws.events", "time": "2030-01-01T00:00:00Z"},
                                    {"Type": "Timer", "Time": "2030-01-01T00:00:00Z"}])
 def test_runs_from_platform_timer_events(db, event):
-    assert handler(event, None) == {"queried": 0, "resent": 0, "effects_finished": 0, "errors": 0}
+    assert handler(event, None) == IDLE

@@ -98,7 +98,8 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("campaign_id", A), ("status", A)]),
     ],
     # fenxiao.payments: _id = out_trade_no makes "record the payment" happen once; one record per transaction
-    "payments": [_ix("transaction_id", unique=True, partialFilterExpression={"transaction_id": {"$type": "string"}})],
+    "payments": [_ix("transaction_id", unique=True, partialFilterExpression={"transaction_id": {"$type": "string"}}),
+                 _ix([("state", A), ("applied_at", A), ("created_at", A)])],  # payments.recovery: unfinished
     "refunds": [  # fenxiao.payments.refunds (order_id: the orders entry below)
         _ix("out_refund_no", unique=True),
         _ix([("status", A), ("created_at", D), ("_id", D)]),  # admin list by status

@@ -160,11 +160,27 @@ def _finish(db: Database, run_id: str, now: datetime, stop_after_distributors: i
             "amount": sum(int(r["amount"]) for r in totals)}
 
 
-def _recover_crashed_runs(db: Database, run_id: str, now: datetime) -> list[str]:
-    """Finish runs that died after claiming: only possible while we hold the lease, so they are dead."""
+def _dead_runs(db: Database, run_id: str) -> list[str]:
+    """Runs that claimed entries and never finished: only possible while we hold the lease, so they are dead.
+
+    Found two ways. Entries still `settling` name their run. But a refund may fully reverse every entry a
+    dead run claimed (settling → reversed, debiting available, because the run's credit is promised), so
+    the run's own record is asked too: one still `running` that started more than a LEASE ago cannot be
+    alive (its lease would still hold us off), and a `failed` one stopped on an exception.
+    """
     stuck = [row["_id"] for row in db.commissions.aggregate([
         {"$match": {"status": ledger.SETTLING}},  # index: commissions {status, order_id}
-        {"$group": {"_id": "$run_id"}}]) if row["_id"] != run_id]
+        {"$group": {"_id": "$run_id"}}])]
+    # settlement_runs holds one small record per run: no index needed
+    records = db.settlement_runs.find({"$or": [{"status": FAILED},
+                                               {"status": RUNNING, "started_at": {"$lt": clock.now() - LEASE}}]},
+                                      {"_id": 1})
+    return [old for old in dict.fromkeys([*stuck, *(r["_id"] for r in records)]) if old != run_id]
+
+
+def _recover_crashed_runs(db: Database, run_id: str, now: datetime) -> list[str]:
+    """Finish what dead runs claimed (same journal refs as theirs, so nothing is credited twice)."""
+    stuck = _dead_runs(db, run_id)
     for old in stuck:
         result = _finish(db, old, now)
         db.settlement_runs.update_one({"_id": old, "status": {"$in": [RUNNING, FAILED]}},

@@ -63,12 +63,26 @@ def apply_transaction(db: Database, tx: Mapping[str, Any]) -> dict[str, Any]:
         logs.error("ALERT wechatpay payment for an unknown out_trade_no", out_trade_no=out_trade_no,
                    transaction_id=tx.get("transaction_id"))
         raise PaymentNotApplicable("No order matches this payment", details={"out_trade_no": out_trade_no})
-    payment = _record(db, order, tx)
+    return _carry_out(db, order, _record(db, order, tx))
+
+
+def _carry_out(db: Database, order: Mapping[str, Any], payment: dict[str, Any]) -> dict[str, Any]:
+    """Steps 3-4 for a recorded payment: apply it to its order, or send the money back."""
     if payment["state"] == APPLIED:
         payment = _apply(db, order, payment)
     if payment["state"] in (ORPHAN, AMOUNT_MISMATCH):
         refunds.ensure_auto_refund(db, payment, order, reason=_REFUND_REASONS[payment["state"]])
     return payment
+
+
+def finish_recorded_payment(db: Database, payment: dict[str, Any]) -> dict[str, Any]:
+    """Finish a payment whose notification stopped part way (a crash in the hook, say) and that nobody
+    will notify again: a free order has no WeChat behind it, and WeChat gives up after about a day.
+    The same steps as a retried notification, so it is safe to race one (`recovery.finish_payments`)."""
+    order = db.orders.find_one({"_id": payment["order_id"]})
+    if order is None:
+        raise PaymentNotApplicable("The payment's order is gone", details={"out_trade_no": payment["_id"]})
+    return _carry_out(db, order, payment)
 
 
 def apply_free_order(db: Database, order: Mapping[str, Any]) -> dict[str, Any]:

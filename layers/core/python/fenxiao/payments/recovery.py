@@ -6,6 +6,10 @@ Runs every few minutes (`finish_refunds` schedule):
   itself failed), it is sent again: the out_refund_no makes that idempotent at WeChat.
 - a `refunded` refund whose follow-up (stock, order status, commission reversal, coupon return) did not
   finish is finished (`refunds.finish_effects`, safe to repeat).
+- an `applied` payment whose follow-up did not finish (`applied_at` still unset: the order not marked
+  paid, or its hooks — coupon used, frozen commission, group seat — or sales counters interrupted) is
+  finished like a retried notification. Nothing else would retry it: a free order has no notification,
+  and WeChat stops retrying after about a day.
 """
 from __future__ import annotations
 
@@ -18,6 +22,8 @@ from fenxiao import wechat
 from fenxiao.errors import AppError, NotFound
 from fenxiao.payments import refunds
 from fenxiao.payments.models import APPROVED, REFUNDED
+from fenxiao.payments.notifications import APPLIED as APPLIED_PAYMENT
+from fenxiao.payments.notifications import finish_recorded_payment
 from fenxiao.runtime import logs
 
 GRACE = timedelta(minutes=5)  # leave the normal path (answer + notification) time to finish first
@@ -25,7 +31,7 @@ BATCH = 200
 
 
 def finish_refunds(db: Database, now: datetime) -> dict[str, int]:
-    counts = {"queried": 0, "resent": 0, "effects_finished": 0, "errors": 0}
+    counts = {"queried": 0, "resent": 0, "effects_finished": 0, "payments_finished": 0, "errors": 0}
     cutoff = now - GRACE
     # index: refunds (status, approved_at)
     for refund in db.refunds.find({"status": APPROVED, "approved_at": {"$lte": cutoff}}).limit(BATCH):
@@ -39,7 +45,22 @@ def finish_refunds(db: Database, now: datetime) -> dict[str, int]:
                                    "refunded_at": {"$lte": cutoff}}).limit(BATCH):
         refunds.finish_effects(db, refund)
         counts["effects_finished"] += 1
+    finish_payments(db, cutoff, counts)
     return counts
+
+
+def finish_payments(db: Database, cutoff: datetime, counts: dict[str, int]) -> None:
+    """Payments recorded before `cutoff` whose application never completed (see the module docstring)."""
+    # index: payments (state, applied_at, created_at)
+    for payment in db.payments.find({"state": APPLIED_PAYMENT, "applied_at": None,
+                                     "created_at": {"$lte": cutoff}}).limit(BATCH):
+        try:
+            finish_recorded_payment(db, payment)
+        except Exception:  # one poisoned payment must not stop the others; it stays listed until fixed
+            counts["errors"] += 1
+            logs.error("ALERT payment follow-up failed; will retry", exc_info=True, out_trade_no=payment["_id"])
+        else:
+            counts["payments_finished"] += 1
 
 
 def _settle_with_wechat(db: Database, refund: dict[str, Any], counts: dict[str, int]) -> None:

@@ -27,6 +27,7 @@ from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock, wechat
 from fenxiao.errors import BusinessRule, Conflict, NotFound
+from fenxiao.idempotency import run_once
 from fenxiao.ids import new_id
 from fenxiao.orders import states, stock
 from fenxiao.payments import hooks
@@ -53,7 +54,28 @@ REFUND_NOTIFY_SUCCESS = "SUCCESS"
 
 # --- the shopper's request ---------------------------------------------------------------------
 
-def request_refund(db: Database, user_id: str, order_id: str, body: RefundRequest) -> dict[str, Any]:
+def request_refund(db: Database, user_id: str, order_id: str, body: RefundRequest,
+                   idempotency_key: str | None = None) -> dict[str, Any]:
+    """Request a refund once per Idempotency-Key: a retry after a lost answer gets the first refund back
+    instead of 409 REFUND_IN_PROGRESS (the refund it created is the open one)."""
+    opened: dict[str, dict[str, Any]] = {}
+
+    def action() -> str:
+        refund = _open_request(db, user_id, order_id, body)
+        opened[refund["_id"]] = refund
+        return refund["_id"]
+
+    def replay(refund_id: str) -> dict[str, Any]:
+        refund = opened.get(refund_id) or db.refunds.find_one({"_id": refund_id, "user_id": user_id})
+        if refund is None:
+            raise NotFound("No such refund", code="REFUND_NOT_FOUND")
+        return refund_view(refund)
+
+    return run_once(db, "refunds.request", user_id, idempotency_key,
+                    {"order_id": order_id, **body.model_dump(mode="json")}, action, replay)
+
+
+def _open_request(db: Database, user_id: str, order_id: str, body: RefundRequest) -> dict[str, Any]:
     order = _refundable_order(db, user_id, order_id)
     plan = plan_refund(order["lines"], int(order["amounts"].get("shipping_fee") or 0), body.requested())
     paid = int(order["amounts"]["pay_amount"])
@@ -76,7 +98,7 @@ def request_refund(db: Database, user_id: str, order_id: str, body: RefundReques
         claim[f"lines.{i}.refunded_quantity"] = seen if seen else {"$in": [0, None]}
     claimed = db.orders.update_one(claim, {"$set": {"refund_open": True, "open_refund_id": refund_id}})
     if claimed.modified_count:
-        return refund_view(refund)
+        return refund
     db.refunds.delete_one({"_id": refund_id, "status": REQUESTED})
     current = db.orders.find_one({"_id": order["_id"]}, {"refund_open": 1}) or {}
     if current.get("refund_open"):
