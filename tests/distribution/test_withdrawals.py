@@ -167,3 +167,24 @@ def test_another_users_withdrawals_are_invisible(api, db):
     _, other = _funded(db, 5_000)
     _withdraw(api, token, 1_000)
     assert api.get(WITHDRAWALS, token=other).json["total"] == 0
+
+
+def test_a_retry_after_a_crash_mid_opening_finishes_the_same_withdrawal(api, db, monkeypatch):
+    user_id, token = _funded(db, 10_000)
+    real_apply = balances.apply
+
+    def apply_then_die(*args, **kwargs):
+        real_apply(*args, **kwargs)
+        raise RuntimeError("container killed after moving the money")
+
+    monkeypatch.setattr(balances, "apply", apply_then_die)
+    assert _withdraw(api, token, 4_000, headers={"Idempotency-Key": "w-1"}).status == 500
+    monkeypatch.undo()
+    assert balance(db, user_id)["withdrawing"] == 4_000
+
+    retried = _withdraw(api, token, 4_000, headers={"Idempotency-Key": "w-1"})
+    assert retried.status == 201, retried
+    assert retried.json["status"] == "pending"
+    assert db.withdrawals.count_documents({"user_id": user_id}) == 1
+    assert balance(db, user_id) == {"frozen": 0, "available": 6_000, "withdrawing": 4_000, "withdrawn": 0}
+    assert_consistent(db, user_id)

@@ -3,6 +3,10 @@
 A key is claimed by inserting `{_id: scope:user:key}` (unique by construction) before any side effect;
 a replay with the same body returns the first result, a different body is refused, and a claim whose
 holder crashed is taken over after a grace period, so a retry after a crash never stays stuck.
+
+The id of what the action creates is derived from the claim, so an action that takes over a crashed
+attempt finds what that attempt created (it inserts with the same `_id`) instead of creating a second
+order or withdrawal.
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock
 from fenxiao.errors import BusinessRule, Conflict
+from fenxiao.ids import new_id
 
 STALE_AFTER = timedelta(seconds=60)
 
@@ -26,14 +31,14 @@ def request_hash(payload: Any) -> str:
 
 
 def run_once(db: Database, scope: str, user_id: str, key: str | None, payload: Any,
-             action: Callable[[], str], replay: Callable[[str], Any]) -> Any:
-    """Run `action` (which returns the id of what it created) at most once per key.
+             action: Callable[[str], str], replay: Callable[[str], Any]) -> Any:
+    """Run `action(result_id)` (it creates its object with that id and returns it) at most once per key.
 
     Without a key the action simply runs. `replay(result_id)` renders the stored result, for the first
     call and for every replay alike, so both answer the same.
     """
     if key is None:
-        return replay(action())
+        return replay(action(new_id()))
     claim_id = f"{scope}:{user_id}:{key}"
     digest = request_hash(payload)
     now = clock.now()
@@ -51,7 +56,7 @@ def run_once(db: Database, scope: str, user_id: str, key: str | None, payload: A
         if taken is None:
             raise Conflict("The same request is still being processed", code="IDEMPOTENCY_IN_PROGRESS") from None
     try:
-        result_id = action()
+        result_id = action(hashlib.sha256(claim_id.encode()).hexdigest()[:24])
     except Exception:
         db.idempotency_keys.delete_one({"_id": claim_id, "state": "running"})
         raise

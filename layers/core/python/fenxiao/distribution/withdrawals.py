@@ -38,7 +38,6 @@ from fenxiao.distribution.commission import BP
 from fenxiao.distribution.settings import MAX_MONEY, get_distribution_settings
 from fenxiao.errors import AppError, BusinessRule, Conflict, NotFound
 from fenxiao.idempotency import run_once
-from fenxiao.ids import new_id
 from fenxiao.runtime import logs
 from fenxiao.runtime.paging import PageQuery, page_of
 
@@ -148,7 +147,10 @@ def _insufficient(amount: int, available: int) -> BusinessRule:
                         details={"amount": amount, "available": available})
 
 
-def _open(db: Database, user_id: str, amount: int) -> str:
+def _open(db: Database, user_id: str, amount: int, withdrawal_id: str) -> str:
+    existing = db.withdrawals.find_one({"_id": withdrawal_id, "user_id": user_id})
+    if existing is not None:  # a crashed attempt with this Idempotency-Key: finish it, never a second one
+        return _finish_opening(db, existing)
     settings = get_distribution_settings(db).withdrawal
     distributor = db.distributors.find_one({"_id": user_id}, {"status": 1, "balance": 1})
     if distributor is None or distributor.get("status") not in ("approved", "disabled"):
@@ -165,16 +167,24 @@ def _open(db: Database, user_id: str, amount: int) -> str:
         raise _insufficient(amount, available)
     now = clock.now()
     day_key = _take_daily(db, user_id, amount, settings.daily_limit, now)
-    doc = {"_id": new_id(), "user_id": user_id, "amount": amount, "fee": fee, "payout": amount - fee,
+    doc = {"_id": withdrawal_id, "user_id": user_id, "amount": amount, "fee": fee, "payout": amount - fee,
            "status": OPENING, "method": None, "transfer": None, "ledger_done": False, "day_key": day_key,
            "created_at": now, "approved_at": None, "paid_at": None}
     db.withdrawals.insert_one(doc)
+    return _finish_opening(db, doc)
+
+
+def _finish_opening(db: Database, doc: Mapping[str, Any]) -> str:
+    """available → withdrawing (journal first, then the guarded balance update; both idempotent), then
+    `pending`. Also what a retry runs for an opening a crash interrupted."""
+    if doc["status"] != OPENING:
+        return doc["_id"]
     journal = _journal_out(doc)
     balances.record(db, [journal])
-    if not balances.apply(db, journal, require_available=amount):
+    if not balances.apply(db, journal, require_available=doc["amount"]):
         _undo_opening(db, doc, "insufficient available balance")
-        current = db.distributors.find_one({"_id": user_id}, {"balance": 1}) or {}
-        raise _insufficient(amount, int((current.get("balance") or {}).get("available", 0)))
+        current = db.distributors.find_one({"_id": doc["user_id"]}, {"balance": 1}) or {}
+        raise _insufficient(doc["amount"], int((current.get("balance") or {}).get("available", 0)))
     db.withdrawals.update_one({"_id": doc["_id"], "status": OPENING}, {"$set": {"status": PENDING}})
     return doc["_id"]
 
@@ -189,7 +199,7 @@ def request_withdrawal(db: Database, user_id: str, body: WithdrawalIn, idempoten
                        ) -> dict[str, Any]:
     """POST /v1/distributor/withdrawals: available → withdrawing at once, `pending` for the merchant."""
     return run_once(db, "withdrawal", user_id, idempotency_key, body.model_dump(),
-                    lambda: _open(db, user_id, body.amount), lambda wid: render(_get(db, wid, user_id)))
+                    lambda wid: _open(db, user_id, body.amount, wid), lambda wid: render(_get(db, wid, user_id)))
 
 
 # --- status changes ------------------------------------------------------------------------------------

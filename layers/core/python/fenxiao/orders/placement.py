@@ -34,7 +34,6 @@ from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock
 from fenxiao.idempotency import run_once
-from fenxiao.ids import new_id
 from fenxiao.marketing.coupons import lock_coupon, release_coupon
 from fenxiao.orders import states, stock
 from fenxiao.orders.checkout import Checkout, build_checkout
@@ -55,8 +54,10 @@ def place_order(db: Database, user_id: str, request: PlaceOrderIn, *, idempotenc
     """Place the order once per Idempotency-Key: a replay answers the first order."""
     placed: dict[str, dict[str, Any]] = {}
 
-    def action() -> str:
-        doc = _place(db, user_id, request, idempotency_key)
+    def action(order_id: str) -> str:
+        if db.orders.count_documents({"_id": order_id, "user_id": user_id}, limit=1):
+            return order_id  # a crashed attempt with this key got as far as the order: never a second one
+        doc = _place(db, user_id, request, idempotency_key, order_id)
         placed[doc["_id"]] = doc
         return doc["_id"]
 
@@ -68,14 +69,15 @@ def place_order(db: Database, user_id: str, request: PlaceOrderIn, *, idempotenc
     return run_once(db, "orders.place", user_id, idempotency_key, request.model_dump(mode="json"), action, replay)
 
 
-def _place(db: Database, user_id: str, request: PlaceOrderIn, idempotency_key: str | None) -> dict[str, Any]:
+def _place(db: Database, user_id: str, request: PlaceOrderIn, idempotency_key: str | None, order_id: str
+           ) -> dict[str, Any]:
     from fenxiao.settings import get_shop_settings
 
     now = clock.now()
     checkout = build_checkout(db, user_id, request, now)
     checkout.ensure_placeable()
     deadline = now + timedelta(minutes=get_shop_settings(db).pay_deadline_minutes)
-    doc = _insert(db, _order_doc(user_id, checkout, now, deadline, idempotency_key))
+    doc = _insert(db, _order_doc(order_id, user_id, checkout, now, deadline, idempotency_key))
     lines = [(line["sku_id"], line["quantity"]) for line in doc["lines"]]
     try:
         stock.reserve(db, lines, hold=doc["_id"])
@@ -98,13 +100,13 @@ def _place(db: Database, user_id: str, request: PlaceOrderIn, idempotency_key: s
     return placed
 
 
-def _order_doc(user_id: str, checkout: Checkout, now: datetime, deadline: datetime,
+def _order_doc(order_id: str, user_id: str, checkout: Checkout, now: datetime, deadline: datetime,
                idempotency_key: str | None) -> dict[str, Any]:
     """The order document of data-model.md ("Orders, payments, refunds"), still `placing`."""
     quote, address = checkout.quote, checkout.address or {}
     coupon = quote.coupon
     return {
-        "_id": new_id(), "order_no": new_order_no(now), "user_id": user_id, "status": states.PLACING,
+        "_id": order_id, "order_no": new_order_no(now), "user_id": user_id, "status": states.PLACING,
         "lines": checkout.order_lines(),
         "amounts": {"goods_total": quote.goods_total, "promotion_discount": quote.promotion_discount,
                     "coupon_discount": quote.coupon_discount, "shipping_fee": quote.shipping_fee,

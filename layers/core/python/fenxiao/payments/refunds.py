@@ -60,8 +60,10 @@ def request_refund(db: Database, user_id: str, order_id: str, body: RefundReques
     instead of 409 REFUND_IN_PROGRESS (the refund it created is the open one)."""
     opened: dict[str, dict[str, Any]] = {}
 
-    def action() -> str:
-        refund = _open_request(db, user_id, order_id, body)
+    def action(refund_id: str) -> str:
+        if db.refunds.count_documents({"_id": refund_id, "user_id": user_id}, limit=1):
+            return refund_id  # a crashed attempt with this key already opened it
+        refund = _open_request(db, user_id, order_id, body, refund_id)
         opened[refund["_id"]] = refund
         return refund["_id"]
 
@@ -75,13 +77,13 @@ def request_refund(db: Database, user_id: str, order_id: str, body: RefundReques
                     {"order_id": order_id, **body.model_dump(mode="json")}, action, replay)
 
 
-def _open_request(db: Database, user_id: str, order_id: str, body: RefundRequest) -> dict[str, Any]:
+def _open_request(db: Database, user_id: str, order_id: str, body: RefundRequest, refund_id: str
+                  ) -> dict[str, Any]:
     order = _refundable_order(db, user_id, order_id)
     plan = plan_refund(order["lines"], int(order["amounts"].get("shipping_fee") or 0), body.requested())
     paid = int(order["amounts"]["pay_amount"])
     ensure_within_paid(int(order.get("refunded_amount") or 0), plan.amount, paid)
     now = clock.now()
-    refund_id = new_id()
     refund = {"_id": refund_id, "out_refund_no": "R" + refund_id, "order_id": order["_id"],
               "user_id": user_id, "out_trade_no": order["payment"]["out_trade_no"],
               "total": paid,
