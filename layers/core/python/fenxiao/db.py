@@ -82,6 +82,7 @@ INDEXES: dict[str, list[IndexModel]] = {
     "user_coupons": [  # marketing.coupons: "my coupons" tabs and checkout candidates; admin used counts
         _ix([("user_id", A), ("status", A), ("valid_until", A)]),
         _ix([("template_id", A), ("status", A)]),
+        _ix([("status", A), ("locked_at", A)]),  # orders.lifecycle: coupons stranded on cancelled orders
     ],
     "promotions": [  # marketing.promotions: the active loader (enabled, not ended); admin list
         _ix([("status", A), ("ends_at", A)]),

@@ -107,7 +107,28 @@ def close_unpaid_orders(db: Database, now: datetime, limit: int = BATCH) -> dict
                 counts["closed"] += 1
         except (Conflict, NotFound):
             counts["lost_race"] += 1  # paid, cancelled or given up meanwhile: nothing left to do
+    counts["coupons_returned"] = _return_stranded_coupons(db, now, limit)
     return counts
+
+
+STRANDED_AFTER = timedelta(hours=25)  # longer than the longest pay deadline (24 h): its order is final
+
+
+def _return_stranded_coupons(db: Database, now: datetime, limit: int) -> int:
+    """Coupons still locked to an order that was cancelled (a crash between the cancel and the coupon's
+    return): given back here. `release_coupon` is conditional on the lock, so this is exactly once."""
+    # index: user_coupons (status, locked_at)
+    locked = list(db.user_coupons.find({"status": "locked", "locked_at": {"$lte": now - STRANDED_AFTER}},
+                                       {"order_id": 1}).limit(limit))
+    if not locked:
+        return 0
+    orders = {o["_id"]: o["status"] for o in db.orders.find({"_id": {"$in": [c["order_id"] for c in locked]}},
+                                                           {"status": 1})}
+    returned = 0
+    for coupon in locked:
+        if orders.get(coupon["order_id"], states.CANCELLED) == states.CANCELLED:
+            returned += bool(release_coupon(db, coupon["_id"], coupon["order_id"]))
+    return returned
 
 
 def _abandon(db: Database, order: dict[str, Any], now: datetime) -> None:

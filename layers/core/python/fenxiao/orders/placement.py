@@ -86,7 +86,13 @@ def _place(db: Database, user_id: str, request: PlaceOrderIn, idempotency_key: s
         placed = states.transition(db, doc["_id"], "placed", extra_filter={"pay_deadline": {"$gt": clock.now()}})
     except Exception:
         # Out of stock, a lost race with the clean-up, or the database failing: undo what we can now;
-        # whatever a crash leaves behind, close_unpaid_orders finishes at the deadline.
+        # whatever a crash leaves behind, close_unpaid_orders finishes at the deadline. But if the flip
+        # to pending_payment landed (the error came after it), the order is real and its own
+        # `stock_released` flag guards its units: giving them back here would return them twice.
+        current = db.orders.find_one({"_id": doc["_id"]}, {"status": 1})
+        if current is not None and current["status"] != states.PLACING:
+            stock.drop_holds(db, doc["_id"], [sku_id for sku_id, _ in lines])
+            raise
         stock.release_holds(db, doc["_id"], lines)
         if doc["coupon_id"]:
             release_coupon(db, doc["coupon_id"], doc["_id"])  # only if this order holds it

@@ -1,0 +1,51 @@
+"""What a crash at the worst moment of placement or cancel leaves behind is put right exactly once."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fenxiao import clock
+from fenxiao.ids import new_id
+from fenxiao.orders import states
+from functions.schedules import close_unpaid_orders
+from tests.support.catalog import make_product, stock_of
+
+
+def test_an_error_after_the_order_was_placed_does_not_give_its_stock_back_twice(api, db, place, shopper,
+                                                                             monkeypatch):
+    _, (sku,) = make_product(db, skus=[{"stock": 10}])
+    real = states.transition
+
+    def lands_then_fails(db_, order_id, action, **kw):
+        result = real(db_, order_id, action, **kw)
+        if action == "placed":
+            raise ConnectionError("the answer to the write was lost")
+        return result
+
+    monkeypatch.setattr(states, "transition", lands_then_fails)
+    assert place([(sku, 3)]).status == 500
+    monkeypatch.undo()
+    (order,) = db.orders.find({"user_id": shopper.user_id})
+    assert order["status"] == "pending_payment" and stock_of(db, sku) == 7
+    assert db.skus.find_one({"_id": sku}).get("holds", []) == []
+    assert api.post(f"/v1/orders/{order['_id']}/cancel", token=shopper.token).status == 200
+    assert stock_of(db, sku) == 10  # back once, by the cancel
+
+
+def test_a_coupon_stranded_on_a_cancelled_order_is_returned_by_the_schedule(db, shopper):
+    now = clock.now()
+    order_id, coupon_id, held_id = new_id(), new_id(), new_id()
+    db.orders.insert_one({"_id": order_id, "order_no": "N1", "user_id": shopper.user_id, "status": "cancelled",
+                          "coupon_id": coupon_id, "pay_deadline": now - timedelta(days=2)})
+    db.orders.insert_one({"_id": held_id, "order_no": "N2", "user_id": shopper.user_id, "status": "paid",
+                          "pay_deadline": now - timedelta(days=2)})
+    coupon = {"user_id": shopper.user_id, "template_id": "t", "status": "locked",
+              "locked_at": now - timedelta(hours=26), "valid_until": now + timedelta(days=5)}
+    db.user_coupons.insert_many([{**coupon, "_id": coupon_id, "order_id": order_id},
+                                 {**coupon, "_id": "recent", "order_id": order_id, "locked_at": now},
+                                 {**coupon, "_id": "held", "order_id": held_id}])
+    result = close_unpaid_orders.handler({"now": clock.iso(now)})
+    assert result["coupons_returned"] == 1
+    assert db.user_coupons.find_one({"_id": coupon_id})["status"] == "unused"
+    assert db.user_coupons.find_one({"_id": "recent"})["status"] == "locked"  # its order may still be open
+    assert db.user_coupons.find_one({"_id": "held"})["status"] == "locked"    # not ours to touch
+    assert close_unpaid_orders.handler({"now": clock.iso(now)})["coupons_returned"] == 0
