@@ -3,7 +3,8 @@
 Each measurement is a fresh interpreter importing one function module (what Lambda/SCF do on a cold
 start, before the first request), repeated RUNS times; the table shows the median beside the floor: the
 bare `import flask, serverless_wsgi, pymongo` every HTTP function pays anyway. A last column says whether
-the import pulled in wechatpy, wechatpayv3 or boto3 (it never should: they load lazily on first use).
+the import pulled in wechatpy, wechatpayv3, boto3 or cryptography (it never should: they load lazily
+on first use).
 
     .venv/bin/python bench/cold_start.py [--runs 7] [--filter orders]
 """
@@ -19,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-HEAVY = ("wechatpy", "wechatpayv3", "boto3")
+HEAVY = ("wechatpy", "wechatpayv3", "boto3", "cryptography")
 PROBE = """
 import json, sys, time
 t = time.perf_counter()

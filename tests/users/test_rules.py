@@ -74,7 +74,7 @@ def test_sender_selection(stack, monkeypatch):
         sms.get_sender("outbox")
 
 
-def test_tencent_sender_without_config_names_what_is_missing(monkeypatch):
+def test_tencent_sender_without_config_names_what_is_missing(stack, monkeypatch):
     for name in TENCENT_ENV:
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(ConfigError) as info:
