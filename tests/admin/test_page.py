@@ -36,8 +36,11 @@ def test_script_and_stylesheet(api) -> None:
     for route in ("v1/admin/login", "/v1/admin/dashboard", "/v1/admin/orders", "/v1/admin/refunds",
                   "/v1/admin/products", "/v1/admin/categories", "/v1/admin/distributor-applications",
                   "/v1/admin/distributors", "/v1/admin/withdrawals", "/v1/admin/coupons", "/v1/admin/promotions",
-                  "/v1/admin/settings/shop", "/v1/admin/settings/distribution", "/v1/admin/uploads"):
+                  "/v1/admin/settings/shop", "/v1/admin/settings/distribution", "/v1/admin/uploads",
+                  "/v1/admin/group-buys"):
         assert route in source, route
+    for pattern in (r"/v1/admin/group-buys/\$\{[^}]+\}/disable", r"/v1/admin/withdrawals/\$\{[^}]+\}/mark-paid"):
+        assert re.search(pattern, source), pattern
     assert "sessionStorage" in source and ".innerHTML" not in source
     assert not re.search(r"https?://", source.replace("http://www.w3.org/2000/svg", "")), "no CDN, no fixed host"
     css = api.get("/admin/app.css")

@@ -722,6 +722,15 @@
 
   // ---- 提现 withdrawals -------------------------------------------------------------------------
 
+  /** Paid outside WeChat Pay (bank transfer, cash): pending -> paid, no transfer is made (owner only). */
+  function markPaidButton(w, reload) {
+    const button = h('button', { class: 'small', onclick: () => {
+      if (!window.confirm(`确认已在线下（银行转账、现金等）向该分销商支付 ${yuan(w.payout ?? w.amount - (w.fee || 0))}？\n标记后不会再通过微信打款。`)) return;
+      act(button, () => api('POST', `/v1/admin/withdrawals/${encodeURIComponent(w.id)}/mark-paid`, { body: {} }), reload, '已标记为线下已付');
+    } }, '线下已付');
+    return button;
+  }
+
   async function renderWithdrawals(view) {
     const filters = filterBar([['pending', '待审核'], ['approved', '已批准'], ['paid', '已打款'], ['rejected', '已拒绝'], ['failed', '失败']], () => list.load(1));
     filters.select.value = 'pending';
@@ -732,9 +741,10 @@
       ['金额', (w) => yuan(w.amount), 'num'],
       ['手续费', (w) => yuan(w.fee), 'num'],
       ['到账', (w) => yuan(w.payout ?? w.amount - (w.fee || 0)), 'num'],
-      ['状态', (w) => [badge(w.status), w.reject_reason || w.fail_reason ? h('div', { class: 'muted' }, w.reject_reason || w.fail_reason) : null]],
-      ['操作', (w) => (w.status === 'pending' ? reviewButtons('/v1/admin/withdrawals', w.id, list.reload,
-        { approveLabel: '批准打款', confirmText: `确认通过微信向该分销商打款 ${yuan(w.payout ?? w.amount - (w.fee || 0))}？` }) : '—')],
+      ['状态', (w) => [w.status === 'paid' ? h('span', { class: 'badge ok' }, '已打款') : badge(w.status), w.reject_reason || w.fail_reason ? h('div', { class: 'muted' }, w.reject_reason || w.fail_reason) : null]],
+      ['操作', (w) => (w.status === 'pending' ? append(reviewButtons('/v1/admin/withdrawals', w.id, list.reload,
+        { approveLabel: '批准打款', confirmText: `确认通过微信向该分销商打款 ${yuan(w.payout ?? w.amount - (w.fee || 0))}？` }),
+      [markPaidButton(w, list.reload)]) : '—')],
     ]);
     view.append(panel(null, filters.el, list.el));
     await list.load(1);
@@ -834,6 +844,127 @@
     await Promise.all([coupons.load(1), promotions.load(1)]);
   }
 
+  // ---- 拼团 group buys --------------------------------------------------------------------------
+
+  const GROUP_STATES = { scheduled: ['未开始', ''], running: ['进行中', 'ok'], ended: ['已结束', ''], disabled: ['已停用', ''] };
+  const groupState = (state) => {
+    const [label, kind] = GROUP_STATES[state] || [state || '—', ''];
+    return h('span', { class: `badge ${kind}` }, label);
+  };
+
+  /** Up to 100 products (newest first), optionally searched by title: [{id, title, ...}]. */
+  const productChoices = (q) => api('GET', '/v1/admin/products', { query: { page_size: 100, q: (q || '').trim() } }).then((d) => d.items || []);
+
+  const priceRange = (prices) => {
+    const values = Object.values(prices || {});
+    if (!values.length) return '—';
+    const [low, high] = [Math.min(...values), Math.max(...values)];
+    return low === high ? yuan(low) : `${yuan(low)} ~ ${yuan(high)}`;
+  };
+
+  /** The create form: pick a product, then one group price (yuan) per SKU; blank SKUs stay out of the 拼团. */
+  async function newGroupBuy(reload) {
+    openDialog('新建拼团', h('p', { class: 'muted' }, '加载中…'));
+    let products;
+    try {
+      products = await productChoices();
+    } catch (err) {
+      openDialog('新建拼团', errorBox(err));
+      return;
+    }
+    const picker = h('select', { name: 'product_id' });
+    const search = h('input', { placeholder: '搜索商品名称', maxlength: 50 });
+    const skuBody = h('tbody', {}, h('tr', {}, h('td', { class: 'empty', colspan: 4 }, '请先选择商品')));
+    let rows = [];
+    let product = null;
+    const fillPicker = (items) => picker.replaceChildren(...options([['', items.length ? '请选择商品' : '没有匹配的商品'],
+      ...items.map((p) => [p.id, `${p.title}${p.status === 'on_sale' ? '' : '（已下架）'}`])], ''));
+    async function loadSkus() {
+      rows = [];
+      product = null;
+      if (!picker.value) {
+        skuBody.replaceChildren(h('tr', {}, h('td', { class: 'empty', colspan: 4 }, '请先选择商品')));
+        return;
+      }
+      skuBody.replaceChildren(h('tr', {}, h('td', { class: 'empty', colspan: 4 }, '加载中…')));
+      try {
+        const id = picker.value;
+        const p = await api('GET', `/v1/admin/products/${encodeURIComponent(id)}`);
+        if (picker.value !== id) return;  // changed again meanwhile
+        product = p;
+        rows = (p.skus || []).map((s) => ({ sku: s, input: h('input', { inputmode: 'decimal', placeholder: '不参加' }) }));
+        skuBody.replaceChildren(...(rows.length ? rows.map(({ sku, input }) => h('tr', {},
+          h('td', {}, Object.values(sku.specs || {}).join(' / ') || '默认'), h('td', { class: 'num' }, yuan(sku.price)),
+          h('td', { class: 'num' }, sku.stock ?? 0), h('td', {}, input)))
+          : [h('tr', {}, h('td', { class: 'empty', colspan: 4 }, '该商品没有可售 SKU'))]));
+      } catch (err) {
+        skuBody.replaceChildren(h('tr', {}, h('td', { colspan: 4 }, errorBox(err))));
+      }
+    }
+    picker.addEventListener('change', loadSkus);
+    const find = async () => {
+      try {
+        fillPicker(await productChoices(search.value));
+      } catch (err) {
+        toast(err.message, 'bad');
+      }
+      await loadSkus();
+    };
+    search.addEventListener('keydown', (event) => { if (event.key === 'Enter') { event.preventDefault(); find(); } });
+    fillPicker(products);
+    const now = new Date();
+    formDialog('新建拼团', [
+      { name: 'product_id', label: '商品', render: () => h('div', { class: 'inline' }, picker, search, h('button', { type: 'button', onclick: find }, '搜索')),
+        read: () => { if (!picker.value) throw new Error('请选择商品'); return picker.value; } },
+      { name: 'size', label: '成团人数', type: 'int', required: true, value: 3, hint: '2 ~ 50 人' },
+      { name: 'hours', label: '成团时限 (小时)', type: 'int', required: true, value: 24, hint: '开团后多少小时内凑齐，1 ~ 72' },
+      { name: 'starts_at', label: '开始时间', type: 'datetime', required: true, value: now.toISOString() },
+      { name: 'ends_at', label: '结束时间', type: 'datetime', required: true, value: new Date(now.getTime() + 7 * 864e5).toISOString() },
+      { name: 'sku_prices', label: '拼团价 (元)',
+        render: () => h('table', { class: 'sku-table' }, h('thead', {}, h('tr', {}, h('th', {}, '规格'), h('th', { class: 'num' }, '售价'),
+          h('th', { class: 'num' }, '库存'), h('th', {}, '拼团价 (元)'))), skuBody),
+        hint: '须低于售价；留空的 SKU 不参加拼团',
+        read: () => {
+          if (!product || product.id !== picker.value) throw new Error('请选择商品并等待 SKU 加载完成');
+          const prices = {};
+          for (const { sku, input } of rows) {
+            if (input.value.trim() === '') continue;
+            prices[sku.id] = toFen(input.value, `${Object.values(sku.specs || {}).join('/') || '默认'} 拼团价`);
+          }
+          if (!Object.keys(prices).length) throw new Error('请至少为一个 SKU 填写拼团价');
+          return prices;
+        } },
+    ], (body) => api('POST', '/v1/admin/group-buys', { body }), reload, '拼团已创建');
+  }
+
+  async function renderGroupBuys(view) {
+    const titles = new Map();
+    try {
+      for (const p of await productChoices()) titles.set(p.id, p.title);
+    } catch { /* names are a nicety: ids still show */ }
+    const filters = filterBar([['enabled', '已启用'], ['disabled', '已停用']], () => list.load(1),
+      [h('span', { class: 'spacer' }), h('button', { class: 'primary', onclick: () => newGroupBuy(list.reload) }, '新建拼团')]);
+    const list = pagedTable((page) => api('GET', '/v1/admin/group-buys', { query: { page, status: filters.select.value } }), [
+      ['商品', (c) => titles.get(c.product_id) || h('span', { class: 'mono' }, c.product_id)],
+      ['成团人数', (c) => `${c.size} 人`, 'num'],
+      ['时限', (c) => `${c.hours} 小时`, 'num'],
+      ['拼团价', (c) => [priceRange(c.sku_prices), h('div', { class: 'muted' }, `${Object.keys(c.sku_prices || {}).length} 个 SKU`)], 'num'],
+      ['活动时间', (c) => `${time(c.starts_at)} ~ ${time(c.ends_at)}`],
+      ['拼团中 / 已成团 / 失败', (c) => { const g = c.groups || {}; return `${g.forming ?? 0} / ${g.succeeded ?? 0} / ${g.failed ?? 0}`; }, 'num'],
+      ['状态', (c) => groupState(c.state || c.status)],
+      ['操作', (c) => {
+        if (c.status !== 'enabled') return '—';
+        const stop = h('button', { class: 'small danger', onclick: () => {
+          if (!window.confirm('确认停用该拼团？停用后立即不能再开团或参团，未凑齐的团到期将拼团失败。')) return;
+          act(stop, () => api('POST', `/v1/admin/group-buys/${encodeURIComponent(c.id)}/disable`, { body: {} }), list.reload, '拼团已停用');
+        } }, '停用');
+        return actions(stop);
+      }],
+    ]);
+    view.append(panel(null, filters.el, list.el));
+    await list.load(1);
+  }
+
   // ---- 设置 settings ---------------------------------------------------------------------------
 
   async function settingsPanel(title, path, fields) {
@@ -891,6 +1022,7 @@
     ['distribution', '分销', renderDistribution],
     ['withdrawals', '提现', renderWithdrawals],
     ['marketing', '优惠券与活动', renderMarketing],
+    ['groupbuys', '拼团', renderGroupBuys],
     ['settings', '设置', renderSettings],
   ];
 
