@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from fenxiao import clock
 from fenxiao.ids import new_id
-from fenxiao.orders import states
+from fenxiao.orders import states, stock
 from functions.schedules import close_unpaid_orders
 from tests.support.catalog import make_product, stock_of
 
@@ -49,3 +49,28 @@ def test_a_coupon_stranded_on_a_cancelled_order_is_returned_by_the_schedule(db, 
     assert db.user_coupons.find_one({"_id": "recent"})["status"] == "locked"  # its order may still be open
     assert db.user_coupons.find_one({"_id": "held"})["status"] == "locked"    # not ours to touch
     assert close_unpaid_orders.handler({"now": clock.iso(now)})["coupons_returned"] == 0
+
+
+def test_a_crash_in_the_middle_of_a_cancel_still_returns_every_unit_exactly_once(api, db, place, shopper,
+                                                                                monkeypatch):
+    _, (sku_a, sku_b) = make_product(db, skus=[{"stock": 10}, {"stock": 10}])
+    order_id = place([(sku_a, 2), (sku_b, 3)]).json["id"]
+    real = stock.return_once
+
+    def dies_after_the_first_sku(db_, oid, lines):
+        real(db_, oid, list(lines)[:1])
+        raise RuntimeError("container killed mid-return")
+
+    monkeypatch.setattr(stock, "return_once", dies_after_the_first_sku)
+    assert api.post(f"/v1/orders/{order_id}/cancel", token=shopper.token).status == 500
+    monkeypatch.undo()
+    assert (stock_of(db, sku_a), stock_of(db, sku_b)) == (10, 7)  # half returned
+    assert db.orders.find_one({"_id": order_id})["stock_returned"] is False
+
+    later = clock.now() + timedelta(minutes=5)
+    assert close_unpaid_orders.handler({"now": clock.iso(later)})["returns_finished"] == 1
+    assert (stock_of(db, sku_a), stock_of(db, sku_b)) == (10, 10)  # the rest, and nothing twice
+    assert db.orders.find_one({"_id": order_id})["stock_returned"] is True
+    assert db.skus.count_documents({"returned": order_id}) == 0
+    assert close_unpaid_orders.handler({"now": clock.iso(later)})["returns_finished"] == 0
+    assert (stock_of(db, sku_a), stock_of(db, sku_b)) == (10, 10)

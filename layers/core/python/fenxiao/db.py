@@ -113,6 +113,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("user_id", A), ("status", A), ("created_at", D)]),
         _ix([("status", A), ("pay_deadline", A)]),   # close_unpaid_orders
         _ix([("status", A), ("shipped_at", A)]),     # auto_confirm_receipts
+        _ix([("stock_returned", A), ("cancelled_at", A)]),  # close_unpaid_orders: interrupted stock returns
         _ix([("status", A), ("created_at", D)]),     # admin list by status
         _ix([("created_at", D), ("_id", D)]),        # admin list, any status
     ],

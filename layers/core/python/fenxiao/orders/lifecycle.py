@@ -1,8 +1,10 @@
 """The order's life after placement: cancel, close at the deadline, ship, confirm receipt, auto-confirm.
 
 Every status change goes through `states.transition` (one conditional update). Stock returns exactly
-once: the same conditional update that cancels the order sets `stock_released`, so only the request
-that won it gives the units back; a crash right after can leave units unsold, never sold twice.
+once: the same conditional update that cancels the order sets `stock_released` (and `stock_returned:
+false`), so only the request that won it gives the units back, each SKU marked with the order in the same
+write (`stock.return_once`); a crash before `stock_returned` is set is finished by close_unpaid_orders,
+and the markers make that retry give back nothing twice.
 
 An unpaid order may have a WeChat transaction (the shopper tapped "pay"). It is closed BEFORE the
 order is cancelled, so a payment can no longer complete afterwards; if WeChat says it was paid just
@@ -59,16 +61,19 @@ def _cancel(db: Database, order: dict[str, Any], action: str, reason: str, *, ow
     now = clock.now()
     cancelled = states.transition(db, order["_id"], action, owner=owner,
                                   extra_filter={"stock_released": {"$ne": True}, **(extra_filter or {})},
-                                  set_fields={"stock_released": True, "cancelled_at": now,
-                                              "cancel_reason": reason})
+                                  set_fields={"stock_released": True, "stock_returned": False,
+                                              "cancelled_at": now, "cancel_reason": reason})
     _release(db, cancelled)
     return cancelled
 
 
 def _release(db: Database, order: dict[str, Any]) -> None:
-    """What a cancelled unpaid order gives back: its units and its coupon."""
-    stock.release(db, _lines(order), hold=order["_id"])
+    """What a cancelled unpaid order gives back: its units and its coupon. Safe to run again."""
+    lines = _lines(order)
+    stock.return_once(db, order["_id"], lines)
     _release_coupon(db, order)
+    db.orders.update_one({"_id": order["_id"]}, {"$set": {"stock_returned": True}})
+    stock.forget_returns(db, order["_id"], [sku_id for sku_id, _ in lines])
 
 
 def _release_coupon(db: Database, order: dict[str, Any]) -> None:
@@ -108,7 +113,21 @@ def close_unpaid_orders(db: Database, now: datetime, limit: int = BATCH) -> dict
         except (Conflict, NotFound):
             counts["lost_race"] += 1  # paid, cancelled or given up meanwhile: nothing left to do
     counts["coupons_returned"] = _return_stranded_coupons(db, now, limit)
+    counts["returns_finished"] = _finish_interrupted_returns(db, now, limit)
     return counts
+
+
+def _finish_interrupted_returns(db: Database, now: datetime, limit: int) -> int:
+    """Cancelled orders whose units a crash kept from coming back (`stock_returned` still false)."""
+    # index: orders (stock_returned, cancelled_at)
+    stuck = list(db.orders.find({"stock_returned": False, "cancelled_at": {"$lte": now - RETURN_GRACE}},
+                                {"lines.sku_id": 1, "lines.quantity": 1, "coupon_id": 1}).limit(limit))
+    for order in stuck:
+        _release(db, order)
+    return len(stuck)
+
+
+RETURN_GRACE = timedelta(minutes=2)  # a cancel in progress finishes its own return well within this
 
 
 STRANDED_AFTER = timedelta(hours=25)  # longer than the longest pay deadline (24 h): its order is final

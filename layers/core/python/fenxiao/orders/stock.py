@@ -68,6 +68,22 @@ def release_holds(db: Database, hold: str, lines: Iterable[tuple[str, int]]) -> 
     return released
 
 
+def return_once(db: Database, order_id: str, lines: Iterable[tuple[str, int]]) -> None:
+    """Give an order's units back exactly once per SKU, however often this runs (a retry after a crash).
+
+    Each SKU update adds the order id to the SKU's `returned` marker in the same write as the units, and
+    refuses when the marker is already there; `forget_returns` drops the markers once the order has
+    recorded that everything came back.
+    """
+    for sku_id, quantity in lines:
+        db.skus.update_one({"_id": sku_id, "returned": {"$ne": order_id}},
+                           {"$inc": {"stock": quantity}, "$push": {"returned": order_id}, "$pull": {"holds": order_id}})
+
+
+def forget_returns(db: Database, order_id: str, sku_ids: Iterable[str]) -> None:
+    db.skus.update_many({"_id": {"$in": list(sku_ids)}, "returned": order_id}, {"$pull": {"returned": order_id}})
+
+
 def drop_holds(db: Database, hold: str, sku_ids: Iterable[str]) -> None:
     """The order now accounts for its units itself: forget the holds in one round trip."""
     db.skus.update_many({"_id": {"$in": list(sku_ids)}, "holds": hold}, {"$pull": {"holds": hold}})
