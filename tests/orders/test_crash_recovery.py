@@ -71,6 +71,5 @@ def test_a_crash_in_the_middle_of_a_cancel_still_returns_every_unit_exactly_once
     assert close_unpaid_orders.handler({"now": clock.iso(later)})["returns_finished"] == 1
     assert (stock_of(db, sku_a), stock_of(db, sku_b)) == (10, 10)  # the rest, and nothing twice
     assert db.orders.find_one({"_id": order_id})["stock_returned"] is True
-    assert db.skus.count_documents({"returned": order_id}) == 0
     assert close_unpaid_orders.handler({"now": clock.iso(later)})["returns_finished"] == 0
     assert (stock_of(db, sku_a), stock_of(db, sku_b)) == (10, 10)

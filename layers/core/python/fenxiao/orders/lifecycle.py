@@ -69,11 +69,9 @@ def _cancel(db: Database, order: dict[str, Any], action: str, reason: str, *, ow
 
 def _release(db: Database, order: dict[str, Any]) -> None:
     """What a cancelled unpaid order gives back: its units and its coupon. Safe to run again."""
-    lines = _lines(order)
-    stock.return_once(db, order["_id"], lines)
+    stock.return_once(db, order["_id"], _lines(order))
     _release_coupon(db, order)
     db.orders.update_one({"_id": order["_id"]}, {"$set": {"stock_returned": True}})
-    stock.forget_returns(db, order["_id"], [sku_id for sku_id, _ in lines])
 
 
 def _release_coupon(db: Database, order: dict[str, Any]) -> None:

@@ -68,20 +68,17 @@ def release_holds(db: Database, hold: str, lines: Iterable[tuple[str, int]]) -> 
     return released
 
 
-def return_once(db: Database, order_id: str, lines: Iterable[tuple[str, int]]) -> None:
-    """Give an order's units back exactly once per SKU, however often this runs (a retry after a crash).
+RECENT_RETURNS = 500  # per SKU: far more returns than can be in flight while one is retried
 
-    Each SKU update adds the order id to the SKU's `returned` marker in the same write as the units, and
-    refuses when the marker is already there; `forget_returns` drops the markers once the order has
-    recorded that everything came back.
-    """
+
+def return_once(db: Database, return_id: str, lines: Iterable[tuple[str, int]]) -> None:
+    """Give units back exactly once per SKU for `return_id` (a cancelled order, a refund), however often
+    this runs: the SKU remembers the id in the same write as the units (the most recent returns only,
+    like the balances' applied refs) and refuses a second return under that id."""
     for sku_id, quantity in lines:
-        db.skus.update_one({"_id": sku_id, "returned": {"$ne": order_id}},
-                           {"$inc": {"stock": quantity}, "$push": {"returned": order_id}, "$pull": {"holds": order_id}})
-
-
-def forget_returns(db: Database, order_id: str, sku_ids: Iterable[str]) -> None:
-    db.skus.update_many({"_id": {"$in": list(sku_ids)}, "returned": order_id}, {"$pull": {"returned": order_id}})
+        db.skus.update_one({"_id": sku_id, "returned": {"$ne": return_id}},
+                           {"$inc": {"stock": quantity}, "$pull": {"holds": return_id},
+                            "$push": {"returned": {"$each": [return_id], "$slice": -RECENT_RETURNS}}})
 
 
 def drop_holds(db: Database, hold: str, sku_ids: Iterable[str]) -> None:

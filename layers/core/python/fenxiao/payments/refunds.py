@@ -290,16 +290,15 @@ def finish_effects(db: Database, refund: dict[str, Any]) -> None:
     is left, then the hooks (commission reversal, coupon return); `effects_done` last.
 
     Every step is safe to repeat, so `recovery.finish_refunds` can run this again for a refund whose
-    follow-up a crash interrupted: the stock step is claimed on the refund before it is applied (a crash
-    in between leaves a unit unsold, never oversold), the transition is conditional, the hooks idempotent.
+    follow-up a crash interrupted: each SKU remembers the refund in the same write as its units
+    (`stock.return_once`), the transition is conditional, the hooks idempotent.
     """
     order = db.orders.find_one({"_id": refund["order_id"]})
     if order is not None:
         unshipped = order.get("shipped_at") is None and order["status"] not in (states.SHIPPED, states.COMPLETED)
-        if unshipped and db.refunds.update_one(
-                {"_id": refund["_id"], "stock_returned": {"$ne": True}},
-                {"$set": {"stock_returned": True}}).modified_count:
-            stock.release(db, [(line["sku_id"], int(line["quantity"])) for line in refund["lines"]])
+        if unshipped:  # exactly once per SKU even when this runs again after a crash
+            stock.return_once(db, refund["_id"], [(line["sku_id"], int(line["quantity"])) for line in refund["lines"]])
+            db.refunds.update_one({"_id": refund["_id"]}, {"$set": {"stock_returned": True}})
         if fully_refunded(order["lines"]) and order["status"] in REFUNDABLE:
             try:
                 order = states.transition(db, order["_id"], "refund_all", set_fields={"refunded_at": clock.now()})
