@@ -184,3 +184,19 @@ def test_other_events_are_acknowledged_and_ignored(api, db, shopper):
         summary="关闭")
     assert send(api, NOTIFY, headers, body).status == 204
     assert _state(db, order)[0]["status"] == "pending_payment" and db.payments.count_documents({}) == 0
+
+
+def test_a_crash_after_recording_a_wrong_amount_still_frees_the_order_for_a_new_payment(api, db, shopper):
+    order, no = _pending(api, db, shopper, items=[{"price": 3000}])
+    headers, body = signed_transaction(no, amount=1)
+    tx = wechat_emulator.STORE.transactions[no]
+    # the first attempt recorded the mismatch and died before clearing the order's payment number
+    db.payments.insert_one({"_id": no, "order_id": order["_id"], "user_id": order["user_id"],
+                            "transaction_id": tx["transaction_id"], "amount": 1, "payer_openid": tx["openid"],
+                            "success_time": clock.now(), "state": "amount_mismatch", "created_at": clock.now(),
+                            "applied_at": None})
+    assert db.orders.find_one({"_id": order["_id"]})["payment"]["out_trade_no"] == no
+    assert send(api, NOTIFY, headers, body).status == 204  # WeChat's retry
+    assert db.orders.find_one({"_id": order["_id"]})["payment"] is None
+    assert db.refunds.find_one({"out_trade_no": no})["status"] == "refunded"
+    assert pay(api, order, shopper[1]) != no

@@ -148,11 +148,14 @@ def _record(db: Database, order: Mapping[str, Any], tx: Mapping[str, Any]) -> di
         if existing is None:  # the duplicate was on transaction_id under another out_trade_no
             raise PaymentNotApplicable("This transaction is already recorded under another number",
                                        details={"transaction_id": transaction_id}) from None
-        return existing
+        doc = existing
+    else:
+        if doc["state"] == AMOUNT_MISMATCH:
+            logs.error("ALERT wechatpay amount does not match the order", out_trade_no=doc["_id"],
+                       order_id=order["_id"], paid=amount, expected=order["amounts"]["pay_amount"])
     if doc["state"] == AMOUNT_MISMATCH:
-        logs.error("ALERT wechatpay amount does not match the order", out_trade_no=doc["_id"],
-                   order_id=order["_id"], paid=amount, expected=order["amounts"]["pay_amount"])
-        # the shopper may pay again: that needs a new number, WeChat will not take this one twice
+        # the shopper may pay again: that needs a new number, WeChat will not take this one twice. On every
+        # pass, not just the first: a crash right after recording must not leave the order unpayable
         db.orders.update_one({"_id": order["_id"], "status": states.PENDING_PAYMENT,
                               "payment.out_trade_no": doc["_id"]}, {"$set": {"payment": None}})
     return doc
