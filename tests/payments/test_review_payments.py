@@ -98,3 +98,27 @@ def test_a_recorded_payment_whose_order_closed_meanwhile_is_refunded_by_the_sche
     assert db.payments.find_one({"_id": no})["state"] == "orphan"
     refund = db.refunds.find_one({"out_trade_no": no})
     assert (refund["kind"], refund["amount"], refund["status"]) == ("auto", 1500, "refunded")
+
+
+def test_an_orphan_payment_whose_refund_was_never_written_is_refunded_by_the_schedule(api, db, monkeypatch):
+    """Crash after recording an orphan payment (the order was already closed), before its automatic refund
+    was written: the schedule writes and sends it, once."""
+    from fenxiao.payments import refunds
+
+    buyer, token = make_buyer(db, [])
+    order = make_order(db, buyer, items=[{"price": 1800}])
+    no = pay(api, order, token)
+    headers, body = signed_transaction(no)
+    db.orders.update_one({"_id": order["_id"]}, {"$set": {"status": "cancelled"}})
+    monkeypatch.setattr(refunds, "ensure_auto_refund", _crash)
+    assert send(api, NOTIFY, headers, body).status == 500
+    monkeypatch.undo()
+    assert db.payments.find_one({"_id": no})["state"] == "orphan"
+    assert db.refunds.count_documents({"out_trade_no": no}) == 0
+
+    assert finish_handler(_later())["payments_finished"] == 1
+    refund = db.refunds.find_one({"out_trade_no": no})
+    assert (refund["kind"], refund["amount"], refund["status"]) == ("auto", 1800, "refunded")
+    assert db.payments.find_one({"_id": no})["auto_refund_id"] == refund["_id"]
+    assert finish_handler(_later(20))["payments_finished"] == 0
+    assert db.refunds.count_documents({"out_trade_no": no}) == 1

@@ -71,13 +71,16 @@ def _carry_out(db: Database, order: Mapping[str, Any], payment: dict[str, Any]) 
     if payment["state"] == APPLIED:
         payment = _apply(db, order, payment)
     if payment["state"] in (ORPHAN, AMOUNT_MISMATCH):
-        refunds.ensure_auto_refund(db, payment, order, reason=_REFUND_REASONS[payment["state"]])
+        refund = refunds.ensure_auto_refund(db, payment, order, reason=_REFUND_REASONS[payment["state"]])
+        # marks that the money is on its way back; `recovery.finish_payments` looks for ones without it
+        db.payments.update_one({"_id": payment["_id"]}, {"$set": {"auto_refund_id": refund["_id"]}})
     return payment
 
 
 def finish_recorded_payment(db: Database, payment: dict[str, Any]) -> dict[str, Any]:
-    """Finish a payment whose notification stopped part way (a crash in the hook, say) and that nobody
-    will notify again: a free order has no WeChat behind it, and WeChat gives up after about a day.
+    """Finish a payment whose notification stopped part way (a crash in the hook, or before an unapplicable
+    payment's automatic refund was written) and that nobody will notify again: a free order has no
+    WeChat behind it, and WeChat gives up after about a day.
     The same steps as a retried notification, so it is safe to race one (`recovery.finish_payments`)."""
     order = db.orders.find_one({"_id": payment["order_id"]})
     if order is None:

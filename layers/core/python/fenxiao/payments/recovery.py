@@ -22,8 +22,8 @@ from fenxiao import wechat
 from fenxiao.errors import AppError, NotFound
 from fenxiao.payments import refunds
 from fenxiao.payments.models import APPROVED, REFUNDED
+from fenxiao.payments.notifications import AMOUNT_MISMATCH, ORPHAN, finish_recorded_payment
 from fenxiao.payments.notifications import APPLIED as APPLIED_PAYMENT
-from fenxiao.payments.notifications import finish_recorded_payment
 from fenxiao.runtime import logs
 
 GRACE = timedelta(minutes=5)  # leave the normal path (answer + notification) time to finish first
@@ -52,8 +52,10 @@ def finish_refunds(db: Database, now: datetime) -> dict[str, int]:
 def finish_payments(db: Database, cutoff: datetime, counts: dict[str, int]) -> None:
     """Payments recorded before `cutoff` whose application never completed (see the module docstring)."""
     # index: payments (state, applied_at, created_at)
-    for payment in db.payments.find({"state": APPLIED_PAYMENT, "applied_at": None,
-                                     "created_at": {"$lte": cutoff}}).limit(BATCH):
+    unfinished = {"$or": [{"state": APPLIED_PAYMENT, "applied_at": None},
+                          {"state": {"$in": [ORPHAN, AMOUNT_MISMATCH]}, "auto_refund_id": None}],
+                  "created_at": {"$lte": cutoff}}
+    for payment in db.payments.find(unfinished).limit(BATCH):
         try:
             finish_recorded_payment(db, payment)
         except Exception:  # one poisoned payment must not stop the others; it stays listed until fixed
