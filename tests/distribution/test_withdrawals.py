@@ -188,3 +188,14 @@ def test_a_retry_after_a_crash_mid_opening_finishes_the_same_withdrawal(api, db,
     assert db.withdrawals.count_documents({"user_id": user_id}) == 1
     assert balance(db, user_id) == {"frozen": 0, "available": 6_000, "withdrawing": 4_000, "withdrawn": 0}
     assert_consistent(db, user_id)
+
+
+def test_a_rejected_withdrawal_gives_todays_limit_back_once(api, db, set_settings, owner):
+    set_settings(withdrawal={"min_amount": 100, "fee_bp": 0, "daily_limit": 1_500})
+    _, token = _funded(db, 10_000)
+    wid = _withdraw(api, token, 1_200).json["id"]
+    assert _withdraw(api, token, 500).error_code == "WITHDRAWAL_DAILY_LIMIT"
+    assert api.post(f"/v1/admin/withdrawals/{wid}/reject", {"reason": "信息有误"}, token=owner).status == 200
+    assert api.post(f"/v1/admin/withdrawals/{wid}/reject", {"reason": "again"}, token=owner).status in (200, 409)
+    assert _withdraw(api, token, 1_500).status == 201  # the rejected 1,200 no longer counts
+    assert _withdraw(api, token, 100).error_code == "WITHDRAWAL_DAILY_LIMIT"  # and was not given back twice

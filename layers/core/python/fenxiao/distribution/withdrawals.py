@@ -230,6 +230,9 @@ def _final_journal(doc: Mapping[str, Any]) -> dict[str, Any]:
 
 def _book_final(db: Database, doc: Mapping[str, Any]) -> None:
     balances.post(db, [_final_journal(doc)])
+    if doc["status"] != PAID and db.withdrawals.update_one(
+            {"_id": doc["_id"], "daily_returned": {"$ne": True}}, {"$set": {"daily_returned": True}}).modified_count:
+        _give_back_daily(db, doc["day_key"], doc["amount"])  # money not paid out does not use up today's limit
     db.withdrawals.update_one({"_id": doc["_id"]}, {"$set": {"ledger_done": True}})
 
 
