@@ -47,6 +47,9 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix("openid", unique=True, sparse=True),
         _ix("phone_hash", unique=True, sparse=True),
         _ix("created_at"),
+        # fenxiao.distribution: team lists and counts, binding's "has members" check (upline, nearest first)
+        _ix([("upline.0", A), ("bound_at", D), ("_id", D)]),
+        _ix([("upline.1", A), ("bound_at", D), ("_id", D)]),
     ],
     "admins": [_ix("username", unique=True)],
     # users.codes: the newest code per phone; spent codes linger a day for support questions
@@ -107,6 +110,8 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("created_at", D), ("_id", D)]),                 # admin list, any status
         _ix([("status", A), ("approved_at", A)]),             # payments.recovery: approved, no answer yet
         _ix([("effects_done", A), ("status", A)]),            # payments.recovery: follow-up interrupted
+        _ix([("order_id", A), ("created_at", A)]),            # orders.queries: an order's refunds
+        _ix("refunded_at"),                                   # analytics.dashboard
     ],
     "orders": [  # fenxiao.orders: queries (lists), lifecycle (schedules)
         _ix("order_no", unique=True),
@@ -114,6 +119,9 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("status", A), ("pay_deadline", A)]),   # close_unpaid_orders
         _ix([("status", A), ("shipped_at", A)]),     # auto_confirm_receipts
         _ix([("stock_returned", A), ("cancelled_at", A)]),  # close_unpaid_orders: interrupted stock returns
+        _ix("paid_at"),                                # analytics.dashboard
+        _ix([("referrer_ids", A), ("paid_at", D)]),    # distribution stats and rankings (multikey upline)
+        _ix([("group_buy.status", A), ("status", A)]),  # groupbuy.expiry: paid orders of failed groups
         _ix([("status", A), ("created_at", D)]),     # admin list by status
         _ix([("created_at", D), ("_id", D)]),        # admin list, any status
     ],
@@ -122,6 +130,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("status", A), ("applied_at", D), ("_id", D)]),  # admin applications by status
         _ix([("status", A), ("created_at", D), ("_id", D)]),  # admin distributors by status
         _ix([("created_at", D), ("_id", D)]),                 # admin distributors, any status
+        _ix("approved_at"),                                   # analytics.dashboard: new distributors
     ],
     "grades": [_ix("name", unique=True), _ix([("sort", A), ("_id", A)])],  # fenxiao.distribution.grades
     # fenxiao.distribution.share: one link (and one stored wxacode) per distributor and product
@@ -133,6 +142,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         # the distributor's list (any status, or one: a filter over their own entries; an index with status
         # in it would be rewritten by every settlement claim, the cost that dominates a run)
         _ix([("user_id", A), ("created_at", D), ("_id", D)]),
+        _ix("created_at"),  # analytics.dashboard: commission totals in a range
     ],
     # fenxiao.distribution.balances: the journal; _id = ref, so every movement is written at most once
     "ledger": [_ix([("applied", A), ("created_at", A)]), _ix([("user_id", A), ("created_at", D), ("_id", D)])],
@@ -145,21 +155,6 @@ INDEXES: dict[str, list[IndexModel]] = {
     "withdrawal_days": [_ix("expires_at", expireAfterSeconds=0)],  # daily-limit counters, _id = user:day
     "settlement_runs": [_ix([("started_at", D), ("_id", D)])],
 }
-
-# analytics.dashboard: every dashboard query is a range match on one of these time fields. Appended
-# (not literal keys) so the areas that own these collections can declare theirs in INDEXES freely.
-for _collection, _field in (("orders", "paid_at"), ("refunds", "refunded_at"), ("commissions", "created_at"),
-                            ("distributors", "approved_at")):
-    INDEXES.setdefault(_collection, []).append(_ix(_field))
-# fenxiao.orders.queries: an order's refunds (the refunds collection's own entry belongs to payments)
-INDEXES.setdefault("refunds", []).append(_ix([("order_id", A), ("created_at", A)]))
-# fenxiao.distribution: team lists and counts, binding's "has members" check (users.upline, nearest first);
-# a distributor's stats and team sales (orders.referrer_ids: the buyer's upline at payment, multikey)
-INDEXES.setdefault("users", []).extend([_ix([("upline.0", A), ("bound_at", D), ("_id", D)]),
-                                        _ix([("upline.1", A), ("bound_at", D), ("_id", D)])])
-INDEXES.setdefault("orders", []).append(_ix([("referrer_ids", A), ("paid_at", D)]))
-# fenxiao.marketing.groupbuy.expiry: paid orders of failed group buys still to refund
-INDEXES.setdefault("orders", []).append(_ix([("group_buy.status", A), ("status", A)]))
 
 
 def ensure_indexes(db: Database) -> None:
