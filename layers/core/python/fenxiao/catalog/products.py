@@ -23,7 +23,7 @@ from fenxiao.ids import new_id
 from fenxiao.marketing.groupbuy.campaigns import product_group_buy
 from fenxiao.marketing.promotions import active_promotions
 from fenxiao.marketing.rules import product_promotion, sku_promo_prices
-from fenxiao.marketing.share import share_card, viewer_ref
+from fenxiao.marketing.share import approved_distributor, share_card
 from fenxiao.runtime.paging import page_of
 
 # Every sort ends on _id so pages never repeat or skip products with equal keys; each is the
@@ -64,7 +64,8 @@ def list_products(db: Database, query: ProductQuery, viewer_id: str | None = Non
     if query.category_id:
         filter_["category_id"] = {"$in": subtree_ids(db, query.category_id)}
     running = active_promotions(db)  # cached per container: no extra round trip on most requests
-    preview = previewer_for(db, viewer_id)  # distribution: `commission` for approved distributors only
+    # distribution: `commission` for approved distributors only
+    preview = previewer_for(db, approved_distributor(db, viewer_id))
     return page_of(db.products, filter_, query, SORTS[query.sort],
                    lambda doc: apply_to_card(preview, card(doc, product_promotion(running, doc["_id"])), doc),
                    projection=_CARD)
@@ -85,6 +86,7 @@ def get_product(db: Database, product_id: str, viewer_id: str | None = None) -> 
     skus = list(db.skus.find({"product_id": product_id, "active": True}).sort([("sort", 1), ("_id", 1)]))
     running = active_promotions(db)
     promotion = product_promotion(running, product_id)
+    distributor = approved_distributor(db, viewer_id)  # one read for the share card and the commission
     shown_skus = [shop_sku(s) for s in skus]
     if promotion is not None:
         promo_prices = sku_promo_prices(running, skus)
@@ -92,13 +94,13 @@ def get_product(db: Database, product_id: str, viewer_id: str | None = None) -> 
     page = {"id": doc["_id"], "title": doc["title"], "subtitle": doc.get("subtitle", ""),
             "images": doc.get("images", []), "description": doc.get("description", ""),
             "category_id": doc["category_id"], "specs": doc.get("specs", []), "skus": shown_skus,
-            "share": share_card(doc, viewer_ref(db, viewer_id), promotion)}
+            "share": share_card(doc, distributor["code"] if distributor else None, promotion)}
     if promotion is not None:
         page["promotion"] = promotion
     group_buy = product_group_buy(db, product_id)
     if group_buy is not None:
         page["group_buy"] = group_buy
-    return apply_to_detail(previewer_for(db, viewer_id), page, doc)  # distribution: `commission`
+    return apply_to_detail(previewer_for(db, distributor), page, doc)  # distribution: `commission`
 
 
 # --- admin side -----------------------------------------------------------------------------------

@@ -24,12 +24,10 @@ def product_commission(product: dict[str, Any]) -> ProductCommission | None:
     return ProductCommission(mode=setting["mode"], levels=tuple(setting.get("levels") or ()))
 
 
-def previewer_for(db: Database, viewer_id: str | None) -> Previewer | None:
-    """`preview(product_doc, unit_price) -> fen` for an approved distributor, else None."""
-    if not viewer_id:
-        return None
-    distributor = db.distributors.find_one({"_id": viewer_id}, {"status": 1, "code": 1, "grade_id": 1})
-    if not distributor or distributor.get("status") != "approved" or not distributor.get("code"):
+def previewer_for(db: Database, distributor: dict[str, Any] | None) -> Previewer | None:
+    """`preview(product_doc, unit_price) -> fen` for an approved distributor (`marketing.share.
+    approved_distributor`), else None."""
+    if distributor is None:
         return None
     grade_rates = None
     if distributor.get("grade_id"):

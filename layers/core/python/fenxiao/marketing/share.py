@@ -15,16 +15,17 @@ from fenxiao.pages import PRODUCT_PAGE
 _TITLE_MAX = 60  # WeChat trims long share titles anyway; keep the price prefix visible
 
 
-def viewer_ref(db: Database, viewer_id: str | None) -> str | None:
-    """The viewer's share code when they are an approved distributor (`distributors._id` = user id).
+def approved_distributor(db: Database, viewer_id: str | None) -> dict[str, Any] | None:
+    """The viewer's distributor document (status, code, grade) when they are an approved distributor.
 
+    Read once per product request and shared by the share card (their `ref`) and the commission preview.
     Read directly rather than through `fenxiao.distribution.distributors`, whose imports (crypto, settings)
     a product page does not otherwise need; the rule is the same: approved and holding a code.
     """
     if not viewer_id:
         return None
-    doc = db.distributors.find_one({"_id": viewer_id}, {"status": 1, "code": 1})
-    return doc["code"] if doc and doc.get("status") == "approved" and doc.get("code") else None
+    doc = db.distributors.find_one({"_id": viewer_id}, {"status": 1, "code": 1, "grade_id": 1})
+    return doc if doc and doc.get("status") == "approved" and doc.get("code") else None
 
 
 def share_card(product: dict[str, Any], ref: str | None, promotion: dict[str, Any] | None = None
