@@ -7,9 +7,17 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 _pinned: datetime | None = None
+
+# The merchant's calendar. Data is stored in UTC, but "today", a day's limit, a week's ranking and the
+# date in an order number are Beijing days (UTC+8, no daylight saving), as merchants and shoppers count.
+CHINA_TZ = timezone(timedelta(hours=8), "UTC+8")
+
+
+def china_day(moment: datetime) -> date:
+    return moment.astimezone(CHINA_TZ).date()
 
 
 def now() -> datetime:

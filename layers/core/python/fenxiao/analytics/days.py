@@ -7,11 +7,12 @@ from 00:00 to 24:00 China Standard Time (UTC+8, no daylight saving): an order pa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
+from fenxiao import clock
 from fenxiao.errors import InvalidInput
 
-CHINA = timezone(timedelta(hours=8), "UTC+8")
+CHINA = clock.CHINA_TZ
 MONGO_TIMEZONE = "+08:00"  # the same offset as `$dateToString` spells it
 DEFAULT_DAYS = 30
 MAX_DAYS = 366  # a leap year: "this year" always fits

@@ -9,7 +9,7 @@ direct referrer, `upline.1` the one above).
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from pymongo.database import Database
@@ -23,7 +23,6 @@ CUSTOMER_STATUSES = (*SALES_STATUSES, "refunded")          # has paid at some po
 SALES_EXPR: dict[str, Any] = {"$reduce": {"input": "$lines", "initialValue": 0, "in": {"$add": [
     "$$value", {"$subtract": [{"$ifNull": ["$$this.paid", 0]}, {"$ifNull": ["$$this.refunded_amount", 0]}]}]}}}
 RANKING_SIZE = 20
-CHINA = timezone(timedelta(hours=8))  # the shop's calendar: a week starts on Monday 00:00 Beijing time
 
 
 def team_counts(db: Database, user_id: str) -> tuple[int, int]:
@@ -53,7 +52,7 @@ def mask_name(name: str | None) -> str:
 
 def period_bounds(period: str, now: datetime) -> tuple[datetime, datetime]:
     """This calendar week (from Monday) or month, in Beijing time, as UTC bounds [start, now]."""
-    local = now.astimezone(CHINA)
+    local = now.astimezone(clock.CHINA_TZ)  # a week starts on Monday 00:00 Beijing time
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
     start = midnight - timedelta(days=local.weekday()) if period == "week" else midnight.replace(day=1)
     return start.astimezone(now.tzinfo), now

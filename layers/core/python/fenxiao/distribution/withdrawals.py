@@ -43,7 +43,6 @@ from fenxiao.runtime.paging import PageQuery, page_of
 
 OPENING, PENDING, APPROVED, PAID, REJECTED, FAILED = "opening", "pending", "approved", "paid", "rejected", "failed"
 FINAL = (PAID, REJECTED, FAILED)
-CHINA = timedelta(hours=8)
 STALE_OPENING = timedelta(minutes=20)  # longer than any function runs: its creator is surely gone
 TRANSFER_REMARK = "佣金提现"
 Status = Literal["pending", "approved", "paid", "rejected", "failed"]
@@ -112,7 +111,7 @@ def admin_list(db: Database, query: WithdrawalQuery) -> dict[str, Any]:
 # --- requesting ----------------------------------------------------------------------------------------
 
 def china_day(moment: datetime) -> str:
-    return (moment + CHINA).date().isoformat()
+    return clock.china_day(moment).isoformat()
 
 
 def _take_daily(db: Database, user_id: str, amount: int, limit: int, now: datetime) -> str:

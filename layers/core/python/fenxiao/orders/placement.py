@@ -26,7 +26,7 @@ does not hold.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from pymongo.database import Database
@@ -40,13 +40,12 @@ from fenxiao.orders.checkout import Checkout, build_checkout
 from fenxiao.orders.models import PlaceOrderIn
 from fenxiao.orders.queries import get_order_for_user, render_order
 
-CHINA = timezone(timedelta(hours=8), "CST")  # order numbers carry the merchant's calendar date
 _ORDER_NO_ATTEMPTS = 5
 
 
 def new_order_no(now: datetime) -> str:
     """`YYYYMMDD` (China date) + 10 random digits: readable over the phone, unguessable enough."""
-    return now.astimezone(CHINA).strftime("%Y%m%d") + f"{secrets.randbelow(10**10):010d}"
+    return now.astimezone(clock.CHINA_TZ).strftime("%Y%m%d") + f"{secrets.randbelow(10**10):010d}"
 
 
 def place_order(db: Database, user_id: str, request: PlaceOrderIn, *, idempotency_key: str | None = None

@@ -7,14 +7,15 @@ index removes them once they no longer matter.
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from pymongo import ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
+from fenxiao import clock
+
 # Daily quotas follow the shopper's calendar day (China Standard Time has no DST).
-CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
 _ATTEMPTS = 3
 
 
@@ -67,5 +68,5 @@ def hour_start(now: datetime) -> datetime:
 
 
 def china_day_start(now: datetime) -> datetime:
-    local = now.astimezone(CHINA_TZ)
+    local = now.astimezone(clock.CHINA_TZ)
     return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
