@@ -53,3 +53,17 @@ def test_concurrent_replays_of_one_key_make_one_order(api, db):
     assert ok and {r.json["id"] for r in ok} == {ok[0].json["id"]}
     assert all(r.status == 201 or r.error_code == "IDEMPOTENCY_IN_PROGRESS" for r in results), results
     assert db.orders.count_documents({}) == 1 and stock_of(db, sku) == 9
+
+
+def test_idempotency_keys_expire_through_a_ttl_index_longer_than_any_retry(api, db):
+    from fenxiao.idempotency import KEY_TTL, STALE_AFTER
+
+    shopper = make_shopper(db)
+    _, (sku,) = make_product(db, skus=[{"stock": 10}])
+    body = {"items": [{"sku_id": sku, "quantity": 1}], "address_id": shopper.address_id}
+    assert api.post("/v1/orders", body, token=shopper.token, headers={"Idempotency-Key": "k1"}).status == 201
+    claim = db.idempotency_keys.find_one({})
+    assert claim["state"] == "done" and claim["at"] is not None
+    ttl = [ix for ix in db.idempotency_keys.list_indexes() if "expireAfterSeconds" in ix]
+    assert [(dict(ix["key"]), ix["expireAfterSeconds"]) for ix in ttl] == [({"at": 1}, KEY_TTL.total_seconds())]
+    assert KEY_TTL.days >= 7 and KEY_TTL > STALE_AFTER  # outlives the mini-program's retries (≤ pay deadline)

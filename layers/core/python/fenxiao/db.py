@@ -13,6 +13,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel, MongoClient
 from pymongo.database import Database
 
 from fenxiao.config import get_settings
+from fenxiao.idempotency import KEY_TTL
 
 
 @functools.cache
@@ -76,6 +77,8 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("product_id", A), ("spec_key", A)], unique=True,
             partialFilterExpression={"spec_key": {"$type": "string"}}),
     ],
+    # fenxiao.idempotency: _id = scope:user:key is the claim; keys expire KEY_TTL after they were claimed
+    "idempotency_keys": [_ix("at", expireAfterSeconds=int(KEY_TTL.total_seconds()))],
     "admin_login_attempts": [_ix("expires_at", expireAfterSeconds=0)],  # admin.service throttle
     "coupon_templates": [  # marketing.coupons: shop list (status), admin list (any status)
         _ix([("status", A), ("created_at", D), ("_id", D)]),

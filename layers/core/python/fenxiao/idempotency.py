@@ -7,6 +7,13 @@ holder crashed is taken over after a grace period, so a retry after a crash neve
 The id of what the action creates is derived from the claim, so an action that takes over a crashed
 attempt finds what that attempt created (it inserts with the same `_id`) instead of creating a second
 order or withdrawal.
+
+Keys are not kept forever: a TTL index on `at` (see `fenxiao.db`) drops a key `KEY_TTL` after it was
+claimed. The window only has to outlive every retry of the same request: the mini-program retries a failed
+write within seconds and keeps a pending order's key for at most the payment deadline (≤ 24 h, shop
+setting `pay_deadline_minutes`); scripts retry within minutes. Seven days is far beyond all of them, and a
+request replayed later than that is a new request (the order or withdrawal it made long ago is visible in
+the shopper's lists anyway).
 """
 from __future__ import annotations
 
@@ -24,6 +31,7 @@ from fenxiao.errors import BusinessRule, Conflict
 from fenxiao.ids import new_id
 
 STALE_AFTER = timedelta(seconds=60)
+KEY_TTL = timedelta(days=7)  # the TTL index's expireAfterSeconds; > any client retry (docstring above)
 
 
 def request_hash(payload: Any) -> str:
