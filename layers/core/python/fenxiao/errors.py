@@ -55,6 +55,10 @@ class BusinessRule(AppError):
     status, code = 422, "BUSINESS_RULE"
 
 
+class PayloadTooLarge(AppError):
+    status, code = 413, "PAYLOAD_TOO_LARGE"
+
+
 class RateLimited(AppError):
     status, code = 429, "RATE_LIMITED"
 

@@ -46,7 +46,13 @@ def encode(claims: dict[str, Any], secret: str) -> str:
 
 
 def decode(token: str, secret: str) -> dict[str, Any]:
-    """The verified claims; raises TokenError. Expiry is the caller's check (it owns the clock)."""
+    """The verified claims; raises TokenError. Expiry is the caller's check (it owns the clock).
+
+    A token is base64url text: anything non-ASCII (a header may carry any Latin-1 byte) is refused before
+    it reaches the ASCII-only signing and comparison steps.
+    """
+    if not token.isascii():
+        raise TokenError("not ASCII")
     parts = token.split(".")
     if len(parts) != 3:
         raise TokenError("not a compact JWS")

@@ -7,12 +7,12 @@ malformed) to log it and answer WeChat, and it should not pay wechatpayv3's impo
 from __future__ import annotations
 
 import base64
-import json
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from fenxiao import clock
+from fenxiao import clock, untrusted_json
 from fenxiao.config import get_settings
 from fenxiao.errors import AppError
 from fenxiao.wechat.keys import rsa_verify
@@ -22,6 +22,7 @@ SIGNATURE_TYPE = "WECHATPAY2-SHA256-RSA2048"
 # require it), so they are rejected before any key is used.
 SIGNTEST_PREFIX = "WECHATPAY/SIGNTEST/"
 MAX_SKEW_SECONDS = 300
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")  # Unix seconds; 400 digits would overflow the float comparison
 _HEADERS = ("signature", "timestamp", "nonce", "serial")
 
 
@@ -45,11 +46,10 @@ def _header_values(headers: Mapping[str, str]) -> dict[str, str]:
 
 def _check_freshness(timestamp: str, now: datetime) -> None:
     """Replay protection: a captured notification is only usable for a few minutes."""
-    try:
-        sent = int(timestamp)
-    except ValueError:
-        raise NotificationRejected("Wechatpay-Timestamp is not a number",
-                                   code="NOTIFICATION_MALFORMED") from None
+    if not _TIMESTAMP.fullmatch(timestamp):
+        raise NotificationRejected("Wechatpay-Timestamp is not a number of seconds",
+                                   code="NOTIFICATION_MALFORMED")
+    sent = int(timestamp)
     skew = abs(now.timestamp() - sent)
     if skew > MAX_SKEW_SECONDS:
         raise NotificationRejected("The notification is too old (or from the future)",
@@ -68,7 +68,7 @@ def _decrypt(resource: Any, apiv3_key: str) -> dict[str, Any]:
         plain = AESGCM(apiv3_key.encode()).decrypt(
             str(resource["nonce"]).encode(), base64.b64decode(resource["ciphertext"]),
             str(resource.get("associated_data") or "").encode())
-        decoded = json.loads(plain)
+        decoded = untrusted_json.loads(plain)
     except (KeyError, ValueError, TypeError, InvalidTag):
         raise NotificationRejected("The notification resource cannot be decrypted",
                                    code="NOTIFICATION_MALFORMED") from None
@@ -99,7 +99,7 @@ def parse_notification(headers: Mapping[str, str], body: bytes | str,
     if not rsa_verify(settings.wechatpay_public_key, message, values["signature"]):
         raise NotificationRejected("The notification signature does not verify")
     try:
-        envelope = json.loads(raw)
+        envelope = untrusted_json.loads(raw)
     except ValueError:
         envelope = None
     if not isinstance(envelope, dict) or not envelope.get("event_type"):
