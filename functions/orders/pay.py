@@ -5,8 +5,8 @@ from fenxiao.runtime import Request, http_action
 
 @http_action("POST", "/v1/orders/{id}/pay", auth="user")
 def pay(req: Request) -> dict:
-    assert req.user_id is not None
-    return pay_order(req.db, req.user_id, req.params["id"])
+    assert req.user is not None
+    return pay_order(req.db, req.user, req.params["id"])
 
 
 handler = pay.handler

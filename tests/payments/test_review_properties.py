@@ -28,6 +28,7 @@ from fenxiao.ids import new_id
 from fenxiao.orders import PlaceOrderIn, cancel_order, confirm_receipt, place_order, ship_order
 from fenxiao.orders.models import ShipIn
 from fenxiao.payments import RefundRequest, apply_transaction, approve_refund, pay_order, request_refund
+from fenxiao.runtime.auth import USER_FIELDS
 from fenxiao.settings import update_shop_settings
 from infra.local import wechat_emulator
 from infra.local.wechat_emulator.pay import mark_paid, transaction_view
@@ -95,7 +96,7 @@ class World:
 
     def op_prepay(self, i: int) -> None:
         if (order_id := self.order(i)) is not None:
-            pay_order(self.db, self.buyer, order_id)
+            pay_order(self.db, self.db.users.find_one({"_id": self.buyer}, USER_FIELDS), order_id)
 
     def op_pay(self, i: int) -> None:
         """The shopper pays whatever number the order last had (maybe after it was cancelled)."""

@@ -66,3 +66,22 @@ def test_a_body_at_the_cap_is_read(api: Api, db: Any) -> None:
     body += " " * (MAX_BODY_BYTES - len(body))
     resp = api.call("PATCH", "/v1/me", raw_body=body, token=token)
     assert (resp.status, resp.error_code) == (400, "INVALID_INPUT"), resp  # read and validated: too long a name
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.auth in ("user", "optional_user")], ids=_ids)
+def test_a_signed_token_of_a_user_who_no_longer_exists_opens_nothing(api: Api, db: Any, route: Route) -> None:
+    user_id, token = make_user(db)
+    db.users.delete_one({"_id": user_id})
+    resp = api.call(route.method, _fill(route.path, "x"), json_body={}, token=token)
+    assert (resp.status, resp.error_code) == (401, "USER_GONE"), resp
+
+
+def test_a_gone_user_cannot_create_an_address_or_a_cart(api: Api, db: Any) -> None:
+    user_id, token = make_user(db)
+    db.users.delete_one({"_id": user_id})
+    address = {"name": "张三", "phone": "13800138000", "province": "广东省", "city": "深圳市", "district": "南山区",
+               "detail": "科技园1号", "is_default": True}
+    assert api.post("/v1/me/addresses", address, token=token).status == 401
+    assert api.post("/v1/cart/items", {"sku_id": "x", "quantity": 1}, token=token).status == 401
+    assert api.get("/v1/orders", token=token).status == 401
+    assert db.addresses.count_documents({}) == 0 and db.carts.count_documents({}) == 0

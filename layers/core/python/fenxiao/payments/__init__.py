@@ -1,7 +1,7 @@
 """Payments: WeChat Pay JSAPI prepay, payment and refund notifications, after-sales and auto refunds.
 
 Interfaces other areas use:
-- `pay_order(db, user_id, order_id)`: the pay action.
+- `pay_order(db, user, order_id)`: the pay action (`user`: the caller as authentication read them).
 - `handle_payment_notification` / `handle_refund_notification(db, headers, raw_body)`: the callbacks.
 - `request_refund`, `approve_refund`, `reject_refund`, `list_refunds`, `refunds_for_order`,
   `query_and_apply` (refund query fallback), `ensure_auto_refund`.

@@ -8,6 +8,7 @@ is a new one issued.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,8 +26,12 @@ PREPAY_REUSE_MARGIN = timedelta(minutes=15)  # never hand out one that may expir
 _DESCRIPTION_MAX = 40
 
 
-def pay_order(db: Database, user_id: str, order_id: str) -> dict[str, Any]:
-    """The wx.requestPayment parameters for the caller's unpaid order."""
+def pay_order(db: Database, user: Mapping[str, Any], order_id: str) -> dict[str, Any]:
+    """The wx.requestPayment parameters for the caller's unpaid order.
+
+    `user` is the caller's document as authentication read it (`_id`, `openid`): no second read.
+    """
+    user_id = user["_id"]
     order = db.orders.find_one({"_id": order_id, "user_id": user_id})
     if order is None:
         raise NotFound("No such order", code="ORDER_NOT_FOUND")
@@ -41,7 +46,7 @@ def pay_order(db: Database, user_id: str, order_id: str) -> dict[str, Any]:
 
         payment = apply_free_order(db, order)
         return {"out_trade_no": payment["_id"], "payment": None, "paid": True}
-    openid = _openid_of(db, user_id)
+    openid = _openid_of(user)
     payment = order.get("payment") or {}
     if not payment.get("out_trade_no"):
         payment = _claim_out_trade_no(db, order, None, now)
@@ -63,9 +68,8 @@ def _ensure_payable(order: dict[str, Any], now: datetime) -> None:
                        details={"pay_deadline": deadline})
 
 
-def _openid_of(db: Database, user_id: str) -> str:
-    user = db.users.find_one({"_id": user_id}, {"openid": 1})
-    openid = (user or {}).get("openid")
+def _openid_of(user: Mapping[str, Any]) -> str:
+    openid = user.get("openid")
     if not openid:
         raise BusinessRule("Paying needs a WeChat login: sign in with WeChat first",
                            code="WECHAT_LOGIN_REQUIRED")

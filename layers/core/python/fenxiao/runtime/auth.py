@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from fenxiao import clock
 from fenxiao.config import get_settings
@@ -52,6 +52,23 @@ def current_admin(principal: Principal) -> Principal:
     if doc is None or doc.get("disabled"):
         raise Unauthorized("This admin account no longer has access; sign in again", code="ADMIN_GONE")
     return Principal(kind="admin", subject=principal.subject, role=doc.get("role"))
+
+
+# What the user lookup of every shopper request reads: existence, plus the fields actions would otherwise
+# read again (the pay action needs the openid), so the check costs no extra round trip where it merges.
+USER_FIELDS = {"openid": 1}
+
+
+def current_user(principal: Principal) -> dict[str, Any]:
+    """The shopper as the database has them now (one `_id` lookup): a token outliving its user — a deleted
+    account, a database restored or wiped under the same secret — opens nothing, and must never write
+    orphan documents (an address, a cart) for an id nobody owns."""
+    from fenxiao.db import get_db
+
+    doc = get_db().users.find_one({"_id": principal.subject}, USER_FIELDS)
+    if doc is None:
+        raise Unauthorized("This account no longer exists; sign in again", code="USER_GONE")
+    return doc
 
 
 def verify_token(token: str, kind: Kind) -> Principal:
