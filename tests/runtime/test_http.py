@@ -141,7 +141,7 @@ def test_reply_sets_status_and_headers(stack):
 def test_user_auth(stack):
     token = issue_token("user", "u1")
     status, _, body = call("GET", "/t/me", headers={"authorization": f"Bearer {token}"})
-    assert (status, body["error"]["code"]) == (401, "USER_GONE")  # a valid signature, but no such user
+    assert (status, body["error"]["code"]) == (401, "USER_NOT_FOUND")  # a valid signature, but no such user
     stack["db"].users.insert_one({"_id": "u1"})
     assert call("GET", "/t/me", headers={"authorization": f"Bearer {token}"})[2] == {"user_id": "u1"}
     status, _, body = call("GET", "/t/me")

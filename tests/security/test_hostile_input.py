@@ -73,7 +73,7 @@ def test_a_signed_token_of_a_user_who_no_longer_exists_opens_nothing(api: Api, d
     user_id, token = make_user(db)
     db.users.delete_one({"_id": user_id})
     resp = api.call(route.method, _fill(route.path, "x"), json_body={}, token=token)
-    assert (resp.status, resp.error_code) == (401, "USER_GONE"), resp
+    assert (resp.status, resp.error_code) == (401, "USER_NOT_FOUND"), resp
 
 
 def test_a_gone_user_cannot_create_an_address_or_a_cart(api: Api, db: Any) -> None:

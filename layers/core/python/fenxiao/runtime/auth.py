@@ -67,7 +67,7 @@ def current_user(principal: Principal) -> dict[str, Any]:
 
     doc = get_db().users.find_one({"_id": principal.subject}, USER_FIELDS)
     if doc is None:
-        raise Unauthorized("This account no longer exists; sign in again", code="USER_GONE")
+        raise Unauthorized("This account no longer exists; sign in again", code="USER_NOT_FOUND")
     return doc
 
 
