@@ -11,7 +11,8 @@ def get_shop(req: Request) -> ShopSettings:
     return get_shop_settings(req.db)
 
 
-@routes.route("PUT", "/v1/admin/settings/shop", auth="admin", body=ShopSettings, roles=("owner", "operator"))
+@routes.route("PUT", "/v1/admin/settings/shop", auth="admin", body=ShopSettings, roles=("owner",))
 def put_shop(req: Request) -> ShopSettings:
-    """Change shop settings; fields left out keep their value."""
+    """Change shop settings; fields left out keep their value. Owner only: the after-sales window decides
+    when commission settles and the shipping fee is money, like the distribution settings."""
     return update_shop_settings(req.db, req.body, by=req.admin.subject if req.admin else None)

@@ -9,6 +9,7 @@ import pytest
 from fenxiao import clock
 from fenxiao.distribution import settlement
 from fenxiao.distribution.settlement import SettlementInterrupted, is_eligible
+from fenxiao.settings import ShopSettings
 from tests.distribution.ledger_support import (
     assert_consistent,
     balance,
@@ -33,7 +34,7 @@ NOW = clock.now()
     ({"status": "completed", "completed_at": NOW - timedelta(days=9), "group_buy": None}, True),
 ])
 def test_eligibility_rule(order, eligible):
-    assert is_eligible(order, NOW, 7) is eligible
+    assert is_eligible(order, NOW, 7, ShopSettings()) is eligible
 
 
 def test_schedule_settles_exactly_the_eligible_orders(db):

@@ -60,7 +60,7 @@ OWNER_ONLY = {
     ("POST", "/v1/admin/refunds/{id}/approve"),
     ("POST", "/v1/admin/withdrawals/{withdrawal_id}/approve"),
     ("POST", "/v1/admin/withdrawals/{withdrawal_id}/mark-paid"),
-    ("PUT", "/v1/admin/settings/distribution"),
+    ("PUT", "/v1/admin/settings/distribution"), ("PUT", "/v1/admin/settings/shop"),
     ("POST", "/v1/admin/grades"), ("PUT", "/v1/admin/grades/{grade_id}"),
     ("POST", "/v1/admin/settlement-runs"), ("POST", "/v1/admin/reconcile"),
 }

@@ -1,9 +1,10 @@
 """Nightly settlement: frozen commission whose after-sales window has passed becomes available money.
 
-Eligible: a `frozen` entry whose order is `completed`, `completed_at + freeze_days <= now`, has no open
-refund (`refund_open`), and — for a group-buy order — whose group `succeeded`. An order refunded in full
-outside after-sales (a failed group's automatic refund reports no lines) has its leftover commission
-reversed here instead of lingering as frozen money forever.
+Eligible: a `frozen` entry whose order is `completed`, whose freeze (`completed_at + freeze_days`) AND
+after-sales window (`after_sales_until`, see `settles_at`) have both passed, has no open refund
+(`refund_open`), and — for a group-buy order — whose group `succeeded`. An order refunded in full outside
+after-sales (a failed group's automatic refund reports no lines) has its leftover commission reversed here
+instead of lingering as frozen money forever.
 
 One run, in bulk (never a query per entry):
 1. take the settlement lease (`kv` "lock:settlement", renewed per batch): one run at a time, so two
@@ -38,6 +39,7 @@ from fenxiao.distribution.settings import get_distribution_settings
 from fenxiao.ids import new_id
 from fenxiao.runtime import logs
 from fenxiao.runtime.paging import PageQuery, page_of
+from fenxiao.settings import ShopSettings, after_sales_ends_at, get_shop_settings
 
 LOCK_ID = "lock:settlement"
 LEASE = timedelta(minutes=20)  # longer than any function may run (Lambda and SCF stop at 15 minutes)
@@ -53,12 +55,27 @@ class LeaseLost(Exception):
     """Another run took the lease (this one stalled past LEASE): stop before touching anything else."""
 
 
-def is_eligible(order: Mapping[str, Any], now: datetime, freeze_days: int) -> bool:
-    """Pure: may this order's frozen commission settle as of `now`?"""
+def settles_at(order: Mapping[str, Any], freeze_days: int, shop: ShopSettings) -> datetime | None:
+    """When a completed order's commission may settle: the later of the freeze and the after-sales window.
+
+    Commission must never become available while any unit of its order can still be refunded: a refund
+    after settlement would debit money the distributor may already have withdrawn (the merchant pays
+    commission on a refunded order and the distributor ends below zero). So a merchant's `freeze_days`
+    shorter than `after_sales_days` is allowed but has no effect below the window.
+    """
     completed_at = order.get("completed_at")
+    window_end = after_sales_ends_at(order, shop)
+    if completed_at is None or window_end is None:
+        return None
+    return max(completed_at + timedelta(days=freeze_days), window_end)
+
+
+def is_eligible(order: Mapping[str, Any], now: datetime, freeze_days: int, shop: ShopSettings) -> bool:
+    """Pure: may this order's frozen commission settle as of `now`?"""
+    due = settles_at(order, freeze_days, shop)
     group = order.get("group_buy") or {}
-    return (order.get("status") == "completed" and completed_at is not None
-            and completed_at + timedelta(days=freeze_days) <= now and not order.get("refund_open")
+    return (order.get("status") == "completed" and due is not None and due <= now
+            and not order.get("refund_open")
             and (not group.get("status") or group.get("status") == "succeeded"))
 
 
@@ -112,12 +129,13 @@ def _order_batches(db: Database, batch_size: int) -> Iterator[list[str]]:
 
 def _claim_batches(db: Database, run_id: str, now: datetime, batch_size: int,
                    stop_after_batches: int | None) -> dict[str, int]:
-    freeze_days = get_distribution_settings(db).freeze_days
+    freeze_days, shop = get_distribution_settings(db).freeze_days, get_shop_settings(db)
     stats = {"batches": 0, "claimed": 0, "orders": 0, "reversed_orders": 0}
     for order_ids in _order_batches(db, batch_size):
         orders = list(db.orders.find({"_id": {"$in": order_ids}}, {"status": 1, "completed_at": 1,
-                                                                  "refund_open": 1, "group_buy": 1}))
-        eligible = [o["_id"] for o in orders if is_eligible(o, now, freeze_days)]
+                                                                  "after_sales_until": 1, "refund_open": 1,
+                                                                  "group_buy": 1}))
+        eligible = [o["_id"] for o in orders if is_eligible(o, now, freeze_days, shop)]
         for order in orders:
             if _fully_refunded(order):
                 ledger.reverse_whole_order(db, order["_id"], "order-refunded")

@@ -161,10 +161,19 @@ def _abandon(db: Database, order: dict[str, Any], now: datetime) -> None:
                                                                  "cancel_reason": "placement_failed"})
 
 
+def _completion(db: Database, now: datetime) -> dict[str, Any]:
+    """What completing an order records: when, and until when its after-sales window stays open (fixed
+    now, so settlement and refunds agree on it whatever the merchant changes later)."""
+    from fenxiao.settings import get_shop_settings
+
+    return {"completed_at": now,
+            "after_sales_until": now + timedelta(days=get_shop_settings(db).after_sales_days)}
+
+
 def confirm_receipt(db: Database, user_id: str, order_id: str) -> dict[str, Any]:
     """The shopper has the parcel: shipped → completed (409 ORDER_NOT_CONFIRMABLE otherwise)."""
     order = states.transition(db, order_id, "confirm_receipt", owner=user_id,
-                              set_fields={"completed_at": clock.now()})
+                              set_fields=_completion(db, clock.now()))
     return render_order(order, refunds_of(db, order))
 
 
@@ -179,7 +188,7 @@ def auto_confirm_receipts(db: Database, now: datetime, limit: int = BATCH) -> di
     for order in list(due):
         try:
             states.transition(db, order["_id"], "auto_confirm", extra_filter={"shipped_at": {"$lte": cutoff}},
-                              set_fields={"completed_at": now, "auto_confirmed": True})
+                              set_fields={**_completion(db, now), "auto_confirmed": True})
             counts["completed"] += 1
         except Conflict:
             counts["lost_race"] += 1  # the shopper confirmed (or a refund finished) meanwhile

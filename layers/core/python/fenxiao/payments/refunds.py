@@ -46,7 +46,7 @@ from fenxiao.payments.models import (
 )
 from fenxiao.payments.rules import ensure_within_paid, fully_refunded, plan_refund, refunded_units
 from fenxiao.runtime import logs, page_of
-from fenxiao.settings import get_shop_settings
+from fenxiao.settings import after_sales_ends_at, get_shop_settings
 
 REFUNDABLE = (states.PAID, states.SHIPPED, states.COMPLETED)
 REFUND_NOTIFY_SUCCESS = "SUCCESS"
@@ -121,12 +121,12 @@ def _refundable_order(db: Database, user_id: str, order_id: str) -> dict[str, An
         raise Conflict("This group buy is not finished; a failed group is refunded automatically",
                        code="GROUP_BUY_PENDING", details={"group_buy_status": group_status})
     if order["status"] == states.COMPLETED:
-        days = get_shop_settings(db).after_sales_days
-        completed_at = order.get("completed_at")
-        if completed_at is not None and (clock.now() - completed_at).total_seconds() > days * 86400:
-            raise BusinessRule(f"After-sales requests are possible for {days} days after completion",
-                               code="AFTER_SALES_EXPIRED", details={"after_sales_days": days,
-                                                                     "completed_at": completed_at})
+        shop = get_shop_settings(db)
+        ends_at = after_sales_ends_at(order, shop)
+        if ends_at is not None and clock.now() >= ends_at:
+            raise BusinessRule("The after-sales window of this order has closed", code="AFTER_SALES_EXPIRED",
+                               details={"after_sales_days": shop.after_sales_days, "ends_at": ends_at,
+                                        "completed_at": order.get("completed_at")})
     if order.get("refund_open"):
         order = _release_finished_claim(db, order)
         if order.get("refund_open"):

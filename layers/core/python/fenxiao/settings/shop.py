@@ -5,6 +5,8 @@ relies on (deadline, windows) instead of re-reading settings later: a change app
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -40,6 +42,20 @@ class ShopSettings(BaseModel):
     pay_deadline_minutes: int = Field(30, ge=5, le=1440)
     auto_confirm_days: int = Field(7, ge=1, le=30)
     after_sales_days: int = Field(7, ge=0, le=60)
+
+
+def after_sales_ends_at(order: Mapping[str, Any], settings: ShopSettings) -> datetime | None:
+    """Until when (exclusive) a completed order's units may still be refunded; None before completion.
+
+    The window is fixed when the order completes (`after_sales_until`, stamped by orders.lifecycle), so a
+    merchant who later lengthens `after_sales_days` cannot reopen refunds of orders whose commission has
+    already settled. Orders completed before the stamp existed fall back to the current setting.
+    Refunds (payments.refunds) and settlement (distribution.settlement) both ask this one function.
+    """
+    completed_at = order.get("completed_at")
+    if completed_at is None:
+        return None
+    return order.get("after_sales_until") or completed_at + timedelta(days=settings.after_sales_days)
 
 
 SHOP = SettingsStore("settings:shop", ShopSettings)
