@@ -33,6 +33,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock
+from fenxiao.config import get_settings
 from fenxiao.distribution import balances
 from fenxiao.distribution.commission import BP
 from fenxiao.distribution.settings import MAX_MONEY, get_distribution_settings
@@ -316,13 +317,34 @@ def handle_transfer_notification(db: Database, headers: Mapping[str, str], raw_b
     if doc is None:
         logs.error("ALERT transfer notification for an unknown withdrawal", out_bill_no=withdrawal_id)
         return  # nothing of ours to change; answering 2xx stops the retries
-    if int(bill.get("transfer_amount") or 0) != doc["payout"]:
-        logs.error("ALERT transfer amount differs from the withdrawal", withdrawal_id=withdrawal_id,
-                   transfer_amount=bill.get("transfer_amount"), payout=doc["payout"])
-        raise AppError("Transfer amount mismatch", code="TRANSFER_AMOUNT_MISMATCH", status=500)
+    if doc["status"] != APPROVED:
+        if doc["status"] in FINAL and doc.get("method") == "wechat":
+            return  # a replay of what already made it final
+        logs.error("ALERT transfer notification for a withdrawal we never sent to WeChat",
+                   withdrawal_id=withdrawal_id, status=doc["status"])
+        raise Conflict("No transfer was sent for this withdrawal", code="TRANSFER_NOT_SENT",
+                       details={"status": doc["status"]})
+    _check_bill(doc, bill)
+    # only while approved: a concurrent final answer wins, and nothing is written to a withdrawal not in flight
     transfer = {**(doc.get("transfer") or {}), "state": bill.get("state"), "bill_no": bill.get("transfer_bill_no")}
-    db.withdrawals.update_one({"_id": withdrawal_id}, {"$set": {"transfer": transfer}})
+    db.withdrawals.update_one({"_id": withdrawal_id, "status": APPROVED}, {"$set": {"transfer": transfer}})
     apply_transfer_state(db, withdrawal_id, str(bill.get("state") or ""), bill.get("fail_reason"))
+
+
+def _check_bill(doc: Mapping[str, Any], bill: Mapping[str, Any]) -> None:
+    """The bill must be the transfer we asked for: our merchant, the payout, and — once WeChat gave us its
+    number — that bill number."""
+    known_bill_no = (doc.get("transfer") or {}).get("bill_no")
+    wrong = [name for name, ok in (
+        ("mch_id", bill.get("mch_id") == get_settings().wechatpay_mchid),
+        ("transfer_amount", bill.get("transfer_amount") == doc["payout"]),
+        ("transfer_bill_no", not known_bill_no or bill.get("transfer_bill_no") == known_bill_no)) if not ok]
+    if wrong:
+        logs.error("ALERT transfer notification does not match the withdrawal", withdrawal_id=doc["_id"],
+                   fields=wrong, transfer_amount=bill.get("transfer_amount"), payout=doc["payout"])
+        raise AppError("The transfer notification does not match the withdrawal", status=500,
+                       code="TRANSFER_AMOUNT_MISMATCH" if wrong == ["transfer_amount"] else "TRANSFER_MISMATCH",
+                       details={"fields": wrong})
 
 
 # --- recovery ------------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """The payment notification: record WeChat's transaction once, then mark the order paid once.
 
 Steps, each safe to repeat (WeChat retries until we answer 2xx, and may send duplicates at once):
-1. Verify and decrypt (`wechat.parse_notification`); check it is for our appid and mchid.
+1. Verify and decrypt (`wechat.parse_notification`); check it is for our appid and mchid, and that its
+   out_trade_no is one we issued for the order (`order.out_trade_nos`): a validly signed message about
+   a number we never asked WeChat for changes nothing (alert, 500 so it is seen and retried).
 2. Insert the `payments` record, `_id` = out_trade_no (unique), in the state we mean to reach:
    `applied` when the order awaits exactly this amount, `orphan` when the order is closed or already
    paid by another transaction, `amount_mismatch` when WeChat reports another amount.
@@ -63,7 +65,24 @@ def apply_transaction(db: Database, tx: Mapping[str, Any]) -> dict[str, Any]:
         logs.error("ALERT wechatpay payment for an unknown out_trade_no", out_trade_no=out_trade_no,
                    transaction_id=tx.get("transaction_id"))
         raise PaymentNotApplicable("No order matches this payment", details={"out_trade_no": out_trade_no})
+    if not _issued(order, out_trade_no):
+        logs.error("ALERT wechatpay payment for an out_trade_no we never issued", out_trade_no=out_trade_no,
+                   order_id=order["_id"], transaction_id=tx.get("transaction_id"))
+        raise PaymentNotApplicable("We never asked WeChat Pay for this payment number",
+                                   code="OUT_TRADE_NO_NOT_ISSUED", details={"out_trade_no": out_trade_no})
     return _carry_out(db, order, _record(db, order, tx))
+
+
+def _issued(order: Mapping[str, Any], out_trade_no: str) -> bool:
+    """Did we issue this number for this order? Every prepay number is in `out_trade_nos` (orders from
+    before that field carry only their current one); a free order's number is made by `apply_free_order`
+    and only ever for an order that costs nothing."""
+    if out_trade_no in (order.get("out_trade_nos") or []):
+        return True
+    if out_trade_no == (order.get("payment") or {}).get("out_trade_no"):
+        return True
+    return (out_trade_no == make_out_trade_no(order["order_no"], FREE_SUFFIX)
+            and int(order["amounts"]["pay_amount"]) == 0)
 
 
 def _carry_out(db: Database, order: Mapping[str, Any], payment: dict[str, Any]) -> dict[str, Any]:

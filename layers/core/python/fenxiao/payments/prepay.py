@@ -86,7 +86,9 @@ def _claim_out_trade_no(db: Database, order: dict[str, Any], replacing: str | No
              "prepay_id": None, "prepay_expires_at": None, "transaction_id": None}
     claimed = db.orders.find_one_and_update(
         {"_id": order["_id"], "status": states.PENDING_PAYMENT, "payment.out_trade_no": replacing},
-        {"$set": {"payment": fresh}}, return_document=ReturnDocument.AFTER)
+        # `out_trade_nos`: every number ever issued for the order; a notification for any other is refused
+        {"$set": {"payment": fresh}, "$addToSet": {"out_trade_nos": fresh["out_trade_no"]}},
+        return_document=ReturnDocument.AFTER)
     current = claimed or db.orders.find_one({"_id": order["_id"]})
     assert current is not None
     _ensure_payable(current, now)

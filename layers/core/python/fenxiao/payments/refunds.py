@@ -26,6 +26,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock, wechat
+from fenxiao.config import get_settings
 from fenxiao.errors import BusinessRule, Conflict, NotFound
 from fenxiao.idempotency import run_once
 from fenxiao.ids import new_id
@@ -230,14 +231,35 @@ def execute_refund(db: Database, refund: dict[str, Any]) -> None:
 
 
 def handle_refund_notification(db: Database, headers: Mapping[str, str], body: bytes) -> None:
+    """Verify, then check the message against the refund we asked WeChat for before changing anything."""
     event = wechat.parse_notification(headers, body)
     resource = event["resource"]
-    refund = db.refunds.find_one({"out_refund_no": resource.get("out_refund_no")})
+    refund = db.refunds.find_one({"out_refund_no": str(resource.get("out_refund_no") or "")})
     if refund is None:
         logs.error("ALERT wechatpay refund notification for an unknown out_refund_no",
                    out_refund_no=resource.get("out_refund_no"), event_type=event["event_type"])
         raise NotFound("No refund matches this notification", code="REFUND_NOT_FOUND")
+    _check_against_request(refund, resource)
     apply_refund_result(db, refund, str(resource.get("refund_status")), resource)
+
+
+def _check_against_request(refund: Mapping[str, Any], resource: Mapping[str, Any]) -> None:
+    """The notification must describe exactly the refund we sent: our merchant, its transaction, its
+    amounts, and a refund we actually sent (approved or already final: a replay). A refund that was
+    only requested — or rejected — was never sent, so WeChat cannot be reporting on it."""
+    amount = resource.get("amount") or {}
+    expected = {"mchid": get_settings().wechatpay_mchid, "out_trade_no": refund["out_trade_no"],
+                "amount.refund": int(refund["amount"]), "amount.total": int(refund["total"])}
+    got = {"mchid": resource.get("mchid"), "out_trade_no": resource.get("out_trade_no"),
+           "amount.refund": amount.get("refund"), "amount.total": amount.get("total")}
+    wrong = sorted(k for k in expected if got[k] != expected[k])
+    if refund["status"] in (REQUESTED, REJECTED):
+        wrong.append("status")
+    if wrong:
+        logs.error("ALERT wechatpay refund notification does not match the refund we sent", refund_id=refund["_id"],
+                   out_refund_no=refund["out_refund_no"], status=refund["status"], fields=wrong)
+        raise Conflict("The notification does not match the refund we asked for", code="REFUND_NOTIFICATION_MISMATCH",
+                       details={"fields": wrong})
 
 
 def query_and_apply(db: Database, refund_id: str) -> dict[str, Any]:
@@ -253,7 +275,10 @@ def apply_refund_result(db: Database, refund: dict[str, Any], status: str, wecha
                         ) -> None:
     """WeChat's refund status → ours. SUCCESS completes, CLOSED fails (the units are free again),
     ABNORMAL (the money could not reach the shopper) stays approved and alerts: the merchant must act
-    in WeChat Pay, after which a notification or a query completes it."""
+    in WeChat Pay, after which a notification or a query completes it. Only an `approved` refund has been
+    sent to WeChat, so only one can be completed or failed by WeChat's answer."""
+    if refund["status"] != APPROVED:
+        return
     if status == "SUCCESS":
         _complete(db, refund, wechat_data)
     elif status == "CLOSED":
