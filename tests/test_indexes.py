@@ -23,6 +23,7 @@ HOT_QUERIES: list[tuple[str, dict[str, Any], list[tuple[str, int]] | None, str]]
     ("products", {"status": "on_sale"}, [("sales", -1), ("_id", -1)], "list by sales"),
     ("orders", {"order_no": "n"}, None, "payment notification"),
     ("orders", {"user_id": "u", "status": "paid"}, [("created_at", -1)], "my orders"),
+    ("orders", {"user_id": "u"}, None, "binding: is the shopper an existing customer"),
     ("orders", {"status": "pending_payment", "pay_deadline": {"$lte": T}}, None, "close_unpaid_orders"),
     ("orders", {"status": "shipped", "shipped_at": {"$lte": T}}, None, "auto_confirm_receipts"),
     ("orders", {"referrer_ids": "u", "paid_at": {"$gte": T}}, None, "distributor stats and rankings"),

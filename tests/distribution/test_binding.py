@@ -105,11 +105,16 @@ def test_existing_customer_is_not_captured_unless_rebinding_is_allowed(api, db, 
     shopper, token = make_user(db)
     insert_order(db, shopper, referrer_ids=[], status="completed")
     assert bind_api(api, token, code) == {"bound": False, "referrer_id": None, "reason": "EXISTING_CUSTOMER"}
-    unpaid_id, unpaid = make_user(db)
-    insert_order(db, unpaid_id, referrer_ids=[], status="pending_payment")
-    assert bind_api(api, unpaid, code)["bound"] is True  # an unpaid order does not make a customer
+    # any order makes a customer, paid or not: binding after an unpaid order would pay commission on it
+    for status in ("pending_payment", "cancelled"):
+        unpaid_id, unpaid = make_user(db)
+        insert_order(db, unpaid_id, referrer_ids=[], status=status)
+        assert bind_api(api, unpaid, code) == {"bound": False, "referrer_id": None, "reason": "EXISTING_CUSTOMER"}
+    _, fresh = make_user(db)
+    assert bind_api(api, fresh, code) == {"bound": True, "referrer_id": d}
     set_settings(binding={"allow_rebind": True})
     assert bind_api(api, token, code) == {"bound": True, "referrer_id": d}
+    assert bind_api(api, unpaid, code) == {"bound": True, "referrer_id": d}
 
 
 def test_allow_rebind_is_last_touch(api, db, set_settings, distributor):

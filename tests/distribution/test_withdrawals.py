@@ -199,3 +199,15 @@ def test_a_rejected_withdrawal_gives_todays_limit_back_once(api, db, set_setting
     assert api.post(f"/v1/admin/withdrawals/{wid}/reject", {"reason": "again"}, token=owner).status in (200, 409)
     assert _withdraw(api, token, 1_500).status == 201  # the rejected 1,200 no longer counts
     assert _withdraw(api, token, 100).error_code == "WITHDRAWAL_DAILY_LIMIT"  # and was not given back twice
+
+
+def test_a_disabled_distributor_cannot_request_a_withdrawal(api, db, owner):
+    user_id, token = _funded(db, 5_000)
+    assert api.put(f"/v1/admin/distributors/{user_id}", {"status": "disabled"}, token=owner).status == 200
+    resp = _withdraw(api, token, 2_000)
+    assert (resp.status, resp.error_code) == (403, "DISTRIBUTOR_DISABLED"), resp
+    assert db.withdrawals.count_documents({}) == 0
+    assert balance(db, user_id) == {"frozen": 0, "available": 5_000, "withdrawing": 0, "withdrawn": 0}
+    assert api.put(f"/v1/admin/distributors/{user_id}", {"status": "approved"}, token=owner).status == 200
+    assert _withdraw(api, token, 2_000).status == 201  # enabled again: the balance was kept for them
+    assert_consistent(db, user_id)

@@ -3,8 +3,12 @@
 A shopper arriving through a share code is bound to its distributor when the code belongs to an
 approved distributor, is not their own, creates no cycle, and they are free to bind: no binding yet, or
 the old one expired (`binding.validity_days`), or re-binding is allowed (`binding.allow_rebind`, which
-also lets shoppers who already bought without a referrer be bound). The answer says why when it does not
-bind; binding never raises for a bad code, so a login carrying one still succeeds.
+also lets existing customers without a referrer be bound).
+
+"New customer" means no order at all — paid, unpaid or cancelled. A shopper who placed an order before
+arriving through a share code came to the shop on their own: binding them then would pay commission on an
+order (the unpaid one, paid after the binding) that the distributor did not bring (issue 11).
+The answer says why when it does not bind; binding never raises for a bad code, so a login carrying one still succeeds.
 
 Stored on the user: `referrer_id`, `upline` (nearest first: the referrer, then the referrer's upline,
 at most three ids, so the commission ledger needs one read), `bound_at`, `binding_expires_at`.
@@ -30,7 +34,6 @@ from fenxiao import clock
 from fenxiao.distribution.commission import MAX_LEVELS
 from fenxiao.distribution.distributors import find_active_by_code
 from fenxiao.distribution.settings import BindingSettings, get_distribution_settings
-from fenxiao.distribution.stats import CUSTOMER_STATUSES
 from fenxiao.errors import Conflict
 from fenxiao.users.accounts import load_user
 
@@ -68,9 +71,8 @@ def _refusal(db: Database, user: dict[str, Any], referrer_id: str, referrer_upli
     current = user.get("referrer_id")
     if binding_active(user, now) and (current == referrer_id or not rules.allow_rebind):
         return ALREADY_BOUND
-    if (current is None and not rules.allow_rebind
-            and db.orders.count_documents({"user_id": user["_id"], "status": {"$in": list(CUSTOMER_STATUSES)}},
-                                          limit=1)):
+    # index: orders (user_id, status, created_at)
+    if current is None and not rules.allow_rebind and db.orders.count_documents({"user_id": user["_id"]}, limit=1):
         return EXISTING_CUSTOMER
     if db.users.count_documents({"upline.0": user["_id"]}, limit=1):
         return HAS_DOWNLINE
