@@ -8,8 +8,8 @@ routes = Routes()
 
 @routes.route("POST", "/v1/admin/login", body=LoginIn)
 def sign_in(req: Request) -> dict:
-    """Exchange a username and password for an admin token (throttled per username)."""
-    return login(req.db, req.body)
+    """Exchange a username and password for an admin token (throttled per IP and per username and IP)."""
+    return login(req.db, req.body, req.ip)
 
 
 @routes.route("GET", "/v1/admin/me", auth="admin")

@@ -1,10 +1,9 @@
 """Admin sign-in, the signed-in admin, throttling and the owner account, through the real handler."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 from fenxiao import clock
-from fenxiao.admin.service import MAX_FAILURES, create_admin, ensure_owner
+from fenxiao.admin.login_throttle import IP, MAX_LOCK, PAIR
+from fenxiao.admin.service import create_admin, ensure_owner
 from tests.support.factories import admin_token, make_user
 
 
@@ -40,26 +39,73 @@ def test_unknown_user_and_wrong_password_look_the_same(api, db) -> None:
     assert "token" not in wrong.json
 
 
-def test_repeated_failures_are_throttled_per_username(api, db) -> None:
+ATTACKER, OWNER_IP = "198.51.100.66", "203.0.113.10"
+
+
+def _login_from(api, ip: str, username: str, password: str):  # type: ignore[no-untyped-def]
+    return api.post("/v1/admin/login", {"username": username, "password": password}, ip=ip)
+
+
+def test_an_attacker_failing_on_the_owners_name_is_locked_out_but_the_owner_is_not(api, db) -> None:
     ensure_owner(db, "boss", "correct horse")
-    ensure_owner(db, "other", "correct horse")
     start = clock.now()
     with clock.pinned(start):
-        for _ in range(MAX_FAILURES):
-            assert _login(api, "boss", "guess").status == 401
-        r = _login(api, "boss", "correct horse")   # even the right password waits
+        for _ in range(PAIR.free + 1):  # the last free attempt plus one more that sets the first lock
+            assert _login_from(api, ATTACKER, "boss", "guess").status == 401
+        r = _login_from(api, ATTACKER, "boss", "correct horse")   # even the right password waits
         assert r.status == 429 and r.error_code == "ADMIN_LOGIN_THROTTLED", r
-        assert _login(api, "other", "correct horse").status == 200
-    with clock.pinned(start + timedelta(minutes=16)):
-        assert _login(api, "boss", "correct horse").status == 200
+        assert r.json["error"]["details"]["retry_after_seconds"] == PAIR.base.total_seconds()
+        assert _login_from(api, OWNER_IP, "boss", "correct horse").status == 200  # the owner, elsewhere
+    with clock.pinned(start + PAIR.base):  # the lock ran out: one more try, then a doubled lock
+        assert _login_from(api, ATTACKER, "boss", "guess").status == 401
+        r = _login_from(api, ATTACKER, "boss", "guess")
+        assert r.status == 429 and r.json["error"]["details"]["retry_after_seconds"] == 2 * PAIR.base.total_seconds()
+    with clock.pinned(start + 3 * PAIR.base):
+        assert _login_from(api, ATTACKER, "boss", "correct horse").status == 200
+
+
+def test_one_address_spraying_many_usernames_is_throttled(api, db) -> None:
+    ensure_owner(db, "boss", "correct horse")
+    start = clock.now()
+    with clock.pinned(start):
+        answers = [_login_from(api, ATTACKER, f"user{i}", "guess") for i in range(60)]
+        assert [r.status for r in answers[:IP.free + 1]] == [401] * (IP.free + 1)
+        assert {(r.status, r.error_code) for r in answers[IP.free + 1:]} == {(429, "ADMIN_LOGIN_THROTTLED")}
+        assert _login_from(api, OWNER_IP, "boss", "correct horse").status == 200
+    with clock.pinned(start + MAX_LOCK):  # backoff is capped
+        assert _login_from(api, ATTACKER, "user0", "guess").status == 401
+
+
+def test_failed_logins_are_in_the_audit_log(api, db) -> None:
+    ensure_owner(db, "boss", "correct horse")
+    _login_from(api, ATTACKER, "boss", "guess")
+    _login_from(api, ATTACKER, "nobody", "guess")
+    _login_from(api, OWNER_IP, "boss", "correct horse")
+    rows = list(db.audit_log.find({"action": "admin.login_failed"}).sort("at", 1))
+    boss_id = db.admins.find_one({"username": "boss"})["_id"]
+    assert [(r["actor"]["username"], r["object"], r["ip"], r["reason"]) for r in rows] == [
+        ("boss", {"type": "admin", "id": boss_id}, ATTACKER, "wrong_password"),
+        ("nobody", {"type": "admin", "id": None}, ATTACKER, "unknown_username")]
+    assert all(r["at"] is not None for r in rows)
+    assert {ix["name"] for ix in db.audit_log.list_indexes()} >= {"at_-1__id_-1", "action_1_at_-1"}
+
+
+def test_concurrent_guesses_cannot_slip_past_the_throttle(api, db) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    ensure_owner(db, "boss", "correct horse")
+    with clock.pinned(clock.now()), ThreadPoolExecutor(max_workers=12) as pool:
+        answers = list(pool.map(lambda _: _login_from(api, ATTACKER, "boss", "guess"), range(12)))
+    assert sorted(r.status for r in answers) == [401] * (PAIR.free + 1) + [429] * (12 - PAIR.free - 1)
 
 
 def test_success_clears_earlier_failures(api, db) -> None:
     ensure_owner(db, "boss", "correct horse")
-    for _ in range(MAX_FAILURES - 1):
+    for _ in range(PAIR.free - 1):
         _login(api, "boss", "guess")
     assert _login(api, "boss", "correct horse").status == 200
-    assert _login(api, "boss", "guess").status == 401
+    for _ in range(PAIR.free):
+        assert _login(api, "boss", "guess").status == 401
     assert _login(api, "boss", "correct horse").status == 200
 
 

@@ -79,7 +79,12 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     # fenxiao.idempotency: _id = scope:user:key is the claim; keys expire KEY_TTL after they were claimed
     "idempotency_keys": [_ix("at", expireAfterSeconds=int(KEY_TTL.total_seconds()))],
-    "admin_login_attempts": [_ix("expires_at", expireAfterSeconds=0)],  # admin.service throttle
+    "admin_login_attempts": [_ix("expires_at", expireAfterSeconds=0)],  # admin.login_throttle
+    "audit_log": [  # fenxiao.admin.audit: newest first, by action (failed sign-ins), by actor
+        _ix([("at", D), ("_id", D)]),
+        _ix([("action", A), ("at", D)]),
+        _ix([("actor.username", A), ("at", D)]),
+    ],
     "coupon_templates": [  # marketing.coupons: shop list (status), admin list (any status)
         _ix([("status", A), ("created_at", D), ("_id", D)]),
         _ix([("created_at", D), ("_id", D)]),

@@ -1,26 +1,25 @@
 """Admin login, the signed-in admin, and the owner account the local stack creates.
 
-Sign-in attempts are counted per username and throttled, so a password cannot be guessed online; the
-same error answers an unknown username and a wrong password, and both cost one scrypt run.
+Sign-in attempts are throttled per IP and per (username, IP) with backoff (`login_throttle`), so a
+password cannot be guessed online and nobody can lock the owner out by failing on purpose; failures are
+recorded in the audit log. The same error answers an unknown username and a wrong password, and both cost
+one scrypt run.
 """
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from pymongo import ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock
+from fenxiao.admin import audit, login_throttle
 from fenxiao.admin.models import LoginIn
 from fenxiao.admin.passwords import dummy_hash, hash_password, verify_password
-from fenxiao.errors import RateLimited, Unauthorized
+from fenxiao.errors import Unauthorized
 from fenxiao.ids import new_id
 from fenxiao.runtime.auth import ADMIN_ROLES, Principal, issue_token
 
-MAX_FAILURES = 10
-FAILURE_WINDOW = timedelta(minutes=15)
 MIN_PASSWORD = 8
 
 
@@ -28,39 +27,18 @@ def render(doc: dict[str, Any]) -> dict[str, Any]:
     return {"id": doc["_id"], "username": doc["username"], "role": doc["role"]}
 
 
-def _count_attempt(db: Database, username: str) -> int:
-    """Count this attempt in the username's 15-minute window, atomically; returns the count so far.
-
-    Counted before the password is checked, so a burst of concurrent guesses cannot all slip past a
-    check that has not seen the others' failures yet. One document per username, reset on success.
-    """
-    now = clock.now()
-    fresh = {"$gt": now - FAILURE_WINDOW}
-    for _ in range(3):
-        doc = db.admin_login_attempts.find_one_and_update(
-            {"_id": username, "since": fresh}, {"$inc": {"count": 1}}, return_document=ReturnDocument.AFTER)
-        if doc is not None:
-            return int(doc["count"])
-        try:  # no window yet, or it has run out: start one (a concurrent start makes this a duplicate)
-            db.admin_login_attempts.update_one(
-                {"_id": username, "since": {"$lte": now - FAILURE_WINDOW}},
-                {"$set": {"since": now, "count": 1, "expires_at": now + FAILURE_WINDOW}}, upsert=True)
-            return 1
-        except DuplicateKeyError:
-            continue
-    return MAX_FAILURES + 1
-
-
-def login(db: Database, data: LoginIn) -> dict[str, Any]:
-    if _count_attempt(db, data.username) > MAX_FAILURES:
-        raise RateLimited("Too many failed sign-ins for this account; try again in 15 minutes",
-                          code="ADMIN_LOGIN_THROTTLED",
-                          details={"retry_after_seconds": int(FAILURE_WINDOW.total_seconds())})
+def login(db: Database, data: LoginIn, ip: str) -> dict[str, Any]:
+    """Throttled per IP and per (username, IP) (`login_throttle`); every failure goes to the audit log."""
+    login_throttle.take_attempt(db, data.username, ip, clock.now())
     doc = db.admins.find_one({"username": data.username})
     valid = verify_password(data.password, doc["password_hash"] if doc else dummy_hash())
     if doc is None or not valid or doc.get("disabled"):
+        reason = "unknown_username" if doc is None else "wrong_password" if not valid else "disabled"
+        audit.record(db, audit.LOGIN_FAILED, ip=ip, reason=reason,
+                     actor={"id": None, "username": data.username, "role": None},
+                     obj={"type": "admin", "id": doc["_id"] if doc else None})
         raise Unauthorized("Wrong username or password", code="ADMIN_LOGIN_FAILED")
-    db.admin_login_attempts.delete_one({"_id": data.username})
+    login_throttle.succeeded(db, data.username, ip)
     db.admins.update_one({"_id": doc["_id"]}, {"$set": {"last_login_at": clock.now()}})
     return {"token": issue_token("admin", doc["_id"], role=doc["role"]), "admin": render(doc)}
 
