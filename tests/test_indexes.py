@@ -42,6 +42,7 @@ HOT_QUERIES: list[tuple[str, dict[str, Any], list[tuple[str, int]] | None, str]]
     ("promotions", {"status": "enabled", "ends_at": {"$gt": T}}, None, "active promotions"),
     ("groups", {"status": "forming", "expires_at": {"$lte": T}}, None, "expire_group_buys"),
     ("distributors", {"code": "ABCD"}, None, "binding by share code"),
+    ("distributors", {"flag.last_at": {"$gt": T}}, [("flag.last_at", -1), ("_id", -1)], "flagged referrers"),
 ]
 
 

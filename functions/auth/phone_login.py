@@ -6,7 +6,7 @@ from fenxiao.users.models import PhoneLogin
 
 @http_action("POST", "/v1/auth/phone-login", body=PhoneLogin)
 def login(req: Request) -> dict:
-    return phone_login(req.db, req.body)
+    return phone_login(req.db, req.body, req.ip)
 
 
 handler = login.handler

@@ -6,7 +6,7 @@ from fenxiao.users.models import WechatLogin
 
 @http_action("POST", "/v1/auth/wechat-login", body=WechatLogin)
 def login(req: Request) -> dict:
-    return wechat_login(req.db, req.body)
+    return wechat_login(req.db, req.body, req.ip)
 
 
 handler = login.handler

@@ -6,7 +6,7 @@ from fenxiao.runtime import Request, http_action
 
 @http_action("POST", "/v1/referrals/bind", auth="user", body=BindIn)
 def bind_referral(req: Request) -> dict:
-    return bind(req.db, req.user_id, req.body.ref)
+    return bind(req.db, req.user_id, req.body.ref, ip=req.ip)
 
 
 handler = bind_referral.handler

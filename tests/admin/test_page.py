@@ -41,6 +41,9 @@ def test_script_and_stylesheet(api) -> None:
         assert route in source, route
     for pattern in (r"/v1/admin/group-buys/\$\{[^}]+\}/disable", r"/v1/admin/withdrawals/\$\{[^}]+\}/mark-paid"):
         assert re.search(pattern, source), pattern
+    # the farming guard's flagged referrers and its limits (issue 11)
+    assert "flagged: flaggedOnly.checked" in source and "flagCell(d.flag)" in source
+    assert "referral_limits.bindings_per_referrer_hour" in source
     assert "sessionStorage" in source and ".innerHTML" not in source
     assert not re.search(r"https?://", source.replace("http://www.w3.org/2000/svg", "")), "no CDN, no fixed host"
     css = api.get("/admin/app.css")

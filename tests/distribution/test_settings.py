@@ -9,7 +9,9 @@ from tests.support.factories import admin_token
 
 DEFAULTS = {"mode": "apply", "levels": 2, "rates_bp": [1000, 500], "freeze_days": 7,
             "binding": {"validity_days": None, "allow_rebind": False}, "self_purchase": False,
-            "withdrawal": {"min_amount": 100, "fee_bp": 0, "daily_limit": 500000}}
+            "withdrawal": {"min_amount": 100, "fee_bp": 0, "daily_limit": 500000},
+            "referral_limits": {"signups_per_ip_hour": 30, "bindings_per_ip_hour": 20,
+                                "bindings_per_referrer_hour": 60, "bindings_per_referrer_day": 300}}
 
 
 def test_defaults_when_never_saved(api, owner):

@@ -139,6 +139,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("status", A), ("created_at", D), ("_id", D)]),  # admin distributors by status
         _ix([("created_at", D), ("_id", D)]),                 # admin distributors, any status
         _ix("approved_at"),                                   # analytics.dashboard: new distributors
+        _ix([("flag.last_at", D), ("_id", D)], sparse=True),  # admin: referrers the farming guard flagged
     ],
     "grades": [_ix("name", unique=True), _ix([("sort", A), ("_id", A)])],  # fenxiao.distribution.grades
     # fenxiao.distribution.share: one link (and one stored wxacode) per distributor and product

@@ -31,6 +31,7 @@ from typing import Any
 from pymongo.database import Database
 
 from fenxiao import clock
+from fenxiao.distribution import farming
 from fenxiao.distribution.commission import MAX_LEVELS
 from fenxiao.distribution.distributors import find_active_by_code
 from fenxiao.distribution.settings import BindingSettings, get_distribution_settings
@@ -92,8 +93,14 @@ def _closes_cycle(db: Database, user_id: str, referrer_id: str) -> bool:
     return False
 
 
-def bind(db: Database, user_id: str, ref: str | None, now: datetime | None = None) -> dict[str, Any]:
-    """Bind `user_id` to the distributor owning share code `ref`: {bound, referrer_id, reason?}."""
+def bind(db: Database, user_id: str, ref: str | None, now: datetime | None = None, *, ip: str | None = None,
+         crowded_signup: bool = False) -> dict[str, Any]:
+    """Bind `user_id` to the distributor owning share code `ref`: {bound, referrer_id, reason?}.
+
+    `ip` is the client's address and `crowded_signup` says the shopper's new account came from an address
+    past its sign-up limit: both feed the farming guard (`farming`), which may refuse with
+    `VELOCITY_LIMITED` and flag the referrer.
+    """
     now = now or clock.now()
     user = load_user(db, user_id)
     referrer = find_active_by_code(db, ref) if ref else None
@@ -102,12 +109,21 @@ def bind(db: Database, user_id: str, ref: str | None, now: datetime | None = Non
     referrer_id = referrer["_id"]
     if referrer_id == user_id:
         return _result(False, user.get("referrer_id"), SELF_REFERRAL)
-    rules = get_distribution_settings(db).binding
+    settings = get_distribution_settings(db)
+    rules = settings.binding
+    counted = False
     for _ in range(_ATTEMPTS):
         referrer_upline = list((db.users.find_one({"_id": referrer_id}, {"upline": 1}) or {}).get("upline") or [])
         reason = _refusal(db, user, referrer_id, referrer_upline, rules, now)
         if reason:
             return _result(False, user.get("referrer_id"), reason)
+        if not counted:  # only bindings that would happen count, once each
+            counted = True
+            limit = (farming.SIGNUPS_PER_IP if crowded_signup
+                     else farming.binding_over_limit(db, referrer_id, ip, settings.referral_limits, now))
+            if limit:
+                farming.flag(db, referrer_id, limit, now)
+                return _result(False, user.get("referrer_id"), farming.VELOCITY_LIMITED)
         expires = now + timedelta(days=rules.validity_days) if rules.validity_days else None
         binding = {"referrer_id": referrer_id, "upline": [referrer_id, *referrer_upline][:MAX_LEVELS],
                    "bound_at": now, "binding_expires_at": expires}

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from pymongo import ReturnDocument
@@ -202,7 +203,9 @@ def _admin_view(doc: dict[str, Any], user: dict[str, Any] | None) -> dict[str, A
             "balance": {**zero_balance(), **(doc.get("balance") or {})},
             "applied_at": doc.get("applied_at"), "reviewed_at": doc.get("reviewed_at"),
             "approved_at": doc.get("approved_at"), "disabled_at": doc.get("disabled_at"),
-            "created_at": doc.get("created_at")}
+            "created_at": doc.get("created_at"),
+            # set by the farming guard: {reason, refused, first_at, last_at}; null when never flagged
+            "flag": doc.get("flag")}
 
 
 def _admin_page(db: Database, filter_: dict[str, Any], query: PageQuery, sort: list[tuple[str, int]]
@@ -218,13 +221,20 @@ def list_applications(db: Database, query: ApplicationQuery) -> dict[str, Any]:
     return _admin_page(db, {"status": query.status}, query, [("applied_at", -1), ("_id", -1)])
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def list_distributors(db: Database, query: DistributorQuery) -> dict[str, Any]:
     filter_: dict[str, Any] = {"status": query.status} if query.status else {}
+    sort = [("created_at", -1), ("_id", -1)]
+    if query.flagged:  # index: distributors (flag.last_at, _id), sparse; a range, which every engine indexes
+        filter_["flag.last_at"] = {"$gt": _EPOCH}
+        sort = [("flag.last_at", -1), ("_id", -1)]
     if query.q:
         # Escaped: the search box is text, not a pattern. Codes and ids match exactly, names by substring.
         filter_["$or"] = [{"real_name": {"$regex": re.escape(query.q), "$options": "i"}},
                           {"code": query.q.upper()}, {"_id": query.q}]
-    return _admin_page(db, filter_, query, [("created_at", -1), ("_id", -1)])
+    return _admin_page(db, filter_, query, sort)
 
 
 def admin_get(db: Database, distributor_id: str) -> dict[str, Any]:

@@ -61,6 +61,8 @@ class ApplicationQuery(PageQuery):
 class DistributorQuery(PageQuery):
     status: Status | None = None
     q: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)] | None = None
+    # only referrers the farming guard flagged, most recently flagged first (distribution.farming)
+    flagged: bool = False
 
 
 class TeamQuery(PageQuery):

@@ -42,6 +42,20 @@ class WithdrawalSettings(BaseModel):
     daily_limit: int = Field(500_000, ge=1, le=MAX_MONEY)
 
 
+class ReferralLimits(BaseModel):
+    """Velocity limits against referral farming (`distribution.farming`). Defaults sit well above what a
+    real distributor's sharing produces (a post in a busy group brings a few dozen sign-ups an hour) and
+    far below a script (200 sign-ups with one code in five seconds); carrier-grade NAT puts many real
+    shoppers behind one address, so the per-address limits are the looser ones."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    signups_per_ip_hour: int = Field(30, ge=1, le=100_000)        # new accounts from one address
+    bindings_per_ip_hour: int = Field(20, ge=1, le=100_000)       # bindings from one address, any referrer
+    bindings_per_referrer_hour: int = Field(60, ge=1, le=100_000)
+    bindings_per_referrer_day: int = Field(300, ge=1, le=1_000_000)  # China calendar day
+
+
 class DistributionSettings(BaseModel):
     """Also the PUT body: fields left out keep their stored value (see `SettingsStore.update`).
 
@@ -58,6 +72,7 @@ class DistributionSettings(BaseModel):
     binding: BindingSettings = Field(default_factory=BindingSettings)
     self_purchase: bool = False
     withdrawal: WithdrawalSettings = Field(default_factory=WithdrawalSettings)
+    referral_limits: ReferralLimits = Field(default_factory=ReferralLimits)
 
     @property
     def active_rates_bp(self) -> list[int]:

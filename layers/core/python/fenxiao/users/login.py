@@ -10,6 +10,7 @@ from typing import Any
 
 from pymongo.database import Database
 
+from fenxiao import clock
 from fenxiao.runtime.auth import issue_token
 from fenxiao.users.accounts import new_user_fields, upsert_user
 from fenxiao.users.codes import consume_code
@@ -19,13 +20,22 @@ from fenxiao.users.phones import phone_fields
 WECHAT_DEFAULT_NICKNAME = "微信用户"  # WeChat no longer shares nicknames; the shopper sets their own
 
 
-def _apply_ref(db: Database, doc: dict[str, Any], ref: str | None) -> dict[str, Any]:
-    """distribution: bind to the share code's distributor when the rules allow; the document as it now is."""
+def _apply_ref(db: Database, doc: dict[str, Any], ref: str | None, ip: str, is_new: bool) -> dict[str, Any]:
+    """distribution: bind to the share code's distributor when the rules allow; the document as it now is.
+
+    A new account is counted against its address first (the farming guard: an address past its sign-up
+    limit gets no binding, and the referrer is flagged); the sign-up itself always succeeds.
+    """
+    if not ref and not is_new:
+        return doc
+    from fenxiao.distribution import farming  # lazily: most sign-ins are returning shoppers
+
+    crowded = is_new and farming.signup_over_limit(db, ip, clock.now())
     if not ref:
         return doc
-    from fenxiao.distribution.binding import bind  # lazily: most sign-ins carry no ref
+    from fenxiao.distribution.binding import bind
 
-    result = bind(db, doc["_id"], ref)
+    result = bind(db, doc["_id"], ref, ip=ip, crowded_signup=crowded)
     return {**doc, "referrer_id": result["referrer_id"]} if result["bound"] else doc
 
 
@@ -33,7 +43,7 @@ def _signed_in(doc: dict[str, Any], is_new: bool) -> dict[str, Any]:
     return {"token": issue_token("user", doc["_id"]), "user": render_user(doc), "is_new": is_new}
 
 
-def wechat_login(db: Database, data: WechatLogin) -> dict[str, Any]:
+def wechat_login(db: Database, data: WechatLogin, ip: str) -> dict[str, Any]:
     from fenxiao import wechat  # lazily: only the login function loads the WeChat client
 
     session = wechat.code_to_session(data.code)
@@ -42,13 +52,13 @@ def wechat_login(db: Database, data: WechatLogin) -> dict[str, Any]:
     doc, is_new = upsert_user(db, {"openid": session["openid"]},
                               new_user_fields(nickname=WECHAT_DEFAULT_NICKNAME, signup_ref=data.ref),
                               on_login)
-    return _signed_in(_apply_ref(db, doc, data.ref), is_new)
+    return _signed_in(_apply_ref(db, doc, data.ref, ip, is_new), is_new)
 
 
-def phone_login(db: Database, data: PhoneLogin) -> dict[str, Any]:
+def phone_login(db: Database, data: PhoneLogin, ip: str) -> dict[str, Any]:
     consume_code(db, data.phone, data.sms_code)
     fields = phone_fields(data.phone)
     on_insert = {**new_user_fields(nickname="用户" + data.phone[-4:], signup_ref=data.ref),
                  "phone_enc": fields["phone_enc"], "phone_masked": fields["phone_masked"]}
     doc, is_new = upsert_user(db, {"phone_hash": fields["phone_hash"]}, on_insert)
-    return _signed_in(_apply_ref(db, doc, data.ref), is_new)
+    return _signed_in(_apply_ref(db, doc, data.ref, ip, is_new), is_new)

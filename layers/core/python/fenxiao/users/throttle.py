@@ -6,6 +6,7 @@ index removes them once they no longer matter.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 from datetime import UTC, datetime, timedelta
 
@@ -52,14 +53,15 @@ def count_in_window(db: Database, key: str, start: datetime, length: timedelta, 
     end = start + length
     bucket = f"{key}@{int(start.timestamp())}"
     for _ in range(_ATTEMPTS):
-        try:
-            doc = db.rate_limits.find_one_and_update(
-                {"_id": bucket}, {"$inc": {"count": 1}, "$setOnInsert": {"expires_at": end}},
-                upsert=True, return_document=ReturnDocument.AFTER)
-        except DuplicateKeyError:
-            continue  # two first hits raced to create the bucket; the retry increments it
+        # No upsert: under concurrent first hits the embedded server can both apply an upsert's $inc and
+        # raise DuplicateKeyError, so a retry would count one hit twice. Create the bucket at 0 (a racing
+        # creator's duplicate is harmless), then increment the existing document.
+        doc = db.rate_limits.find_one_and_update({"_id": bucket}, {"$inc": {"count": 1}},
+                                                 return_document=ReturnDocument.AFTER)
         if doc is not None:
             return None if doc["count"] <= limit else _seconds_until(end, now)
+        with contextlib.suppress(DuplicateKeyError):
+            db.rate_limits.insert_one({"_id": bucket, "count": 0, "expires_at": end})
     return _seconds_until(end, now)
 
 

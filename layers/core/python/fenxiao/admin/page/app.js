@@ -693,10 +693,16 @@
         async () => { await applications.reload(); await distributors.reload(); }, { approveLabel: '通过' }) : '—')],
     ]);
     const q = h('input', { placeholder: '昵称 / 姓名 / 邀请码', maxlength: 30 });
+    // referrers the farming guard flagged (too many bindings too fast), most recent first
+    const flaggedOnly = h('input', { type: 'checkbox', onchange: () => distributors.load(1) });
     const distFilters = filterBar([['approved', '正常'], ['disabled', '已禁用']], () => distributors.load(1),
-      [q, h('button', { onclick: () => distributors.load(1) }, '搜索')]);
+      [q, h('button', { onclick: () => distributors.load(1) }, '搜索'), h('label', {}, flaggedOnly, ' 只看疑似刷单')]);
     const update = (d, body) => api('PUT', `/v1/admin/distributors/${encodeURIComponent(d.id)}`, { body });
-    const distributors = pagedTable((page) => api('GET', '/v1/admin/distributors', { query: { page, status: distFilters.select.value, q: q.value.trim() } }), [
+    const FLAG_REASONS = { bindings_per_referrer_hour: '每小时绑定过多', bindings_per_referrer_day: '每日绑定过多',
+      bindings_per_ip_hour: '同一网络绑定过多', signups_per_ip_hour: '同一网络注册过多' };
+    const flagCell = (f) => (f ? h('span', { class: 'badge warn', title: `首次 ${time(f.first_at)}，最近 ${time(f.last_at)}` },
+      `疑似刷单：${FLAG_REASONS[f.reason] || f.reason}，已拒绝 ${f.refused} 次`) : '—');
+    const distributors = pagedTable((page) => api('GET', '/v1/admin/distributors', { query: { page, status: distFilters.select.value, q: q.value.trim(), flagged: flaggedOnly.checked ? 'true' : '' } }), [
       ['分销商', (d) => [d.nickname || h('span', { class: 'mono' }, d.id), d.real_name ? h('div', { class: 'muted' }, d.real_name) : null]],
       ['邀请码', (d) => h('span', { class: 'mono' }, d.code || '—')],
       ['等级', (d) => gradeName(d.grade_id)],
@@ -705,6 +711,7 @@
       ['可提现', (d) => yuan((d.balance || {}).available), 'num'],
       ['已提现', (d) => yuan((d.balance || {}).withdrawn), 'num'],
       ['成为分销商', (d) => time(d.approved_at)],
+      ['风险', (d) => flagCell(d.flag)],
       ['操作', (d) => {
         const disabled = d.status === 'disabled';
         const toggle = h('button', { class: `small ${disabled ? '' : 'danger'}`, onclick: () => act(toggle,
@@ -1008,6 +1015,11 @@
         { name: 'withdrawal.min_amount', label: '最低提现 (元)', type: 'money', required: true },
         { name: 'withdrawal.fee_bp', label: '手续费 (%)', type: 'percent', required: true },
         { name: 'withdrawal.daily_limit', label: '每日上限 (元)', type: 'money', required: true },
+        { section: '防刷单（超出后不绑定并标记推广人）' },
+        { name: 'referral_limits.signups_per_ip_hour', label: '同一网络每小时注册', type: 'int', required: true },
+        { name: 'referral_limits.bindings_per_ip_hour', label: '同一网络每小时绑定', type: 'int', required: true },
+        { name: 'referral_limits.bindings_per_referrer_hour', label: '每位分销商每小时绑定', type: 'int', required: true },
+        { name: 'referral_limits.bindings_per_referrer_day', label: '每位分销商每天绑定', type: 'int', required: true },
       ]));
   }
 
