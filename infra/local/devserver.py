@@ -50,6 +50,9 @@ def main() -> None:
     s3 = None if os.environ.get("AWS_ENDPOINT_URL_S3") else _start_s3()
     s3_endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or f"http://127.0.0.1:{s3.get_host_and_port()[1]}"
     port = int(os.environ.get("PORT", "8000"))
+    from infra.local import wechat_emulator
+
+    wechat_emulator.persist_to(data_dir / "wechat-emulator.json")  # payments survive a restart
     app = create_app()
     server = stack.serve_in_thread(app, "127.0.0.1", port)
     base_url = f"http://127.0.0.1:{server.server_port}"

@@ -3,18 +3,27 @@
 Real SDKs talk to it over HTTP: wechatpy (mini-program APIs) and wechatpayv3 (APIv3 with signed
 requests and answers). It calls our notify functions back over HTTP with signed, encrypted
 callbacks. State is in memory and shared by every thread of the server; tests in the same process
-read it through the names below.
+read it through the names below. `make dev` persists what WeChat Pay remembers (`state.persist_to`),
+saved after each emulator request.
 """
-from flask import Blueprint
+from flask import Blueprint, Response
 
 from infra.local.wechat_emulator import dev, miniprogram, pay
 from infra.local.wechat_emulator.delivery import deliver
 from infra.local.wechat_emulator.signing import build_notification, signed_headers
-from infra.local.wechat_emulator.state import STORE, reset
+from infra.local.wechat_emulator.state import STORE, persist_to, reset
 
 blueprint = Blueprint("wechat_emulator", __name__)
 blueprint.register_blueprint(miniprogram.blueprint)
 blueprint.register_blueprint(pay.blueprint)
 blueprint.register_blueprint(dev.blueprint)
 
-__all__ = ["STORE", "blueprint", "build_notification", "deliver", "reset", "signed_headers"]
+
+@blueprint.after_request
+def _save(response: Response) -> Response:
+    """Every change to the emulator's memory happens in one of its requests: save it before answering."""
+    STORE.save()
+    return response
+
+
+__all__ = ["STORE", "blueprint", "build_notification", "deliver", "persist_to", "reset", "signed_headers"]
