@@ -9,6 +9,7 @@ from fenxiao.distribution import balances
 from infra.local import wechat_emulator
 from tests.distribution.ledger_support import assert_consistent, balance, make_distributor
 from tests.support.factories import admin_token
+from tests.support.invariants import assert_invariants
 
 WITHDRAWALS = "/v1/distributor/withdrawals"
 TRANSFER_NOTIFY = "/v1/payments/wechat/transfer-notify"
@@ -82,6 +83,7 @@ def test_parallel_withdrawals_never_overdraw(api, db):
     assert balance(db, user_id) == {"frozen": 0, "available": 100, "withdrawing": 900, "withdrawn": 0}
     assert db.ledger.count_documents({"kind": "withdraw", "void": False}) == 3
     assert_consistent(db, user_id)
+    assert_invariants(db)
 
 
 def test_owner_approval_pays_through_the_wechat_transfer_and_its_notification(api, db, owner):

@@ -12,6 +12,7 @@ from fenxiao.payments import hooks
 from functions.schedules import close_unpaid_orders
 from tests.orders.conftest import make_shopper
 from tests.support.catalog import make_product, stock_of
+from tests.support.invariants import assert_invariants
 
 PREVIEW = "/v1/checkout/preview"
 T0 = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
@@ -124,6 +125,7 @@ def test_four_orders_racing_for_one_coupon_make_exactly_one_order(api, db, buyer
     r = _preview(api, buyer, sku, coupon_id=coupon_id)  # held by the unpaid order
     assert (r.status, r.error_code) == (409, "COUPON_IN_USE"), r
     assert api.get("/v1/me/coupons", token=buyer.token, query={"status": "used"}).json["total"] == 1
+    assert_invariants(db)
 
 
 def test_cancel_returns_the_coupon_for_the_next_order(api, db, buyer, tea, make_template, claim) -> None:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from fenxiao import clock
 from tests.support.factories import make_user
+from tests.support.invariants import assert_invariants
 
 # Tokens are checked against the clock, so pinned times stay within their lifetime of the real now.
 T0 = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
@@ -114,6 +115,7 @@ def test_fifty_shoppers_racing_for_ten_coupons_get_exactly_ten(api, db, make_tem
     assert len(db.user_coupons.distinct("user_id", {"template_id": made["id"]})) == 10
     template = db.coupon_templates.find_one({"_id": made["id"]})
     assert (template["claimed"], template["remaining"]) == (10, 0)
+    assert_invariants(db)
 
 
 def test_one_shopper_racing_five_claims_with_limit_two_gets_two(api, db, shopper, make_template, claim) -> None:
@@ -124,6 +126,7 @@ def test_one_shopper_racing_five_claims_with_limit_two_gets_two(api, db, shopper
     assert db.user_coupons.count_documents({"template_id": made["id"], "user_id": shopper[0]}) == 2
     template = db.coupon_templates.find_one({"_id": made["id"]})
     assert (template["claimed"], template["remaining"]) == (2, 98)
+    assert_invariants(db)
 
 
 def test_my_coupons_by_status_with_expired_computed_from_now(api, db, shopper, make_template, claim) -> None:

@@ -12,6 +12,7 @@ from fenxiao import clock
 from infra.local import wechat_emulator
 from tests.orders.conftest import Shopper, make_shopper
 from tests.support.catalog import make_product, stock_of
+from tests.support.invariants import assert_invariants
 
 LIST_PRICE, GROUP_PRICE = 10000, 6900
 SHIP = {"carrier": "顺丰", "tracking_no": "SF100"}
@@ -322,6 +323,7 @@ def test_race_for_the_last_seat_one_wins_the_loser_is_refunded(api, db, stack, p
     assert wechat_emulator.STORE.refunds[refund["out_refund_no"]]["amount"]["refund"] == GROUP_PRICE
     assert stock_of(db, sku) == stock_before + 1
     assert db.refunds.count_documents({}) == 1
+    assert_invariants(db)
 
 
 # --- expiry ---------------------------------------------------------------------------------------

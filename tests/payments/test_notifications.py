@@ -9,7 +9,8 @@ import pytest
 from fenxiao import clock
 from fenxiao.config import get_settings
 from infra.local import wechat_emulator
-from tests.payments.conftest import NOTIFY, pay, send, signed_transaction, succeed
+from tests.payments.conftest import NOTIFY, REFUND_NOTIFY, pay, send, signed_transaction, succeed
+from tests.support.invariants import assert_invariants
 from tests.support.orders import make_order
 
 
@@ -60,6 +61,7 @@ def test_two_identical_notifications_racing_pay_once(api, db, shopper):
     paid, sku = _state(db, order)
     assert paid["status"] == "paid" and sku["sales"] == 4
     assert db.payments.count_documents({}) == 1 and db.refunds.count_documents({}) == 0
+    assert_invariants(db)
 
 
 def test_wrong_amount_is_recorded_never_paid_and_refunded(api, db, stack, shopper):
@@ -200,3 +202,30 @@ def test_a_crash_after_recording_a_wrong_amount_still_frees_the_order_for_a_new_
     assert db.orders.find_one({"_id": order["_id"]})["payment"] is None
     assert db.refunds.find_one({"out_trade_no": no})["status"] == "refunded"
     assert pay(api, order, shopper[1]) != no
+
+
+def test_a_notification_replayed_ninety_times_at_once_pays_once_and_its_refund_completes_once(api, db, shopper, owner):
+    """The hostile test's replay: the same signed payment notification 90 times, 30 at a time, then the same
+    for the refund notification; money moves exactly once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    order, no = _pending(api, db, shopper, items=[{"price": 700, "quantity": 3}])
+    headers, body = signed_transaction(no)
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        answers = list(pool.map(lambda _: send(api, NOTIFY, headers, body).status, range(90)))
+    assert answers == [204] * 90
+    paid, sku = _state(db, order)
+    assert paid["status"] == "paid" and sku["sales"] == 3
+    assert db.payments.count_documents({}) == 1 and db.refunds.count_documents({}) == 0
+
+    requested = api.post(f"/v1/orders/{order['_id']}/refunds", {"reason": "不想要了"}, token=shopper[1])
+    assert api.post(f"/v1/admin/refunds/{requested.json['id']}/approve", token=owner).json["status"] == "refunded"
+    (delivery,) = [d for d in wechat_emulator.STORE.deliveries if d["event_type"] == "REFUND.SUCCESS"]
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        answers = list(pool.map(lambda _: send(api, REFUND_NOTIFY, delivery["headers"], delivery["body"]).status,
+                                range(90)))
+    assert answers == [204] * 90
+    refunded = db.orders.find_one({"_id": order["_id"]})
+    assert (refunded["status"], refunded["refunded_amount"]) == ("refunded", 2100)
+    assert db.refunds.count_documents({}) == 1 and db.skus.find_one({"_id": sku["_id"]})["stock"] == sku["stock"] + 3
+    assert_invariants(db)

@@ -12,6 +12,7 @@ from infra.local import wechat_emulator
 from infra.local.wechat_emulator import pay as emulator_pay
 from tests.payments.conftest import REFUND_NOTIFY, send
 from tests.support.factories import admin_token, make_user
+from tests.support.invariants import assert_invariants
 from tests.support.orders import make_order
 
 ITEMS = [{"price": 1000, "quantity": 3}, {"price": 500, "quantity": 2, "paid": 900}]  # 3000 + 900
@@ -136,6 +137,7 @@ def test_one_open_refund_per_order(api, db, paid_order, shopper):
     assert sorted(a.status for a in answers) == [201, 409]
     assert [a.error_code for a in answers if a.status == 409] == ["REFUND_IN_PROGRESS"]
     assert db.refunds.count_documents({}) == 1
+    assert_invariants(db)
 
 
 def test_completed_orders_only_within_the_after_sales_window(api, db, paid_order, shopper):

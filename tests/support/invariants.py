@@ -1,0 +1,100 @@
+"""The shop's money invariants, read straight from the database: run after every race and hostile test.
+
+Races are where "exactly once" breaks, and a race test that only checks its own counters can miss the
+damage done elsewhere (a balance that drifted from its journal, commission left on refunded units). So
+every race ends with `assert_invariants(db)`, which checks the whole database:
+- every distributor's balance equals Σ of their journal (non-void entries);
+- no commission on refunded units: each commission entry has reversed exactly the units its order line
+  refunded, and an order refunded in full keeps no commission;
+- stock and sales are never negative;
+- refunds never exceed what was paid: per order (its refunded amount ≤ its pay amount, and equal to the
+  completed refunds of its lines) and per WeChat transaction (every refund sent against it);
+- coupons never exceed their total, nor a shopper their per-user limit.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from pymongo.database import Database
+
+from fenxiao.distribution import balances
+
+SENT = ("approved", "refunded")  # refund statuses whose money WeChat was asked to send
+
+
+def balance_drift(db: Database) -> list[str]:
+    totals = balances.ledger_totals(db)
+    problems = []
+    for doc in db.distributors.find({}, {"balance": 1}):
+        stored = {bucket: int((doc.get("balance") or {}).get(bucket, 0)) for bucket in balances.BUCKETS}
+        expected = totals.get(doc["_id"], balances.deltas())
+        if stored != expected:
+            problems.append(f"distributor {doc['_id']}: balance {stored} != journal {expected}")
+    return problems
+
+
+def commission_on_refunded_units(db: Database) -> list[str]:
+    problems = []
+    orders: dict[str, dict[str, Any]] = {}
+    for entry in db.commissions.find({}):
+        order = orders.get(entry["order_id"])
+        if order is None:
+            order = orders[entry["order_id"]] = db.orders.find_one({"_id": entry["order_id"]}) or {}
+        line = (order.get("lines") or [])[entry["line_index"]] if order.get("lines") else {}
+        refunded = int(line.get("refunded_quantity") or 0)
+        reversed_units = int(entry.get("reversed_units") or 0)
+        if not order.get("refund_open") and reversed_units != refunded:
+            problems.append(f"commission {entry['_id']}: {reversed_units} units reversed, line refunded {refunded}")
+        kept = int(entry["amount"]) - int(entry.get("reversed_amount") or 0)
+        if order.get("status") == "refunded" and kept != 0:
+            problems.append(f"commission {entry['_id']}: keeps {kept} on fully refunded order {order['_id']}")
+    return problems
+
+
+def negative_stock(db: Database) -> list[str]:
+    return [f"sku {doc['_id']}: stock {doc.get('stock')}, sales {doc.get('sales')}"
+            for doc in db.skus.find({"$or": [{"stock": {"$lt": 0}}, {"sales": {"$lt": 0}}]})]
+
+
+def over_refunds(db: Database) -> list[str]:
+    problems = []
+    by_order: Counter[str] = Counter()
+    by_transaction: Counter[str] = Counter()
+    for refund in db.refunds.find({"status": {"$in": list(SENT)}}):
+        by_transaction[refund["out_trade_no"]] += int(refund["amount"])
+        if refund["status"] == "refunded" and refund.get("lines"):
+            by_order[refund["order_id"]] += int(refund["amount"])
+    for order in db.orders.find({}, {"refunded_amount": 1, "amounts": 1}):
+        refunded, paid = int(order.get("refunded_amount") or 0), int(order["amounts"]["pay_amount"])
+        if refunded > paid or refunded != by_order.get(order["_id"], 0):
+            problems.append(f"order {order['_id']}: refunded {refunded} (refunds {by_order.get(order['_id'], 0)}),"
+                            f" paid {paid}")
+    paid_by = {p["_id"]: int(p["amount"]) for p in db.payments.find({}, {"amount": 1})}
+    for out_trade_no, amount in by_transaction.items():
+        if amount > paid_by.get(out_trade_no, 0):
+            problems.append(f"transaction {out_trade_no}: {amount} refunded of {paid_by.get(out_trade_no, 0)} paid")
+    return problems
+
+
+def coupon_overissue(db: Database) -> list[str]:
+    problems = []
+    held: dict[str, Counter[str]] = defaultdict(Counter)
+    for coupon in db.user_coupons.find({}, {"template_id": 1, "user_id": 1}):
+        held[coupon["template_id"]][coupon["user_id"]] += 1
+    for template in db.coupon_templates.find({}, {"total": 1, "per_user_limit": 1}):
+        counts = held.get(template["_id"], Counter())
+        if sum(counts.values()) > template["total"]:
+            problems.append(f"coupon {template['_id']}: {sum(counts.values())} issued of {template['total']}")
+        over = {user: n for user, n in counts.items() if n > template["per_user_limit"]}
+        if over:
+            problems.append(f"coupon {template['_id']}: over the per-user limit {template['per_user_limit']}: {over}")
+    return problems
+
+
+CHECKS = (balance_drift, commission_on_refunded_units, negative_stock, over_refunds, coupon_overissue)
+
+
+def assert_invariants(db: Database) -> None:
+    problems = [problem for check in CHECKS for problem in check(db)]
+    assert not problems, "money invariants broken:\n" + "\n".join(problems)

@@ -1,0 +1,35 @@
+"""The invariant checker catches what it claims to (it would be worthless if it could not fail)."""
+from __future__ import annotations
+
+import pytest
+
+from tests.distribution.ledger_support import make_buyer, make_distributor, paid_order
+from tests.support.invariants import assert_invariants
+
+
+def test_a_clean_shop_passes(db):
+    d1, _ = make_distributor(db)
+    buyer, _ = make_buyer(db, [d1])
+    paid_order(db, buyer, [{"price": 1000, "quantity": 2}])
+    assert_invariants(db)
+
+
+@pytest.mark.parametrize("damage", ["balance", "commission", "stock", "refund", "coupon"])
+def test_each_kind_of_damage_is_caught(db, damage):
+    d1, _ = make_distributor(db)
+    buyer, _ = make_buyer(db, [d1])
+    order = paid_order(db, buyer, [{"price": 1000, "quantity": 2}])
+    if damage == "balance":
+        db.distributors.update_one({"_id": d1}, {"$inc": {"balance.available": 1}})
+    elif damage == "commission":
+        db.orders.update_one({"_id": order["_id"]}, {"$set": {"lines.0.refunded_quantity": 1}})
+    elif damage == "stock":
+        db.skus.update_one({"_id": order["lines"][0]["sku_id"]}, {"$set": {"stock": -1}})
+    elif damage == "refund":
+        db.orders.update_one({"_id": order["_id"]}, {"$set": {"refunded_amount": 5000}})
+    else:
+        db.coupon_templates.insert_one({"_id": "t", "total": 1, "per_user_limit": 1})
+        db.user_coupons.insert_many([{"_id": "c1", "template_id": "t", "user_id": buyer},
+                                     {"_id": "c2", "template_id": "t", "user_id": buyer}])
+    with pytest.raises(AssertionError, match="money invariants broken"):
+        assert_invariants(db)
