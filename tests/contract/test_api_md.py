@@ -447,7 +447,7 @@ def _(w: World) -> Resp:
 @case("POST /v1/admin/orders/{id}/ship", schema=order(exactly("shipped"), shipment={"carrier": STR,
                                                                                    "tracking_no": STR}))
 def _(w: World) -> Resp:
-    return w.api.post(f"/v1/admin/orders/{w.paid_order['id']}/ship", {"carrier": "顺丰", "tracking_no": "SF1"},
+    return w.api.post(f"/v1/admin/orders/{w.paid_order['id']}/ship", {"carrier": "SF", "tracking_no": "SF1"},
                       token=w.admin)
 
 

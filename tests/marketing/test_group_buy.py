@@ -14,7 +14,7 @@ from tests.orders.conftest import Shopper, make_shopper
 from tests.support.catalog import make_product, stock_of
 
 LIST_PRICE, GROUP_PRICE = 10000, 6900
-SHIP = {"carrier": "顺丰", "tracking_no": "SF100"}
+SHIP = {"carrier": "SF", "tracking_no": "SF100"}
 
 
 @pytest.fixture
