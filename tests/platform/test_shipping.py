@@ -152,3 +152,39 @@ def test_the_shopper_is_told_which_parcel_shipped(api, db, stack, paid, shopper,
     data = shipped[0]["data"]
     assert data["thing2"]["value"] == "顺丰速运" and data["character_string3"]["value"] == "SF1234567890"
     assert shipped[0]["page"] == f"pages/orders/detail?id={order['_id']}"
+
+
+def test_wechats_settlement_push_is_verified_recorded_once_and_shown_on_the_order(api, db, stack, paid):
+    import requests
+
+    from fenxiao.config import get_settings
+    from fenxiao.shipping.events import signature_of
+
+    order = paid()
+    _ship(api, admin_token(db), order["_id"])
+    trade_no = order["payment"]["out_trade_no"]
+    pushed = requests.post(f"{stack['base_url']}/__wechat/shipping/{trade_no}/push", json={}, timeout=30).json()
+    assert (pushed["status"], pushed["response"]) == (200, "success")
+    trade = api.get(f"/v1/admin/orders/{order['_id']}", token=admin_token(db)).json["wechat_trade"]
+    assert trade["confirm_receive_method"] == 1 and trade["settlement_time"].endswith("Z")
+    assert db.wechat_events.count_documents({}) == 1
+    forged = api.call("POST", "/v1/wechat/events", json_body={"Event": "trade_manage_order_settlement"},
+                      query={"signature": "0" * 40, "timestamp": "1", "nonce": "n"})
+    assert (forged.status, forged.error_code) == (401, "PUSH_SIGNATURE_INVALID")
+    token = get_settings().wechat_push_token
+    check = api.call("GET", "/v1/wechat/events", query={"signature": signature_of(token, "9", "n"), "timestamp": "9",
+                                                        "nonce": "n", "echostr": "hello"})
+    assert (check.status, check.text) == (200, "hello")
+
+
+def test_wechats_shipping_reminder_makes_a_waiting_upload_due_now(api, db, stack, paid):
+    import requests
+
+    order = paid()
+    fault(stack, "upload_shipping_info", 10060014)  # refused: failed until someone acts
+    _ship(api, admin_token(db), order["_id"])
+    assert db.shipping_uploads.find_one({"_id": order["_id"]})["status"] == "failed"
+    trade_no = order["payment"]["out_trade_no"]
+    requests.post(f"{stack['base_url']}/__wechat/shipping/{trade_no}/push",
+                  json={"event": "trade_manage_remind_shipping"}, timeout=30)
+    assert run_schedule("upload_shipping_info", clock.now())["uploaded"] == 1

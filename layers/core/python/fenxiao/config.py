@@ -30,6 +30,7 @@ class Settings:
     wechat_appid: str
     wechat_secret: str
     wechat_api_base: str
+    wechat_push_token: str  # the Token of the mini-program's message push (WeChat's shipping events)
     # WeChat Pay v3
     wechatpay_mchid: str
     wechatpay_private_key: str

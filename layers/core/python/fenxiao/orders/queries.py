@@ -60,7 +60,8 @@ def _parcel(shipment: dict[str, Any]) -> dict[str, Any]:
 def render_admin_order(doc: dict[str, Any], refunds: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """What the merchant sees on top: who bought it, the payment and where commissions go."""
     return {**render_order(doc, refunds), "user_id": doc["user_id"], "payment": doc.get("payment"),
-            "referrer_ids": doc.get("referrer_ids", []), "idempotency_key": doc.get("idempotency_key")}
+            "referrer_ids": doc.get("referrer_ids", []), "idempotency_key": doc.get("idempotency_key"),
+            "wechat_trade": doc.get("wechat_trade")}  # WeChat's receipt / settlement push (shipping.events)
 
 
 def refunds_of(db: Database, order: dict[str, Any]) -> list[dict[str, Any]]:
