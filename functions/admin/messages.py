@@ -5,7 +5,7 @@ from fenxiao.messages import (
     SORT,
     MessageSettings,
     admin_filter,
-    get_message_settings,
+    message_settings_view,
     render,
     update_message_settings,
 )
@@ -21,9 +21,10 @@ class MessageQuery(PageQuery):
 
 
 @routes.route("GET", "/v1/admin/settings/messages", auth="admin")
-def get_settings(req: Request) -> MessageSettings:
-    """Which WeChat template each event uses and how its keywords are filled."""
-    return get_message_settings(req.db)
+def get_settings(req: Request) -> dict:
+    """Which WeChat template each event uses and how its keywords are filled, plus (read only) the events
+    and the values each offers, for the admin page's form."""
+    return message_settings_view(req.db)
 
 
 @routes.route("PUT", "/v1/admin/settings/messages", auth="admin", body=MessageSettings, roles=("owner", "operator"))

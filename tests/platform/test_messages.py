@@ -152,6 +152,7 @@ def test_merchant_settings_are_validated(api, db, templates):
     owner = admin_token(db)
     current = api.get("/v1/admin/settings/messages", token=owner).json
     assert current["templates"]["order_paid"]["template_id"] == templates["order_paid"]
+    assert current["events"]["order_shipped"]["values"] == ["order_no", "carrier", "tracking_no", "goods", "time"]
     bad = {"templates": {"order_paid": {"template_id": "x", "fields": {"thing1": "nope"}}}}
     assert api.put("/v1/admin/settings/messages", bad, token=owner).status == 400
     assert api.put("/v1/admin/settings/messages", {"templates": {"no_such_event": {}}}, token=owner).status == 400

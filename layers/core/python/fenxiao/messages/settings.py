@@ -7,7 +7,7 @@ template from WeChat's public library; `fields` maps each of that template's key
 """
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pymongo.database import Database
@@ -53,3 +53,10 @@ def get_message_settings(db: Database) -> MessageSettings:
 def update_message_settings(db: Database, patch: MessageSettings | dict, *, by: str | None = None
                             ) -> MessageSettings:
     return MESSAGES.update(db, patch, by=by)
+
+
+def message_settings_view(db: Database) -> dict[str, Any]:
+    """GET /v1/admin/settings/messages: the settings and the event catalogue (label, values, moments)."""
+    events = {name: {"label": e.label, "values": list(e.values), "moments": list(e.moments)}
+              for name, e in EVENTS.items()}
+    return {**get_message_settings(db).model_dump(), "events": events}
