@@ -50,6 +50,7 @@ PUBLIC = {
     ("GET", "/v1/share-links/{link_id}"),
     ("POST", "/v1/payments/wechat/notify"), ("POST", "/v1/payments/wechat/refund-notify"),
     ("POST", "/v1/payments/wechat/transfer-notify"),
+    ("GET", "/v1/wechat/events"), ("POST", "/v1/wechat/events"),  # WeChat's message push: signature-checked
     ("GET", "/admin"), ("GET", "/admin/"), ("GET", "/admin/{name}"),
 }
 CALLBACKS = ("/v1/payments/wechat/",)  # answer in WeChat's {code, message} shape, not our envelope

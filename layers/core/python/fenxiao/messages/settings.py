@@ -32,7 +32,7 @@ class MessageSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     miniprogram_state: Literal["developer", "trial", "formal"] = "formal"
-    templates: dict[EventName, TemplateSetting] = Field(default_factory=dict)
+    templates: dict[EventName, TemplateSetting] = Field(default_factory=dict, max_length=len(EVENTS))
 
     @model_validator(mode="after")
     def _known_values(self) -> MessageSettings:
