@@ -81,10 +81,13 @@ def test_tracking_falls_back_to_a_plain_status_when_wechat_fails(api, db, stack,
     assert api.get(f"/v1/orders/{order['_id']}/tracking", token=token).json["items"][0]["waybill_token"]
 
 
-def test_the_order_page_finds_an_order_from_wechats_merchant_trade_no(api, paid, shopper):
+def test_the_order_page_finds_an_order_from_wechats_merchant_trade_no(api, db, paid, shopper):
     _, token = shopper
     order = paid()
     order_no = order["payment"]["out_trade_no"].split("_")[0]
     found = api.get("/v1/orders", token=token, query={"order_no": order_no}).json["items"]
     assert [o["id"] for o in found] == [order["_id"]]
+    _, stranger = make_user(db)
+    assert api.get("/v1/orders", token=stranger, query={"order_no": order_no}).json["items"] == []
+    assert api.get("/v1/orders", token=token, query={"order_no": order_no, "status": "shipped"}).json["total"] == 0
     assert api.get("/v1/orders", token=token, query={"order_no": "bad no"}).status == 400

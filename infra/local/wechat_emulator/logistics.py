@@ -22,7 +22,7 @@ from flask import Blueprint, Response, request
 from fenxiao import clock
 from fenxiao.config import get_settings
 from fenxiao.runtime.http import json_response
-from infra.local.wechat_emulator.guard import begin
+from infra.local.wechat_emulator.guard import Problem, begin
 from infra.local.wechat_emulator.miniprogram import _err, _ok
 from infra.local.wechat_emulator.platform_state import PLATFORM, fail_next
 from infra.local.wechat_emulator.state import STORE
@@ -59,7 +59,7 @@ def _transaction(order_key: dict[str, Any]) -> dict[str, Any] | None:
         return copy.deepcopy(found[0]) if found and found[0].get("transaction_id") else None
 
 
-def _parcel_problem(parcel: Any, logistics_type: int) -> tuple[int, str] | None:
+def _parcel_problem(parcel: Any, logistics_type: int) -> Problem | None:
     if not isinstance(parcel, dict):
         return 47001, "data format error"
     desc = parcel.get("item_desc")
@@ -88,7 +88,7 @@ def _parcel_problem(parcel: Any, logistics_type: int) -> tuple[int, str] | None:
     return None
 
 
-def _request_problem(body: dict[str, Any]) -> tuple[int, str] | None:
+def _request_problem(body: dict[str, Any]) -> Problem | None:
     order_key, payer = body.get("order_key"), body.get("payer")
     if not isinstance(order_key, dict) or order_key.get("order_number_type") not in (1, 2):
         return 47001, "data format error: order_key"
@@ -121,12 +121,9 @@ def _request_problem(body: dict[str, Any]) -> tuple[int, str] | None:
 
 @blueprint.post("/wxa/sec/order/upload_shipping_info")
 def upload_shipping_info() -> Response:
-    body, problem = begin("upload_shipping_info")
+    body, problem = begin("upload_shipping_info", _request_problem)
     if problem:
         return problem
-    refusal = _request_problem(body)
-    if refusal:
-        return _err(*refusal)
     tx = _transaction(body["order_key"])
     if tx is None:
         return _err(10060001, "支付单不存在")
@@ -152,16 +149,20 @@ def upload_shipping_info() -> Response:
     return _ok()
 
 
-@blueprint.post("/wxa/sec/order/set_msg_jump_path")
-def set_msg_jump_path() -> Response:
-    body, problem = begin("set_msg_jump_path")
-    if problem:
-        return problem
+def _path_problem(body: dict[str, Any]) -> Problem | None:
     path = body.get("path")
     if not isinstance(path, str) or not path or path.startswith("/") or len(path) > 512:
-        return _err(47001, "data format error: path")
+        return 47001, "data format error: path"
+    return None
+
+
+@blueprint.post("/wxa/sec/order/set_msg_jump_path")
+def set_msg_jump_path() -> Response:
+    body, problem = begin("set_msg_jump_path", _path_problem)
+    if problem:
+        return problem
     with PLATFORM.lock:
-        PLATFORM.jump_path = path
+        PLATFORM.jump_path = body["path"]
     return _ok()
 
 
@@ -174,7 +175,7 @@ def get_delivery_list() -> Response:
     return _ok(delivery_list=items, count=len(items))
 
 
-def _trace_problem(body: dict[str, Any]) -> tuple[int, str] | None:
+def _trace_problem(body: dict[str, Any]) -> Problem | None:
     if not body.get("openid"):
         return 40003, "invalid openid"
     for name in ("receiver_phone", "waybill_id", "trans_id"):
@@ -191,12 +192,9 @@ def _trace_problem(body: dict[str, Any]) -> tuple[int, str] | None:
 
 @blueprint.post("/cgi-bin/express/delivery/open_msg/trace_waybill")
 def trace_waybill() -> Response:
-    body, problem = begin("trace_waybill")
+    body, problem = begin("trace_waybill", _trace_problem)
     if problem:
         return problem
-    refusal = _trace_problem(body)
-    if refusal:
-        return _err(*refusal)
     seed = f"{body['waybill_id']}|{body.get('delivery_id') or ''}|{body['trans_id']}".encode()
     token = "wbt_" + hashlib.sha256(seed).hexdigest()[:40]
     with PLATFORM.lock:

@@ -5,10 +5,12 @@ word is `review`, anything else `pass`. v2 needs the user's openid (40003 withou
 """
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response
 
 from fenxiao import clock
-from infra.local.wechat_emulator.guard import begin
+from infra.local.wechat_emulator.guard import Problem, begin
 from infra.local.wechat_emulator.miniprogram import _err, _ok
 from infra.local.wechat_emulator.platform_state import PLATFORM
 
@@ -27,14 +29,17 @@ def verdict(content: str) -> tuple[str, int]:
     return "pass", PASS_LABEL
 
 
+def _content_problem(body: dict[str, Any]) -> Problem | None:
+    content = body.get("content")
+    return None if isinstance(content, str) and content else (47001, "data format error: content")
+
+
 @blueprint.post("/wxa/msg_sec_check")
 def msg_sec_check() -> Response:
-    body, problem = begin("msg_sec_check")
+    body, problem = begin("msg_sec_check", _content_problem)
     if problem:
         return problem
-    content = body.get("content")
-    if not isinstance(content, str) or not content:
-        return _err(47001, "data format error: content")
+    content = body["content"]
     suggest, label = verdict(content)
     if body.get("version") != 2:  # v1: no openid, a risky text is an errcode
         return _err(87014, "risky content") if suggest == "risky" else _ok()

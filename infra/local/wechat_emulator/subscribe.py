@@ -17,8 +17,8 @@ from typing import Any
 from flask import Blueprint, Response
 
 from fenxiao import clock
-from infra.local.wechat_emulator.guard import begin
-from infra.local.wechat_emulator.miniprogram import _err, _ok
+from infra.local.wechat_emulator.guard import Problem, begin
+from infra.local.wechat_emulator.miniprogram import _ok
 from infra.local.wechat_emulator.state import STORE
 
 blueprint = Blueprint("subscribe", __name__)
@@ -74,25 +74,27 @@ def _data_problem(template_id: str, data: Any) -> str | None:
     return None
 
 
-@blueprint.post("/cgi-bin/message/subscribe/send")
-def send() -> Response:
-    body, problem = begin("subscribe_send")
-    if problem:
-        return problem
+def _send_problem(body: dict[str, Any]) -> Problem | None:
     touser, template_id = body.get("touser"), body.get("template_id")
     if not isinstance(touser, str) or not touser:
-        return _err(40003, "invalid openid")
+        return 40003, "invalid openid"
     if template_id not in DEMO_TEMPLATES:
-        return _err(40037, "invalid template_id")
+        return 40037, "invalid template_id"
     if body.get("miniprogram_state", "formal") not in ("developer", "trial", "formal"):
-        return _err(47003, "argument invalid! miniprogram_state invalid")
+        return 47003, "argument invalid! miniprogram_state invalid"
     if touser.endswith("_nosub"):
-        return _err(43101, "user refuse to accept the msg")
+        return 43101, "user refuse to accept the msg"
     data_problem = _data_problem(template_id, body.get("data"))
-    if data_problem:
-        return _err(47003, f"argument invalid! {data_problem}")
+    return (47003, f"argument invalid! {data_problem}") if data_problem else None
+
+
+@blueprint.post("/cgi-bin/message/subscribe/send")
+def send() -> Response:
+    body, problem = begin("subscribe_send", _send_problem)
+    if problem:
+        return problem
     msgid = STORE.next_number()
     with STORE.lock:
-        STORE.messages.append({"msgid": msgid, "touser": touser, "template_id": template_id,
+        STORE.messages.append({"msgid": msgid, "touser": body["touser"], "template_id": body["template_id"],
                                "page": body.get("page"), "data": body["data"], "sent_at": clock.now()})
     return _ok(msgid=msgid)

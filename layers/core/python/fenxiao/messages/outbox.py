@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import DESCENDING
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
@@ -30,13 +30,14 @@ from fenxiao.messages.events import EVENTS
 from fenxiao.messages.format import render_data
 from fenxiao.messages.grants import take_grant
 from fenxiao.messages.settings import get_message_settings
+from fenxiao.work_queue import WorkQueue
 
 log = logging.getLogger("fenxiao.messages")
 
 PENDING, SENDING, SENT, SKIPPED, FAILED = "pending", "sending", "sent", "skipped", "failed"
 MAX_ATTEMPTS = 6
-STUCK_AFTER = timedelta(minutes=2)  # a send still `sending` after this died with its process
 BATCH = 200
+QUEUE = WorkQueue("message_outbox", SENDING)  # a send still `sending` after 2 minutes died with its process
 
 
 def _retry_delay(attempts: int) -> timedelta:
@@ -98,10 +99,7 @@ def _attempt(db: Database, key: str, now: datetime) -> str | None:
     """Claim one due message and try to send it; returns its new status (None if not claimed)."""
     from fenxiao.wechat import WeChatRefused, send_subscribe_message
 
-    doc = db.message_outbox.find_one_and_update(
-        {"_id": key, "status": PENDING, "next_attempt_at": {"$lte": now}},
-        {"$set": {"status": SENDING, "claimed_at": now}, "$inc": {"attempts": 1}},
-        return_document=ReturnDocument.AFTER)
+    doc = QUEUE.claim(db, key, now)
     if doc is None:
         return None
     if not doc.get("openid"):
@@ -138,20 +136,8 @@ def _retry_later(db: Database, key: str, attempts: int, now: datetime, **error: 
 
 def send_messages(db: Database, now: datetime, limit: int = BATCH) -> dict[str, int]:
     """The schedule: revive sends whose process died, then send every due message once."""
-    revived = db.message_outbox.update_many(  # index: message_outbox (status, claimed_at)
-        {"status": SENDING, "claimed_at": {"$lte": now - STUCK_AFTER}}, {"$set": {"status": PENDING}})
-    counts = {"revived": revived.modified_count, SENT: 0, SKIPPED: 0, FAILED: 0, PENDING: 0}
-    due = db.message_outbox.find({"status": PENDING, "next_attempt_at": {"$lte": now}},  # index: (status, next_…)
-                                 {"_id": 1}).sort("next_attempt_at", ASCENDING).limit(limit)
-    for doc in list(due):
-        try:
-            status = _attempt(db, doc["_id"], now)
-        except Exception:
-            log.exception("subscribe message send crashed", extra={"fields": {"key": doc["_id"]}})
-            continue
-        if status:
-            counts[status] += 1
-    return counts
+    done = QUEUE.drain(db, now, lambda key: _attempt(db, key, now), limit, log)
+    return {SENT: 0, SKIPPED: 0, FAILED: 0, PENDING: 0, **done}
 
 
 def render(doc: dict[str, Any]) -> dict[str, Any]:

@@ -96,8 +96,11 @@ def list_orders_for_user(db: Database, user_id: str, query: OrderQuery) -> dict[
     # index: orders (user_id, status, created_at desc)
     status: Any = query.status or {"$in": VISIBLE_STATUSES}
     filter_: dict[str, Any] = {"user_id": user_id, "status": status}
-    if query.order_no:  # index: orders order_no (unique)
-        filter_["order_no"] = query.order_no
+    if query.order_no:  # index: orders order_no (unique); owner and status checked on the one document found
+        doc = db.orders.find_one({"order_no": query.order_no}, {"user_id": 1, "status": 1}) or {}
+        mine = doc.get("user_id") == user_id and doc.get("status") in (
+            [query.status] if query.status else VISIBLE_STATUSES)
+        filter_ = {"_id": doc["_id"] if mine else None}
     return _page_with_refunds(db, filter_, query, render_order)
 
 

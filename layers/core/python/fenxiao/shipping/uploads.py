@@ -27,13 +27,14 @@ from fenxiao import clock
 from fenxiao.clock import CHINA_TZ
 from fenxiao.config import get_settings
 from fenxiao.errors import AppError, Conflict, NotFound
+from fenxiao.work_queue import WorkQueue
 
 log = logging.getLogger("fenxiao.shipping")
 
 PENDING, UPLOADING, UPLOADED, FAILED, NOT_REQUIRED = "pending", "uploading", "uploaded", "failed", "not_required"
 MAX_ATTEMPTS = 12
-STUCK_AFTER = timedelta(minutes=2)
 BATCH = 200
+QUEUE = WorkQueue("shipping_uploads", UPLOADING)  # an upload `uploading` for 2 minutes died with its process
 EXPRESS, UNIFIED, SPLIT = 1, 1, 2
 ITEM_DESC_MAX = 120
 # WeChat answers these when the request itself is fine but the moment is not: try again later
@@ -127,10 +128,7 @@ def _settle(db: Database, order_id: str, status: str, total: int | None, now: da
 def _attempt(db: Database, order_id: str, now: datetime) -> str | None:
     from fenxiao.wechat import WeChatRefused, upload_shipping_info
 
-    doc = db.shipping_uploads.find_one_and_update(
-        {"_id": order_id, "status": PENDING, "next_attempt_at": {"$lte": now}},
-        {"$set": {"status": UPLOADING, "claimed_at": now}, "$inc": {"attempts": 1}},
-        return_document=ReturnDocument.AFTER)
+    doc = QUEUE.claim(db, order_id, now)
     if doc is None:
         return None
     order = db.orders.find_one({"_id": order_id})
@@ -164,21 +162,9 @@ def upload_due(db: Database, now: datetime, limit: int = BATCH) -> dict[str, int
     """The schedule: revive uploads whose process died, then try every due one."""
     from fenxiao.shipping.jump_path import ensure_jump_path
 
-    revived = db.shipping_uploads.update_many(  # index: shipping_uploads (status, claimed_at)
-        {"status": UPLOADING, "claimed_at": {"$lte": now - STUCK_AFTER}}, {"$set": {"status": PENDING}})
-    counts = {"revived": revived.modified_count, UPLOADED: 0, PENDING: 0, FAILED: 0,
-              "jump_path_set": int(ensure_jump_path(db))}
-    due = db.shipping_uploads.find({"status": PENDING, "next_attempt_at": {"$lte": now}},  # (status, next_…)
-                                   {"_id": 1}).sort("next_attempt_at", 1).limit(limit)
-    for doc in list(due):
-        try:
-            status = _attempt(db, doc["_id"], now)
-        except Exception:
-            log.exception("shipping upload crashed", extra={"fields": {"order_id": doc["_id"]}})
-            continue
-        if status:
-            counts[status] += 1
-    return counts
+    jump_path_set = int(ensure_jump_path(db))
+    done = QUEUE.drain(db, now, lambda order_id: _attempt(db, order_id, now), limit, log)
+    return {UPLOADED: 0, PENDING: 0, FAILED: 0, **done, "jump_path_set": jump_path_set}
 
 
 def render(doc: dict[str, Any] | None) -> dict[str, Any] | None:
