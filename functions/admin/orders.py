@@ -1,7 +1,9 @@
 """Admin routes for orders: filtered list, detail, ship; composed into the admin function by handler.py."""
+from typing import Literal
+
 from fenxiao.orders import AdminOrderQuery, ShipIn, admin_get_order, admin_list_orders, ship_order
-from fenxiao.runtime import Request, Routes
-from fenxiao.shipping import carriers_view, retry_upload
+from fenxiao.runtime import PageQuery, Request, Routes, page_of
+from fenxiao.shipping import ADMIN_SORT, carriers_view, render, retry_upload
 
 routes = Routes()
 
@@ -28,6 +30,16 @@ def ship(req: Request) -> dict:
 def carriers(req: Request) -> dict:
     """The express companies WeChat accepts (its delivery list): the choices for shipping."""
     return carriers_view(req.db)
+
+
+class UploadQuery(PageQuery):
+    status: Literal["pending", "uploading", "uploaded", "failed", "not_required"]
+
+
+@routes.route("GET", "/v1/admin/shipping-uploads", auth="admin", query=UploadQuery)
+def shipping_uploads(req: Request) -> dict:
+    """Shipping-info uploads in one state, newest first: the merchant finds what WeChat refused (failed)."""
+    return page_of(req.db.shipping_uploads, {"status": req.query.status}, req.query, ADMIN_SORT, render)
 
 
 @routes.route("POST", "/v1/admin/orders/{order_id}/shipping-upload/retry", auth="admin", roles=("owner", "operator"))

@@ -78,6 +78,8 @@ def test_a_refusal_no_retry_fixes_is_failed_visible_and_can_be_retried_by_hand(a
     fault(stack, "upload_shipping_info", 10060004)
     state = _ship(api, admin, order["_id"]).json["shipping_upload"]
     assert (state["status"], state["errcode"]) == ("failed", 10060004)
+    failed = api.get("/v1/admin/shipping-uploads", token=admin_token(db, "viewer"), query={"status": "failed"}).json
+    assert [(u["order_id"], u["order_no"]) for u in failed["items"]] == [(order["_id"], order["order_no"])]
     assert run_schedule("upload_shipping_info", clock.now() + timedelta(days=1))["uploaded"] == 0
     assert api.post(f"/v1/admin/orders/{order['_id']}/shipping-upload/retry", token=admin_token(db, "viewer")
                     ).status == 403

@@ -159,7 +159,8 @@ INDEXES: dict[str, list[IndexModel]] = {
     "message_outbox": [_ix([("status", A), ("next_attempt_at", A)]), _ix([("status", A), ("claimed_at", A)]),
                        _ix([("status", A), ("created_at", D), ("_id", D)]), _ix([("created_at", D), ("_id", D)])],
     # fenxiao.shipping.uploads: _id = order id (one upload record per order); due and stuck uploads
-    "shipping_uploads": [_ix([("status", A), ("next_attempt_at", A)]), _ix([("status", A), ("claimed_at", A)])],
+    "shipping_uploads": [_ix([("status", A), ("next_attempt_at", A)]), _ix([("status", A), ("claimed_at", A)]),
+                         _ix([("status", A), ("created_at", D), ("_id", D)])],  # admin list by status
 }
 
 

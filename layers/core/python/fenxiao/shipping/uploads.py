@@ -167,14 +167,17 @@ def upload_due(db: Database, now: datetime, limit: int = BATCH) -> dict[str, int
     return {UPLOADED: 0, PENDING: 0, FAILED: 0, **done, "jump_path_set": jump_path_set}
 
 
+ADMIN_SORT = [("created_at", -1), ("_id", -1)]  # index: shipping_uploads (status, created_at, _id)
+
+
 def render(doc: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The upload state the admin sees on an order."""
+    """The upload state the admin sees on an order (and in the list of uploads, with the order)."""
     if doc is None:
         return None
-    return {"status": doc["status"], "shipments_total": doc.get("shipments_total", 0),
-            "uploaded_count": doc.get("uploaded_count", 0), "attempts": doc.get("attempts", 0),
-            "errcode": doc.get("errcode"), "errmsg": doc.get("errmsg"), "next_attempt_at": doc.get("next_attempt_at"),
-            "uploaded_at": doc.get("uploaded_at")}
+    return {"order_id": doc["_id"], "order_no": doc.get("order_no"), "status": doc["status"],
+            "shipments_total": doc.get("shipments_total", 0), "uploaded_count": doc.get("uploaded_count", 0),
+            "attempts": doc.get("attempts", 0), "errcode": doc.get("errcode"), "errmsg": doc.get("errmsg"),
+            "next_attempt_at": doc.get("next_attempt_at"), "uploaded_at": doc.get("uploaded_at")}
 
 
 def upload_state(db: Database, order_id: str) -> dict[str, Any] | None:

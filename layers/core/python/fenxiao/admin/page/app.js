@@ -513,8 +513,21 @@
       ['操作', (o) => actions(h('button', { class: 'small', onclick: () => showOrder(o.id, list.reload) }, '详情'),
         o.status === 'paid' ? h('button', { class: 'small primary', onclick: () => shipOrder(o, list.reload) }, '发货') : null)],
     ]);
-    view.append(panel(null, filters.el, list.el));
+    view.append(await failedUploads(list.reload), panel(null, filters.el, list.el));
     await list.load(1);
+  }
+
+  // Orders whose shipping info WeChat refused: WeChat holds the money until they are fixed and retried.
+  async function failedUploads(reload) {
+    const failed = await api('GET', '/v1/admin/shipping-uploads', { query: { status: 'failed', page_size: 50 } });
+    if (!failed.total) return h('span');
+    return panel(`微信发货信息上传失败（${failed.total} 单）`, table([
+      ['订单号', (u) => h('span', { class: 'mono' }, u.order_no)],
+      ['微信错误', (u) => `${u.errcode ?? ''} ${u.errmsg || ''}`],
+      ['操作', (u) => actions(h('button', { class: 'small', onclick: () => showOrder(u.order_id, reload) }, '详情'),
+        h('button', { class: 'small primary', onclick: (e) => act(e.target,
+          () => api('POST', `/v1/admin/orders/${encodeURIComponent(u.order_id)}/shipping-upload/retry`), () => route(), '已重新上传') }, '重试'))],
+    ], failed.items));
   }
 
   // ---- 售后退款 refunds -------------------------------------------------------------------------
