@@ -48,6 +48,7 @@ HOT_QUERIES: list[tuple[str, dict[str, Any], list[tuple[str, int]] | None, str]]
     ("shipping_uploads", {"status": "pending", "next_attempt_at": {"$lte": T}}, [("next_attempt_at", 1)],
      "upload_shipping_info due"),
     ("shipping_uploads", {"status": "uploading", "claimed_at": {"$lte": T}}, None, "upload_shipping_info stuck"),
+    ("orders", {"upload_pending": True}, None, "upload_shipping_info: interrupted shipments"),
     ("shipping_uploads", {"status": "failed"}, [("created_at", -1), ("_id", -1)], "admin failed uploads"),
 ]
 

@@ -1,10 +1,12 @@
 """Shipping info to WeChat: the carrier list, one upload per shipment, retries, split parcels, refusals."""
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 
 from fenxiao import clock
 from tests.platform.conftest import PLATFORM, fault, messages, run_schedule, uploads
+from tests.platform.conftest import uploads as uploads_at
 from tests.support.factories import admin_token
 
 SHIP = {"carrier": "SF", "tracking_no": "SF1234567890"}
@@ -190,3 +192,49 @@ def test_wechats_shipping_reminder_makes_a_waiting_upload_due_now(api, db, stack
     requests.post(f"{stack['base_url']}/__wechat/shipping/{trade_no}/push",
                   json={"event": "trade_manage_remind_shipping"}, timeout=30)
     assert run_schedule("upload_shipping_info", clock.now())["uploaded"] == 1
+
+
+def test_a_shipment_whose_process_died_before_its_upload_was_registered_is_uploaded_by_the_schedule(
+        api, db, stack, paid, monkeypatch):
+    from fenxiao.shipping import uploads
+
+    order = paid()
+
+    def crash(*_args, **_kwargs):
+        raise SystemExit("the process died right after the shipment was written")
+
+    monkeypatch.setattr(uploads, "_register", crash)
+    with contextlib.suppress(SystemExit):
+        _ship(api, admin_token(db), order["_id"])
+    monkeypatch.undo()
+    assert db.orders.find_one({"_id": order["_id"]})["upload_pending"] is True
+    assert db.shipping_uploads.find_one({"_id": order["_id"]}) is None
+    assert run_schedule("upload_shipping_info", clock.now())["registered"] == 0  # maybe still in progress
+    later = run_schedule("upload_shipping_info", clock.now() + timedelta(minutes=3))
+    assert (later["registered"], later["uploaded"]) == (1, 1)
+    assert len(uploads_at(stack)) == 1
+    assert "upload_pending" not in db.orders.find_one({"_id": order["_id"]})
+    assert run_schedule("upload_shipping_info", clock.now() + timedelta(minutes=10))["registered"] == 0
+
+
+def test_two_admins_shipping_the_same_parcel_at_once_ship_it_once(api, db, stack, paid, monkeypatch):
+    from fenxiao.orders import lifecycle
+
+    order = paid()
+    admin = admin_token(db)
+    real = lifecycle.states.ensure_can
+    raced: list[int] = []
+
+    def interleaved(current, action):
+        real(current, action)
+        if not raced:  # the other admin ships between this one's read and its write
+            raced.append(0)
+            raced[0] = _ship(api, admin, order["_id"], {"carrier": "ZTO", "tracking_no": "ZT2"}).status
+
+    monkeypatch.setattr(lifecycle.states, "ensure_can", interleaved)
+    loser = _ship(api, admin, order["_id"])
+    assert raced == [200]
+    assert (loser.status, loser.error_code) == (409, "ORDER_NOT_SHIPPABLE")
+    stored = db.orders.find_one({"_id": order["_id"]})
+    assert [s["carrier"] for s in stored["shipments"]] == ["ZTO"]
+    assert len(uploads_at(stack)) == 1

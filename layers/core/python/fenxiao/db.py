@@ -122,6 +122,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix("paid_at"),                                # analytics.dashboard
         _ix([("referrer_ids", A), ("paid_at", D)]),    # distribution stats and rankings (multikey upline)
         _ix([("group_buy.status", A), ("status", A)]),  # groupbuy.expiry: paid orders of failed groups
+        _ix("upload_pending", sparse=True),  # shipping.uploads: parcels whose upload a crash left unregistered
         _ix([("status", A), ("created_at", D)]),     # admin list by status
         _ix([("created_at", D), ("_id", D)]),        # admin list, any status
     ],

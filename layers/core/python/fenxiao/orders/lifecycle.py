@@ -232,7 +232,9 @@ def ship_order(db: Database, order_id: str, data: ShipIn, *, by: str | None = No
     now = clock.now()
     shipment = {"no": len(before) + 1, "carrier": data.carrier, "carrier_name": name, "tracking_no": data.tracking_no,
                 "lines": None if last and not before else lines, "shipped_at": now}
-    fields: dict[str, Any] = {"shipments": [*before, shipment], "shipped_at": now, "shipped_by": by}
+    # upload_pending: written with the parcel, so a crash before its upload is registered is caught
+    fields: dict[str, Any] = {"shipments": [*before, shipment], "shipped_at": now, "shipped_by": by,
+                              "upload_pending": True}
     if not before:
         fields["shipment"] = {"carrier": data.carrier, "carrier_name": name, "tracking_no": data.tracking_no,
                               "shipped_at": now}

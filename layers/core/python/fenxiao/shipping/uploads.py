@@ -84,28 +84,53 @@ def build_request(order: dict[str, Any], shipments: list[dict[str, Any]], openid
     return body
 
 
-def record_shipment(db: Database, order: dict[str, Any]) -> None:
-    """After a shipment was written to `order`: make its upload due, then try it now. Never raises."""
-    try:
-        now = clock.now()
-        total = len(order.get("shipments") or [])
-        if not (order.get("payment") or {}).get("out_trade_no"):
-            db.shipping_uploads.update_one(
-                {"_id": order["_id"]}, {"$set": {"status": NOT_REQUIRED, "shipments_total": total, "updated_at": now},
-                                        "$setOnInsert": {"order_no": order["order_no"], "created_at": now}},
-                upsert=True)
-            return
+# The shipment's own write sets `orders.upload_pending` (ship_order): a process that dies before the upload
+# document exists leaves the flag, and the schedule registers the upload for it after this grace.
+REGISTER_GRACE = timedelta(minutes=2)
+
+
+def _register(db: Database, order: dict[str, Any], now: datetime) -> bool:
+    """Make the order's upload due for all its parcels (idempotent), then drop the order's flag unless a
+    newer parcel arrived meanwhile. True when there is something to upload."""
+    total = len(order.get("shipments") or [])
+    required = bool((order.get("payment") or {}).get("out_trade_no"))
+    if not required:  # paid without WeChat: no 支付单 to ship
+        db.shipping_uploads.update_one(
+            {"_id": order["_id"]}, {"$set": {"status": NOT_REQUIRED, "shipments_total": total, "updated_at": now},
+                                    "$setOnInsert": {"order_no": order["order_no"], "created_at": now}}, upsert=True)
+    else:
         db.shipping_uploads.update_one(
             {"_id": order["_id"]},
             {"$max": {"shipments_total": total},
              "$setOnInsert": {"order_no": order["order_no"], "uploaded_count": 0, "attempts": 0,
                               "status": PENDING, "next_attempt_at": now, "created_at": now, "history": []}},
             upsert=True)
-        db.shipping_uploads.update_one({"_id": order["_id"], "status": {"$in": [UPLOADED, FAILED]}},
+        db.shipping_uploads.update_one({"_id": order["_id"], "status": {"$in": [UPLOADED, FAILED]},
+                                        "uploaded_count": {"$lt": total}},
                                        {"$set": {"status": PENDING, "next_attempt_at": now, "attempts": 0}})
-        _attempt(db, order["_id"], now)
+    db.orders.update_one({"_id": order["_id"], f"shipments.{total}": {"$exists": False}},
+                         {"$unset": {"upload_pending": ""}})
+    return required
+
+
+def record_shipment(db: Database, order: dict[str, Any]) -> None:
+    """After a shipment was written to `order`: make its upload due, then try it now. Never raises."""
+    try:
+        now = clock.now()
+        if _register(db, order, now):
+            _attempt(db, order["_id"], now)
     except Exception:
         log.exception("shipping upload not recorded or tried", extra={"fields": {"order_id": order["_id"]}})
+
+
+def _register_interrupted(db: Database, now: datetime, limit: int) -> int:
+    """Orders whose shipping process died between the shipment and its upload record."""
+    # index: orders upload_pending (sparse)
+    flagged = list(db.orders.find({"upload_pending": True}).limit(limit))
+    stale = [o for o in flagged if o.get("shipped_at") and o["shipped_at"] <= now - REGISTER_GRACE]
+    for order in stale:
+        _register(db, order, now)
+    return len(stale)
 
 
 def _settle(db: Database, order_id: str, status: str, total: int | None, now: datetime, **fields: Any) -> None:
@@ -163,8 +188,9 @@ def upload_due(db: Database, now: datetime, limit: int = BATCH) -> dict[str, int
     from fenxiao.shipping.jump_path import ensure_jump_path
 
     jump_path_set = int(ensure_jump_path(db))
+    registered = _register_interrupted(db, now, limit)
     done = QUEUE.drain(db, now, lambda order_id: _attempt(db, order_id, now), limit, log)
-    return {UPLOADED: 0, PENDING: 0, FAILED: 0, **done, "jump_path_set": jump_path_set}
+    return {UPLOADED: 0, PENDING: 0, FAILED: 0, **done, "registered": registered, "jump_path_set": jump_path_set}
 
 
 ADMIN_SORT = [("created_at", -1), ("_id", -1)]  # index: shipping_uploads (status, created_at, _id)
