@@ -17,7 +17,7 @@ def test_yuan_is_exact_fen(fen):
     assert text.startswith("¥") and int(whole) * 100 + int(cents) == fen and len(cents) == 2
 
 
-@given(st.text(min_size=0, max_size=80))
+@given(st.one_of(st.text(min_size=0, max_size=80), st.text(alphabet="ABC123-", min_size=30, max_size=60)))
 def test_every_text_fits_the_kind_wechat_checks(text):
     for keyword in ("thing1", "character_string2", "phrase3", "name4"):
         value = render_value(keyword, text)

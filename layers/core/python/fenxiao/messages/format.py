@@ -37,8 +37,8 @@ def render_value(keyword: str, value: Any) -> str:
     if kind == "amount" and isinstance(value, int):
         return yuan(value)
     text = str(value).strip() or "-"
-    if kind == "character_string":
-        text = re.sub(r"[^\x21-\x7e]", "", text) or "-"  # printable ASCII only
+    if kind == "character_string":  # printable ASCII only, so cut without an ellipsis
+        return (re.sub(r"[^\x21-\x7e]", "", text) or "-")[: LIMITS[kind]]
     if kind == "phrase":
         text = re.sub(r"[\d\sA-Za-z]", "", text) or "完成"
     return _cut(text, LIMITS.get(kind, 20))
