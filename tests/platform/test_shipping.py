@@ -238,3 +238,26 @@ def test_two_admins_shipping_the_same_parcel_at_once_ship_it_once(api, db, stack
     stored = db.orders.find_one({"_id": order["_id"]})
     assert [s["carrier"] for s in stored["shipments"]] == ["ZTO"]
     assert len(uploads_at(stack)) == 1
+
+
+def test_a_busy_wechat_is_retried_until_it_accepts_but_an_unknown_payment_gives_up(api, db, stack, paid):
+    busy, unknown = paid(), paid()
+    fault(stack, "upload_shipping_info", -1, times=14)
+    _ship(api, admin_token(db), busy["_id"])
+    at = clock.now()
+    for _ in range(13):
+        at += timedelta(hours=1)
+        run_schedule("upload_shipping_info", at)
+    doc = db.shipping_uploads.find_one({"_id": busy["_id"]})
+    assert (doc["status"], doc["attempts"], doc["errcode"]) == ("pending", 14, -1)
+    assert doc["next_attempt_at"] - at == timedelta(minutes=60)  # the delay stops growing at an hour
+    run_schedule("upload_shipping_info", at + timedelta(hours=1))
+    assert db.shipping_uploads.find_one({"_id": busy["_id"]})["status"] == "uploaded"
+
+    fault(stack, "upload_shipping_info", 10060001, times=12)
+    _ship(api, admin_token(db), unknown["_id"])
+    for _ in range(11):
+        at += timedelta(hours=2)
+        run_schedule("upload_shipping_info", at)
+    doc = db.shipping_uploads.find_one({"_id": unknown["_id"]})
+    assert (doc["status"], doc["attempts"], doc["errcode"]) == ("failed", 12, 10060001)

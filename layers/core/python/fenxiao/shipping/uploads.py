@@ -32,13 +32,14 @@ from fenxiao.work_queue import WorkQueue
 log = logging.getLogger("fenxiao.shipping")
 
 PENDING, UPLOADING, UPLOADED, FAILED, NOT_REQUIRED = "pending", "uploading", "uploaded", "failed", "not_required"
-MAX_ATTEMPTS = 12
+MAX_NOT_FOUND_ATTEMPTS = 12  # 10060001 for ~6 hours means the payment really is unknown to WeChat
 BATCH = 200
 QUEUE = WorkQueue("shipping_uploads", UPLOADING)  # an upload `uploading` for 2 minutes died with its process
 EXPRESS, UNIFIED, SPLIT = 1, 1, 2
 ITEM_DESC_MAX = 120
-# WeChat answers these when the request itself is fine but the moment is not: try again later
-RETRY_ERRCODES = frozenset({-1, 45009, 10060001, 10060012, 10060019})
+# WeChat busy or erring: retried until it accepts (at most hourly), as its settlement waits for us
+BUSY_ERRCODES = frozenset({-1, 45009, 10060012, 10060019})
+NOT_FOUND_YET = 10060001  # 支付单不存在: WeChat registers a payment a minute or so after it
 ALREADY_DELIVERED = 10060002  # WeChat already has this payment's delivery complete (our earlier upload)
 
 
@@ -168,17 +169,17 @@ def _attempt(db: Database, order_id: str, now: datetime) -> str | None:
         if exc.errcode == ALREADY_DELIVERED:
             _settle(db, order_id, UPLOADED, total, now, errcode=exc.errcode, errmsg=exc.errmsg, uploaded_at=now)
             return UPLOADED
-        if exc.errcode in RETRY_ERRCODES and doc["attempts"] < MAX_ATTEMPTS:
+        if exc.errcode in BUSY_ERRCODES or (exc.errcode == NOT_FOUND_YET
+                                            and doc["attempts"] < MAX_NOT_FOUND_ATTEMPTS):
             _settle(db, order_id, PENDING, total, now, errcode=exc.errcode, errmsg=exc.errmsg,
                     next_attempt_at=now + _delay(doc["attempts"]))
             return PENDING
         _settle(db, order_id, FAILED, total, now, errcode=exc.errcode, errmsg=exc.errmsg)
         return FAILED
     except AppError as exc:  # unreachable: the request may or may not have arrived; sending again is safe
-        status = PENDING if doc["attempts"] < MAX_ATTEMPTS else FAILED
-        _settle(db, order_id, status, total, now, errcode=None, errmsg=exc.message,
+        _settle(db, order_id, PENDING, total, now, errcode=None, errmsg=exc.message,
                 next_attempt_at=now + _delay(doc["attempts"]))
-        return status
+        return PENDING
     _settle(db, order_id, UPLOADED, total, now, errcode=None, errmsg=None, uploaded_at=now)
     return UPLOADED
 
