@@ -160,3 +160,23 @@ def test_merchant_settings_are_validated(api, db, templates):
                    token=admin_token(db, "viewer")).status == 403
     changed = api.put("/v1/admin/settings/messages", {"miniprogram_state": "trial"}, token=owner).json
     assert changed["miniprogram_state"] == "trial" and changed["templates"] == current["templates"]
+
+
+def test_a_rejected_application_and_a_failed_refund_are_told(api, db, stack, paid, shopper, templates):
+    from fenxiao.payments import refunds
+
+    user_id, token = shopper
+    grant(api, token, templates["application_result"], templates["refund_result"])
+    assert api.post("/v1/distributor/application", {"real_name": "王五", "phone": "13900000003"},
+                    token=token).status == 200
+    owner = admin_token(db)
+    assert api.post(f"/v1/admin/distributor-applications/{user_id}/reject", {"reason": "资料不全"},
+                    token=owner).status == 200
+    order = paid()
+    refund = api.post(f"/v1/orders/{order['_id']}/refunds", {"reason": "不想要了"}, token=token).json
+    # WeChat Pay reports the refund CLOSED (what the refund notification hands to apply_refund_result)
+    refunds.apply_refund_result(db, db.refunds.find_one({"_id": refund["id"]}), "CLOSED", {})
+    sent = {m["template_id"]: m["data"] for m in messages(stack, f"dev_{user_id}")}
+    assert sent[templates["application_result"]]["phrase1"]["value"] == "未通过"
+    assert sent[templates["application_result"]]["thing2"]["value"] == "资料不全"
+    assert sent[templates["refund_result"]]["phrase3"]["value"] == "退款失败"
