@@ -261,3 +261,35 @@ def test_a_busy_wechat_is_retried_until_it_accepts_but_an_unknown_payment_gives_
         run_schedule("upload_shipping_info", at)
     doc = db.shipping_uploads.find_one({"_id": unknown["_id"]})
     assert (doc["status"], doc["attempts"], doc["errcode"]) == ("failed", 12, 10060001)
+
+
+def test_the_push_in_safe_mode_is_decrypted_and_checked_over_the_ciphertext(api, db, stack, paid, monkeypatch):
+    import base64
+    import os
+
+    import requests
+
+    from fenxiao import config
+
+    order = paid()
+    _ship(api, admin_token(db), order["_id"])
+    monkeypatch.setitem(os.environ, "FENXIAO_WECHAT_PUSH_AES_KEY", base64.b64encode(b"k" * 32).decode()[:43])
+    config.reset()
+    try:
+        trade_no = order["payment"]["out_trade_no"]
+        pushed = requests.post(f"{stack['base_url']}/__wechat/shipping/{trade_no}/push", json={}, timeout=30).json()
+        assert (pushed["status"], pushed["response"]) == (200, "success")
+        assert db.orders.find_one({"_id": order["_id"]})["wechat_trade"]["confirm_receive_method"] == 1
+        from fenxiao.shipping.events import signature_of
+
+        token = config.get_settings().wechat_push_token
+        signed = {"signature": signature_of(token, "1", "n"), "timestamp": "1", "nonce": "n", "encrypt_type": "aes"}
+        tampered = api.call("POST", "/v1/wechat/events", json_body={"ToUserName": "gh", "Encrypt": "AAAA"},
+                            query={**signed, "msg_signature": "0" * 40})
+        assert (tampered.status, tampered.error_code) == (401, "PUSH_SIGNATURE_INVALID")
+        garbage = api.call("POST", "/v1/wechat/events", json_body={"ToUserName": "gh", "Encrypt": "AAAA"},
+                           query={**signed, "msg_signature": signature_of(token, "1", "n", "AAAA")})
+        assert (garbage.status, garbage.error_code) == (400, "PUSH_NOT_DECRYPTABLE")
+    finally:
+        monkeypatch.undo()
+        config.reset()

@@ -8,8 +8,10 @@ lists what was accepted.
 """
 from __future__ import annotations
 
+import base64
 import copy
 import hashlib
+import json
 import re
 import secrets
 import time
@@ -22,6 +24,7 @@ from flask import Blueprint, Response, request
 from fenxiao import clock
 from fenxiao.config import get_settings
 from fenxiao.runtime.http import json_response
+from fenxiao.shipping.events import signature_of
 from infra.local.wechat_emulator.guard import Problem, begin
 from infra.local.wechat_emulator.miniprogram import _err, _ok
 from infra.local.wechat_emulator.platform_state import PLATFORM, fail_next
@@ -269,7 +272,16 @@ def push(out_trade_no: str) -> Response:
     else:
         payload["msg"] = "你的订单已支付超过 48 小时，请尽快发货并录入发货信息"
     timestamp, nonce = str(now), secrets.token_hex(8)
-    signature = hashlib.sha1("".join(sorted([settings.wechat_push_token, timestamp, nonce])).encode()).hexdigest()
+    params = {"signature": signature_of(settings.wechat_push_token, timestamp, nonce), "timestamp": timestamp,
+              "nonce": nonce}
+    if settings.wechat_push_aes_key:  # 安全模式: the event travels encrypted, signed over the ciphertext
+        from wechatpy.crypto import PrpCrypto
+
+        key = base64.b64decode(settings.wechat_push_aes_key + "=")
+        encrypted = PrpCrypto(key).encrypt(json.dumps(payload, ensure_ascii=False), settings.wechat_appid).decode()
+        payload = {"ToUserName": payload["ToUserName"], "Encrypt": encrypted}
+        params.update(encrypt_type="aes",
+                      msg_signature=signature_of(settings.wechat_push_token, timestamp, nonce, encrypted))
     answer = requests.post(settings.public_base_url.rstrip("/") + PUSH_PATH, json=payload, timeout=30,
-                           params={"signature": signature, "timestamp": timestamp, "nonce": nonce})
+                           params=params)
     return json_response({"status": answer.status_code, "response": answer.text})

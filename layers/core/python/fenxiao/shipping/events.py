@@ -1,18 +1,23 @@
 """What WeChat tells us about an order after shipping: the shopper confirmed receipt, the money settled,
 or a reminder that shipping info is overdue (小程序发货信息管理服务 "相关消息推送").
 
-WeChat POSTs these to the mini-program's message-push URL (开发管理 → 消息推送, data format JSON,
-plaintext mode) with `signature = sha1(sorted(token, timestamp, nonce))` in the query, the token being
-the one entered there (FENXIAO_WECHAT_PUSH_TOKEN). Each event is recorded once in `wechat_events` (its
+WeChat POSTs these to the mini-program's message-push URL (开发管理 → 消息推送, data format JSON) with
+`signature = sha1(sorted(token, timestamp, nonce))` in the query, the token being the one entered there
+(FENXIAO_WECHAT_PUSH_TOKEN). In 安全模式 (FENXIAO_WECHAT_PUSH_AES_KEY = the EncodingAESKey) the body is
+`{ToUserName, Encrypt}` with `msg_signature = sha1(sorted(token, timestamp, nonce, Encrypt))`, decrypted
+with wechatpy's PrpCrypto (AES-256-CBC, the app id at the end must be ours); 明文模式 and 兼容模式 bodies
+are plain JSON. Each event is recorded once in `wechat_events` (its
 `_id` is the event, the payment and WeChat's CreateTime, so a redelivery is a no-op) and summarised on
 the order (`wechat_trade`) for the admin. A shipping reminder makes the order's upload due at once.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
 import logging
+import struct
 from datetime import UTC, datetime
 from typing import Any
 
@@ -39,10 +44,13 @@ class PushQuery(BaseModel):
     timestamp: str = Field("", max_length=16)
     nonce: str = Field("", max_length=64)
     echostr: str = Field("", max_length=128)
+    encrypt_type: str = Field("", max_length=16)
+    msg_signature: str = Field("", max_length=64)
 
 
-def signature_of(token: str, timestamp: str, nonce: str) -> str:
-    return hashlib.sha1("".join(sorted([token, timestamp, nonce])).encode()).hexdigest()
+def signature_of(*parts: str) -> str:
+    """WeChat's push signature: sha1 of the parts sorted and joined (token, timestamp, nonce[, Encrypt])."""
+    return hashlib.sha1("".join(sorted(parts)).encode()).hexdigest()
 
 
 def verify(query: PushQuery) -> None:
@@ -64,12 +72,37 @@ def _time(value: Any) -> datetime | None:
     return datetime.fromtimestamp(int(value), UTC) if isinstance(value, int) and value > 0 else None
 
 
-def handle_push(db: Database, query: PushQuery, raw_body: bytes) -> None:
-    verify(query)
+def _json(raw: bytes | str) -> Any:
     try:
-        event = json.loads(raw_body or b"{}")
+        return json.loads(raw or b"{}")
     except ValueError:
         raise InvalidInput("消息推送需为 JSON 格式（在消息推送设置中选择 JSON）", code="PUSH_NOT_JSON") from None
+
+
+def _decrypt(query: PushQuery, body: dict[str, Any]) -> Any:
+    """安全模式: check msg_signature over the ciphertext, then decrypt it (our app id must close it)."""
+    settings = get_settings()
+    settings.require("wechat_push_aes_key")
+    encrypted = str(body.get("Encrypt") or "")
+    expected = signature_of(settings.wechat_push_token, query.timestamp, query.nonce, encrypted)
+    if not hmac.compare_digest(expected, query.msg_signature):
+        raise Unauthorized("消息推送签名无效", code="PUSH_SIGNATURE_INVALID")
+    from wechatpy.crypto import PrpCrypto
+
+    try:
+        key = base64.b64decode(settings.wechat_push_aes_key + "=")
+        return _json(PrpCrypto(key).decrypt(encrypted, settings.wechat_appid))
+    except (ValueError, TypeError, IndexError, struct.error, UnicodeDecodeError):
+        raise InvalidInput("消息推送无法解密", code="PUSH_NOT_DECRYPTABLE") from None
+    except Exception as exc:  # wechatpy's InvalidAppIdException: encrypted for another mini-program
+        raise Unauthorized("消息推送不是发给本小程序的", code="PUSH_SIGNATURE_INVALID") from exc
+
+
+def handle_push(db: Database, query: PushQuery, raw_body: bytes) -> None:
+    verify(query)
+    event = _json(raw_body)
+    if isinstance(event, dict) and "Encrypt" in event:
+        event = _decrypt(query, event)
     if not isinstance(event, dict) or not event.get("Event"):
         raise InvalidInput("消息推送缺少 Event", code="PUSH_NOT_JSON")
     name, trade_no = str(event["Event"]), str(event.get("merchant_trade_no") or "")
