@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from fenxiao.pages import DISTRIBUTOR_PAGE, WITHDRAW_PAGE, order_page
+
 Moment = Literal["pay", "group_pay", "apply", "withdraw", "refund"]
 
 
@@ -21,7 +23,7 @@ class Event:
     moments: tuple[Moment, ...]
 
 
-_ORDER_PAGE = "pages/orders/detail?id={order_id}"
+_ORDER_PAGE = order_page("{order_id}")  # formatted with the event's order_id
 
 EVENTS: dict[str, Event] = {
     "order_paid": Event("订单支付成功", ("order_no", "amount", "goods", "time"), _ORDER_PAGE, ("pay",)),
@@ -30,12 +32,10 @@ EVENTS: dict[str, Event] = {
     "refund_result": Event("退款结果", ("order_no", "amount", "result", "note", "time"), _ORDER_PAGE, ("refund",)),
     "group_succeeded": Event("拼团成功", ("goods", "size", "note", "time"), _ORDER_PAGE, ("group_pay",)),
     "group_failed": Event("拼团失败", ("goods", "amount", "note", "time"), _ORDER_PAGE, ("group_pay",)),
-    "application_result": Event("分销商申请结果", ("result", "note", "time"), "pages/distributor/index",
-                                ("apply",)),
-    "commission_settled": Event("佣金到账", ("amount", "time", "note"), "pages/distributor/index", ("apply",)),
-    "withdrawal_paid": Event("提现已到账", ("amount", "time", "note"), "pages/distributor/withdraw", ("withdraw",)),
-    "withdrawal_rejected": Event("提现未成功", ("amount", "note", "time"), "pages/distributor/withdraw",
-                                 ("withdraw",)),
+    "application_result": Event("分销商申请结果", ("result", "note", "time"), DISTRIBUTOR_PAGE, ("apply",)),
+    "commission_settled": Event("佣金到账", ("amount", "time", "note"), DISTRIBUTOR_PAGE, ("apply",)),
+    "withdrawal_paid": Event("提现已到账", ("amount", "time", "note"), WITHDRAW_PAGE, ("withdraw",)),
+    "withdrawal_rejected": Event("提现未成功", ("amount", "note", "time"), WITHDRAW_PAGE, ("withdraw",)),
 }
 
 EventName = Literal["order_paid", "order_shipped", "refund_result", "group_succeeded", "group_failed",

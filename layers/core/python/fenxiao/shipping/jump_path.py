@@ -12,10 +12,10 @@ from pymongo.database import Database
 
 from fenxiao import clock
 from fenxiao.errors import AppError
+from fenxiao.pages import ORDER_PAGE
 
 log = logging.getLogger("fenxiao.shipping")
 
-ORDER_PAGE = "pages/orders/detail"
 KV_ID = "wechat_jump_path"
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from pymongo.database import Database
 
 from fenxiao.errors import AppError, NotFound
+from fenxiao.pages import order_page
 
 log = logging.getLogger("fenxiao.shipping")
 
@@ -42,7 +43,7 @@ def _token(db: Database, order: dict[str, Any], index: int, openid: str | None) 
             "openid": openid, "receiver_phone": (order.get("address") or {}).get("phone", ""),
             "waybill_id": shipment["tracking_no"], "delivery_id": shipment["carrier"],
             "goods_info": {"detail_list": goods}, "trans_id": transaction_id,
-            "order_detail_path": f"pages/orders/detail?id={order['_id']}"})
+            "order_detail_path": order_page(order["_id"])})
     except AppError as exc:
         log.warning("trace_waybill failed; plain status shown", extra={"fields": {
             "order_id": order["_id"], "code": exc.code, "details": exc.details}})
