@@ -33,6 +33,8 @@ ENVIRONMENT = {
     "FENXIAO_PUBLIC_BASE_URL": "${param:publicBaseUrl}",
     "FENXIAO_WECHAT_APPID": "${param:wechatAppId}",
     "FENXIAO_WECHAT_SECRET": "${ssm:/fenxiao/${sls:stage}/wechat-secret}",
+    "FENXIAO_WECHAT_PUSH_TOKEN": "${ssm:/fenxiao/${sls:stage}/wechat-push-token}",
+    "FENXIAO_WECHAT_PUSH_AES_KEY": "${ssm:/fenxiao/${sls:stage}/wechat-push-aes-key, ''}",  # 安全模式 only
     "FENXIAO_WECHATPAY_MCHID": "${param:wechatPayMchId}",
     "FENXIAO_WECHATPAY_PRIVATE_KEY": "${ssm:/fenxiao/${sls:stage}/wechatpay-private-key}",
     "FENXIAO_WECHATPAY_CERT_SERIAL": "${param:wechatPayCertSerial}",

@@ -43,6 +43,15 @@ HOT_QUERIES: list[tuple[str, dict[str, Any], list[tuple[str, int]] | None, str]]
     ("groups", {"status": "forming", "expires_at": {"$lte": T}}, None, "expire_group_buys"),
     ("distributors", {"code": "ABCD"}, None, "binding by share code"),
     ("distributors", {"flag.last_at": {"$gt": T}}, [("flag.last_at", -1), ("_id", -1)], "flagged referrers"),
+    ("message_outbox", {"status": "pending", "next_attempt_at": {"$lte": T}}, [("next_attempt_at", 1)],
+     "send_messages due"),
+    ("message_outbox", {"status": "sending", "claimed_at": {"$lte": T}}, None, "send_messages stuck"),
+    ("message_outbox", {"status": "failed"}, [("created_at", -1), ("_id", -1)], "admin messages by status"),
+    ("shipping_uploads", {"status": "pending", "next_attempt_at": {"$lte": T}}, [("next_attempt_at", 1)],
+     "upload_shipping_info due"),
+    ("shipping_uploads", {"status": "uploading", "claimed_at": {"$lte": T}}, None, "upload_shipping_info stuck"),
+    ("orders", {"upload_pending": True}, None, "upload_shipping_info: interrupted shipments"),
+    ("shipping_uploads", {"status": "failed"}, [("created_at", -1), ("_id", -1)], "admin failed uploads"),
 ]
 
 

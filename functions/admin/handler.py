@@ -11,6 +11,7 @@ from functions.admin import (
     group_buys,
     ledger,
     marketing,
+    messages,
     orders,
     page,
     refunds,
@@ -19,7 +20,7 @@ from functions.admin import (
 )
 
 AREAS = (auth, catalog, settings, orders, refunds, marketing, distribution, dashboard, uploads, page, ledger,
-         group_buys)
+         group_buys, messages)
 
 admin = HttpFunction(*(area.routes for area in AREAS), name="admin")
 

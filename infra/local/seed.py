@@ -206,9 +206,30 @@ def _demo_shopper(db: Database, openid: str, nickname: str) -> str:
     return user["_id"]
 
 
+# event -> the demo merchant's template (the emulator's DEMO_TEMPLATES list what WeChat knows of each)
+DEMO_MESSAGE_TEMPLATES = {"order_paid": "demo-order-paid", "order_shipped": "demo-order-shipped",
+                          "refund_result": "demo-refund-result", "group_succeeded": "demo-group-succeeded",
+                          "group_failed": "demo-group-failed", "application_result": "demo-application-result",
+                          "commission_settled": "demo-commission-settled",
+                          "withdrawal_paid": "demo-withdrawal-paid", "withdrawal_rejected": "demo-withdrawal-rejected"}
+
+
+def seed_messages(db: Database) -> str:
+    """Configure every subscribe-message event with the demo merchant's templates, unless already set."""
+    from fenxiao.messages import get_message_settings, update_message_settings
+    from infra.local.wechat_emulator.subscribe import DEMO_TEMPLATES
+
+    if get_message_settings(db).templates:
+        return "subscribe messages: configured"
+    templates = {event: {"template_id": tid, "fields": dict(DEMO_TEMPLATES[tid][1])}
+                 for event, tid in DEMO_MESSAGE_TEMPLATES.items()}
+    update_message_settings(db, {"templates": templates}, by="seed")
+    return f"subscribe messages: {len(templates)} demo templates"
+
+
 def prepare(admin_username: str | None, admin_password: str | None) -> list[str]:
     """Indexes, demo shop, admin owner, demo shoppers: the summary lines devserver.py prints."""
     db = get_db()
     ensure_indexes(db)
-    return [seed_catalog(db), seed_marketing(db), seed_distributors(db),
+    return [seed_catalog(db), seed_marketing(db), seed_distributors(db), seed_messages(db),
             seed_admin(db, admin_username, admin_password), seed_demo_user(db)]

@@ -46,6 +46,7 @@ def generate_secrets() -> dict[str, str]:
         "field_key_b64": base64.b64encode(secrets.token_bytes(32)).decode(),
         "wechat_appid": "wxdev0000000000001",
         "wechat_secret": secrets.token_hex(16),
+        "wechat_push_token": secrets.token_hex(16),
         "wechatpay_mchid": "1900000001",
         "wechatpay_private_key": merchant_private,
         "wechatpay_merchant_public_key": merchant_public,
@@ -93,6 +94,8 @@ def apply_env(*, mongodb_uri: str, mongodb_db: str, base_url: str, dev_secrets: 
     })
     for key in _FUNCTION_KEYS:
         os.environ["FENXIAO_" + key.upper()] = dev_secrets[key]
+    # added after the first dev secrets were written: an older .data/dev-secrets.json lacks it
+    os.environ["FENXIAO_WECHAT_PUSH_TOKEN"] = dev_secrets.get("wechat_push_token") or dev_secrets["wechat_secret"]
     for key, name in _EMULATOR_KEYS.items():
         os.environ[name] = dev_secrets[key]
     if s3_endpoint:

@@ -156,6 +156,8 @@ test('order actions follow the status', () => {
   assert.equal(orders.actions(Object.assign({ status: 'paid', refund_open: true }, base)).refund, false);
   assert.equal(orders.actions({ status: 'completed', amounts: { pay_amount: 100 }, refunded_amount: 100 }).refund, false);
   assert.equal(orders.statusText({ status: 'paid', group_buy: { status: 'forming' } }), '拼团中');
+  assert.equal(orders.statusText({ status: 'paid', shipments: [{ no: 1 }] }), '部分发货');
+  assert.equal(orders.statusText({ status: 'paid', shipments: [] }), '待发货');
   assert.equal(orders.orderView(Object.assign({ status: 'cancelled', lines: [] }, base)).status_text, '已取消');
 });
 

@@ -31,6 +31,7 @@ function actions(order) {
 }
 
 function statusText(order) {
+  if (order.status === 'paid' && (order.shipments || []).length) return '部分发货'; // a split shipment under way
   if (order.status === 'paid' && order.group_buy && GROUP_TEXT[order.group_buy.status]) {
     return GROUP_TEXT[order.group_buy.status];
   }

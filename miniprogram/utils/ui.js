@@ -18,6 +18,8 @@ const MESSAGES = {
   RATE_LIMITED: '操作太频繁，请稍后再试',
   INVALID_INPUT: '填写的内容有误',
   IDEMPOTENCY_IN_PROGRESS: '正在处理，请稍候',
+  CONTENT_RISKY: '内容含有违规信息，请修改后再提交',
+  TRACKING_NOT_FOUND: '还没有物流信息',
 };
 
 function errorText(err) {

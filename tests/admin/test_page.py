@@ -37,7 +37,8 @@ def test_script_and_stylesheet(api) -> None:
                   "/v1/admin/products", "/v1/admin/categories", "/v1/admin/distributor-applications",
                   "/v1/admin/distributors", "/v1/admin/withdrawals", "/v1/admin/coupons", "/v1/admin/promotions",
                   "/v1/admin/settings/shop", "/v1/admin/settings/distribution", "/v1/admin/uploads",
-                  "/v1/admin/group-buys"):
+                  "/v1/admin/group-buys", "/v1/admin/carriers", "/v1/admin/settings/messages",
+                  "/v1/admin/messages", "/shipping-upload/retry", "/v1/admin/shipping-uploads"):
         assert route in source, route
     for pattern in (r"/v1/admin/group-buys/\$\{[^}]+\}/disable", r"/v1/admin/withdrawals/\$\{[^}]+\}/mark-paid"):
         assert re.search(pattern, source), pattern

@@ -447,7 +447,7 @@ def _(w: World) -> Resp:
 @case("POST /v1/admin/orders/{id}/ship", schema=order(exactly("shipped"), shipment={"carrier": STR,
                                                                                    "tracking_no": STR}))
 def _(w: World) -> Resp:
-    return w.api.post(f"/v1/admin/orders/{w.paid_order['id']}/ship", {"carrier": "顺丰", "tracking_no": "SF1"},
+    return w.api.post(f"/v1/admin/orders/{w.paid_order['id']}/ship", {"carrier": "SF", "tracking_no": "SF1"},
                       token=w.admin)
 
 
@@ -583,6 +583,52 @@ def _(w: World) -> requests.Response:
                    {"now": clock.iso(clock.now() + timedelta(hours=1))})
 
 
+SUBSCRIPTIONS = {"templates": some({"event": STR, "template_id": STR}), "granted": map_of(INT)}
+
+
+def _with_templates(w: World) -> dict[str, str]:
+    from fenxiao.messages import get_message_settings
+    from infra.local.seed import seed_messages
+
+    seed_messages(w.db)
+    return {event: t.template_id for event, t in get_message_settings(w.db).templates.items()}
+
+
+@case("GET /v1/me/subscriptions", schema=SUBSCRIPTIONS)
+def _(w: World) -> Resp:
+    _with_templates(w)
+    return w.api.get("/v1/me/subscriptions", token=w.shopper)
+
+
+@case("POST /v1/me/subscriptions", schema=SUBSCRIPTIONS)
+def _(w: World) -> Resp:
+    ids = _with_templates(w)
+    return w.api.post("/v1/me/subscriptions", {"template_ids": [ids["order_paid"]]}, token=w.shopper)
+
+
+@case("GET /v1/admin/carriers", schema={"items": some({"code": STR, "name": STR})})
+def _(w: World) -> Resp:
+    return w.api.get("/v1/admin/carriers", token=w.admin)
+
+
+@case("GET /__wechat/messages", schema={"items": some({"touser": STR, "template_id": STR, "page": STR,
+                                                       "data": map_of({"value": STR}), "sent_at": TIME})})
+def _(w: World) -> requests.Response:
+    ids = _with_templates(w)
+    ok(w.api.post("/v1/me/subscriptions", {"template_ids": [ids["order_paid"]]}, token=w.shopper))
+    w.paid_order  # noqa: B018 - paying sends the order_paid message
+    return w.local("GET", "/__wechat/messages")
+
+
+@case("GET /__wechat/shipping", schema={"items": some({
+    "order_key": {"order_number_type": INT, "transaction_id?": STR, "mchid?": STR, "out_trade_no?": STR},
+    "logistics_type": INT, "delivery_mode": INT, "payer_openid": STR, "uploaded_at": TIME,
+    "shipping_list": some({"tracking_no": STR, "express_company": STR, "item_desc": STR})})})
+def _(w: World) -> requests.Response:
+    w.shipped_order  # noqa: B018 - shipping uploads the shipping info
+    return w.local("GET", "/__wechat/shipping")
+
+
 # --- running them ------------------------------------------------------------------------------------
 
 @pytest.fixture
@@ -616,6 +662,8 @@ POST /v1/auth/phone-login
 POST /v1/me/phone
 GET /v1/me
 PATCH /v1/me
+GET /v1/me/subscriptions
+POST /v1/me/subscriptions
 GET /v1/me/addresses
 POST /v1/me/addresses
 PUT /v1/me/addresses/{id}
@@ -659,6 +707,7 @@ POST /v1/admin/uploads
 GET /v1/admin/orders
 GET /v1/admin/orders/{id}
 POST /v1/admin/orders/{id}/ship
+GET /v1/admin/carriers
 POST /v1/admin/refunds/{id}/approve
 POST /v1/admin/refunds/{id}/reject
 POST /v1/admin/distributor-applications/{id}/approve
@@ -681,6 +730,8 @@ SCHEDULE expire_group_buys
 POST /__wechat/pay/{out_trade_no}/succeed
 GET /__dev/sms/{phone}
 POST /__dev/schedules/{name}
+GET /__wechat/messages
+GET /__wechat/shipping
 """
 API_MD = [line for line in API_MD_ROUTES.splitlines() if line.strip()]
 

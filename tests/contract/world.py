@@ -145,7 +145,7 @@ class World:
         return ok(self.api.get(f"/v1/orders/{order['id']}", token=token))
 
     def ship(self, order: dict[str, Any]) -> dict[str, Any]:
-        return ok(self.api.post(f"/v1/admin/orders/{order['id']}/ship", {"carrier": "顺丰", "tracking_no": "SF100"},
+        return ok(self.api.post(f"/v1/admin/orders/{order['id']}/ship", {"carrier": "SF", "tracking_no": "SF100"},
                                 token=self.admin))
 
     @cached_property

@@ -3,7 +3,8 @@
 Merchant sets up a product and distribution; a shopper becomes a distributor and shares; a friend signs in
 through the share code, buys, pays through the WeChat Pay emulator, receives the parcel; the nightly
 settlement credits the commission after the after-sales window; the distributor withdraws and the merchant
-pays it out through 商家转账. Every step goes through the same routes the clients use.
+pays it out through 商家转账. Every step goes through the same routes the clients use; along the way WeChat
+gets the shipping info and the shopper and the distributor get their subscribe messages.
 """
 from __future__ import annotations
 
@@ -42,6 +43,12 @@ def test_share_buy_settle_withdraw(stack, db):
         "specs": [{"name": "规格", "values": ["罐装"]}],
         "skus": [{"specs": {"规格": "罐装"}, "price": 20000, "stock": 5}], "status": "on_sale"}, expect=201)
     sku_id = product["skus"][0]["id"]
+    from infra.local.seed import DEMO_MESSAGE_TEMPLATES
+    from infra.local.wechat_emulator.subscribe import DEMO_TEMPLATES
+
+    templates = {event: {"template_id": tid, "fields": DEMO_TEMPLATES[tid][1]}
+                 for event, tid in DEMO_MESSAGE_TEMPLATES.items()}
+    admin.call("PUT", "/v1/admin/settings/messages", {"templates": templates})
 
     alice = Client(base, Client(base).call("POST", "/v1/auth/wechat-login", {"code": "alice"})["token"])
     assert alice.call("POST", "/v1/distributor/application",
@@ -63,6 +70,8 @@ def test_share_buy_settle_withdraw(stack, db):
     order = bob.call("POST", "/v1/orders", {"from_cart": True, "address_id": address["id"]}, expect=201)
     assert order["amounts"]["pay_amount"] == preview["pay_amount"] == 40000
     assert bob.call("GET", "/v1/cart")["items"] == []
+    bob.call("POST", "/v1/me/subscriptions", {"template_ids": ["demo-order-paid", "demo-order-shipped"]})
+    alice.call("POST", "/v1/me/subscriptions", {"template_ids": ["demo-commission-settled", "demo-withdrawal-paid"]})
 
     pay = bob.call("POST", f"/v1/orders/{order['id']}/pay")
     assert pay["payment"]["signType"] == "RSA"
@@ -70,7 +79,11 @@ def test_share_buy_settle_withdraw(stack, db):
     assert bob.call("GET", f"/v1/orders/{order['id']}")["status"] == "paid"
     assert alice.call("GET", "/v1/distributor")["balance"]["frozen"] == 4000
 
-    admin.call("POST", f"/v1/admin/orders/{order['id']}/ship", {"carrier": "顺丰", "tracking_no": "SF100"})
+    assert [c["code"] for c in admin.call("GET", "/v1/admin/carriers")["items"]][:2] == ["SF", "ZTO"]
+    shipped = admin.call("POST", f"/v1/admin/orders/{order['id']}/ship", {"carrier": "SF", "tracking_no": "SF100"})
+    assert shipped["shipping_upload"]["status"] == "uploaded"
+    (upload,) = Client(base).call("GET", "/__wechat/shipping")["items"]
+    assert upload["shipping_list"][0]["tracking_no"] == "SF100" and upload["payer_openid"] == "dev_bob"
     assert bob.call("POST", f"/v1/orders/{order['id']}/confirm-receipt")["status"] == "completed"
 
     too_early = Client(base).call("POST", "/__dev/schedules/settle_commissions",
@@ -89,5 +102,9 @@ def test_share_buy_settle_withdraw(stack, db):
     final = alice.call("GET", "/v1/distributor")["balance"]
     assert final == {"frozen": 0, "available": 1000, "withdrawing": 0, "withdrawn": 3000}
     assert alice.call("GET", "/v1/distributor/withdrawals")["items"][0]["status"] == "paid"
+    Client(base).call("POST", "/__dev/schedules/send_messages", {"now": clock.iso(clock.now())})
+    sent = [(m["touser"], m["template_id"]) for m in Client(base).call("GET", "/__wechat/messages")["items"]]
+    assert sorted(sent) == sorted([("dev_bob", "demo-order-paid"), ("dev_bob", "demo-order-shipped"),
+                                   ("dev_alice", "demo-commission-settled"), ("dev_alice", "demo-withdrawal-paid")])
     report = admin.call("GET", "/v1/admin/reconcile")
     assert report["ok"] is True and report["drift"] == [] and report["checked"] >= 1, report

@@ -15,7 +15,7 @@ from tests.support.catalog import make_product, stock_of
 from tests.support.invariants import assert_invariants
 
 LIST_PRICE, GROUP_PRICE = 10000, 6900
-SHIP = {"carrier": "顺丰", "tracking_no": "SF100"}
+SHIP = {"carrier": "SF", "tracking_no": "SF100"}
 
 
 @pytest.fixture
@@ -429,3 +429,31 @@ def test_no_after_sales_request_while_the_group_is_forming(api, db, stack, produ
     r = api.post(f"/v1/orders/{leader_order['id']}/refunds", {"reason": "不想等了"}, token=buyers[0].token)
     assert (r.status, r.error_code) == (409, "GROUP_BUY_PENDING")
     assert db.refunds.count_documents({}) == 0
+
+
+def test_members_are_told_once_whether_their_group_succeeded_or_failed(api, db, stack, product, make_campaign,
+                                                                        buyers):
+    from functions.schedules.expire_group_buys import handler
+    from infra.local.seed import seed_messages
+
+    seed_messages(db)
+    _, (sku, _) = product
+    for who in buyers:
+        assert api.post("/v1/me/subscriptions", {"template_ids": ["demo-group-succeeded", "demo-group-failed",
+                                                                  "demo-refund-result"]}, token=who.token).status == 200
+    winners = make_campaign(size=2)
+    leader, member, loner, _ = buyers
+    _, group_id = open_group(api, stack, leader, sku, winners["id"])
+    buy(api, stack, member, sku, winners["id"], group_id)
+    lonely_order, lonely_group = open_group(api, stack, loner, sku, winners["id"])
+    expires = db.groups.find_one({"_id": lonely_group})["expires_at"]
+    handler({"now": clock.iso(expires + timedelta(minutes=1))})
+    handler({"now": clock.iso(expires + timedelta(minutes=6))})  # a second run tells nobody again
+    sent = [(m["touser"], m["template_id"]) for m in wechat_emulator.STORE.messages]
+    openid = {who.user_id: f"dev_{who.user_id}" for who in buyers}
+    assert sorted(sent) == sorted([(openid[leader.user_id], "demo-group-succeeded"),
+                                   (openid[member.user_id], "demo-group-succeeded"),
+                                   (openid[loner.user_id], "demo-group-failed")])  # an automatic refund: no second
+    failed = next(m for m in wechat_emulator.STORE.messages if m["template_id"] == "demo-group-failed")
+    assert failed["page"] == f"pages/orders/detail?id={lonely_order['id']}"
+    assert failed["data"]["amount2"]["value"] == f"¥{GROUP_PRICE // 100}.{GROUP_PRICE % 100:02d}"

@@ -191,7 +191,7 @@ def test_scf_timer_event(db, order, closed_payments):
 
 def _ship(db, order_id, when):
     _set(db, order_id, status="shipped", paid_at=when, shipped_at=when,
-         shipment={"carrier": "顺丰", "tracking_no": "SF1", "shipped_at": when})
+         shipment={"carrier": "SF", "tracking_no": "SF1", "shipped_at": when})
 
 
 def test_confirm_receipt(api, db, shopper, other, order):

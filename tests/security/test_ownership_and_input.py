@@ -50,6 +50,7 @@ PUBLIC = {
     ("GET", "/v1/share-links/{link_id}"),
     ("POST", "/v1/payments/wechat/notify"), ("POST", "/v1/payments/wechat/refund-notify"),
     ("POST", "/v1/payments/wechat/transfer-notify"),
+    ("GET", "/v1/wechat/events"), ("POST", "/v1/wechat/events"),  # WeChat's message push: signature-checked
     ("GET", "/admin"), ("GET", "/admin/"), ("GET", "/admin/{name}"),
 }
 CALLBACKS = ("/v1/payments/wechat/",)  # answer in WeChat's {code, message} shape, not our envelope
@@ -328,7 +329,7 @@ def world(api: Api, db: Any, stack: dict[str, Any]) -> World:
     buy = {"items": [{"sku_id": sku_id, "quantity": 1}], "address_id": address_id}
     completed = ok(api.post("/v1/orders", buy, token=bob.token), 201)["id"]
     _paid(api, stack, bob, completed)
-    ok(api.post(f"/v1/admin/orders/{completed}/ship", {"carrier": "顺丰", "tracking_no": "SF1"}, token=owner))
+    ok(api.post(f"/v1/admin/orders/{completed}/ship", {"carrier": "SF", "tracking_no": "SF1"}, token=owner))
     ok(api.post(f"/v1/orders/{completed}/confirm-receipt", token=bob.token))
     settle(db, now + timedelta(days=8))
     withdrawal_id = ok(api.post("/v1/distributor/withdrawals", {"amount": 500}, token=alice.token), 201)["id"]

@@ -76,29 +76,33 @@ def test_wxacode_scene_longer_than_32_is_refused(emulator):
 
 
 def test_subscribe_message_is_recorded(emulator, stack):
-    data = {"thing1": "运动鞋", "amount2": {"value": "¥99"}}
-    wechat.send_subscribe_message("dev_alice", "TPL_SHIPPED", data, page="pages/order/detail?id=1")
+    data = {"thing1": "运动鞋", "number2": "3", "thing3": "商家将尽快发货"}
+    wechat.send_subscribe_message("dev_alice", "demo-group-succeeded", data, "pages/orders/detail?id=1", "formal")
     assert len(emulator.messages) == 1
     message = emulator.messages[0]
     assert message["touser"] == "dev_alice"
-    assert message["template_id"] == "TPL_SHIPPED"
-    assert message["data"] == {"thing1": {"value": "运动鞋"}, "amount2": {"value": "¥99"}}
+    assert message["template_id"] == "demo-group-succeeded"
+    assert message["data"] == {"thing1": {"value": "运动鞋"}, "number2": {"value": "3"},
+                               "thing3": {"value": "商家将尽快发货"}}
     listed = requests.get(f"{stack['base_url']}/__wechat/messages", params={"touser": "dev_alice"}, timeout=5)
-    assert [m["template_id"] for m in listed.json()["items"]] == ["TPL_SHIPPED"]
+    assert [m["template_id"] for m in listed.json()["items"]] == ["demo-group-succeeded"]
+
+
+def _phone(container, code: str) -> None:
+    container.post("wxa/business/getuserphonenumber", api_base_url=container.wxa.API_BASE_URL, data={"code": code})
 
 
 def test_access_token_is_shared_by_containers_through_mongo(emulator, db):
     settings = get_settings()
     container_a, container_b = miniprogram.new_client(settings), miniprogram.new_client(settings)
-    container_a.wxa.send_subscribe_message("dev_a", "TPL", {"k": {"value": "v"}})
+    _phone(container_a, "13800138000")
     assert emulator.token_grants == 1
     stored = db.kv.find_one({"_id": _token_key()})
     assert stored["value"] in emulator.tokens
     assert stored["expires_at"] > datetime.now(UTC) + timedelta(minutes=100)
 
-    container_b.wxa.send_subscribe_message("dev_b", "TPL", {"k": {"value": "v"}})
+    _phone(container_b, "13800138001")
     assert emulator.token_grants == 1, "the second container must reuse the stored token"
-    assert len(emulator.messages) == 2
 
 
 def test_expired_stored_token_is_refreshed(emulator, db):

@@ -8,15 +8,18 @@ saved after each emulator request.
 """
 from flask import Blueprint, Response
 
-from infra.local.wechat_emulator import dev, miniprogram, pay
+from infra.local.wechat_emulator import dev, logistics, miniprogram, pay, platform_state, security, state, subscribe
 from infra.local.wechat_emulator.delivery import deliver
+from infra.local.wechat_emulator.platform_state import PLATFORM
 from infra.local.wechat_emulator.signing import build_notification, signed_headers
-from infra.local.wechat_emulator.state import STORE, persist_to, reset
+from infra.local.wechat_emulator.state import STORE, persist_to
 
 blueprint = Blueprint("wechat_emulator", __name__)
 blueprint.register_blueprint(miniprogram.blueprint)
 blueprint.register_blueprint(pay.blueprint)
 blueprint.register_blueprint(dev.blueprint)
+for _part in (subscribe, logistics, security):  # WeChat's platform services (shipping, messages, …)
+    blueprint.register_blueprint(_part.blueprint)
 
 
 @blueprint.after_request
@@ -26,4 +29,10 @@ def _save(response: Response) -> Response:
     return response
 
 
-__all__ = ["STORE", "blueprint", "build_notification", "deliver", "persist_to", "reset", "signed_headers"]
+def reset() -> None:
+    """Forget everything the emulator remembers (tests that count tokens or messages start from zero)."""
+    state.reset()
+    platform_state.reset()
+
+
+__all__ = ["PLATFORM", "STORE", "blueprint", "build_notification", "deliver", "persist_to", "reset", "signed_headers"]

@@ -146,23 +146,3 @@ def getwxacodeunlimit() -> Response:
     buffer = io.BytesIO()
     segno.make(f"{page}?scene={scene}", error="m").save(buffer, kind="png", scale=6, border=2)
     return Response(buffer.getvalue(), mimetype="image/png")
-
-
-@blueprint.post("/cgi-bin/message/subscribe/send")
-def subscribe_send() -> Response:
-    problem = _token_error()
-    if problem:
-        return problem
-    body = _json_body()
-    if not body.get("touser"):
-        return _err(40003, "invalid openid")
-    if not body.get("template_id"):
-        return _err(40037, "invalid template_id")
-    data = body.get("data")
-    if not isinstance(data, dict) or not all(isinstance(v, dict) and "value" in v for v in data.values()):
-        return _err(47003, "argument invalid! data.value invalid")
-    msgid = STORE.next_number()
-    with STORE.lock:
-        STORE.messages.append({"msgid": msgid, "touser": body["touser"], "template_id": body["template_id"],
-                               "page": body.get("page"), "data": data, "sent_at": clock.now()})
-    return _ok(msgid=msgid)

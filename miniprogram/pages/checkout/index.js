@@ -4,6 +4,7 @@ const { baseBody, withChoices, bestCoupon, previewView } = require('../../utils/
 const { createKeyKeeper } = require('../../utils/idempotency');
 const { oneLine } = require('../../utils/address');
 const { payOrder } = require('../../utils/pay');
+const subscribe = require('../../utils/subscribe');
 const { showError } = require('../../utils/ui');
 
 Page({
@@ -11,6 +12,7 @@ Page({
 
   onLoad(query) {
     this.base = baseBody(query);
+    subscribe.preload(api);
     this.keys = createKeyKeeper(); // one key per exact order body: a re-tap replays, never duplicates
     this.couponChosen = false;
     if (!this.base) {
@@ -77,7 +79,9 @@ Page({
     }
     const body = this.body();
     this.setData({ placing: true });
-    api.post('/v1/orders', body, { idempotencyKey: this.keys.keyFor(body) })
+    // the tap is the moment WeChat allows the dialog; the order is placed once the shopper answered it
+    subscribe.ask(api, body.group_buy ? 'group_pay' : 'pay')
+      .then(() => api.post('/v1/orders', body, { idempotencyKey: this.keys.keyFor(body) }))
       .then((order) => {
         this.keys.done();
         return payOrder(api, order.id).catch((err) => { showError(err); return { paid: false }; })

@@ -5,6 +5,7 @@ const { APPLICATION_TEXT, balanceView, commissionView, memberView } = require('.
 const { fenToYuan } = require('../../utils/money');
 const { bindPager } = require('../../utils/page');
 const { showError } = require('../../utils/ui');
+const subscribe = require('../../utils/subscribe');
 
 const NOT_APPLIED = ['NOT_DISTRIBUTOR', 'DISTRIBUTOR_NOT_FOUND'];
 const SECTIONS = [
@@ -24,6 +25,7 @@ Page({
   },
 
   onShow() {
+    subscribe.preload(api);
     this.load();
   },
 
@@ -49,8 +51,8 @@ Page({
       return;
     }
     this.setData({ submitting: true });
-    api.post('/v1/distributor/application', { real_name: form.real_name.trim(), phone: form.phone,
-      reason: form.reason.trim() || undefined })
+    subscribe.ask(api, 'apply').then(() => api.post('/v1/distributor/application', { real_name: form.real_name.trim(), phone: form.phone,
+      reason: form.reason.trim() || undefined }))
       .then(() => this.load())
       .catch(showError)
       .then(() => this.setData({ submitting: false }));

@@ -7,11 +7,13 @@ const { withdrawalView } = require('../../utils/distributor');
 const { createKeyKeeper } = require('../../utils/idempotency');
 const { bindPager } = require('../../utils/page');
 const { showError } = require('../../utils/ui');
+const subscribe = require('../../utils/subscribe');
 
 Page({
   data: { amount: '', available: 0, availableText: '0.00', submitting: false, items: [], done: false },
 
   onLoad() {
+    subscribe.preload(api);
     this.keys = createKeyKeeper();
     this.list = bindPager(this, (page, size) => api.get('/v1/distributor/withdrawals', { page, page_size: size }),
       { map: withdrawalView });
@@ -47,7 +49,8 @@ Page({
     }
     const body = { amount };
     this.setData({ submitting: true });
-    api.post('/v1/distributor/withdrawals', body, { idempotencyKey: this.keys.keyFor(body) })
+    subscribe.ask(api, 'withdraw')
+      .then(() => api.post('/v1/distributor/withdrawals', body, { idempotencyKey: this.keys.keyFor(body) }))
       .then(() => {
         this.keys.done();
         this.setData({ amount: '' });

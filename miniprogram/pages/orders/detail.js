@@ -1,17 +1,30 @@
-// One order: pay, cancel, confirm receipt, request a refund, open its group.
+// One order: pay, cancel, confirm receipt, request a refund, open its group, track the parcel. WeChat's
+// shipping messages open this page with `merchant_trade_no` ("<order_no>_<suffix>") instead of `id`.
 const api = require('../../utils/api');
 const { orderView } = require('../../utils/orders');
 const { payOrder } = require('../../utils/pay');
 const { oneLine } = require('../../utils/address');
 const { countdown } = require('../../utils/countdown');
 const { showError, confirm } = require('../../utils/ui');
+const subscribe = require('../../utils/subscribe');
+const { showTracking } = require('../../utils/tracking');
 
 Page({
   data: { order: null, addressText: '', payLeft: '', busy: false },
 
   onLoad(query) {
+    subscribe.preload(api);
     this.orderId = query.id;
-    this.load();
+    if (this.orderId || !query.merchant_trade_no) {
+      this.load();
+      return;
+    }
+    const orderNo = String(query.merchant_trade_no).split('_')[0];
+    api.get('/v1/orders', { order_no: orderNo }).then((page) => {
+      if (!page.items.length) throw { code: 'ORDER_NOT_FOUND', message: '没有找到这个订单' };
+      this.orderId = page.items[0].id;
+      return this.load();
+    }).catch(showError);
   },
 
   onUnload() {
@@ -41,7 +54,8 @@ Page({
   },
 
   pay() {
-    this.act(payOrder(api, this.orderId).then((result) => {
+    const moment = this.data.order.group_buy ? 'group_pay' : 'pay';
+    this.act(subscribe.ask(api, moment).then(() => payOrder(api, this.orderId)).then((result) => {
       if (result.paid) wx.showToast({ title: '支付成功' });
     }));
   },
@@ -65,10 +79,15 @@ Page({
       success: (res) => {
         if (!res.confirm) return;
         const reason = (res.content || '').trim().slice(0, 200) || '不想要了';
-        this.act(api.post('/v1/orders/' + this.orderId + '/refunds', { reason })
+        this.act(subscribe.ask(api, 'refund')
+          .then(() => api.post('/v1/orders/' + this.orderId + '/refunds', { reason }))
           .then(() => wx.showToast({ title: '已提交申请' })));
       },
     });
+  },
+
+  track() {
+    showTracking(api, this.orderId).catch(showError);
   },
 
   openGroup() {

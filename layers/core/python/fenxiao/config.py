@@ -30,6 +30,8 @@ class Settings:
     wechat_appid: str
     wechat_secret: str
     wechat_api_base: str
+    wechat_push_token: str  # the Token of the mini-program's message push (WeChat's shipping events)
+    wechat_push_aes_key: str  # its EncodingAESKey, when the push uses 安全模式 (empty: 明文模式)
     # WeChat Pay v3
     wechatpay_mchid: str
     wechatpay_private_key: str

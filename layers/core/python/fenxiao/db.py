@@ -130,6 +130,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix("paid_at"),                                # analytics.dashboard
         _ix([("referrer_ids", A), ("paid_at", D)]),    # distribution stats and rankings (multikey upline)
         _ix([("group_buy.status", A), ("status", A)]),  # groupbuy.expiry: paid orders of failed groups
+        _ix("upload_pending", sparse=True),  # shipping.uploads: parcels whose upload a crash left unregistered
         _ix([("status", A), ("created_at", D)]),     # admin list by status
         _ix([("created_at", D), ("_id", D)]),        # admin list, any status
     ],
@@ -163,6 +164,13 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     "withdrawal_days": [_ix("expires_at", expireAfterSeconds=0)],  # daily-limit counters, _id = user:day
     "settlement_runs": [_ix([("started_at", D), ("_id", D)])],
+    # fenxiao.messages.outbox: _id = event key (one message per event); the schedule's due and stuck sends;
+    # the admin list (any status, or one). subscription_grants needs only its _id ("user:template").
+    "message_outbox": [_ix([("status", A), ("next_attempt_at", A)]), _ix([("status", A), ("claimed_at", A)]),
+                       _ix([("status", A), ("created_at", D), ("_id", D)]), _ix([("created_at", D), ("_id", D)])],
+    # fenxiao.shipping.uploads: _id = order id (one upload record per order); due and stuck uploads
+    "shipping_uploads": [_ix([("status", A), ("next_attempt_at", A)]), _ix([("status", A), ("claimed_at", A)]),
+                         _ix([("status", A), ("created_at", D), ("_id", D)])],  # admin list by status
 }
 
 

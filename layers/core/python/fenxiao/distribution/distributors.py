@@ -24,12 +24,14 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock
+from fenxiao.content import ensure_clean
 from fenxiao.crypto import DecryptError, decrypt_field, encrypt_field
 from fenxiao.distribution.grades import get_grade, render_grade
 from fenxiao.distribution.models import ApplicationIn, ApplicationQuery, DistributorPatch, DistributorQuery, ReviewIn
 from fenxiao.distribution.settings import get_distribution_settings
 from fenxiao.errors import BusinessRule, Conflict, NotFound
 from fenxiao.ids import short_code
+from fenxiao.messages import tell
 from fenxiao.runtime.paging import PageQuery, page_of
 from fenxiao.users.accounts import load_user
 from fenxiao.users.phones import mask_phone
@@ -144,6 +146,8 @@ def _application_fields(data: ApplicationIn | None, status: str) -> dict[str, An
 def apply(db: Database, user_id: str, data: ApplicationIn) -> dict[str, Any]:
     """Apply (or apply again after a rejection); auto and everyone modes approve at once."""
     load_user(db, user_id)
+    ensure_clean(db, user_id, "real_name", data.real_name)  # the merchant reads both
+    ensure_clean(db, user_id, "reason", data.reason)
     mode = get_distribution_settings(db).mode
     fields = _application_fields(data, PENDING if mode == "apply" else APPROVED)
     doc = _insert(db, user_id, fields)
@@ -256,14 +260,16 @@ def admin_get(db: Database, distributor_id: str) -> dict[str, Any]:
 
 def approve(db: Database, distributor_id: str, data: ReviewIn, *, by: str | None) -> dict[str, Any]:
     now = clock.now()
-    _transition(db, distributor_id, [PENDING], {"status": APPROVED, "reviewed_at": now, "approved_at": now,
-                                                "reviewed_by": by, "review_note": data.reason or ""})
+    doc = _transition(db, distributor_id, [PENDING], {"status": APPROVED, "reviewed_at": now, "approved_at": now,
+                                                      "reviewed_by": by, "review_note": data.reason or ""})
+    tell.application_result(db, doc)
     return admin_get(db, distributor_id)
 
 
 def reject(db: Database, distributor_id: str, data: ReviewIn, *, by: str | None) -> dict[str, Any]:
-    _transition(db, distributor_id, [PENDING], {"status": REJECTED, "reviewed_at": clock.now(),
-                                                "reviewed_by": by, "reject_reason": data.reason or ""})
+    doc = _transition(db, distributor_id, [PENDING], {"status": REJECTED, "reviewed_at": clock.now(),
+                                                      "reviewed_by": by, "reject_reason": data.reason or ""})
+    tell.application_result(db, doc)
     return admin_get(db, distributor_id)
 
 

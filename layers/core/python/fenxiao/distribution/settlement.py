@@ -37,6 +37,7 @@ from fenxiao import clock
 from fenxiao.distribution import balances, ledger
 from fenxiao.distribution.settings import get_distribution_settings
 from fenxiao.ids import new_id
+from fenxiao.messages import tell
 from fenxiao.runtime import logs
 from fenxiao.runtime.paging import PageQuery, page_of
 from fenxiao.settings import ShopSettings, after_sales_ends_at, get_shop_settings
@@ -174,6 +175,7 @@ def _finish(db: Database, run_id: str, now: datetime, stop_after_distributors: i
     balances.apply_many(db, journal, before_each=crash_point)
     db.commissions.update_many({"run_id": run_id, "status": ledger.SETTLING},
                                {"$set": {"status": ledger.SETTLED, "settled_at": now}})
+    tell.commissions_settled(db, run_id, ((str(r["_id"]), int(r["amount"])) for r in totals), now)
     return {"entries": sum(int(r["entries"]) for r in totals), "distributors": len(journal),
             "amount": sum(int(r["amount"]) for r in totals)}
 

@@ -39,6 +39,7 @@ from fenxiao.distribution.commission import BP
 from fenxiao.distribution.settings import MAX_MONEY, get_distribution_settings
 from fenxiao.errors import AppError, BusinessRule, Conflict, Forbidden, NotFound
 from fenxiao.idempotency import run_once
+from fenxiao.messages import tell
 from fenxiao.runtime import logs
 from fenxiao.runtime.paging import PageQuery, page_of
 
@@ -247,6 +248,7 @@ def _finish(db: Database, withdrawal_id: str, sources: tuple[str, ...], target: 
     doc = moved or _get(db, withdrawal_id)
     if not doc.get("ledger_done"):
         _book_final(db, doc)
+    tell.withdrawal_result(db, doc)  # once per withdrawal (outbox key), also when recovery finishes it
     return _get(db, withdrawal_id)
 
 

@@ -21,11 +21,11 @@ from typing import Any
 from pymongo.database import Database
 
 from fenxiao import clock
-from fenxiao.errors import AppError, Conflict, NotFound
+from fenxiao.errors import AppError, BusinessRule, Conflict, NotFound
 from fenxiao.marketing.coupons import release_coupon
 from fenxiao.orders import states, stock
 from fenxiao.orders.models import VISIBLE_STATUSES, ShipIn
-from fenxiao.orders.queries import refunds_of, render_admin_order, render_order
+from fenxiao.orders.queries import admin_get_order, refunds_of, render_order
 from fenxiao.runtime import logs
 
 BATCH = 500  # orders one schedule run handles; the next run (minutes later) takes the rest
@@ -195,23 +195,70 @@ def auto_confirm_receipts(db: Database, now: datetime, limit: int = BATCH) -> di
     return counts
 
 
+def _unshipped(order: dict[str, Any]) -> dict[str, int]:
+    """Units of each SKU still to ship: bought, minus refunded, minus already in a parcel."""
+    left = {line["sku_id"]: int(line["quantity"]) - int(line.get("refunded_quantity", 0))
+            for line in order.get("lines", [])}
+    for shipment in order.get("shipments") or []:
+        for part in shipment.get("lines") or []:
+            left[part["sku_id"]] -= int(part["quantity"])
+    return {sku: units for sku, units in left.items() if units > 0}
+
+
+def _parcel_lines(order: dict[str, Any], data: ShipIn) -> tuple[list[dict[str, Any]], bool]:
+    """The parcel's units and whether it ships the last of them (422 SHIP_LINES_INVALID otherwise)."""
+    left = _unshipped(order)
+    if data.lines is None:
+        return [{"sku_id": sku, "quantity": units} for sku, units in left.items()], True
+    wanted: dict[str, int] = {}
+    for line in data.lines:
+        wanted[line.sku_id] = wanted.get(line.sku_id, 0) + line.quantity
+    too_many = {sku: units for sku, units in wanted.items() if units > left.get(sku, 0)}
+    if too_many:
+        raise BusinessRule("发货数量超过了该订单待发货的数量", code="SHIP_LINES_INVALID",
+                           details={"requested": too_many, "unshipped": left})
+    return [{"sku_id": sku, "quantity": units} for sku, units in wanted.items()], wanted == left
+
+
 def ship_order(db: Database, order_id: str, data: ShipIn, *, by: str | None = None) -> dict[str, Any]:
-    """paid → shipped with the parcel's carrier and tracking number (409 ORDER_NOT_SHIPPABLE otherwise).
+    """Ship a parcel of a paid order (409 ORDER_NOT_SHIPPABLE otherwise): paid → shipped with the last
+    units; a parcel with only some (`lines`) keeps it paid and records a split shipment.
 
     A group-buy order ships only once its group has succeeded: a forming group may still fail and be
-    refunded in full.
+    refunded in full. Each parcel is uploaded to WeChat (shipping.record_shipment) and told to the shopper;
+    neither can fail the shipment. `shipped_at` is the latest parcel's time (auto-confirm counts from it).
     """
+    from fenxiao.messages import tell
+    from fenxiao.shipping import carrier_name, record_shipment
+
+    name = carrier_name(db, data.carrier)
+    current = db.orders.find_one({"_id": order_id})
+    if current is None:
+        raise NotFound("No such order", code="ORDER_NOT_FOUND")
+    states.ensure_can(current, "ship")
+    before = current.get("shipments") or []
+    lines, last = _parcel_lines(current, data)
     now = clock.now()
-    shipment = {"carrier": data.carrier, "tracking_no": data.tracking_no, "shipped_at": now}
+    shipment = {"no": len(before) + 1, "carrier": data.carrier, "carrier_name": name, "tracking_no": data.tracking_no,
+                "lines": None if last and not before else lines, "shipped_at": now}
+    # upload_pending: written with the parcel, so a crash before its upload is registered is caught
+    fields: dict[str, Any] = {"shipments": [*before, shipment], "shipped_at": now, "shipped_by": by,
+                              "upload_pending": True}
+    if not before:
+        fields["shipment"] = {"carrier": data.carrier, "carrier_name": name, "tracking_no": data.tracking_no,
+                              "shipped_at": now}
     group_ready = {"$or": [{"group_buy": None}, {"group_buy.status": "succeeded"}]}
+    unchanged = {f"shipments.{len(before)}": {"$exists": False}}  # no parcel was added meanwhile
     try:
-        order = states.transition(db, order_id, "ship", extra_filter=group_ready,
-                                  set_fields={"shipment": shipment, "shipped_at": now, "shipped_by": by})
+        order = states.transition(db, order_id, "ship" if last else "ship_part",
+                                  extra_filter={**group_ready, **unchanged}, set_fields=fields)
     except Conflict as exc:
-        current = db.orders.find_one({"_id": order_id}, {"status": 1, "group_buy": 1}) or {}
-        group = current.get("group_buy") or {}
-        if current.get("status") == states.PAID and group and group.get("status") != "succeeded":
+        latest = db.orders.find_one({"_id": order_id}, {"status": 1, "group_buy": 1}) or {}
+        group = latest.get("group_buy") or {}
+        if latest.get("status") == states.PAID and group and group.get("status") != "succeeded":
             raise Conflict("The order's group buy has not succeeded yet", code="GROUP_NOT_COMPLETE",
                            details={"status": states.PAID, "group_buy": group.get("status")}) from None
         raise exc from None
-    return render_admin_order(order, refunds_of(db, order))
+    record_shipment(db, order)
+    tell.order_shipped(db, order, shipment)
+    return admin_get_order(db, order_id)

@@ -63,6 +63,8 @@ class PlaceOrderIn(CheckoutIn):
 
 class OrderQuery(PageQuery):
     status: PublicStatus | None = None
+    # WeChat's shipping messages open the order page with merchant_trade_no = "<order_no>_<suffix>"
+    order_no: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]{1,32}$")] | None = None
 
 
 class AdminOrderQuery(PageQuery):
@@ -78,6 +80,10 @@ class AdminOrderQuery(PageQuery):
 
 
 class ShipIn(_Strict):
-    carrier: Text
+    """One parcel. `carrier` is a WeChat express-company code (GET /v1/admin/carriers). Without `lines`
+    the parcel holds everything not shipped yet; with them, only those units (a split shipment)."""
+
+    carrier: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_]{1,32}$")]
     tracking_no: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64,
                                                   pattern=r"^[A-Za-z0-9-]+$")]
+    lines: list[LineIn] | None = Field(None, min_length=1, max_length=MAX_LINES)

@@ -42,7 +42,8 @@ def render_order(doc: dict[str, Any], refunds: list[dict[str, Any]] | None = Non
         "amounts": {key: amounts.get(key, 0) for key in _AMOUNT_FIELDS},
         "address": doc.get("address"), "coupon_id": doc.get("coupon_id"),
         "promotions": doc.get("promotions", []), "group_buy": doc.get("group_buy"),
-        "shipment": doc.get("shipment"), "refunded_amount": doc.get("refunded_amount", 0),
+        "shipment": doc.get("shipment"), "shipments": [_parcel(s) for s in doc.get("shipments") or []],
+        "refunded_amount": doc.get("refunded_amount", 0),
         "refund_open": bool(doc.get("refund_open")), "source": doc.get("source"),
         "cancel_reason": doc.get("cancel_reason"),
         **{key: doc.get(key) for key in _TIMES},
@@ -52,10 +53,15 @@ def render_order(doc: dict[str, Any], refunds: list[dict[str, Any]] | None = Non
     return body
 
 
+def _parcel(shipment: dict[str, Any]) -> dict[str, Any]:
+    return {key: shipment.get(key) for key in ("no", "carrier", "carrier_name", "tracking_no", "lines", "shipped_at")}
+
+
 def render_admin_order(doc: dict[str, Any], refunds: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """What the merchant sees on top: who bought it, the payment and where commissions go."""
     return {**render_order(doc, refunds), "user_id": doc["user_id"], "payment": doc.get("payment"),
-            "referrer_ids": doc.get("referrer_ids", []), "idempotency_key": doc.get("idempotency_key")}
+            "referrer_ids": doc.get("referrer_ids", []), "idempotency_key": doc.get("idempotency_key"),
+            "wechat_trade": doc.get("wechat_trade")}  # WeChat's receipt / settlement push (shipping.events)
 
 
 def refunds_of(db: Database, order: dict[str, Any]) -> list[dict[str, Any]]:
@@ -89,7 +95,13 @@ def get_order_for_user(db: Database, user_id: str, order_id: str) -> dict[str, A
 def list_orders_for_user(db: Database, user_id: str, query: OrderQuery) -> dict[str, Any]:
     # index: orders (user_id, status, created_at desc)
     status: Any = query.status or {"$in": VISIBLE_STATUSES}
-    return _page_with_refunds(db, {"user_id": user_id, "status": status}, query, render_order)
+    filter_: dict[str, Any] = {"user_id": user_id, "status": status}
+    if query.order_no:  # index: orders order_no (unique); owner and status checked on the one document found
+        doc = db.orders.find_one({"order_no": query.order_no}, {"user_id": 1, "status": 1}) or {}
+        mine = doc.get("user_id") == user_id and doc.get("status") in (
+            [query.status] if query.status else VISIBLE_STATUSES)
+        filter_ = {"_id": doc["_id"] if mine else None}
+    return _page_with_refunds(db, filter_, query, render_order)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -119,4 +131,6 @@ def admin_get_order(db: Database, order_id: str) -> dict[str, Any]:
     doc = db.orders.find_one({"_id": order_id})
     if doc is None:
         raise _not_found(order_id)
-    return render_admin_order(doc, refunds_of(db, doc))
+    from fenxiao.shipping import upload_state
+
+    return {**render_admin_order(doc, refunds_of(db, doc)), "shipping_upload": upload_state(db, order_id)}

@@ -29,6 +29,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "cancel": ((PENDING_PAYMENT,), CANCELLED, "ORDER_NOT_CANCELLABLE"),
     "close": ((PENDING_PAYMENT,), CANCELLED, "ORDER_NOT_CLOSABLE"),
     "ship": ((PAID,), SHIPPED, "ORDER_NOT_SHIPPABLE"),
+    "ship_part": ((PAID,), PAID, "ORDER_NOT_SHIPPABLE"),  # a parcel with some units; the last one is "ship"
     "confirm_receipt": ((SHIPPED,), COMPLETED, "ORDER_NOT_CONFIRMABLE"),
     "auto_confirm": ((SHIPPED,), COMPLETED, "ORDER_NOT_CONFIRMABLE"),
     "refund_all": ((PAID, SHIPPED, COMPLETED), REFUNDED, "ORDER_NOT_REFUNDABLE"),

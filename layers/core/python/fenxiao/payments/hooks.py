@@ -24,6 +24,9 @@ def on_order_paid(db: Database, order: dict[str, Any]) -> None:
     from fenxiao.distribution.ledger import create_for_paid_order  # frozen commission, exactly once
 
     create_for_paid_order(db, order)
+    from fenxiao.messages import tell  # the subscribe message; recorded once per order, never raises
+
+    tell.order_paid(db, order)
     if order.get("group_buy"):  # keep LAST: a lost seat refunds at once, reversing what ran above
         from fenxiao.marketing.groupbuy.groups import on_order_paid as group_buy_paid
 

@@ -27,9 +27,11 @@ from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock, wechat
 from fenxiao.config import get_settings
+from fenxiao.content import ensure_clean
 from fenxiao.errors import BusinessRule, Conflict, NotFound
 from fenxiao.idempotency import run_once
 from fenxiao.ids import new_id
+from fenxiao.messages import tell
 from fenxiao.orders import states, stock
 from fenxiao.payments import hooks
 from fenxiao.payments.models import (
@@ -58,7 +60,9 @@ REFUND_NOTIFY_SUCCESS = "SUCCESS"
 def request_refund(db: Database, user_id: str, order_id: str, body: RefundRequest,
                    idempotency_key: str | None = None) -> dict[str, Any]:
     """Request a refund once per Idempotency-Key: a retry after a lost answer gets the first refund back
-    instead of 409 REFUND_IN_PROGRESS (the refund it created is the open one)."""
+    instead of 409 REFUND_IN_PROGRESS (the refund it created is the open one). The reason is read by the
+    merchant, so it goes through WeChat's content check first."""
+    ensure_clean(db, user_id, "reason", body.reason, "comment")
     opened: dict[str, dict[str, Any]] = {}
 
     def action(refund_id: str) -> str:
@@ -208,6 +212,7 @@ def reject_refund(db: Database, refund_id: str, reason: str | None, *, by: str |
         raise Conflict(f"The refund is {refund['status']} and cannot be rejected",
                        code="REFUND_NOT_REJECTABLE", details={"status": refund["status"]})
     _free_claim(db, rejected["order_id"], refund_id)
+    tell.refund_result(db, rejected)
     return refund_view(rejected)
 
 
@@ -289,10 +294,13 @@ def apply_refund_result(db: Database, refund: dict[str, Any], status: str, wecha
 
 
 def _fail(db: Database, refund: dict[str, Any], why: str) -> None:
-    db.refunds.update_one({"_id": refund["_id"], "status": {"$in": [REQUESTED, APPROVED]}},
-                          {"$set": {"status": FAILED, "fail_reason": why, "failed_at": clock.now()}})
+    failed = db.refunds.find_one_and_update({"_id": refund["_id"], "status": {"$in": [REQUESTED, APPROVED]}},
+                                            {"$set": {"status": FAILED, "fail_reason": why, "failed_at": clock.now()}},
+                                            return_document=ReturnDocument.AFTER)
     if refund.get("order_id"):
         _free_claim(db, refund["order_id"], refund["_id"])
+    if failed is not None:
+        tell.refund_result(db, failed)
 
 
 def _complete(db: Database, refund: dict[str, Any], wechat_data: Mapping[str, Any]) -> None:
@@ -331,6 +339,7 @@ def finish_effects(db: Database, refund: dict[str, Any]) -> None:
                 order = db.orders.find_one({"_id": order["_id"]}) or order
         hooks.on_refund_completed(db, order, refund)
     db.refunds.update_one({"_id": refund["_id"]}, {"$set": {"effects_done": True}})
+    tell.refund_result(db, refund)
 
 
 def _apply_to_order(db: Database, order: dict[str, Any], refund: dict[str, Any]) -> dict[str, Any] | None:

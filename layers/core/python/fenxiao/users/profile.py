@@ -8,6 +8,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock
+from fenxiao.content import ensure_clean
 from fenxiao.errors import Conflict
 from fenxiao.users.accounts import load_user
 from fenxiao.users.models import BindPhone, ProfilePatch, render_user
@@ -22,6 +23,7 @@ def update_me(db: Database, user_id: str, data: ProfilePatch) -> dict[str, Any]:
     changes = data.model_dump(exclude_none=True)
     if not changes:
         return get_me(db, user_id)
+    ensure_clean(db, user_id, "nickname", changes.get("nickname"))  # team members and rankings show it
     doc = db.users.find_one_and_update({"_id": user_id}, {"$set": {**changes, "updated_at": clock.now()}},
                                        return_document=ReturnDocument.AFTER)
     return render_user(doc if doc is not None else load_user(db, user_id))

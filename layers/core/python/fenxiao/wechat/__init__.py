@@ -8,7 +8,6 @@ from fenxiao.wechat.miniprogram import (
     MongoSessionStorage,
     code_to_session,
     phone_number,
-    send_subscribe_message,
     wxacode_unlimited,
 )
 from fenxiao.wechat.notifications import NotificationRejected, parse_notification
@@ -26,9 +25,42 @@ from fenxiao.wechat.pay import (
     refund,
     transfer,
 )
+from fenxiao.wechat.platform import (
+    WeChatRefused,
+    get_delivery_list,
+    msg_sec_check,
+    query_trace,
+    send_subscribe_message,
+    set_msg_jump_path,
+    trace_waybill,
+    upload_shipping_info,
+)
 
-__all__ = ["PAYMENT_NOTIFY_PATH", "REFUND_NOTIFY_PATH", "TRANSFER_NOTIFY_PATH", "MongoSessionStorage",
-           "NotificationRejected", "close_payment", "code_to_session", "default_notify_url",
-           "jsapi_pay_params", "jsapi_prepay", "parse_notification", "phone_number", "query_payment",
-           "query_refund", "query_transfer", "refund", "send_subscribe_message", "transfer",
-           "wxacode_unlimited"]
+__all__ = [
+    "PAYMENT_NOTIFY_PATH",
+    "REFUND_NOTIFY_PATH",
+    "TRANSFER_NOTIFY_PATH",
+    "MongoSessionStorage",
+    "NotificationRejected",
+    "WeChatRefused",
+    "close_payment",
+    "code_to_session",
+    "default_notify_url",
+    "get_delivery_list",
+    "jsapi_pay_params",
+    "jsapi_prepay",
+    "msg_sec_check",
+    "parse_notification",
+    "phone_number",
+    "query_payment",
+    "query_refund",
+    "query_trace",
+    "query_transfer",
+    "refund",
+    "send_subscribe_message",
+    "set_msg_jump_path",
+    "trace_waybill",
+    "transfer",
+    "upload_shipping_info",
+    "wxacode_unlimited",
+]

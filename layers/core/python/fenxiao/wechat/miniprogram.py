@@ -1,4 +1,4 @@
-"""Mini-program server APIs through wechatpy: login, phone number, wxacode, subscribe messages.
+"""Mini-program server APIs through wechatpy: login, phone number, wxacode (platform.py: the rest).
 
 One `WeChatClient` per warm container (per settings), its access token kept in the Mongo `kv`
 collection so every container of every function shares one token instead of each fetching its own
@@ -178,12 +178,3 @@ def wxacode_unlimited(scene: str, page: str) -> bytes:
     if not isinstance(content, bytes) or not content:
         raise UpstreamError("WeChat returned no image", details={"operation": "wxacode_unlimited"})
     return content
-
-
-def send_subscribe_message(openid: str, template_id: str, data: dict[str, Any],
-                           page: str | None = None) -> None:
-    """Send a subscribe message; plain values in `data` are wrapped as {"value": ...} for WeChat."""
-    payload = {key: value if isinstance(value, dict) else {"value": str(value)}
-               for key, value in data.items()}
-    _call("send_subscribe_message",
-          lambda c: c.wxa.send_subscribe_message(openid, template_id, payload, page=page))

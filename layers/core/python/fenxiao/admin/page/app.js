@@ -161,10 +161,16 @@
     reversed: ['已冲回', 'bad'], forming: ['拼团中', 'warn'], succeeded: ['已成团', 'ok'], upcoming: ['未开始', ''],
     running: ['进行中', 'ok'], ended: ['已结束', ''],
   };
-  const badge = (status) => {
-    const [label, kind] = STATUS[status] || [status || '—', ''];
+  const badge = (status, labels = STATUS) => {
+    const [label, kind] = labels[status] || [status || '—', ''];
     return h('span', { class: `badge ${kind}` }, label);
   };
+  // WeChat shipping-info uploads and subscribe messages have states of their own
+  const UPLOAD_STATUS = { pending: ['待上传', 'warn'], uploading: ['上传中', 'info'], uploaded: ['已上传', 'ok'],
+    failed: ['上传失败', 'bad'], not_required: ['无需上传', ''] };
+  const MESSAGE_STATUS = { pending: ['待发送', 'warn'], sending: ['发送中', 'info'], sent: ['已发送', 'ok'],
+    skipped: ['未发送', ''], failed: ['发送失败', 'bad'] };
+  const SKIP_REASONS = { NO_GRANT: '用户未订阅', NO_OPENID: '用户无微信身份' };
   const options = (pairs, selected) => pairs.map(([value, label]) => h('option', { value, selected: String(value) === String(selected ?? '') }, label));
 
   // ---- dialog ---------------------------------------------------------------------------------
@@ -414,7 +420,11 @@
 
   const ORDER_STATUSES = [['pending_payment', '待付款'], ['paid', '待发货'], ['shipped', '已发货'], ['completed', '已完成'],
     ['cancelled', '已取消'], ['refunded', '已退款']];
-  const CARRIERS = ['顺丰速运', '中通快递', '圆通速递', '韵达快递', '申通快递', '京东物流', '极兔速递', '邮政EMS'];
+  let carriers = null;  // WeChat's delivery list, [{code, name}], loaded once per page
+  async function carrierOptions() {
+    carriers = carriers || (await api('GET', '/v1/admin/carriers')).items;
+    return carriers.map((c) => [c.code, c.name]);
+  }
 
   const linesSummary = (o) => {
     const lines = o.lines || [];
@@ -434,7 +444,9 @@
           ['付款时间', time(o.paid_at)], ['发货时间', time(o.shipped_at)], ['完成时间', time(o.completed_at)],
           ['收货人', `${addr.name || ''} ${addr.phone || ''}`],
           ['收货地址', [addr.province, addr.city, addr.district, addr.detail].filter(Boolean).join(' ')],
-          ['物流', o.shipment ? `${o.shipment.carrier} ${o.shipment.tracking_no}` : '—'],
+          ['物流', (o.shipments || []).length ? o.shipments.map((s) => h('div', {}, `${s.no}. ${s.carrier_name || s.carrier} ${s.tracking_no}`)) : '—'],
+          ['微信发货信息', uploadState(o, reload)],
+          ['微信结算', o.wechat_trade ? `${o.wechat_trade.confirm_receive_time ? '已确认收货 ' + time(o.wechat_trade.confirm_receive_time) : ''} ${o.wechat_trade.settlement_time ? '已结算 ' + time(o.wechat_trade.settlement_time) : ''}`.trim() || '—' : '—'],
           ['推荐人', (o.referrer_ids || []).join(' → ') || '—']]),
         table([['商品', (l) => l.title], ['规格', (l) => Object.values(l.specs || {}).join(' / ')], ['数量', (l) => l.quantity, 'num'],
           ['单价', (l) => yuan(l.unit_price), 'num'], ['优惠', (l) => yuan(l.discount), 'num'], ['实付', (l) => yuan(l.paid), 'num'],
@@ -449,12 +461,44 @@
     }
   }
 
-  function shipOrder(order, reload) {
-    const list = h('datalist', { id: 'carriers' }, CARRIERS.map((c) => h('option', { value: c })));
+  function uploadState(o, reload) {
+    const u = o.shipping_upload;
+    if (!u) return '—';
+    const retry = u.status === 'failed' ? h('button', { class: 'small', onclick: (e) => act(e.target,
+      () => api('POST', `/v1/admin/orders/${encodeURIComponent(o.id)}/shipping-upload/retry`), () => showOrder(o.id, reload), '已重新上传') }, '重试') : null;
+    const why = u.errcode !== null && u.errcode !== undefined ? h('span', { class: 'muted' }, ` ${u.errcode} ${u.errmsg || ''}`) : null;
+    return h('span', {}, badge(u.status, UPLOAD_STATUS), ` ${u.uploaded_count}/${u.shipments_total} 个包裹`, why, retry);
+  }
+
+  // Units of each line not yet in a parcel (bought − refunded − shipped).
+  function unshipped(order) {
+    const left = {};
+    for (const l of order.lines || []) left[l.sku_id] = l.quantity - (l.refunded_quantity || 0);
+    for (const s of order.shipments || []) for (const p of s.lines || []) left[p.sku_id] -= p.quantity;
+    return left;
+  }
+
+  async function shipOrder(order, reload) {
+    let choices;
+    try {
+      choices = await carrierOptions();
+    } catch (err) {
+      openDialog('发货', errorBox(err));
+      return;
+    }
+    const left = unshipped(order);
+    const lines = (order.lines || []).filter((l) => left[l.sku_id] > 0);
     formDialog(`发货 · ${order.order_no}`, [
-      { name: 'carrier', label: '物流公司', required: true, render: () => h('span', {}, h('input', { name: 'carrier', list: 'carriers', required: true, maxlength: 64 }), list) },
+      { name: 'carrier', label: '物流公司', type: 'select', options: choices, hint: '微信支持的快递公司（发货信息会上传微信）' },
       { name: 'tracking_no', label: '运单号', required: true },
-    ], (body) => api('POST', `/v1/admin/orders/${encodeURIComponent(order.id)}/ship`, { body }), reload, '已发货');
+      ...(lines.length > 1 ? [{ section: '本包裹商品（分批发货时修改数量）' }] : []),
+      ...(lines.length > 1 ? lines.map((l) => ({ name: `qty_${l.sku_id}`, label: `${l.title} (待发 ${left[l.sku_id]})`, type: 'int', value: left[l.sku_id] })) : []),
+    ], (values) => {
+      const body = { carrier: values.carrier, tracking_no: values.tracking_no };
+      const parts = lines.map((l) => ({ sku_id: l.sku_id, quantity: values[`qty_${l.sku_id}`] ?? left[l.sku_id] }));
+      if (parts.some((p, i) => p.quantity !== left[lines[i].sku_id])) body.lines = parts.filter((p) => p.quantity > 0);
+      return api('POST', `/v1/admin/orders/${encodeURIComponent(order.id)}/ship`, { body });
+    }, reload, '已发货');
   }
 
   async function renderOrders(view) {
@@ -469,8 +513,21 @@
       ['操作', (o) => actions(h('button', { class: 'small', onclick: () => showOrder(o.id, list.reload) }, '详情'),
         o.status === 'paid' ? h('button', { class: 'small primary', onclick: () => shipOrder(o, list.reload) }, '发货') : null)],
     ]);
-    view.append(panel(null, filters.el, list.el));
+    view.append(await failedUploads(list.reload), panel(null, filters.el, list.el));
     await list.load(1);
+  }
+
+  // Orders whose shipping info WeChat refused: WeChat holds the money until they are fixed and retried.
+  async function failedUploads(reload) {
+    const failed = await api('GET', '/v1/admin/shipping-uploads', { query: { status: 'failed', page_size: 50 } });
+    if (!failed.total) return h('span');
+    return panel(`微信发货信息上传失败（${failed.total} 单）`, table([
+      ['订单号', (u) => h('span', { class: 'mono' }, u.order_no)],
+      ['微信错误', (u) => `${u.errcode ?? ''} ${u.errmsg || ''}`],
+      ['操作', (u) => actions(h('button', { class: 'small', onclick: () => showOrder(u.order_id, reload) }, '详情'),
+        h('button', { class: 'small primary', onclick: (e) => act(e.target,
+          () => api('POST', `/v1/admin/orders/${encodeURIComponent(u.order_id)}/shipping-upload/retry`), () => route(), '已重新上传') }, '重试'))],
+    ], failed.items));
   }
 
   // ---- 售后退款 refunds -------------------------------------------------------------------------
@@ -992,6 +1049,57 @@
     return box;
   }
 
+  // ---- 订阅消息 subscribe messages ---------------------------------------------------------------
+
+  async function messageSettingsPanel() {
+    const box = panel('订阅消息模板', h('p', { class: 'muted' }, '加载中…'));
+    try {
+      const current = await api('GET', '/v1/admin/settings/messages');
+      const events = current.events;
+      const fields = [{ name: 'miniprogram_state', label: '跳转小程序版本', type: 'select', value: current.miniprogram_state,
+        options: [['formal', '正式版'], ['trial', '体验版'], ['developer', '开发版']] }];
+      for (const [event, info] of Object.entries(events)) {
+        const t = (current.templates || {})[event] || {};
+        fields.push({ section: info.label },
+          { name: `${event}.template_id`, label: '模板 ID', value: t.template_id, hint: '小程序后台 订阅消息 → 我的模板；留空表示不发送' },
+          { name: `${event}.fields`, label: '字段对应', value: Object.entries(t.fields || {}).map(([k, v]) => `${k}=${v}`).join(', '),
+            hint: `关键词=取值，可选取值：${info.values.join(', ')}` });
+      }
+      box.replaceChildren(h('h3', {}, '订阅消息模板'), buildForm(fields, async (values) => {
+        const templates = {};
+        for (const event of Object.keys(events)) {
+          const v = values[event] || {};
+          if (!v.template_id) continue;
+          const pairs = (v.fields || '').split(/[,，\s]+/).filter(Boolean).map((p) => p.split('='));
+          if (!pairs.length || pairs.some((p) => p.length !== 2)) throw new Error(`${events[event].label}：字段对应应为 关键词=取值`);
+          templates[event] = { template_id: v.template_id, fields: Object.fromEntries(pairs.map(([k, x]) => [k.trim(), x.trim()])) };
+        }
+        await api('PUT', '/v1/admin/settings/messages', { body: { miniprogram_state: values.miniprogram_state, templates } });
+        toast('设置已保存');
+      }));
+    } catch (err) {
+      box.replaceChildren(h('h3', {}, '订阅消息模板'), errorBox(err));
+    }
+    return box;
+  }
+
+  const MESSAGE_FILTER = Object.entries(MESSAGE_STATUS).map(([k, [label]]) => [k, label]);
+
+  async function renderMessages(view) {
+    const filters = filterBar(MESSAGE_FILTER, () => list.load(1));
+    const list = pagedTable((page) => api('GET', '/v1/admin/messages', { query: { page, status: filters.select.value } }), [
+      ['事件', (m) => m.event_label],
+      ['用户', (m) => h('span', { class: 'mono' }, m.user_id)],
+      ['状态', (m) => [badge(m.status, MESSAGE_STATUS), m.reason ? h('div', { class: 'muted' }, SKIP_REASONS[m.reason] || m.reason) : null,
+        m.errcode !== null && m.errcode !== undefined ? h('div', { class: 'muted' }, `${m.errcode} ${m.errmsg || ''}`) : null]],
+      ['尝试', (m) => m.attempts, 'num'],
+      ['内容', (m) => Object.values(m.data || {}).join(' · ')],
+      ['时间', (m) => time(m.sent_at || m.created_at)],
+    ]);
+    view.append(panel(null, filters.el, list.el));
+    await list.load(1);
+  }
+
   async function renderSettings(view) {
     view.append(
       await settingsPanel('店铺设置', '/v1/admin/settings/shop', [
@@ -1020,7 +1128,8 @@
         { name: 'referral_limits.bindings_per_ip_hour', label: '同一网络每小时绑定', type: 'int', required: true },
         { name: 'referral_limits.bindings_per_referrer_hour', label: '每位分销商每小时绑定', type: 'int', required: true },
         { name: 'referral_limits.bindings_per_referrer_day', label: '每位分销商每天绑定', type: 'int', required: true },
-      ]));
+      ]),
+      await messageSettingsPanel());
   }
 
   // ---- shell ----------------------------------------------------------------------------------
@@ -1035,6 +1144,7 @@
     ['withdrawals', '提现', renderWithdrawals],
     ['marketing', '优惠券与活动', renderMarketing],
     ['groupbuys', '拼团', renderGroupBuys],
+    ['messages', '订阅消息', renderMessages],
     ['settings', '设置', renderSettings],
   ];
 

@@ -41,6 +41,7 @@ from fenxiao.marketing.groupbuy.rules import (
     joining_refusal,
     seat_refusal,
 )
+from fenxiao.messages import tell
 from fenxiao.orders import states
 from fenxiao.runtime import logs
 
@@ -160,6 +161,7 @@ def sync(db: Database, group_id: str) -> dict[str, int]:
         result = db.orders.update_many({"_id": {"$in": order_ids}, "group_buy.status": FORMING},
                                        {"$set": {"group_buy.status": SUCCEEDED}})
         counts["orders_succeeded"] = result.modified_count
+        tell.group_results(db, order_ids, succeeded=True, size=group["size"])  # once per order, however often
     else:
         counts["orders_failed"] = sum(mark_failed(db, order_id, EXPIRED) for order_id in order_ids)
     db.groups.update_one({"_id": group_id, "synced": False}, {"$set": {"synced": True}})
@@ -173,6 +175,8 @@ def mark_failed(db: Database, order_id: str, reason: str) -> bool:
     result = db.orders.update_one({"_id": order_id, "group_buy.status": FORMING},
                                   {"$set": {"group_buy.status": FAILED, "group_buy.fail_reason": reason,
                                             "group_buy.refund_id": new_id()}})
+    if result.modified_count == 1:
+        tell.group_results(db, [order_id], succeeded=False)
     return result.modified_count == 1
 
 

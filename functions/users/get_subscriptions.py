@@ -1,0 +1,11 @@
+"""The shop's subscribe-message templates (with the moments to ask for them) and the caller's grants."""
+from fenxiao.messages import my_subscriptions
+from fenxiao.runtime import Request, http_action
+
+
+@http_action("GET", "/v1/me/subscriptions", auth="user")
+def get_subscriptions(req: Request) -> dict:
+    return my_subscriptions(req.db, req.user_id)
+
+
+handler = get_subscriptions.handler
