@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dev test lint bench indexes serverless clean
+.PHONY: dev test lint bench indexes serverless errors-doc clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@command -v $(PY) >/dev/null || { echo "need $(PY)"; exit 1; }
@@ -20,6 +20,7 @@ dev: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python infra/serverless_gen.py --check
+	$(BIN)/python infra/errors_doc.py --check
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 	@if command -v node >/dev/null; then node --test miniprogram/tests/; else echo "node not found: mini-program tests skipped"; fi
 
@@ -34,6 +35,9 @@ indexes: $(STAMP)
 
 serverless: $(STAMP)
 	$(BIN)/python infra/serverless_gen.py
+
+errors-doc: $(STAMP)
+	$(BIN)/python infra/errors_doc.py
 
 clean:
 	rm -rf $(VENV) .data .build

@@ -207,7 +207,7 @@ def test_a_disabled_distributor_cannot_request_a_withdrawal(api, db, owner):
     user_id, token = _funded(db, 5_000)
     assert api.put(f"/v1/admin/distributors/{user_id}", {"status": "disabled"}, token=owner).status == 200
     resp = _withdraw(api, token, 2_000)
-    assert (resp.status, resp.error_code) == (403, "DISTRIBUTOR_DISABLED"), resp
+    assert (resp.status, resp.error_code) == (409, "DISTRIBUTOR_DISABLED"), resp
     assert db.withdrawals.count_documents({}) == 0
     assert balance(db, user_id) == {"frozen": 0, "available": 5_000, "withdrawing": 0, "withdrawn": 0}
     assert api.put(f"/v1/admin/distributors/{user_id}", {"status": "approved"}, token=owner).status == 200

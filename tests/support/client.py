@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from fenxiao.error_catalogue import CATALOGUE
 from fenxiao.runtime import registry
 
 
@@ -28,6 +29,16 @@ class Resp:
 
     def __repr__(self) -> str:
         return f"<Resp {self.status} {self.text[:300]}>"
+
+
+def assert_catalogued(resp: Resp) -> None:
+    """Every error any test is served carries a catalogued code with the catalogue's status (API.md):
+    held here, under every test that calls a handler, rather than in a sample of routes."""
+    if resp.status < 400 or resp.error_code is None:
+        return  # a success, or a WeChat callback's own answer ({"code": "FAIL"})
+    entry = CATALOGUE.get(resp.error_code)
+    assert entry is not None, f"{resp.error_code} is not in fenxiao/error_catalogue.py: {resp}"
+    assert entry.status == resp.status, f"{resp.error_code} is catalogued as {entry.status}: {resp}"
 
 
 def _pattern(path: str) -> re.Pattern[str]:
@@ -63,8 +74,9 @@ class Api:
         text = result.get("body", "")
         if result.get("isBase64Encoded"):
             text = base64.b64decode(text).decode("latin1")
-        resp_headers = response_headers(result)
-        return Resp(result["statusCode"], resp_headers, text)
+        resp = Resp(result["statusCode"], response_headers(result), text)
+        assert_catalogued(resp)
+        return resp
 
     def get(self, path: str, **kw: Any) -> Resp:
         return self.call("GET", path, **kw)

@@ -1,10 +1,16 @@
 """Domain errors: raised by services, turned into the JSON error envelope by the runtime.
 
 They live outside the runtime so rule modules can raise them without knowing about Flask or Lambda.
+A raise site gives the stable code and the details; what a person reads comes from the error catalogue
+(`fenxiao.error_catalogue`), and the site's own message is the English text for logs and for a code
+the catalogue does not know.
 """
 from __future__ import annotations
 
 from typing import Any
+
+from fenxiao.error_catalogue import Language
+from fenxiao.error_messages import render
 
 
 class AppError(Exception):
@@ -23,8 +29,10 @@ class AppError(Exception):
             self.status = status
         self.details = details or {}
 
-    def to_json(self) -> dict[str, Any]:
-        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
+    def to_json(self, language: Language = "zh") -> dict[str, Any]:
+        """The API's error envelope, its message in `language` from the catalogue."""
+        message = render(self.code, self.details, language, self.message)
+        return {"error": {"code": self.code, "message": message, "details": self.details}}
 
 
 class InvalidInput(AppError):

@@ -37,7 +37,7 @@ from fenxiao.config import get_settings
 from fenxiao.distribution import balances
 from fenxiao.distribution.commission import BP
 from fenxiao.distribution.settings import MAX_MONEY, get_distribution_settings
-from fenxiao.errors import AppError, BusinessRule, Conflict, Forbidden, NotFound
+from fenxiao.errors import AppError, BusinessRule, Conflict, NotFound
 from fenxiao.idempotency import run_once
 from fenxiao.messages import tell
 from fenxiao.runtime import logs
@@ -160,7 +160,7 @@ def _open(db: Database, user_id: str, amount: int, withdrawal_id: str) -> str:
         # the merchant stopped this distributor (e.g. suspected fraud): their balance stays where it is,
         # visible to both, until the merchant enables them again; withdrawals already pending stay the
         # merchant's decision
-        raise Forbidden("Your distributor account is disabled; contact the shop", code="DISTRIBUTOR_DISABLED")
+        raise Conflict("Your distributor account is disabled; contact the shop", code="DISTRIBUTOR_DISABLED")
     if amount < settings.min_amount:
         raise BusinessRule("The amount is below the minimum withdrawal", code="WITHDRAWAL_BELOW_MINIMUM",
                            details={"min_amount": settings.min_amount, "amount": amount})

@@ -156,7 +156,7 @@ def _record(db: Database, order: Mapping[str, Any], tx: Mapping[str, Any]) -> di
     transaction_id = str(tx.get("transaction_id") or "")
     if not transaction_id:
         raise PaymentNotApplicable("A successful transaction without transaction_id",
-                                   code="NOTIFICATION_MALFORMED",
+                                   code="TRANSACTION_WITHOUT_ID",
                                    details={"out_trade_no": tx["out_trade_no"]})
     doc = {"_id": str(tx["out_trade_no"]), "order_id": order["_id"], "user_id": order.get("user_id"),
            "transaction_id": transaction_id, "amount": amount,

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from pymongo.database import Database
 
 from fenxiao import clock, untrusted_json
+from fenxiao.error_messages import language
 from fenxiao.errors import AppError, Forbidden, InvalidInput, NotFound, PayloadTooLarge
 from fenxiao.runtime import auth, logs
 from fenxiao.runtime.events import request_id_of, to_wsgi_event
@@ -197,15 +198,23 @@ def json_response(payload: Any, status: int = 200, headers: dict[str, str] | Non
     return response
 
 
-def error_response(error: AppError, request_id: str) -> Response:
-    payload = error.to_json()
+def error_response(error: AppError, request_id: str, accept_language: str | None = None) -> Response:
+    """The error envelope; its message in the language `Accept-Language` prefers (Chinese by default)."""
+    payload = error.to_json(language(accept_language))
     payload["error"]["request_id"] = request_id
     return json_response(payload, error.status)
 
 
 def _validation_details(exc: ValidationError, where: str) -> dict[str, Any]:
+    """One entry per problem: `field`, pydantic's `message`, `in`, and its `type` and scalar limits (`ctx`)
+    that the catalogue words in Chinese."""
     return {"fields": [{"field": ".".join(str(p) for p in err["loc"]) or where, "message": err["msg"],
-                        "in": where} for err in exc.errors()]}
+                        "in": where, "type": err["type"], **_limits(err)} for err in exc.errors()]}
+
+
+def _limits(err: Any) -> dict[str, Any]:
+    ctx = {k: v for k, v in (err.get("ctx") or {}).items() if isinstance(v, int | float | str)}
+    return {"ctx": ctx} if ctx else {}
 
 
 def _body_problem(message: str) -> dict[str, Any]:
@@ -296,11 +305,12 @@ def make_view(route: Route) -> Callable[..., Response]:
             result = route.view(req)
             response = _to_response(result, route.status)
         except AppError as exc:
-            response = error_response(exc, request_id)
+            response = error_response(exc, request_id, headers.get("accept-language"))
         except Exception:
             logs.error("unhandled error", exc_info=True, request_id=request_id, route=route.endpoint)
             response = error_response(AppError("Something went wrong on our side; try again",
-                                               code="INTERNAL", status=500), request_id)
+                                               code="INTERNAL", status=500), request_id,
+                                      headers.get("accept-language"))
         status = response.status_code
         response.headers["X-Request-Id"] = request_id
         logs.info("request", request_id=request_id, route=route.endpoint, status=status,
@@ -322,12 +332,13 @@ def _to_response(result: Any, status: int) -> Response:
 
 
 def _not_found(_: Exception) -> Response:
-    return error_response(NotFound("No such route", code="ROUTE_NOT_FOUND"), uuid.uuid4().hex)
+    return error_response(NotFound("No such route", code="ROUTE_NOT_FOUND"), uuid.uuid4().hex,
+                          flask_request.headers.get("Accept-Language"))
 
 
 def _not_allowed(_: Exception) -> Response:
     return error_response(AppError("Method not allowed on this route", code="METHOD_NOT_ALLOWED", status=405),
-                          uuid.uuid4().hex)
+                          uuid.uuid4().hex, flask_request.headers.get("Accept-Language"))
 
 
 def mount(app: Flask, routes: Iterable[Route]) -> None:
