@@ -189,10 +189,13 @@ test('category tree and product cards', () => {
   assert.equal(productCard({ price_min: 2500, price_max: 3500 }).price_text, '25.00-35.00');
 });
 
-test('error text: known codes in Chinese, English backend messages never shown raw', () => {
-  assert.equal(errorText({ code: 'OUT_OF_STOCK', message: 'Only 2 left' }), '库存不足');
-  assert.equal(errorText({ code: 'X', message: 'Some English detail' }), '操作失败，请稍后再试');
-  assert.equal(errorText({ code: 'X', message: '中文提示' }), '中文提示');
+test('error text: the server\'s message for any code, generic lines only without one', () => {
+  assert.equal(errorText({ code: 'OUT_OF_STOCK', message: '库存不足，仅剩 2 件' }), '库存不足，仅剩 2 件');
+  assert.equal(errorText({ code: 'SOME_NEW_CODE', message: '新的中文提示' }), '新的中文提示');
+  assert.equal(errorText({ code: 'NETWORK_ERROR', message: 'request:fail timeout' }), '网络不给力，请稍后再试');
+  assert.equal(errorText(new TypeError('x is undefined')), '操作失败，请稍后再试');
+  assert.equal(errorText({ code: 'X', message: '' }), '操作失败，请稍后再试');
+  assert.equal(errorText(null), '操作失败，请稍后再试');
 });
 
 test('local time rendering', () => {

@@ -36,7 +36,7 @@ def test_four_levels_are_refused_as_pyramid_selling(api, owner):
     resp = api.put("/v1/admin/settings/distribution", {"levels": 4, "rates_bp": [100, 100, 100, 100]}, token=owner)
     assert resp.status == 422
     assert resp.error_code == "LEVELS_EXCEED_LEGAL_LIMIT"
-    assert "pyramid" in resp.json["error"]["message"]
+    assert "传销" in resp.json["error"]["message"]
     assert api.get("/v1/admin/settings/distribution", token=owner).json["levels"] == 2
 
 

@@ -96,11 +96,13 @@
     constructor(message, error) { super(message); this.error = error; }
   }
 
+  // The server words every error in Chinese from its error catalogue (docs/errors.md), naming the wrong
+  // fields of invalid input, so its message is shown as it is for any code; only an answer without the
+  // error envelope (a gateway's page) or no answer at all gets a line of our own.
+  const NETWORK_FAILURE = '网络连接失败，请检查网络后重试';
+
   function explain(error, status) {
-    if (!error) return `请求失败（HTTP ${status}）`;
-    const fields = (error.details && error.details.fields) || [];
-    const extra = fields.map((f) => `${f.field}: ${f.message}`).join('；');
-    return extra ? `${error.message}（${extra}）` : error.message;
+    return error && error.message ? error.message : `服务暂时不可用，请稍后再试（HTTP ${status}）`;
   }
 
   async function api(method, path, { query, body } = {}) {
@@ -108,7 +110,8 @@
     for (const [key, value] of Object.entries(query || {})) {
       if (value !== '' && value !== null && value !== undefined) url.searchParams.set(key, value);
     }
-    const headers = { Accept: 'application/json' };
+    // the page is Chinese: ask for Chinese messages whatever language the browser itself prefers
+    const headers = { Accept: 'application/json', 'Accept-Language': 'zh-CN' };
     const token = sessionStorage.getItem(TOKEN_KEY);
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -116,13 +119,13 @@
     try {
       res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     } catch (err) {
-      throw new ApiError(`网络错误：${err.message}`);
+      throw new ApiError(NETWORK_FAILURE);
     }
     const data = await res.json().catch(() => null);
     const error = data && data.error;
     if (res.status === 401 && !path.endsWith('/login')) {
       signOut();
-      throw new ApiError(`登录已失效，请重新登录（${error ? error.message : 401}）`, error);
+      throw new ApiError(error && error.message ? error.message : '登录已失效，请重新登录', error);
     }
     if (!res.ok) throw new ApiError(explain(error, res.status), error);
     return data;
