@@ -36,6 +36,14 @@ def test_every_code_is_raised_with_its_catalogued_status() -> None:
     assert not wrong, "\n".join(wrong)
 
 
+@pytest.mark.parametrize("code", sorted(c for c, e in CATALOGUE.items() if e.zh_detailed))
+def test_a_detailed_wording_is_reachable(code: str) -> None:
+    """Some site raises the code with every key the wording names (or details built elsewhere)."""
+    needed = placeholders(CATALOGUE[code].zh_detailed or "")
+    assert any(s.detail_keys is None or needed <= s.detail_keys for s in SITES if s.code == code), \
+        f"no site raises {code} with details {sorted(needed)}"
+
+
 @pytest.mark.parametrize("code", sorted(CATALOGUE))
 def test_entries_are_chinese_and_english_alike(code: str) -> None:
     entry = CATALOGUE[code]
@@ -63,6 +71,10 @@ def test_placeholders_are_filled_from_details_and_left_out_without_them() -> Non
     assert render("QUANTITY_EXCEEDS_STOCK", detailed, "zh", "x") == "库存不足，仅剩 3 件"
     assert render("QUANTITY_EXCEEDS_STOCK", detailed, "en", "x") == "Only 3 left in stock"
     assert render("QUANTITY_EXCEEDS_STOCK", {"sku_id": "s"}, "zh", "x") == "库存不足"
+    assert render("WITHDRAWAL_BELOW_MINIMUM", {"min_amount": 1005}, "zh", "x") == "低于最低提现金额 10.05 元"
+    assert render("WITHDRAWAL_BELOW_MINIMUM", {"min_amount": 1000}, "en", "x") == \
+        "The minimum withdrawal is 10.00 yuan"
+    assert render("WITHDRAWAL_BELOW_MINIMUM", {"min_amount": "ten"}, "zh", "x") == "低于最低提现金额"
 
 
 def test_a_coupon_refusal_is_worded_by_its_reason() -> None:

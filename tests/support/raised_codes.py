@@ -24,6 +24,7 @@ class Site:
     code: str
     status: int
     where: str  # path:line
+    detail_keys: frozenset[str] | None = None  # the keys of a `details={...}` written out; None otherwise
 
 
 def _files() -> Iterator[Path]:
@@ -137,6 +138,15 @@ def _literal_codes(node: ast.expr) -> set[str]:
     return {node.value} if isinstance(node, ast.Constant) and isinstance(node.value, str) else set()
 
 
+def _literal_keys(node: ast.expr | None) -> frozenset[str] | None:
+    if node is None:
+        return frozenset()
+    if isinstance(node, ast.Dict) and all(isinstance(_const(k), str) for k in node.keys if k is not None) \
+            and None not in node.keys:
+        return frozenset(_const(k) for k in node.keys)
+    return None
+
+
 class UnresolvedCode(AssertionError):
     pass
 
@@ -177,5 +187,6 @@ def raised_sites() -> list[Site]:
                     raise UnresolvedCode(f"{where}: computed error code; teach tests/support/raised_codes.py "
                                          f"DYNAMIC where its codes come from")
                 codes = DYNAMIC[key](function)
-            sites.extend(Site(code, status, where) for code in sorted(codes))
+            keys = _literal_keys(kwargs.get("details"))
+            sites.extend(Site(code, status, where, keys) for code in sorted(codes))
     return sites

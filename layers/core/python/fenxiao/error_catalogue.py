@@ -2,8 +2,9 @@
 
 Raise sites pass a stable code (and the details); the message a shopper or merchant sees comes from here,
 Chinese by default and English for `Accept-Language: en` (API.md), so the wording is written once and
-the same everywhere, and no English reaches a Chinese screen. A message may name details with `{key}`:
-it is used when the error's details carry every such key, the plain message otherwise. COUPON_NOT_APPLICABLE
+the same everywhere, and no English reaches a Chinese screen. A message may name details with `{key}`
+(`{key:yuan}` shows an amount in fen as yuan): it is used when the error's details carry every such key,
+the plain message otherwise. COUPON_NOT_APPLICABLE
 is also worded by its `details.reason`. docs/errors.md is generated from this table
 (`python -m fenxiao.error_catalogue --check` keeps it current), and tests check that every code raised in
 the sources is listed with the status it is raised with, and that no entry is dead.
@@ -33,12 +34,29 @@ class Entry:
             return reason[0] if language == "zh" else reason[1]
         detailed = self.zh_detailed if language == "zh" else self.en_detailed
         if detailed and all(name in details for name in placeholders(detailed)):
-            return detailed.format_map(details)
+            try:
+                return _FORMATTER.vformat(detailed, (), dict(details))
+            except (ValueError, TypeError):
+                pass  # a detail of another shape than the wording expects: say it without the detail
         return self.zh if language == "zh" else self.en
 
 
+class _Formatter(string.Formatter):
+    """`{amount:yuan}`: integer fen as yuan (1990 → 19.90); other specs as Python formats them."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec == "yuan":
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise TypeError("yuan needs an integer number of fen")
+            return f"{value // 100}.{value % 100:02d}" if value >= 0 else f"-{-value // 100}.{-value % 100:02d}"
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
+
+
 def placeholders(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    return {name for _, name, _, _ in _FORMATTER.parse(template) if name}
 
 
 def _e(status: int, zh: str, en: str, zh_detailed: str | None = None, en_detailed: str | None = None,
@@ -105,10 +123,12 @@ CATALOGUE: dict[str, Entry] = {
     "UNKNOWN_PRODUCT": _e(422, "所选商品不存在", "The product does not exist"),
     "UNKNOWN_SKU": _e(422, "所选规格不存在或已删除", "Some SKUs do not exist or were removed"),
     "DUPLICATE_SPEC_NAME": _e(422, "规格名称重复", "Each spec name may be declared once"),
-    "DUPLICATE_SPEC_VALUE": _e(422, "同一规格下有重复的规格值", "A spec lists a value twice"),
+    "DUPLICATE_SPEC_VALUE": _e(422, "同一规格下有重复的规格值", "A spec lists a value twice",
+                               "规格「{spec}」下有重复的规格值", "Spec {spec} lists a value twice"),
     "DUPLICATE_SKU": _e(422, "有两个 SKU 的规格组合相同", "Two SKUs have the same spec combination"),
     "SKU_SPECS_MISMATCH": _e(422, "每个 SKU 需为每个规格各选一个值", "A SKU must give one value for each spec"),
-    "SKU_SPEC_VALUE_UNKNOWN": _e(422, "SKU 使用了未定义的规格值", "A SKU uses a spec value that is not declared"),
+    "SKU_SPEC_VALUE_UNKNOWN": _e(422, "SKU 使用了未定义的规格值", "A SKU uses a spec value that is not declared",
+                                 "规格「{spec}」没有「{value}」这个值", "{value} is not a declared value of {spec}"),
     "SKU_ORIGINAL_BELOW_PRICE": _e(422, "划线价不能低于售价", "The original price cannot be below the price"),
     "COMMISSION_EXCEEDS_PRICE": _e(422, "固定佣金合计不能达到或超过最低售价",
                                    "Fixed commissions add up to the cheapest SKU's price or more"),
@@ -120,8 +140,8 @@ CATALOGUE: dict[str, Entry] = {
                     "购物车最多放 {max_lines} 种商品", "A cart holds at most {max_lines} different items"),
     "CART_BUSY": _e(409, *_TRY_AGAIN),
     "CART_ITEM_NOT_FOUND": _e(404, "购物车中没有该商品", "This item is not in your cart"),
-    "OUT_OF_STOCK": _e(422, "库存不足", "Not enough stock", "库存不足，仅剩 {available} 件",
-                       "Not enough stock: {available} left"),
+    "OUT_OF_STOCK": _e(422, "库存不足", "Not enough stock", "库存不足：需要 {requested} 件，仅剩 {stock} 件",
+                       "Not enough stock: {requested} wanted, {stock} left"),
     "QUANTITY_EXCEEDS_STOCK": _e(422, "库存不足", "Not enough stock", "库存不足，仅剩 {stock} 件",
                                  "Only {stock} left in stock"),
     "QUANTITY_EXCEEDS_LIMIT": _e(422, "超出单件商品的购买数量上限", "Too many of one item",
@@ -179,7 +199,9 @@ CATALOGUE: dict[str, Entry] = {
     "COUPON_NOT_FOUND": _e(404, "优惠券不存在", "No such coupon"),
     "COUPON_NOT_CLAIMABLE": _e(422, "该优惠券现在不能领取", "This coupon cannot be claimed now"),
     "COUPON_SOLD_OUT": _e(409, "优惠券已领完", "All of these coupons have been claimed"),
-    "COUPON_LIMIT_REACHED": _e(422, "已达到领取上限", "You already hold as many of these coupons as allowed"),
+    "COUPON_LIMIT_REACHED": _e(422, "已达到领取上限", "You already hold as many of these coupons as allowed",
+                               "已达到领取上限（每人限领 {per_user_limit} 张）",
+                               "You may hold at most {per_user_limit} of these coupons"),
     "COUPON_IN_USE": _e(409, "优惠券正被另一笔未支付订单使用", "The coupon is held by another unpaid order"),
     "COUPON_EDIT_CONFLICT": _e(409, "优惠券已被他人修改，请刷新后再试", "The coupon was changed meanwhile; reload"),
     "COUPON_TOTAL_BELOW_CLAIMED": _e(422, "发放总量不能少于已领取的数量", "The total cannot go below what was claimed"),
@@ -229,10 +251,18 @@ CATALOGUE: dict[str, Entry] = {
     "RATE_NEGATIVE": _e(422, "佣金比例不能为负数", "Rates cannot be negative"),
     "RATES_TOTAL_TOO_HIGH": _e(422, "各级佣金比例合计不能超过实付金额的 50%",
                                "All levels together may pay at most 50% of what the buyer paid"),
-    "INSUFFICIENT_BALANCE": _e(422, "可提现余额不足", "Not enough available balance"),
-    "WITHDRAWAL_BELOW_MINIMUM": _e(422, "低于最低提现金额", "The amount is below the minimum withdrawal"),
-    "WITHDRAWAL_ALL_FEE": _e(422, "扣除手续费后没有可到账的金额", "Nothing would be left after the fee"),
-    "WITHDRAWAL_DAILY_LIMIT": _e(422, "超出今日提现额度", "This exceeds today's withdrawal limit"),
+    "INSUFFICIENT_BALANCE": _e(422, "可提现余额不足", "Not enough available balance",
+                               "可提现余额不足，当前可提现 {available:yuan} 元",
+                               "Not enough available balance: {available:yuan} yuan"),
+    "WITHDRAWAL_BELOW_MINIMUM": _e(422, "低于最低提现金额", "The amount is below the minimum withdrawal",
+                                   "低于最低提现金额 {min_amount:yuan} 元",
+                                   "The minimum withdrawal is {min_amount:yuan} yuan"),
+    "WITHDRAWAL_ALL_FEE": _e(422, "扣除手续费后没有可到账的金额", "Nothing would be left after the fee",
+                             "扣除手续费 {fee:yuan} 元后没有可到账的金额",
+                             "Nothing would be left after the {fee:yuan} yuan fee"),
+    "WITHDRAWAL_DAILY_LIMIT": _e(422, "超出今日提现额度", "This exceeds today's withdrawal limit",
+                                 "超出今日提现额度（每日 {daily_limit:yuan} 元）",
+                                 "This exceeds today's withdrawal limit of {daily_limit:yuan} yuan"),
     "WITHDRAWAL_NOT_FOUND": _e(404, "提现申请不存在", "No such withdrawal"),
     "WITHDRAWAL_STATE_CONFLICT": _e(409, "提现申请的状态已变化，请刷新", "The withdrawal's state changed; reload"),
     "PAYEE_HAS_NO_OPENID": _e(422, "该分销员没有可收款的微信账号，请线下打款后标记已打款",
