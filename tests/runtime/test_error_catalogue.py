@@ -14,7 +14,7 @@ from fenxiao.error_catalogue import CATALOGUE, placeholders
 from fenxiao.error_messages import FIELD_LABELS, language, render
 from fenxiao.errors import BusinessRule, InvalidInput
 from tests.support.client import Api
-from tests.support.factories import make_user
+from tests.support.factories import admin_token, make_user
 from tests.support.raised_codes import raised_sites
 
 SITES = raised_sites()
@@ -143,3 +143,17 @@ def test_an_oversized_body_is_told_its_limit(api: Api, db: Any) -> None:
     big = api.call("POST", "/v1/cart/items", raw_body="{" + " " * (300 * 1024) + "}", token=token)
     assert (big.status, big.error_code) == (413, "PAYLOAD_TOO_LARGE")
     assert _error(big)["message"] == "提交的内容太大（最多 262144 字节）"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("{not json", "请检查：请求内容不是有效的 JSON"),
+                                               ("[1, 2]", "请检查：请求内容需为 JSON 对象")])
+def test_a_broken_body_is_told_in_chinese(api: Api, db: Any, raw: str, expected: str) -> None:
+    _, token = make_user(db)
+    resp = api.call("POST", "/v1/cart/items", raw_body=raw, token=token)
+    assert (resp.status, _error(resp)["message"]) == (400, expected), resp
+    assert _error(resp)["details"]["fields"][0]["field"] == "body"
+
+
+def test_a_dashboard_range_problem_is_told_in_chinese(api: Api, db: Any) -> None:
+    resp = api.get("/v1/admin/dashboard", token=admin_token(db), query={"from": "2026-03-02", "to": "2026-03-01"})
+    assert (resp.status, _error(resp)["message"]) == (400, "请检查：开始日期不能晚于结束日期"), resp

@@ -46,6 +46,7 @@ FIELD_LABELS = {
     "items": "商品", "group_size": "成团人数", "group_price": "拼团价", "real_name": "真实姓名",
     "tracking_no": "运单号", "delivery_id": "物流公司", "sort": "排序", "status": "状态",
     "page": "页码", "page_size": "每页条数", "from": "开始日期", "to": "结束日期", "q": "搜索词",
+    "validity": "有效期",
     "body": "请求内容", "Idempotency-Key": "请求标识",
 }
 
@@ -72,6 +73,16 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
     "datetime_parsing": ("需为日期时间", "must be a date and time"),
     "datetime_from_date_parsing": ("需为日期时间", "must be a date and time"),
     "date_parsing": ("需为日期", "must be a date"),
+    "json_invalid": ("不是有效的 JSON", "is not valid JSON"),
+    "dict_type": ("需为 JSON 对象", "must be a JSON object"),
+    "model_type": ("需为 JSON 对象", "must be a JSON object"),
+    "list_type": ("需为列表", "must be a list"),
+    # problems the services find themselves (with the same `type` in details.fields)
+    "length": ("长度需为 {min_length} 到 {max_length} 个字符", "must have {min_length} to {max_length} characters"),
+    "after_end": ("不能晚于结束日期", "must not be after the end date"),
+    "range_too_long": ("最多 {max_days} 天", "may span at most {max_days} days"),
+    "window": ("设置有误，请检查开始与结束时间", "is not a valid time window"),
+    "quantity_over_limit": ("中每种最多购买 {max} 件", "may hold at most {max} units of one item"),
 }
 _UNKNOWN_PROBLEM = ("填写有误", "is invalid")
 _MAX_FIELDS_NAMED = 3

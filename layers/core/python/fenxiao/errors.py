@@ -39,6 +39,18 @@ class InvalidInput(AppError):
     status, code = 400, "INVALID_INPUT"
 
 
+def validation_fields(errors: list[Any], where: str | None = None) -> list[dict[str, Any]]:
+    """pydantic's `ValidationError.errors()` as `details.fields`: `field`, pydantic's `message`, `in`, and
+    its `type` and scalar limits (`ctx`) that the catalogue words in Chinese (数量需为整数)."""
+    fields = []
+    for err in errors:
+        item = {"field": ".".join(str(p) for p in err["loc"]) or where or "body", "message": err["msg"],
+                **({"in": where} if where else {}), "type": err["type"]}
+        ctx = {k: v for k, v in (err.get("ctx") or {}).items() if isinstance(v, int | float | str)}
+        fields.append({**item, "ctx": ctx} if ctx else item)
+    return fields
+
+
 class Unauthorized(AppError):
     status, code = 401, "UNAUTHORIZED"
 

@@ -58,10 +58,12 @@ def resolve(first: date | None, last: date | None, now: datetime) -> DayRange:
     first = first or last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last:
         raise InvalidInput("`from` must not be after `to`", details={"fields": [
-            {"field": "from", "message": f"{first.isoformat()} is after {last.isoformat()}", "in": "query"}]})
+            {"field": "from", "message": f"{first.isoformat()} is after {last.isoformat()}", "in": "query",
+             "type": "after_end"}]})
     span = DayRange(first, last)
     if span.length > MAX_DAYS:
         raise InvalidInput(f"A dashboard covers at most {MAX_DAYS} days", details={"fields": [
-            {"field": "from", "message": f"the range has {span.length} days", "in": "query"}],
+            {"field": "from", "message": f"the range has {span.length} days", "in": "query",
+             "type": "range_too_long", "ctx": {"max_days": MAX_DAYS}}],
             "max_days": MAX_DAYS})
     return span

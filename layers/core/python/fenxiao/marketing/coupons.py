@@ -88,7 +88,7 @@ def _window_changes(current: dict[str, Any], changes: dict[str, Any]) -> dict[st
         problem = "give valid_days, or both valid_from and valid_until"
     if problem:
         raise InvalidInput("The coupon's validity or claim window is invalid",
-                           details={"fields": [{"field": "validity", "message": problem}]})
+                           details={"fields": [{"field": "validity", "message": problem, "type": "window"}]})
     return sets
 
 

@@ -185,7 +185,8 @@ def requested_lines(db: Database, user_id: str, request: CheckoutIn) -> tuple[li
     if too_many:
         raise InvalidInput(f"At most {MAX_QUANTITY} units of one item per order",
                            details={"fields": [{"field": "items", "message": "quantity over limit",
-                                                "sku_id": too_many[0]}]})
+                                                "sku_id": too_many[0], "type": "quantity_over_limit",
+                                                "ctx": {"max": MAX_QUANTITY}}]})
     return list(merged.items()), source
 
 

@@ -24,7 +24,7 @@ from pymongo.database import Database
 
 from fenxiao import clock, untrusted_json
 from fenxiao.error_messages import language
-from fenxiao.errors import AppError, Forbidden, InvalidInput, NotFound, PayloadTooLarge
+from fenxiao.errors import AppError, Forbidden, InvalidInput, NotFound, PayloadTooLarge, validation_fields
 from fenxiao.runtime import auth, logs
 from fenxiao.runtime.events import request_id_of, to_wsgi_event
 
@@ -71,7 +71,8 @@ class Request:
         key = self.headers.get("idempotency-key")
         if key is not None and not (1 <= len(key) <= 128):
             raise InvalidInput("Idempotency-Key must be 1 to 128 characters",
-                               details={"fields": [{"field": "Idempotency-Key", "message": "length"}]})
+                               details={"fields": [{"field": "Idempotency-Key", "message": "length", "type": "length",
+                                                   "ctx": {"min_length": 1, "max_length": 128}}]})
         return key
 
 
@@ -206,20 +207,12 @@ def error_response(error: AppError, request_id: str, accept_language: str | None
 
 
 def _validation_details(exc: ValidationError, where: str) -> dict[str, Any]:
-    """One entry per problem: `field`, pydantic's `message`, `in`, and its `type` and scalar limits (`ctx`)
-    that the catalogue words in Chinese."""
-    return {"fields": [{"field": ".".join(str(p) for p in err["loc"]) or where, "message": err["msg"],
-                        "in": where, "type": err["type"], **_limits(err)} for err in exc.errors()]}
+    return {"fields": validation_fields(exc.errors(), where)}
 
 
-def _limits(err: Any) -> dict[str, Any]:
-    ctx = {k: v for k, v in (err.get("ctx") or {}).items() if isinstance(v, int | float | str)}
-    return {"ctx": ctx} if ctx else {}
-
-
-def _body_problem(message: str) -> dict[str, Any]:
+def _body_problem(message: str, kind: str) -> dict[str, Any]:
     """The body as a whole is wrong: still `details.fields`, so clients read every 400 the same way."""
-    return {"fields": [{"field": "body", "message": message, "in": "body"}]}
+    return {"fields": [{"field": "body", "message": message, "in": "body", "type": kind}]}
 
 
 def _read_body() -> bytes:
@@ -247,9 +240,11 @@ def _parse_body(route: Route, raw: bytes) -> Any:
     try:
         data = untrusted_json.loads(raw)
     except ValueError as exc:
-        raise InvalidInput("The request body is not valid JSON", details=_body_problem("malformed JSON")) from exc
+        raise InvalidInput("The request body is not valid JSON",
+                           details=_body_problem("malformed JSON", "json_invalid")) from exc
     if not isinstance(data, dict):
-        raise InvalidInput("The request body must be a JSON object", details=_body_problem("not an object"))
+        raise InvalidInput("The request body must be a JSON object",
+                           details=_body_problem("not an object", "dict_type"))
     try:
         return route.body.model_validate_json(raw, strict=True)
     except ValidationError as exc:

@@ -21,7 +21,7 @@ from pymongo import ReturnDocument
 from pymongo.database import Database
 
 from fenxiao import clock
-from fenxiao.errors import InvalidInput
+from fenxiao.errors import InvalidInput, validation_fields
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -75,9 +75,8 @@ class SettingsStore(Generic[M]):
         try:
             return self.model.model_validate(data)
         except ValidationError as exc:
-            fields = [{"field": ".".join(str(p) for p in err["loc"]), "message": err["msg"]}
-                      for err in exc.errors()]
-            raise InvalidInput("Some settings are invalid", details={"fields": fields}) from exc
+            raise InvalidInput("Some settings are invalid",
+                               details={"fields": validation_fields(exc.errors())}) from exc
 
     def _remember(self, db: Database, value: M) -> M:
         with self._lock:
