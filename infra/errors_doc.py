@@ -22,9 +22,10 @@ HEADER = """\
 Every error answer is `{"error": {"code", "message", "details", "request_id"}}` (API.md). `code` is
 stable; `message` is for people: Chinese by default, English when the request's `Accept-Language`
 prefers English (q-values count; any other language gets Chinese). A message with `{name}` is used
-when the error's `details` carry that key, the plain one otherwise; COUPON_NOT_APPLICABLE is worded by
-its `details.reason`. `INVALID_INPUT` names the wrong fields in the message (Chinese labels for the common
-fields) and lists them in `details.fields` (`field`, `message`, `in`, pydantic's `type` and `ctx`).
+when the error's `details` carry that key (`{name:yuan}`: an amount in fen shown in yuan), the plain one
+otherwise; COUPON_NOT_APPLICABLE and COUPON_NOT_CLAIMABLE are worded by their `details.reason`.
+`INVALID_INPUT` names the wrong fields in the message (Chinese labels for the common fields) and lists
+them in `details.fields` (`field`, `message`, `in`, the problem's `type` and its limits in `ctx`).
 
 Clients show `message` as it is; they branch on `code` only.
 

@@ -6,6 +6,9 @@ status there, so the whole suite exercises the status consistency, not only this
 """
 from __future__ import annotations
 
+import ast
+import importlib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -157,3 +160,20 @@ def test_a_broken_body_is_told_in_chinese(api: Api, db: Any, raw: str, expected:
 def test_a_dashboard_range_problem_is_told_in_chinese(api: Api, db: Any) -> None:
     resp = api.get("/v1/admin/dashboard", token=admin_token(db), query={"from": "2026-03-02", "to": "2026-03-01"})
     assert (resp.status, _error(resp)["message"]) == (400, "请检查：开始日期不能晚于结束日期"), resp
+
+
+def _returned_constants(module: str, function: str) -> set[str]:
+    tree = ast.parse(Path(importlib.import_module(module).__file__ or "").read_text())
+    fn = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == function)
+    return {r.value.value for r in ast.walk(fn) if isinstance(r, ast.Return) and isinstance(r.value, ast.Constant)
+            and isinstance(r.value.value, str)}
+
+
+def test_every_coupon_reason_has_its_wording_and_no_other() -> None:
+    from fenxiao.pricing.rules import CouponReason
+
+    unusable = _returned_constants("fenxiao.marketing.rules", "usability_refusal") - {"COUPON_IN_USE"}
+    not_applicable = {str(r) for r in CouponReason} | unusable | {"COUPON_NOT_FOUND"}
+    assert set(CATALOGUE["COUPON_NOT_APPLICABLE"].reasons) == not_applicable
+    assert set(CATALOGUE["COUPON_NOT_CLAIMABLE"].reasons) == \
+        _returned_constants("fenxiao.marketing.rules", "claim_refusal")

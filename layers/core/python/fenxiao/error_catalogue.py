@@ -4,9 +4,9 @@ Raise sites pass a stable code (and the details); the message a shopper or merch
 Chinese by default and English for `Accept-Language: en` (API.md), so the wording is written once and
 the same everywhere, and no English reaches a Chinese screen. A message may name details with `{key}`
 (`{key:yuan}` shows an amount in fen as yuan): it is used when the error's details carry every such key,
-the plain message otherwise. COUPON_NOT_APPLICABLE
-is also worded by its `details.reason`. docs/errors.md is generated from this table
-(`python -m fenxiao.error_catalogue --check` keeps it current), and tests check that every code raised in
+the plain message otherwise. COUPON_NOT_APPLICABLE and
+COUPON_NOT_CLAIMABLE are worded by their `details.reason`. docs/errors.md is generated from this table
+(`infra/errors_doc.py --check` in `make test` keeps it current), and tests check that every code raised in
 the sources is listed with the status it is raised with, and that no entry is dead.
 """
 from __future__ import annotations
@@ -197,7 +197,12 @@ CATALOGUE: dict[str, Entry] = {
     "GROUP_BUY_PENDING": _e(409, "拼团进行中，拼团失败会自动退款", "The group buy is not finished"),
     # --- marketing ------------------------------------------------------------------------------
     "COUPON_NOT_FOUND": _e(404, "优惠券不存在", "No such coupon"),
-    "COUPON_NOT_CLAIMABLE": _e(422, "该优惠券现在不能领取", "This coupon cannot be claimed now"),
+    "COUPON_NOT_CLAIMABLE": _e(
+        422, "该优惠券现在不能领取", "This coupon cannot be claimed now",
+        COUPON_DISABLED=("优惠券已停止发放", "The coupon is no longer given out"),
+        CLAIM_NOT_STARTED=("还没到领取时间", "Claiming has not started yet"),
+        CLAIM_ENDED=("领取时间已过", "Claiming has ended"),
+        COUPON_EXPIRED=("优惠券已过期", "The coupon has expired")),
     "COUPON_SOLD_OUT": _e(409, "优惠券已领完", "All of these coupons have been claimed"),
     "COUPON_LIMIT_REACHED": _e(422, "已达到领取上限", "You already hold as many of these coupons as allowed",
                                "已达到领取上限（每人限领 {per_user_limit} 张）",
@@ -211,7 +216,6 @@ CATALOGUE: dict[str, Entry] = {
         COUPON_USED=("优惠券已使用", "The coupon was already used"),
         COUPON_NOT_STARTED=("优惠券还未到使用时间", "The coupon is not valid yet"),
         COUPON_EXPIRED=("优惠券已过期", "The coupon has expired"),
-        COUPON_DISABLED=("优惠券已停用", "The coupon was withdrawn"),
         COUPON_OUT_OF_SCOPE=("优惠券不适用于订单中的商品", "The coupon does not cover any item in this order"),
         COUPON_THRESHOLD_NOT_MET=("订单金额未达到优惠券的使用门槛", "The order does not reach the coupon's minimum"),
         COUPON_NOT_STACKABLE=("优惠券不能与拼团价同时使用", "The coupon cannot be used with a group-buy price"),
