@@ -43,3 +43,5 @@ def test_openapi_describes_every_route(api, stack):
     for entry in registry.http_entries(stack["entries"]):
         for route in entry.function.routes:
             assert route.method.lower() in spec["paths"][route.path]
+    error = spec["components"]["schemas"]["Error"]["properties"]["error"]["properties"]
+    assert "ORDER_NOT_PAYABLE" in error["code"]["enum"] and "INVALID_INPUT" in error["code"]["enum"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fenxiao.error_catalogue import CATALOGUE
 from fenxiao.runtime.http import Route
 from fenxiao.runtime.registry import Entry, http_entries
 
@@ -39,7 +40,11 @@ def _operation(route: Route, function_name: str, components: dict[str, Any]) -> 
 def build(entries: list[Entry]) -> dict[str, Any]:
     components: dict[str, Any] = {"Error": {"type": "object", "properties": {"error": {
         "type": "object", "required": ["code", "message"],
-        "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "details": {"type": "object"}},
+        "properties": {"code": {"type": "string", "enum": sorted(CATALOGUE),
+                                "description": "stable; every code with its status and messages: docs/errors.md"},
+                       "message": {"type": "string",
+                                   "description": "for people: Chinese, or English for Accept-Language: en"},
+                       "details": {"type": "object"}},
     }}}}
     paths: dict[str, Any] = {}
     for entry in http_entries(entries):
