@@ -1,7 +1,8 @@
-"""Write serverless.yml (AWS) and infra/tencent/scf.yml (Tencent SCF) from the function registry.
+"""Write serverless.yml (AWS Lambda) from the function registry.
 
 The registry (the decorators in functions/) is the single source of truth for routes and schedules;
-both deployment files are generated so they cannot drift. `--check` fails when a committed file is stale
+the deployment file is generated so it cannot drift (Tencent SCF descriptors are written by
+infra/tencent from the same registry). `--check` fails when a committed file is stale
 (CI runs it), and tests/runtime/test_deploy_config.py holds serverless.yml to the registry too.
 """
 from __future__ import annotations
@@ -100,26 +101,11 @@ def aws_document(entries: list[registry.Entry]) -> dict[str, Any]:
     }
 
 
-def scf_document(entries: list[registry.Entry]) -> dict[str, Any]:
-    """Tencent SCF: the same handlers; API gateway / function URL triggers and timers."""
-    functions: dict[str, Any] = {}
-    for entry in entries:
-        spec: dict[str, Any] = {"handler": entry.module.replace(".", "/") + ".handler", "runtime": "Python3.11",
-                                "layers": ["fenxiao-core", "fenxiao-deps"]}
-        if isinstance(entry.function, HttpFunction):
-            spec["events"] = [{"apigw": {"method": r.method, "path": r.path}} for r in entry.function.routes]
-        else:
-            spec["timeout"] = 900
-            spec["events"] = [{"timer": {"name": entry.function.name, "cron": entry.function.scf_cron}}]
-        functions[entry.name] = spec
-    return {"app": "fenxiao", "region": "ap-guangzhou", "functions": functions}
-
-
 def render(document: dict[str, Any]) -> str:
     return HEADER + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=120)
 
 
-TARGETS = {ROOT / "serverless.yml": aws_document, ROOT / "infra" / "tencent" / "scf.yml": scf_document}
+TARGETS = {ROOT / "serverless.yml": aws_document}
 
 
 def main() -> int:
