@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dev test lint bench indexes serverless clean
+.PHONY: dev test lint bench indexes serverless package clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@command -v $(PY) >/dev/null || { echo "need $(PY)"; exit 1; }
@@ -34,6 +34,10 @@ indexes: $(STAMP)
 
 serverless: $(STAMP)
 	$(BIN)/python infra/serverless_gen.py
+
+# The AWS artifacts serverless.yml deploys (.build/aws): arm64 layers whatever the build machine is.
+package: $(STAMP)
+	$(BIN)/python -m infra.package --target aws
 
 clean:
 	rm -rf $(VENV) .data .build
