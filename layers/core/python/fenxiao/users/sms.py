@@ -13,13 +13,10 @@ Another provider is one more class with `send(phone, code)` registered in `_SEND
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import os
 import time
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from fenxiao import clock
@@ -27,6 +24,7 @@ from fenxiao.config import ConfigError, get_settings
 from fenxiao.errors import UpstreamError
 from fenxiao.ids import new_id
 from fenxiao.runtime import logs
+from fenxiao.tencent_cloud import tc3_headers
 from fenxiao.users.phones import mask_phone
 
 CODE_VALID_MINUTES = 5
@@ -78,24 +76,9 @@ class TencentSmsSender:
             "SignName": self.config["sign_name"], "TemplateId": self.config["template_id"],
             "TemplateParamSet": [code, str(CODE_VALID_MINUTES)],
         }, ensure_ascii=False).encode()
-        content_type = "application/json; charset=utf-8"
-        date = datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
-        scope = f"{date}/sms/tc3_request"
-        canonical = "\n".join(["POST", "/", "", f"content-type:{content_type}", f"host:{self.host}",
-                               "x-tc-action:sendsms", "", "content-type;host;x-tc-action",
-                               hashlib.sha256(body).hexdigest()])
-        to_sign = "\n".join(["TC3-HMAC-SHA256", str(timestamp), scope,
-                             hashlib.sha256(canonical.encode()).hexdigest()])
-        key = ("TC3" + self.config["secret_key"]).encode()
-        for part in (date, "sms", "tc3_request"):
-            key = hmac.new(key, part.encode(), hashlib.sha256).digest()
-        signature = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
-        headers = {
-            "Authorization": (f"TC3-HMAC-SHA256 Credential={self.config['secret_id']}/{scope}, "
-                              f"SignedHeaders=content-type;host;x-tc-action, Signature={signature}"),
-            "Content-Type": content_type, "Host": self.host, "X-TC-Action": "SendSms",
-            "X-TC-Timestamp": str(timestamp), "X-TC-Version": self.version, "X-TC-Region": self.region,
-        }
+        headers = tc3_headers(service="sms", host=self.host, action="SendSms", version=self.version,
+                              region=self.region, body=body, secret_id=self.config["secret_id"],
+                              secret_key=self.config["secret_key"], timestamp=timestamp)
         return body, headers
 
     def send(self, phone: str, code: str) -> None:
