@@ -6,7 +6,6 @@ given by hand or by the dev server), so a run can be replayed as of any moment.
 """
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from pymongo.database import Database
 
 from fenxiao import clock
 from fenxiao.runtime import logs
+from fenxiao.runtime.events import is_scf_timer, timer_moment
 
 
 @dataclass
@@ -40,16 +40,10 @@ def now_of(event: dict[str, Any]) -> datetime:
         return clock.parse(str(event["now"]))
     if event.get("source") == "aws.events" and event.get("time"):
         return clock.parse(event["time"])
-    if event.get("Type") == "Timer":
-        message = event.get("Message") or ""
-        try:
-            given = json.loads(message).get("now") if message.strip().startswith("{") else None
-        except ValueError:
-            given = None
-        if given:
-            return clock.parse(given)
-        if event.get("Time"):
-            return clock.parse(event["Time"])
+    if is_scf_timer(event):
+        moment = timer_moment(event)
+        if moment:
+            return clock.parse(moment)
     return clock.now()
 
 
