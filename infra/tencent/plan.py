@@ -34,6 +34,7 @@ for _path in (str(CORE), str(ROOT)):
     if _path not in sys.path:
         sys.path.insert(0, _path)
 
+from fenxiao import config  # noqa: E402
 from fenxiao.runtime import registry  # noqa: E402
 
 APP = "fenxiao"
@@ -62,13 +63,9 @@ CAPABILITIES: dict[str, tuple[str, ...]] = {
                           "FENXIAO_TENCENT_SMS_SDK_APP_ID", "FENXIAO_TENCENT_SMS_SIGN_NAME",
                           "FENXIAO_TENCENT_SMS_TEMPLATE_ID"),
 }
-# Never set as plain values: the environment carries FENXIAO_SECRETS (their names, see
-# fenxiao.secrets_tencent) and the function reads the values from SSM at cold start.
-SECRETS = frozenset({
-    "MONGODB_URI", "FENXIAO_JWT_SECRET", "FENXIAO_FIELD_KEY_B64", "FENXIAO_WECHAT_SECRET",
-    "FENXIAO_WECHATPAY_PRIVATE_KEY", "FENXIAO_WECHATPAY_APIV3_KEY", "FENXIAO_TENCENT_SMS_SECRET_ID",
-    "FENXIAO_TENCENT_SMS_SECRET_KEY",
-})
+# Never set as plain values: the environment carries FENXIAO_SECRET_NAMES (see fenxiao.secrets) and the
+# function reads the values from Secrets Manager at cold start.
+SECRETS = frozenset(config.env_name(f) for f in config.SECRET_FIELDS)
 
 
 class PlanError(ValueError):
