@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dev test lint bench indexes serverless package clean
+.PHONY: dev test lint bench indexes serverless package clean serverless-tencent package-tencent deploy-tencent
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@command -v $(PY) >/dev/null || { echo "need $(PY)"; exit 1; }
@@ -20,6 +20,7 @@ dev: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python infra/serverless_gen.py --check
+	$(BIN)/python -m infra.tencent.descriptors --check
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 	@if command -v node >/dev/null; then node --test miniprogram/tests/; else echo "node not found: mini-program tests skipped"; fi
 
@@ -38,6 +39,17 @@ serverless: $(STAMP)
 # The AWS artifacts serverless.yml deploys (.build/aws): arm64 layers whatever the build machine is.
 package: $(STAMP)
 	$(BIN)/python -m infra.package --target aws
+
+# Tencent SCF (docs/tencent.md): descriptors for `scf deploy`, the x86_64 artifacts, and the SDK deploy
+# (STAGE=path/to/stage.yml; DRY_RUN=1 only prints the changes).
+serverless-tencent: $(STAMP)
+	$(BIN)/python -m infra.tencent.descriptors
+
+package-tencent: $(STAMP)
+	$(BIN)/python -m infra.tencent.package
+
+deploy-tencent: package-tencent
+	$(BIN)/python -m infra.tencent.deploy --stage $(STAGE) $(if $(DRY_RUN),--dry-run)
 
 clean:
 	rm -rf $(VENV) .data .build
