@@ -29,6 +29,7 @@ class Settings:
     env: str
     mongodb_uri: str
     mongodb_db: str
+    mongodb_socket_timeout_ms: int  # the longest a query may wait; a deployment sets it under the function timeout
     jwt_secret: str
     user_token_hours: int
     admin_token_hours: int
@@ -86,7 +87,7 @@ SECRET_FIELDS = frozenset({
     "mongodb_uri", "jwt_secret", "field_key_b64", "wechat_secret", "wechatpay_private_key",
     "wechatpay_apiv3_key", "tencent_sms_secret_id", "tencent_sms_secret_key",
 })
-_INTS = {"user_token_hours": 720, "admin_token_hours": 12}
+INT_DEFAULTS = {"user_token_hours": 720, "admin_token_hours": 12, "mongodb_socket_timeout_ms": 12_000}
 _DEFAULTS = {
     "env": "production",
     "mongodb_db": "fenxiao",
@@ -125,11 +126,11 @@ def load() -> Settings:
     problems: list[str] = []
     for field in fields(Settings):
         raw = _read(field.name, stored)
-        if field.name in _INTS:
+        if field.name in INT_DEFAULTS:
             try:
-                values[field.name] = int(raw) if raw else _INTS[field.name]
+                values[field.name] = int(raw) if raw else INT_DEFAULTS[field.name]
             except ValueError:
-                problems.append(f"FENXIAO_{field.name.upper()} must be an integer, got {raw!r}")
+                problems.append(f"{env_name(field.name)} must be an integer, got {raw!r}")
         else:
             values[field.name] = raw
     if problems:

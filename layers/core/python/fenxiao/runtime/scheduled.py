@@ -58,12 +58,35 @@ class ScheduledFunction:
         event = event or {}
         job = Job(now=now_of(event), event=event, run_id=uuid.uuid4().hex)
         started = time.perf_counter()
-        result = self.run(job)
+        try:
+            result = self.run(job)
+        except Exception:
+            # Logged, then raised: the platform counts the failed invocation, which is what the per-schedule
+            # alarm and on-failure destination (serverless.yml) watch; a swallowed error would be invisible.
+            logs.error("schedule failed", exc_info=True, schedule=self.name, run_id=job.run_id,
+                       now=clock.iso(job.now))
+            raise
         logs.info("schedule finished", schedule=self.name, run_id=job.run_id, now=clock.iso(job.now),
                   ms=round((time.perf_counter() - started) * 1000, 1), result=result)
         return result
 
     main_handler = handler
+
+
+class TaskFunction(ScheduledFunction):
+    """A one-shot run by hand after a deploy (e.g. `serverless invoke -f ops-migrate`), never on a timer."""
+
+    def __init__(self, name: str, run: Callable[[Job], dict[str, Any]]) -> None:
+        super().__init__(name, run, aws="", scf="")
+
+
+def task(name: str) -> Callable[[Callable[[Job], dict[str, Any]]], TaskFunction]:
+    """Declare a one-shot function: same handler and Job as a schedule, no trigger."""
+
+    def wrap(run: Callable[[Job], dict[str, Any]]) -> TaskFunction:
+        return TaskFunction(name, run)
+
+    return wrap
 
 
 def scheduled(name: str, *, aws: str, scf: str) -> Callable[[Callable[[Job], dict[str, Any]]], ScheduledFunction]:

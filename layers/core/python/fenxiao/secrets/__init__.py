@@ -29,6 +29,9 @@ from fenxiao.config import ConfigError
 PROVIDER_ENV = "FENXIAO_SECRETS_PROVIDER"
 PREFIX_ENV = "FENXIAO_SECRETS_PREFIX"
 NAMES_ENV = "FENXIAO_SECRET_NAMES"
+# May be absent from the store: the first owner's password (only needed to create the owner) and the
+# Tencent SMS key pair (a shop without an SMS contract; the sender then refuses with a clear 503).
+OPTIONAL = frozenset({"owner-password", "tencent-sms-secret-id", "tencent-sms-secret-key"})
 
 
 class Provider(Protocol):
@@ -66,10 +69,10 @@ def values() -> dict[str, str]:
     if name == "env" or not names:
         return {}
     found = load_provider(name).fetch(names)
-    missing = [n for n in names if not found.get(n)]
+    missing = [n for n in names if not found.get(n) and n not in OPTIONAL]
     if missing:
         raise ConfigError(f"secret store ({name}, {prefix() or 'no prefix'}) has no value for: {', '.join(missing)}")
-    return {n: found[n] for n in names}
+    return {n: found[n] for n in names if found.get(n)}
 
 
 def get(name: str) -> str:
@@ -79,7 +82,7 @@ def get(name: str) -> str:
     else:
         if name not in declared_names():
             raise ConfigError(f"secret {name!r} is not declared in {NAMES_ENV} for this function")
-        value = values()[name]
+        value = values().get(name, "")
     if not value:
         raise ConfigError(f"missing secret {name!r}")
     return value
