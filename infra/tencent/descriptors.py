@@ -17,21 +17,19 @@ import argparse
 import json
 import shutil
 import sys
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from fenxiao import config
 from infra.tencent.plan import (
     APP,
-    BASE_ENV,
-    CAPABILITIES,
     HANDLER,
     INIT_TIMEOUT_S,
     LAYERS,
     RUNTIME,
-    SECRETS,
     Plan,
     ScfFunction,
     build,
@@ -56,8 +54,10 @@ def template_stage() -> Stage:
                   role=_ref("FENXIAO_RUN_ROLE"), secrets_prefix=_ref("FENXIAO_SECRETS_PREFIX"),
                   bucket=_ref("FENXIAO_S3_BUCKET"), assets_base_url=_ref("FENXIAO_S3_PUBLIC_BASE"),
                   secrets_version=_ref("FENXIAO_SECRETS_VERSION"))
-    plain = {n for needed in CAPABILITIES.values() for n in needed} | set(BASE_ENV)
-    given = sorted(plain - SECRETS - set(stage.derived()))
+    plain = {n for function in build().functions for n in function.env}
+    defaulted = {config.env_name(f.name) for f in fields(config.Settings)
+                 if f.type in ("int", int) or config.default_of(f.name)}   # omitted: the default applies
+    given = sorted(plain - set(stage.derived()) - defaulted)
     return replace(stage, values={n: _ref(n) for n in given})
 
 

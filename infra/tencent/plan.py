@@ -14,18 +14,15 @@ the same `Plan`:
 - **Quotas.** Each SCF function gets one function URL and at most one timer; functions are packed by
   area (the package under `functions/`) into namespaces of at most `FUNCTIONS_PER_NAMESPACE`, and the
   plan refuses to exceed `NAMESPACES`.
-- **Environment.** Each function gets only the variables of what its code can reach (an import closure
-  of its modules over `fenxiao` and `functions`): WeChat, object storage and SMS settings only where
-  those modules are imported. Secret values are never in the environment: it names them (`SECRETS`), and
-  `fenxiao.secrets_tencent` reads them from SSM (凭据管理) at cold start.
+- **Environment.** Each function gets only the settings its code can read (infra/config_needs.py, the
+  same derivation as serverless.yml). Secret values are never in the environment: it names them
+  (FENXIAO_SECRET_NAMES) and fenxiao.secrets.tencent reads them from Secrets Manager (凭据管理).
 """
 from __future__ import annotations
 
-import ast
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,6 +33,7 @@ for _path in (str(CORE), str(ROOT)):
 
 from fenxiao import config  # noqa: E402
 from fenxiao.runtime import registry  # noqa: E402
+from infra.config_needs import needs  # noqa: E402
 
 APP = "fenxiao"
 RUNTIME = "Python3.11"            # the newest Python SCF offers for code packages
@@ -47,22 +45,9 @@ HTTP_MEMORY_MB, HTTP_TIMEOUT_S = 512, 15      # Mongo server selection gives up 
 TIMER_MEMORY_MB, TIMER_TIMEOUT_S = 512, 900   # settlement runs in bulk; SCF's event-function maximum
 INIT_TIMEOUT_S = 10                           # cold import of flask + pydantic + pymongo, with margin
 
-# Every function: where the database is, which stage, the public URL, tokens.
-BASE_ENV = ("FENXIAO_ENV", "MONGODB_URI", "MONGODB_DB", "FENXIAO_PUBLIC_BASE_URL", "FENXIAO_JWT_SECRET")
-# What a module of the core brings with it when a function's code can reach it.
-CAPABILITIES: dict[str, tuple[str, ...]] = {
-    "fenxiao.crypto": ("FENXIAO_FIELD_KEY_B64",),
-    "fenxiao.wechat.miniprogram": ("FENXIAO_WECHAT_APPID", "FENXIAO_WECHAT_SECRET"),
-    "fenxiao.wechat.pay": ("FENXIAO_WECHATPAY_MCHID", "FENXIAO_WECHATPAY_PRIVATE_KEY",
-                           "FENXIAO_WECHATPAY_CERT_SERIAL", "FENXIAO_WECHATPAY_APIV3_KEY",
-                           "FENXIAO_WECHATPAY_PUBLIC_KEY", "FENXIAO_WECHATPAY_PUBLIC_KEY_ID",
-                           "FENXIAO_WECHATPAY_NOTIFY_BASE"),
-    # credentials: the run role's, handed to boto3 by fenxiao.runtime.scf
-    "fenxiao.storage": ("FENXIAO_S3_BUCKET", "FENXIAO_S3_PUBLIC_BASE", "AWS_ENDPOINT_URL_S3", "AWS_DEFAULT_REGION"),
-    "fenxiao.users.sms": ("FENXIAO_SMS_SENDER", "FENXIAO_TENCENT_SMS_SECRET_ID", "FENXIAO_TENCENT_SMS_SECRET_KEY",
-                          "FENXIAO_TENCENT_SMS_SDK_APP_ID", "FENXIAO_TENCENT_SMS_SIGN_NAME",
-                          "FENXIAO_TENCENT_SMS_TEMPLATE_ID"),
-}
+# What a function using object storage needs besides the settings (credentials: the run role's, handed
+# to boto3 by fenxiao.runtime.scf).
+STORAGE_ENV = ("AWS_ENDPOINT_URL_S3", "AWS_DEFAULT_REGION")
 # Never set as plain values: the environment carries FENXIAO_SECRET_NAMES (see fenxiao.secrets) and the
 # function reads the values from Secrets Manager at cold start.
 SECRETS = frozenset(config.env_name(f) for f in config.SECRET_FIELDS)
@@ -84,13 +69,14 @@ class ScfFunction:
     namespace: str
     modules: tuple[str, ...]     # the registry modules it serves (index.py mounts them all)
     entries: tuple[str, ...]     # their registry names
-    env: tuple[str, ...]         # variable names; values come from the stage (secrets: from SSM)
-    paths: tuple[str, ...] = ()  # custom-domain PathMatch rules; empty for a timer function
-    timer: Timer | None = None
+    env: tuple[str, ...]         # plain variable names; values come from the stage
+    secrets: tuple[str, ...]     # secret-store names (jwt-secret, ...): read at cold start, never in env
+    paths: tuple[str, ...] = ()  # custom-domain PathMatch rules; empty unless HTTP
+    timer: Timer | None = None   # a schedule's; a one-shot task (e.g. migrate) has neither: invoked by hand
 
     @property
     def is_http(self) -> bool:
-        return self.timer is None
+        return bool(self.paths)
 
     @property
     def memory(self) -> int:
@@ -99,14 +85,6 @@ class ScfFunction:
     @property
     def timeout(self) -> int:
         return HTTP_TIMEOUT_S if self.is_http else TIMER_TIMEOUT_S
-
-    @property
-    def plain_env(self) -> tuple[str, ...]:
-        return tuple(n for n in self.env if n not in SECRETS)
-
-    @property
-    def secret_env(self) -> tuple[str, ...]:
-        return tuple(n for n in self.env if n in SECRETS)
 
 
 @dataclass(frozen=True)
@@ -167,46 +145,18 @@ def _compact(keys: set[str], others: set[str]) -> tuple[str, ...]:
     return tuple(sorted(rules))
 
 
-# --- environment from the import closure ------------------------------------------------------
+# --- environment ------------------------------------------------------------------------------
 
-def _module_file(module: str) -> Path | None:
-    base = (CORE if module.split(".")[0] == "fenxiao" else ROOT) / module.replace(".", "/")
-    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-        if candidate.exists():
-            return candidate
-    return None
-
-
-@cache
-def _imports(module: str) -> frozenset[str]:
-    """Project modules `module` imports anywhere (lazy imports inside functions count too)."""
-    found: set[str] = set()
-    source = _module_file(module)
-    if source is None:
-        return frozenset()
-    for node in ast.walk(ast.parse(source.read_text())):
-        if isinstance(node, ast.Import):
-            found |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
-    return frozenset(m for m in found if m.split(".")[0] in ("fenxiao", "functions") and _module_file(m))
-
-
-def reachable(modules: tuple[str, ...]) -> set[str]:
-    seen: set[str] = set()
-    todo = list(modules)
-    while todo:
-        module = todo.pop()
-        if module not in seen:
-            seen.add(module)
-            todo.extend(_imports(module))
-    return seen
-
-
-def environment(modules: tuple[str, ...]) -> tuple[str, ...]:
-    closure = reachable(modules)
-    names = [*BASE_ENV, *(n for module, needed in CAPABILITIES.items() if module in closure for n in needed)]
-    return tuple(dict.fromkeys(names))
+def environment(modules: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(plain variable names, secret names) of what `modules` can read."""
+    found = [needs(m) for m in modules]
+    fields = set().union(*(n.fields for n in found))
+    plain = {config.env_name(f) for f in fields if f not in config.SECRET_FIELDS}
+    if any(n.storage for n in found):
+        plain |= set(STORAGE_ENV)
+    secret_names = {config.secret_name(f) for f in fields & config.SECRET_FIELDS}
+    secret_names |= set().union(*(n.secrets for n in found))
+    return tuple(sorted(plain)), tuple(sorted(secret_names))
 
 
 # --- the plan ---------------------------------------------------------------------------------
@@ -274,8 +224,9 @@ def build(entries: list[registry.Entry] | None = None) -> Plan:
     for members, keys in groups:
         others = set().union(*(k for m, k in groups if m is not members))
         drafts.append((_group_name(members, keys), _area(members[0]), members, _compact(keys, others), None))
-    for entry in registry.scheduled_entries(entries):
-        timer = Timer(entry.function.name.replace("_", "-"), entry.function.scf_cron)
+    for entry in (e for e in entries if e not in http):   # schedules, and one-shot tasks (no cron)
+        cron = entry.function.scf_cron
+        timer = Timer(entry.function.name.replace("_", "-"), cron) if cron else None
         drafts.append((entry.name, _area(entry), [entry], (), timer))
     names = [d[0] for d in drafts]
     duplicates = {n for n in names if names.count(n) > 1}
@@ -285,7 +236,8 @@ def build(entries: list[registry.Entry] | None = None) -> Plan:
     functions = []
     for name, _, members, paths, timer in drafts:
         modules = tuple(m.module for m in members)
+        env, secret_names = environment(modules)
         functions.append(ScfFunction(name=name, namespace=namespaces[name], modules=modules,
-                                     entries=tuple(m.name for m in members), env=environment(modules),
+                                     entries=tuple(m.name for m in members), env=env, secrets=secret_names,
                                      paths=paths, timer=timer))
     return Plan(tuple(sorted(functions, key=lambda f: (f.namespace, f.name))))

@@ -12,7 +12,6 @@ from typing import Any
 
 import yaml
 
-from fenxiao import config
 from infra.tencent.plan import SECRETS, ScfFunction
 
 # Plain settings a merchant must give (the rest are derived from the domain, region and bucket).
@@ -50,18 +49,12 @@ class Stage:
     def environment(self, function: ScfFunction) -> dict[str, str]:
         """A function's variables: its plain values, and the names (never the values) of its secrets."""
         known = {**self.derived(), **self.values}
-        env = {name: known[name] for name in function.plain_env if known.get(name)}
-        secret_names = sorted(config.secret_name(field_of(name)) for name in function.secret_env)
-        if secret_names:
+        env = {name: known[name] for name in ("FENXIAO_ENV", *function.env) if known.get(name)}
+        if function.secrets:
             env.update({"FENXIAO_SECRETS_PROVIDER": "tencent", "FENXIAO_SECRETS_PREFIX": self.secrets_prefix,
                         "FENXIAO_SECRETS_VERSION": self.secrets_version,
-                        "FENXIAO_SECRET_NAMES": ",".join(secret_names)})
+                        "FENXIAO_SECRET_NAMES": ",".join(function.secrets)})
         return dict(sorted(env.items()))
-
-
-def field_of(env_name: str) -> str:
-    """The settings field of an environment variable (FENXIAO_JWT_SECRET -> jwt_secret)."""
-    return env_name.removeprefix("FENXIAO_").lower()
 
 
 def load(path: Path) -> Stage:
