@@ -26,7 +26,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from fenxiao import config  # noqa: E402
+from fenxiao import config, storage  # noqa: E402
 from fenxiao.runtime import registry  # noqa: E402
 from fenxiao.runtime.http import HttpFunction  # noqa: E402
 from fenxiao.runtime.scheduled import TaskFunction  # noqa: E402
@@ -44,7 +44,7 @@ HTTP_TIMEOUT = 15        # seconds; API Gateway gives up at 30
 SCHEDULE_TIMEOUT = 900
 TASK_TIMEOUT = 300
 MAX_SECRETS = 10         # one GetParameters call
-PUBLIC_PREFIX = "public/"  # fenxiao.storage writes every object under it; only it is publicly readable
+PUBLIC_PREFIX = storage.PUBLIC_PREFIX  # every object is written under it; only it is publicly readable
 
 # Plain settings: how the template fills each one. A field absent here keeps its default (config._DEFAULTS).
 PLAIN_VALUES: dict[str, Any] = {
@@ -89,8 +89,6 @@ def function_environment(entry: registry.Entry) -> tuple[dict[str, Any], list[st
         raise SystemExit(f"{entry.name} needs {len(secret_names)} secrets: more than one GetParameters call")
     if secret_names:
         environment[NAMES_ENV] = ",".join(sorted(secret_names))
-    if need.storage:
-        environment["FENXIAO_S3_PREFIX"] = PUBLIC_PREFIX
     return environment, sorted(secret_names)
 
 
@@ -214,7 +212,7 @@ def aws_document(entries: list[registry.Entry]) -> dict[str, Any]:
     resources: dict[str, Any] = {**_bucket_resources(), **_failure_channel()}
     for entry in entries:
         environment, secret_names = function_environment(entry)
-        storage = "FENXIAO_S3_PREFIX" in environment
+        storage = needs(entry.module).storage
         is_http = isinstance(entry.function, HttpFunction)
         is_schedule = not is_http and not isinstance(entry.function, TaskFunction)
         role = f"{logical_id(entry.name)}Role"
