@@ -16,7 +16,7 @@ same artifacts sends no write at all.
 5. the custom domain: path rules (namespace, function, PathMatch) of the plan + the SSL certificate;
 6. functions this tool created (Description `fenxiao …`) that the plan no longer has are deleted;
 7. COS through its S3 API (boto3): CORS for the admin page's browser uploads and public read for
-   `uploads/images/` and `wxacode/` only.
+   fenxiao.storage's public prefix only (`public/`: product images, wxacodes).
 
 Credentials: TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY (the SDK's own variables). `--endpoint`
 points the SDK at another SCF API endpoint (the tests' local stub); `--s3-endpoint` likewise for COS.
@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fenxiao.storage import PUBLIC_PREFIX
 from infra.tencent.package import OUT
 from infra.tencent.plan import HANDLER, INIT_TIMEOUT_S, LAYERS, RUNTIME, Plan, ScfFunction, build
 from infra.tencent.stage import Stage, load
@@ -44,7 +45,7 @@ MARK = "fenxiao"                       # Description prefix of everything this t
 URL_TRIGGER = "fenxiao-url"
 URL_DESC = {"AuthType": "NONE", "NetConfig": {"EnableIntranet": False, "EnableExtranet": True}}
 QUALIFIER = "$DEFAULT"
-PUBLIC_PREFIXES = ("uploads/images/", "wxacode/")   # fenxiao.admin.uploads, fenxiao.distribution.share
+PUBLIC_PREFIXES = (PUBLIC_PREFIX,)   # fenxiao.storage keeps every public object (images, wxacodes) under it
 
 
 def sha256(path: Path) -> str:

@@ -103,8 +103,7 @@ def test_first_deploy_sends_what_scf_needs(world: dict[str, Any], capsys: pytest
 
     cos, bucket = world["cos"], world["stage"]["bucket"]
     policy = json.loads(cos.get_bucket_policy(Bucket=bucket)["Policy"])
-    assert policy["Statement"][0]["Resource"] == [f"arn:aws:s3:::{bucket}/uploads/images/*",
-                                                  f"arn:aws:s3:::{bucket}/wxacode/*"]
+    assert policy["Statement"][0]["Resource"] == [f"arn:aws:s3:::{bucket}/public/*"]
     cors = cos.get_bucket_cors(Bucket=bucket)["CORSRules"][0]
     assert cors["AllowedOrigins"] == [f"https://{world['stage']['domain']}"] and "POST" in cors["AllowedMethods"]
     assert "https://api.example.com" in capsys.readouterr().err
