@@ -72,6 +72,7 @@ class Deployer:
     call: Callable[[str, dict[str, Any]], dict[str, Any]]
     dry_run: bool = False
     changes: list[Change] = field(default_factory=list)
+    layer_versions: dict[str, int] = field(default_factory=dict)   # 0: to be published (dry run)
     poll_seconds: float = 2.0
 
     def write(self, action: str, params: dict[str, Any], target: str, detail: str = "") -> dict[str, Any]:
@@ -223,7 +224,7 @@ class Deployer:
 
     def run(self) -> list[Change]:
         self.namespaces()
-        versions = self.layers()
+        self.layer_versions = versions = self.layers()
         for function in self.plan.functions:
             self.function(function, versions)
             self.triggers(function)
@@ -354,6 +355,8 @@ def main(argv: list[str] | None = None) -> int:
     verb = "would change" if args.dry_run else "changed"
     for change in changes:
         print(change)
+    for layer, version in deployer.layer_versions.items():   # for `scf deploy`'s .env
+        print(f"{layer.upper().replace('-', '_')}_LAYER_VERSION={version or 'new'}", file=sys.stderr)
     print(f"{verb}: {len(changes)}; public base URL: {stage.public_base_url}", file=sys.stderr)
     return 0
 

@@ -106,7 +106,8 @@ def test_first_deploy_sends_what_scf_needs(world: dict[str, Any], capsys: pytest
     assert policy["Statement"][0]["Resource"] == [f"arn:aws:s3:::{bucket}/public/*"]
     cors = cos.get_bucket_cors(Bucket=bucket)["CORSRules"][0]
     assert cors["AllowedOrigins"] == [f"https://{world['stage']['domain']}"] and "POST" in cors["AllowedMethods"]
-    assert "https://api.example.com" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "https://api.example.com" in err and "FENXIAO_DEPS_LAYER_VERSION=1" in err
 
 
 def test_dry_run_writes_nothing_and_a_second_run_changes_nothing(world: dict[str, Any]) -> None:
