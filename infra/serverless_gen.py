@@ -62,7 +62,6 @@ PLAIN_VALUES: dict[str, Any] = {
     "tencent_sms_template_id": "${param:tencentSmsTemplateId, ''}",
     "tencent_sms_region": "${param:tencentSmsRegion, 'ap-guangzhou'}",
 }
-SECRET_STORE_VALUES = {"wechatpay_public_key"}  # not secret, but a multi-line PEM: kept in the store too
 
 
 def _sub(text: str) -> dict[str, Any]:
@@ -79,7 +78,7 @@ def function_environment(entry: registry.Entry) -> tuple[dict[str, Any], list[st
     environment: dict[str, Any] = {}
     secret_names = set(need.secrets)
     for field in sorted(need.fields - {"env"}):
-        if field in config.SECRET_FIELDS or field in SECRET_STORE_VALUES:
+        if field in config.SECRET_FIELDS:
             secret_names.add(config.secret_name(field))
         elif field in PLAIN_VALUES:
             environment[config.env_name(field)] = PLAIN_VALUES[field]

@@ -83,9 +83,10 @@ class Settings:
 
 _PLAIN = {"mongodb_uri", "mongodb_db"}  # conventional names without the FENXIAO_ prefix
 # Fetched from the secret store in a deployment; never written into a template or an environment.
+# (The WeChat Pay platform public key is no secret, but a multi-line PEM travels better through the store.)
 SECRET_FIELDS = frozenset({
     "mongodb_uri", "jwt_secret", "field_key_b64", "wechat_secret", "wechatpay_private_key",
-    "wechatpay_apiv3_key", "tencent_sms_secret_id", "tencent_sms_secret_key",
+    "wechatpay_apiv3_key", "wechatpay_public_key", "tencent_sms_secret_id", "tencent_sms_secret_key",
 })
 INT_DEFAULTS = {"user_token_hours": 720, "admin_token_hours": 12, "mongodb_socket_timeout_ms": 12_000}
 _DEFAULTS = {
