@@ -3,8 +3,10 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The Serverless Framework v3 CLI, pinned in infra/aws/package.json (installed from npm; needs node)
+AWS_TOOLS := infra/aws/node_modules/.installed
 
-.PHONY: dev test lint bench indexes serverless package clean serverless-tencent package-tencent deploy-tencent
+.PHONY: dev test lint bench indexes serverless package aws-tools clean serverless-tencent package-tencent deploy-tencent
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@command -v $(PY) >/dev/null || { echo "need $(PY)"; exit 1; }
@@ -17,9 +19,10 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 dev: $(STAMP)
 	$(BIN)/python -m infra.local.devserver
 
-test: $(STAMP)
+test: $(STAMP) $(AWS_TOOLS)
 	$(BIN)/ruff check .
 	$(BIN)/python infra/serverless_gen.py --check
+	$(BIN)/python -m infra.package --target aws
 	$(BIN)/python -m infra.tencent.descriptors --check
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 	@if command -v node >/dev/null; then node --test miniprogram/tests/; else echo "node not found: mini-program tests skipped"; fi
@@ -39,6 +42,13 @@ serverless: $(STAMP)
 # The AWS artifacts serverless.yml deploys (.build/aws): arm64 layers whatever the build machine is.
 package: $(STAMP)
 	$(BIN)/python -m infra.package --target aws
+
+aws-tools: $(AWS_TOOLS)
+
+$(AWS_TOOLS): infra/aws/package.json infra/aws/package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --prefix infra/aws --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the Serverless CLI check (tests/deploy/test_aws_serverless_cli.py) is skipped"; fi
 
 # Tencent SCF (docs/tencent.md): descriptors for `scf deploy`, the x86_64 artifacts, and the SDK deploy
 # (STAGE=path/to/stage.yml; DRY_RUN=1 only prints the changes).
