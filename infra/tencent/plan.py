@@ -41,7 +41,7 @@ HANDLER = "index.main_handler"    # index.py at the root of every function zip (
 LAYERS = ("fenxiao-deps", "fenxiao-core")
 FUNCTIONS_PER_NAMESPACE = 50      # SCF default quota
 NAMESPACES = 5                    # SCF default quota per region ("default" is one of them)
-HTTP_MEMORY_MB, HTTP_TIMEOUT_S = 512, 15      # Mongo server selection gives up after 5 s, well inside
+HTTP_MEMORY_MB, HTTP_TIMEOUT_S = 512, 15      # Mongo server selection gives up after 4 s, well inside
 TIMER_MEMORY_MB, TIMER_TIMEOUT_S = 512, 900   # settlement runs in bulk; SCF's event-function maximum
 INIT_TIMEOUT_S = 10                           # cold import of flask + pydantic + pymongo, with margin
 
