@@ -1,6 +1,6 @@
-"""Run packaged artifacts the way AWS Lambda does, offline: unzip the layers into <root>/opt and the
-function into <root>/var/task (read-only), and invoke the handler in a clean interpreter (the base
-python3.11 with -I -S: no venv, no site-packages, sys.path = the function code, /opt/python, stdlib).
+"""Invoke packaged artifacts the way AWS Lambda does, offline: in the layout of infra.package.layout
+(read-only), in a clean interpreter (the base python3.11 with -I -S: no venv, no site-packages,
+sys.path = the function code, /opt/python, stdlib).
 
 The child also counts source compilations of project and dependency modules: a stale or missing .pyc
 would compile from source on every cold start, so the count must be zero.
@@ -11,22 +11,17 @@ import functools
 import json
 import os
 import re
-import stat
 import subprocess
-import sys
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from infra.package import ROOT
+from infra.package.layout import CLEAN_PYTHON, PATH_SETUP
 
-PYTHON = getattr(sys, "_base_executable", sys.executable)  # the interpreter outside the venv
-CHILD = r"""
-import json, sys
-task, opt = sys.argv[1], sys.argv[2]
-sys.path[:0] = [task, opt + "/python"]
+CHILD = PATH_SETUP + r"""
+import json
 import importlib._bootstrap_external as external
 compiled = []
 original = external.SourceLoader.source_to_code
@@ -47,24 +42,10 @@ print("\n" + json.dumps({"answers": answers, "compiled": compiled, "leaked": lea
 """
 
 
-def unpack(zips: list[Path], dest: Path) -> Path:
-    dest.mkdir(parents=True, exist_ok=True)
-    for archive in zips:
-        with zipfile.ZipFile(archive) as zf:
-            zf.extractall(dest)
-    return dest
-
-
-def make_read_only(root: Path) -> None:
-    for path in [root, *root.rglob("*")]:
-        mode = path.stat().st_mode
-        path.chmod(mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
-
-
 def invoke(task: Path, opt: Path, module: str, events: list[dict[str, Any]], env: dict[str, str]) -> dict[str, Any]:
     """Cold-start `module` from the unpacked layout and hand it `events`; returns what the child saw."""
     base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "TMPDIR")}
-    result = subprocess.run([PYTHON, "-I", "-S", "-c", CHILD, str(task), str(opt)],
+    result = subprocess.run([CLEAN_PYTHON, "-I", "-S", "-c", CHILD, str(task), str(opt)],
                             input=json.dumps({"module": module, "events": events}), capture_output=True,
                             text=True, env={**base, "LAMBDA_TASK_ROOT": str(task), **env}, timeout=120)
     if result.returncode:

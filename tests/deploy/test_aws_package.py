@@ -11,7 +11,6 @@ layer cannot be imported here. The proof is in two halves:
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import zipfile
 from collections.abc import Iterator
@@ -27,7 +26,8 @@ from fenxiao.runtime.http import HttpFunction
 from fenxiao.runtime.scheduled import TaskFunction
 from infra.local import stack as local_stack
 from infra.package import AWS, AWS_X86_64, ROOT, build_all, default_out_dir, native_libraries, wheel_tags
-from tests.deploy.lambda_layout import function_environment, invoke, make_read_only, serverless_document, unpack
+from infra.package.layout import lambda_layout, make_writable, unpack
+from tests.deploy.lambda_layout import function_environment, invoke, serverless_document
 from tests.support.client import make_event
 
 STAGE = "ci"
@@ -71,14 +71,7 @@ def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 
 
 def _layout(cloud: dict[str, Any], artifacts: dict[str, Any], name: str) -> tuple[Path, Path]:
-    build = artifacts["x86_64"]
-    opt = cloud["root"] / "opt"
-    if not opt.exists():
-        unpack([build.deps, build.core], opt)
-        make_read_only(opt)
-    task = unpack([build.functions[name]], cloud["root"] / name / "var" / "task")
-    make_read_only(task)
-    return task, opt
+    return lambda_layout(artifacts["x86_64"], name, cloud["root"])
 
 
 def _env(cloud: dict[str, Any], name: str) -> dict[str, str]:
@@ -220,7 +213,5 @@ def test_secrets_never_travel_in_a_function_environment(cloud):
 @pytest.fixture(autouse=True, scope="module")
 def _no_leftover_layout(cloud) -> Iterator[None]:
     yield
-    for path in cloud["root"].rglob("*"):  # read-only trees: let pytest clean them up
-        if not path.is_symlink():
-            os.chmod(path, 0o755 if path.is_dir() else 0o644)
+    make_writable(cloud["root"])  # read-only trees: make them deletable again
     shutil.rmtree(cloud["root"], ignore_errors=True)
