@@ -168,3 +168,20 @@ def test_one_shot_task_creates_the_owner_with_the_stored_password(layout: Path, 
     owner = db.admins.find_one({"username": "boss"})
     assert owner is not None and owner["role"] == "owner"
     assert verify_password(secret_store.ssm.secrets[(PREFIX + "owner-password", "v1")], owner["password_hash"])
+
+
+def test_a_write_then_a_read_through_the_custom_domain_path(layout: Path, secret_store: TencentApiStub,
+                                                            db: Any) -> None:
+    """A Chinese JSON body in, stored in the database, read back by the next request to the same function."""
+    user_id, user = make_user(db)
+    function = next(f for f in PLAN.functions if "users-create-address" in f.entries)
+    address = {"name": "张三", "phone": "13800138000", "province": "广东省", "city": "深圳市",
+               "district": "南山区", "detail": "科技园 1 号"}
+    created, listed = invoke(layout, secret_store, function, [
+        _event("POST", "/v1/me/addresses", user, json.dumps(address, ensure_ascii=False)),
+        _event("GET", "/v1/me/addresses", user)])["results"]
+    assert created["statusCode"] == 201, created
+    assert db.addresses.count_documents({"user_id": user_id}) == 1
+    assert listed["statusCode"] == 200
+    items = json.loads(listed["body"])["items"]
+    assert [(a["detail"], a["is_default"]) for a in items] == [("科技园 1 号", True)]
