@@ -15,8 +15,8 @@ same artifacts sends no write at all.
    per schedule; a changed one is replaced, a stale one deleted;
 5. the custom domain: path rules (namespace, function, PathMatch) of the plan + the SSL certificate;
 6. functions this tool created (Description `fenxiao …`) that the plan no longer has are deleted;
-7. COS through its S3 API (boto3): CORS for the admin page's browser uploads and public read for
-   fenxiao.storage's public prefix only (`public/`: product images, wxacodes).
+7. COS through its S3 API (boto3): the bucket (created when missing), CORS for the admin page's browser
+   uploads and public read for fenxiao.storage's public prefix only (`public/`: product images, wxacodes).
 
 Credentials: TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY (the SDK's own variables). `--endpoint`
 points the SDK at another SCF API endpoint (the tests' local stub); `--s3-endpoint` likewise for COS.
@@ -281,6 +281,11 @@ def configure_cos(stage: Stage, s3: Any, dry_run: bool, changes: list[Change]) -
         except ClientError:
             return None
 
+    if current(lambda: s3.head_bucket(Bucket=stage.bucket)) is None:
+        changes.append(Change("CreateBucket", stage.bucket, stage.region))
+        if dry_run:
+            return
+        s3.create_bucket(Bucket=stage.bucket, CreateBucketConfiguration={"LocationConstraint": stage.region})
     policy = current(lambda: json.loads(s3.get_bucket_policy(Bucket=stage.bucket)["Policy"]))
     if policy != cos_policy(stage.bucket):
         changes.append(Change("PutBucketPolicy", stage.bucket, "public read: " + ", ".join(PUBLIC_PREFIXES)))

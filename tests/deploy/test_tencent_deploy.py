@@ -47,7 +47,6 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str,
     s3_url = f"http://127.0.0.1:{s3.get_host_and_port()[1]}"
     cos = boto3.client("s3", endpoint_url=s3_url, region_name=stage["region"], aws_access_key_id=SECRET_ID,
                        aws_secret_access_key=SECRET_KEY)
-    cos.create_bucket(Bucket=stage["bucket"], CreateBucketConfiguration={"LocationConstraint": stage["region"]})
     with TencentApiStub(SECRET_ID, SECRET_KEY) as stub:
         args = ["--stage", str(tmp_path / "stage.yml"), "--artifacts", str(artifacts),
                 "--endpoint", stub.endpoint, "--s3-endpoint", s3_url]
@@ -102,6 +101,7 @@ def test_first_deploy_sends_what_scf_needs(world: dict[str, Any], capsys: pytest
     assert [(e["PathMatch"], e["Namespace"], e["FunctionName"]) for e in domain["EndpointsConfig"]] == PLAN.routes()
 
     cos, bucket = world["cos"], world["stage"]["bucket"]
+    assert cos.head_bucket(Bucket=bucket)["ResponseMetadata"]["HTTPStatusCode"] == 200   # created by the deploy
     policy = json.loads(cos.get_bucket_policy(Bucket=bucket)["Policy"])
     assert policy["Statement"][0]["Resource"] == [f"arn:aws:s3:::{bucket}/public/*"]
     cors = cos.get_bucket_cors(Bucket=bucket)["CORSRules"][0]
