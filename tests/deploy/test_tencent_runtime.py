@@ -185,3 +185,20 @@ def test_a_write_then_a_read_through_the_custom_domain_path(layout: Path, secret
     assert listed["statusCode"] == 200
     items = json.loads(listed["body"])["items"]
     assert [(a["detail"], a["is_default"]) for a in items] == [("科技园 1 号", True)]
+
+
+def test_the_timer_time_is_the_moment_a_schedule_runs_as(layout: Path, secret_store: TencentApiStub,
+                                                          db: Any) -> None:
+    """close_unpaid_orders on SCF cancels what is overdue at the timer event's `Time`, and nothing newer."""
+    from fenxiao import clock
+    from tests.support.orders import make_order
+
+    user_id, _ = make_user(db)
+    overdue = make_order(db, user_id, pay_deadline=clock.parse("2026-11-30T17:59:00Z"))
+    later = make_order(db, user_id, pay_deadline=clock.parse("2026-11-30T18:01:00Z"))
+    function = next(f for f in PLAN.functions if f.entries == ("schedules-close-unpaid-orders",))
+    event = {"Type": "Timer", "TriggerName": function.timer.name, "Time": "2026-11-30T18:00:00Z", "Message": ""}
+    result = invoke(layout, secret_store, function, [event])["results"][0]
+    assert result["closed"] == 1, result
+    assert db.orders.find_one({"_id": overdue["_id"]})["status"] == "cancelled"
+    assert db.orders.find_one({"_id": later["_id"]})["status"] == "pending_payment"
