@@ -36,6 +36,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -108,7 +109,7 @@ def compile_tree(root: Path, runtime_root: str) -> None:
 def write_zip(source: Path, archive: Path) -> Path:
     """A deterministic zip of `source`: sorted entries, fixed timestamps, 0644/0755 modes."""
     archive.parent.mkdir(parents=True, exist_ok=True)
-    partial = archive.with_suffix(".zip.partial")
+    partial = archive.with_name(f"{archive.name}.{os.getpid()}.partial")  # concurrent builds (test workers)
     files = sorted(p for p in source.rglob("*") if p.is_file())
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         for path in files:
@@ -129,10 +130,19 @@ def _require_python(target: Target | None) -> None:
         raise RuntimeError(f"build with Python {wanted} (this is {running}): .pyc files are version-specific")
 
 
-def _fresh(path: Path) -> Path:
-    shutil.rmtree(path, ignore_errors=True)
-    path.mkdir(parents=True)
-    return path
+def _stage(out_dir: Path, name: str) -> Path:
+    """A private staging folder: several processes may build into the same out_dir at once."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".stage-{name}-", dir=out_dir))
+
+
+def _publish(source: Path, archive: Path) -> Path:
+    """Copy `source` to `archive` atomically (a reader never sees half a file)."""
+    archive.parent.mkdir(parents=True, exist_ok=True)
+    partial = archive.with_name(f"{archive.name}.{os.getpid()}.partial")
+    shutil.copyfile(source, partial)
+    partial.replace(archive)
+    return archive
 
 
 def _copy_sources(source: Path, dest: Path) -> None:
@@ -198,10 +208,8 @@ def build_deps_layer(target: Target, out_dir: Path) -> Path:
     archive = out_dir / "layers" / "deps.zip"
     cached = out_dir / ".cache" / f"deps-{key}.zip"
     if cached.exists():
-        archive.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(cached, archive)
-        return archive
-    stage = _fresh(out_dir / ".stage" / "deps")
+        return _publish(cached, archive)
+    stage = _stage(out_dir, "deps")
     site = stage / target.layer_prefix
     subprocess.run(pip_install_command(target, site), check=True)
     for skipped in SKIPPED_DIRS:
@@ -209,10 +217,9 @@ def build_deps_layer(target: Target, out_dir: Path) -> Path:
     check_architecture(target, site)
     compile_tree(site, f"{target.layer_root}/{target.layer_prefix}".rstrip("/"))
     write_zip(stage, archive)
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    for old in cached.parent.glob("deps-*.zip"):
-        old.unlink()
-    shutil.copyfile(archive, cached)
+    for old in cached.parent.glob("deps-*.zip") if cached.parent.exists() else []:
+        old.unlink(missing_ok=True)
+    _publish(archive, cached)
     shutil.rmtree(stage)
     return archive
 
@@ -220,7 +227,7 @@ def build_deps_layer(target: Target, out_dir: Path) -> Path:
 def build_core_layer(target: Target, out_dir: Path) -> Path:
     """The fenxiao package (with the admin page's static files), compiled."""
     _require_python(target)
-    stage = _fresh(out_dir / ".stage" / "core")
+    stage = _stage(out_dir, "core")
     site = stage / target.layer_prefix
     _copy_sources(CORE_SOURCE / "fenxiao", site / "fenxiao")
     compile_tree(site, f"{target.layer_root}/{target.layer_prefix}".rstrip("/"))
@@ -254,7 +261,7 @@ def build_function_zip(target: Target, entry_or_files: Any, out_dir: Path, name:
         files = list(entry_or_files)
         if name is None:
             raise ValueError("name the zip when passing a list of files")
-    stage = _fresh(out_dir / ".stage" / "functions" / name)
+    stage = _stage(out_dir, name)
     for relative in files:
         dest = stage / relative
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -277,8 +284,7 @@ def build_all(target: Target, out_dir: Path, entries: Sequence[Any] | None = Non
     for entry in entries:
         artifacts.functions[entry.name] = build_function_zip(target, entry, out_dir)
     for old in stale - set(artifacts.functions.values()):
-        old.unlink()
-    shutil.rmtree(out_dir / ".stage", ignore_errors=True)
+        old.unlink(missing_ok=True)
     return artifacts
 
 

@@ -3,31 +3,37 @@ declared names, and a clear error naming what is missing."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
 from fenxiao import config, secrets
 from fenxiao.config import ConfigError
 
-PREFIX = "/fenxiao/prod/"
-
 
 @pytest.fixture
-def ssm(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+def ssm(stack: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str, str], None]]:
+    """SSM on the suite's moto server (never moto's in-process mock: it would reset the server's S3 too),
+    under a prefix of this test's own."""
     import boto3
-    from moto import mock_aws
 
+    endpoint = os.environ["AWS_ENDPOINT_URL_S3"]
+    prefix = f"/fenxiao/t{uuid.uuid4().hex[:8]}/"
     for name in [n for n in list(os.environ) if n.startswith(("FENXIAO_", "MONGODB_"))]:
         monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SSM", endpoint)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-east-1")  # the local stack's ap-guangzhou is not an AWS region
     monkeypatch.setenv("FENXIAO_SECRETS_PROVIDER", "ssm")
-    monkeypatch.setenv("FENXIAO_SECRETS_PREFIX", PREFIX)
-    with mock_aws():
-        client = boto3.client("ssm", region_name="ap-east-1")
-        yield client
+    monkeypatch.setenv("FENXIAO_SECRETS_PREFIX", prefix)
+    client = boto3.client("ssm", endpoint_url=endpoint)
+
+    def put(name: str, value: str) -> None:
+        client.put_parameter(Name=prefix + name, Value=value, Type="SecureString")
+
+    yield put
+    monkeypatch.undo()
     config.reset()
 
 
@@ -46,9 +52,9 @@ def _count_calls(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
 
 
 def test_declared_secrets_are_fetched_once_per_container(ssm, monkeypatch):
-    ssm.put_parameter(Name=PREFIX + "mongodb-uri", Value="mongodb://db.example/", Type="SecureString")
-    ssm.put_parameter(Name=PREFIX + "jwt-secret", Value="j" * 40, Type="SecureString")
-    ssm.put_parameter(Name=PREFIX + "wechatpay-apiv3-key", Value="not-for-this-function", Type="SecureString")
+    ssm("mongodb-uri", "mongodb://db.example/")
+    ssm("jwt-secret", "j" * 40)
+    ssm("wechatpay-apiv3-key", "not-for-this-function")
     monkeypatch.setenv("FENXIAO_SECRET_NAMES", "mongodb-uri,jwt-secret")
     calls = _count_calls(monkeypatch)
     config.reset()
@@ -63,7 +69,7 @@ def test_declared_secrets_are_fetched_once_per_container(ssm, monkeypatch):
 
 
 def test_a_missing_parameter_is_named(ssm, monkeypatch):
-    ssm.put_parameter(Name=PREFIX + "mongodb-uri", Value="mongodb://db.example/", Type="SecureString")
+    ssm("mongodb-uri", "mongodb://db.example/")
     monkeypatch.setenv("FENXIAO_SECRET_NAMES", "mongodb-uri,field-key-b64")
     config.reset()
     with pytest.raises(ConfigError, match="field-key-b64"):
