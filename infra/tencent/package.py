@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,32 +52,43 @@ def index_source(function: ScfFunction) -> str:
 
 
 def build_function(function: ScfFunction, entries: dict[str, registry.Entry], out_dir: Path) -> Path:
-    stage = out_dir / ".stage" / "functions" / function.name
-    shutil.rmtree(stage, ignore_errors=True)
-    stage.mkdir(parents=True)
-    files = sorted({f for name in function.entries for f in function_files(entries[name])})
-    for relative in files:
-        (stage / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ROOT / relative, stage / relative)
-    (stage / "index.py").write_text(index_source(function))
-    compile_tree(stage, TENCENT.function_root)
-    archive = write_zip(stage, out_dir / "functions" / f"{function.name}.zip")
-    shutil.rmtree(stage)
-    return archive
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".stage-{function.name}-", dir=out_dir))   # builds may overlap
+    try:
+        for relative in sorted({f for name in function.entries for f in function_files(entries[name])}):
+            (stage / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(ROOT / relative, stage / relative)
+        (stage / "index.py").write_text(index_source(function))
+        compile_tree(stage, TENCENT.function_root)
+        return write_zip(stage, out_dir / "functions" / f"{function.name}.zip")
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _unpack(archive: Path, dest: Path) -> None:
+    """`dest` becomes the zip's content (the Serverless Cloud Framework's `src`), swapped in whole."""
+    fresh = Path(tempfile.mkdtemp(prefix=f".{dest.name}-", dir=dest.parent))
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(fresh)
+    shutil.rmtree(dest, ignore_errors=True)
+    fresh.replace(dest)
 
 
 def build_all(out_dir: Path = OUT, plan: Plan | None = None) -> ScfArtifacts:
     entries = {e.name: e for e in registry.discover()}
     plan = plan or build(list(entries.values()))
     artifacts = ScfArtifacts(build_deps_layer(TENCENT, out_dir), build_core_layer(TENCENT, out_dir))
-    shutil.rmtree(out_dir / "functions", ignore_errors=True)
-    shutil.rmtree(out_dir / "src", ignore_errors=True)
+    (out_dir / "src").mkdir(parents=True, exist_ok=True)
     for function in plan.functions:
-        archive = build_function(function, entries, out_dir)
-        artifacts.functions[function.name] = archive
-        with zipfile.ZipFile(archive) as zf:
-            zf.extractall(out_dir / "src" / function.name)
-    shutil.rmtree(out_dir / ".stage", ignore_errors=True)
+        artifacts.functions[function.name] = build_function(function, entries, out_dir)
+        _unpack(artifacts.functions[function.name], out_dir / "src" / function.name)
+    wanted = set(artifacts.functions)
+    for stale in (out_dir / "functions").glob("*.zip"):   # functions the plan no longer has
+        if stale.stem not in wanted:
+            stale.unlink(missing_ok=True)
+    for stale in (out_dir / "src").iterdir():
+        if stale.name not in wanted and not stale.name.startswith("."):
+            shutil.rmtree(stale, ignore_errors=True)
     return artifacts
 
 
