@@ -38,6 +38,13 @@ RUNNER = """
 import json, sys
 spec = json.loads(sys.stdin.read())
 sys.path[:0] = [spec["code"], spec["opt"]]
+compiled = []  # source compilations of shipped modules: each would recur on every cold start
+
+def audit(event, args):
+    if event == "compile" and isinstance(args[1], str) and args[1].startswith((spec["code"], spec["opt"])):
+        compiled.append(args[1])
+
+sys.addaudithook(audit)
 import index
 
 class Context:
@@ -46,7 +53,7 @@ class Context:
 
 results = [index.main_handler(event, Context()) for event in spec["events"]]
 import fenxiao, flask
-print(json.dumps({"results": results, "fenxiao": fenxiao.__file__, "flask": flask.__file__,
+print(json.dumps({"results": results, "fenxiao": fenxiao.__file__, "flask": flask.__file__, "compiled": compiled,
                   "index_pyc": index.__cached__, "path": sys.path}, default=str))
 """
 
@@ -101,7 +108,7 @@ def invoke(layout: Path, stub: TencentApiStub, function: plan.ScfFunction, event
     assert done.returncode == 0, done.stderr[-3000:]
     answer = json.loads(done.stdout.strip().splitlines()[-1])
     assert answer["fenxiao"].startswith(str(layout / "opt")) and answer["flask"].startswith(str(layout / "opt"))
-    assert Path(answer["index_pyc"]).exists()
+    assert Path(answer["index_pyc"]).exists() and answer["compiled"] == []
     assert not [p for p in answer["path"] if "site-packages" in p]
     return answer
 
