@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from fenxiao import config
 from fenxiao.runtime import registry
@@ -34,6 +35,7 @@ STAGE = "ci"
 PREFIX = f"/fenxiao/{STAGE}/"
 PARAMS = json.loads((ROOT / "infra" / "aws" / "ci-params.json").read_text())
 OWNER = ("boss", "owner-password-from-ssm")
+BUCKET = "fenxiao-ci-assets"
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +66,8 @@ def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
                        aws_access_key_id="AKIAFAKEFAKEFAKEFAKE", aws_secret_access_key="fake")
     for name, value in secrets.items():
         ssm.put_parameter(Name=PREFIX + name, Value=value, Type="SecureString")
+    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="AKIAFAKEFAKEFAKEFAKE",
+                 aws_secret_access_key="fake").create_bucket(Bucket=BUCKET)  # serverless.yml's AssetsBucket
     yield {"endpoint": endpoint, "credentials": credentials, "secrets": secrets, "db_uri": database.uri,
            "root": tmp_path_factory.mktemp("lambda")}
     aws.stop()
@@ -75,7 +79,7 @@ def _layout(cloud: dict[str, Any], artifacts: dict[str, Any], name: str) -> tupl
 
 
 def _env(cloud: dict[str, Any], name: str) -> dict[str, str]:
-    intrinsics = {"FENXIAO_S3_BUCKET": "fenxiao-ci-assets", "FENXIAO_S3_PUBLIC_BASE": cloud["endpoint"]}
+    intrinsics = {"FENXIAO_S3_BUCKET": BUCKET, "FENXIAO_S3_PUBLIC_BASE": f"{cloud['endpoint']}/{BUCKET}"}
     env = function_environment(name, PARAMS, intrinsics, STAGE)
     return {**env, **cloud["credentials"], "AWS_ENDPOINT_URL_SSM": cloud["endpoint"],
             "AWS_ENDPOINT_URL_S3": cloud["endpoint"], "AWS_LAMBDA_FUNCTION_NAME": f"fenxiao-{STAGE}-{name}"}
@@ -164,6 +168,24 @@ def test_migrate_then_admin_from_the_packaged_artifacts(artifacts, cloud):
     assert "<html" in answers[2]["body"].lower()
     me = _run(cloud, artifacts, entries["admin"], _http_events("GET", "/v1/admin/me", token))["answers"]
     assert [json.loads(a["body"])["username"] for a in me] == [OWNER[0], OWNER[0]]
+
+    # an image upload the admin page would make: the packaged function (boto3 from the layer) signs a
+    # presigned POST under public/ and the "browser" posts the file (public reads are the bucket policy's
+    # job, checked on the template in test_aws_serverless_cli.py; moto does not model anonymous access)
+    import boto3
+
+    upload = {"filename": "logo.png", "content_type": "image/png", "size": 8}
+    [answer, _] = _run(cloud, artifacts, entries["admin"],
+                       _http_events("POST", "/v1/admin/uploads", token, upload))["answers"]
+    form = json.loads(answer["body"])
+    assert answer["statusCode"] == 200 and form["key"].startswith("public/uploads/images/"), answer
+    posted = requests.post(form["url"], data=form["fields"], files={"file": ("logo.png", b"\x89PNG\r\n\x1a\n")},
+                           timeout=10)
+    assert posted.status_code in (200, 201, 204), posted.text
+    s3 = boto3.client("s3", endpoint_url=cloud["endpoint"], region_name="us-east-1",
+                      aws_access_key_id="AKIAFAKEFAKEFAKEFAKE", aws_secret_access_key="fake")
+    assert s3.get_object(Bucket=BUCKET, Key=form["key"])["Body"].read() == b"\x89PNG\r\n\x1a\n"
+    assert form["public_url"] == f"{cloud['endpoint']}/{BUCKET}/{form['key']}"  # public read: the bucket policy
 
 
 def test_every_http_function_answers_v2_and_v1_events(artifacts, cloud, monkeypatch):
