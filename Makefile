@@ -3,8 +3,10 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The Serverless Framework v3 CLI, pinned in infra/aws/package.json (installed from npm; needs node)
+AWS_TOOLS := infra/aws/node_modules/.installed
 
-.PHONY: dev test lint bench indexes serverless errors-doc clean
+.PHONY: dev test lint bench indexes serverless errors-doc package aws-tools clean serverless-tencent package-tencent deploy-tencent
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@command -v $(PY) >/dev/null || { echo "need $(PY)"; exit 1; }
@@ -17,10 +19,12 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 dev: $(STAMP)
 	$(BIN)/python -m infra.local.devserver
 
-test: $(STAMP)
+test: $(STAMP) $(AWS_TOOLS)
 	$(BIN)/ruff check .
 	$(BIN)/python infra/serverless_gen.py --check
 	$(BIN)/python infra/errors_doc.py --check
+	$(BIN)/python -m infra.package --target aws
+	$(BIN)/python -m infra.tencent.descriptors --check
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 	@if command -v node >/dev/null; then node --test miniprogram/tests/; else echo "node not found: mini-program tests skipped"; fi
 
@@ -38,6 +42,28 @@ serverless: $(STAMP)
 
 errors-doc: $(STAMP)
 	$(BIN)/python infra/errors_doc.py
+
+# The AWS artifacts serverless.yml deploys (.build/aws): arm64 layers whatever the build machine is.
+package: $(STAMP)
+	$(BIN)/python -m infra.package --target aws
+
+aws-tools: $(AWS_TOOLS)
+
+$(AWS_TOOLS): infra/aws/package.json infra/aws/package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --prefix infra/aws --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the Serverless CLI check (tests/deploy/test_aws_serverless_cli.py) is skipped"; fi
+
+# Tencent SCF (docs/tencent.md): descriptors for `scf deploy`, the x86_64 artifacts, and the SDK deploy
+# (STAGE=path/to/stage.yml; DRY_RUN=1 only prints the changes).
+serverless-tencent: $(STAMP)
+	$(BIN)/python -m infra.tencent.descriptors
+
+package-tencent: $(STAMP)
+	$(BIN)/python -m infra.tencent.package
+
+deploy-tencent: package-tencent
+	$(BIN)/python -m infra.tencent.deploy --stage $(STAGE) $(if $(DRY_RUN),--dry-run)
 
 clean:
 	rm -rf $(VENV) .data .build

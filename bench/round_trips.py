@@ -127,7 +127,7 @@ def start(uri: str | None) -> Bench:
     real_client = fenxiao_db.MongoClient
 
     # get_db() builds its client through this cached factory; a fresh one carrying the listener replaces it.
-    def client_with_listener(uri: str) -> Any:
+    def client_with_listener(uri: str, *_options: Any) -> Any:
         return real_client(uri, tz_aware=True, serverSelectionTimeoutMS=5000, appname="fenxiao-bench",
                            event_listeners=[counter])
 

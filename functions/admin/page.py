@@ -1,4 +1,4 @@
-"""The merchant admin web page (`/admin/` and its script and stylesheet); composed by handler.py.
+"""The merchant admin web page (`/admin` and its script and stylesheet); composed by handler.py.
 
 Public routes: the page holds no data, it signs in through POST /v1/admin/login like any client.
 """
@@ -19,14 +19,8 @@ def _serve(name: str, req: Request) -> Response:
 
 
 @routes.route("GET", "/admin")
-def page_root(req: Request) -> Response:
-    """Redirect to /admin/, so the page's relative links (app.js, the API) resolve under any stage prefix."""
-    return Response(status=301, headers={"Location": "admin/"})
-
-
-@routes.route("GET", "/admin/")
 def page_index(req: Request) -> Response:
-    """The admin single-page app."""
+    """The admin single-page app (no trailing slash: API Gateway routes may not end in one)."""
     return _serve(INDEX, req)
 
 

@@ -17,14 +17,14 @@ def list_all(req: Request) -> dict:
     return list_refunds(req.db, req.query)
 
 
-@routes.route("POST", "/v1/admin/refunds/{id}/approve", auth="admin", roles=APPROVERS)
+@routes.route("POST", "/v1/admin/refunds/{refund_id}/approve", auth="admin", roles=APPROVERS)
 def approve(req: Request) -> dict:
     """Approve a refund: WeChat Pay returns the money (again for an approved one: retries the call)."""
-    return approve_refund(req.db, req.params["id"], by=req.admin.subject if req.admin else None)
+    return approve_refund(req.db, req.params["refund_id"], by=req.admin.subject if req.admin else None)
 
 
-@routes.route("POST", "/v1/admin/refunds/{id}/reject", auth="admin", body=RejectRefund, roles=REVIEWERS)
+@routes.route("POST", "/v1/admin/refunds/{refund_id}/reject", auth="admin", body=RejectRefund, roles=REVIEWERS)
 def reject(req: Request) -> dict:
     """Reject a requested refund; its units can be requested again."""
     by = req.admin.subject if req.admin else None
-    return reject_refund(req.db, req.params["id"], req.body.reason, by=by)
+    return reject_refund(req.db, req.params["refund_id"], req.body.reason, by=by)

@@ -3,10 +3,10 @@ from fenxiao.payments import pay_order
 from fenxiao.runtime import Request, http_action
 
 
-@http_action("POST", "/v1/orders/{id}/pay", auth="user")
+@http_action("POST", "/v1/orders/{order_id}/pay", auth="user")
 def pay(req: Request) -> dict:
     assert req.user is not None
-    return pay_order(req.db, req.user, req.params["id"])
+    return pay_order(req.db, req.user, req.params["order_id"])
 
 
 handler = pay.handler

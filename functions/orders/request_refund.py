@@ -4,10 +4,10 @@ from fenxiao.payments import RefundRequest, request_refund
 from fenxiao.runtime import Request, http_action
 
 
-@http_action("POST", "/v1/orders/{id}/refunds", auth="user", body=RefundRequest, status=201)
+@http_action("POST", "/v1/orders/{order_id}/refunds", auth="user", body=RefundRequest, status=201)
 def refund(req: Request) -> dict:
     assert req.user_id is not None
-    return request_refund(req.db, req.user_id, req.params["id"], req.body, req.idempotency_key)
+    return request_refund(req.db, req.user_id, req.params["order_id"], req.body, req.idempotency_key)
 
 
 handler = refund.handler

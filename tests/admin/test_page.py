@@ -9,14 +9,17 @@ import requests
 from fenxiao.admin.page import CONTENT_TYPES
 
 
-def test_root_redirects_to_the_page_with_a_relative_location(api) -> None:
-    r = api.get("/admin")
-    assert r.status == 301 and r.headers["location"] == "admin/", r
+def test_the_page_route_has_no_trailing_slash(api) -> None:
+    """API Gateway rejects route paths ending in `/`: the page is /admin (its assets /admin/{name})."""
+    from functions.admin.page import routes
+
+    assert sorted(r.path for r in routes.routes) == ["/admin", "/admin/{name}"]
+    assert api.get("/admin").status == 200
 
 
 @pytest.mark.parametrize("shape", ["v2", "v1", "scf_apigw", "scf_url"])
 def test_page_is_html_with_the_login_form(api, shape: str) -> None:
-    r = api.call("GET", "/admin/", shape=shape)
+    r = api.call("GET", "/admin", shape=shape)
     assert r.status == 200, r
     assert r.headers["content-type"] == "text/html; charset=utf-8"
     assert "script-src 'self'" in r.headers["content-security-policy"]
@@ -24,8 +27,8 @@ def test_page_is_html_with_the_login_form(api, shape: str) -> None:
     assert '<form id="login-form"' in html
     assert 'name="username"' in html and 'name="password" type="password"' in html
     assert "商家后台" in html
-    # relative asset links: they resolve under any gateway stage prefix
-    assert '<script src="app.js" defer></script>' in html and 'href="app.css"' in html
+    # relative asset links from /admin: they resolve to /admin/app.js under any gateway stage prefix
+    assert '<script src="admin/app.js" defer></script>' in html and 'href="admin/app.css"' in html
     assert "<script>" not in html  # no inline script: the CSP would block it
 
 
@@ -72,5 +75,6 @@ def test_every_listed_file_ships_in_the_layer() -> None:
 
 
 def test_dev_server_serves_the_page(stack) -> None:
-    r = requests.get(stack["base_url"] + "/admin", timeout=5)  # follows the redirect
-    assert r.status_code == 200 and r.url.endswith("/admin/") and 'id="login-form"' in r.text
+    r = requests.get(stack["base_url"] + "/admin", timeout=5)
+    assert r.status_code == 200 and r.url.endswith("/admin") and 'id="login-form"' in r.text
+    assert requests.get(stack["base_url"] + "/admin/app.js", timeout=5).status_code == 200

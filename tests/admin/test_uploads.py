@@ -23,7 +23,7 @@ def test_presigned_post_uploads_to_storage_and_is_readable(api, db) -> None:
     assert r.status == 200, r
     form = r.json
     assert set(form) == {"url", "fields", "key", "public_url"}
-    assert form["key"].startswith("uploads/images/") and form["key"].endswith(".png")
+    assert form["key"].startswith("public/uploads/images/") and form["key"].endswith(".png")
     assert form["fields"]["key"] == form["key"] and form["fields"]["Content-Type"] == "image/png"
     assert form["public_url"].endswith("/" + form["key"])
 

@@ -548,9 +548,9 @@ def _(w: World) -> Resp:
                      query={"from": (today - timedelta(days=6)).isoformat(), "to": today.isoformat()})
 
 
-@case("GET /admin/")
+@case("GET /admin")
 def _(w: World) -> Resp:
-    resp = w.api.get("/admin/")
+    resp = w.api.get("/admin")
     assert resp.headers["content-type"].startswith("text/html") and "<html" in resp.text.lower(), resp
     return resp
 
@@ -722,7 +722,7 @@ POST /v1/admin/promotions
 POST /v1/admin/group-buys
 POST /v1/admin/settlement-runs
 GET /v1/admin/dashboard
-GET /admin/
+GET /admin
 SCHEDULE settle_commissions
 SCHEDULE close_unpaid_orders
 SCHEDULE auto_confirm_receipts

@@ -51,14 +51,14 @@ PUBLIC = {
     ("POST", "/v1/payments/wechat/notify"), ("POST", "/v1/payments/wechat/refund-notify"),
     ("POST", "/v1/payments/wechat/transfer-notify"),
     ("GET", "/v1/wechat/events"), ("POST", "/v1/wechat/events"),  # WeChat's message push: signature-checked
-    ("GET", "/admin"), ("GET", "/admin/"), ("GET", "/admin/{name}"),
+    ("GET", "/admin"), ("GET", "/admin/{name}"),
 }
 CALLBACKS = ("/v1/payments/wechat/",)  # answer in WeChat's {code, message} shape, not our envelope
 # Paths that are always about the caller's own data.
 SHOPPER_PREFIXES = ("/v1/me", "/v1/cart", "/v1/orders", "/v1/checkout", "/v1/distributor", "/v1/referrals")
 # Admin actions that pay out money or change what money is owed (DESIGN.md: roles limit who pays out).
 OWNER_ONLY = {
-    ("POST", "/v1/admin/refunds/{id}/approve"),
+    ("POST", "/v1/admin/refunds/{refund_id}/approve"),
     ("POST", "/v1/admin/withdrawals/{withdrawal_id}/approve"),
     ("POST", "/v1/admin/withdrawals/{withdrawal_id}/mark-paid"),
     ("PUT", "/v1/admin/settings/distribution"), ("PUT", "/v1/admin/settings/shop"),

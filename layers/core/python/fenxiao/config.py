@@ -1,8 +1,16 @@
-"""Configuration from environment variables, read once per container and validated.
+"""Configuration, read once per container and validated: plain values from environment variables,
+secrets from the secret store.
 
 Every variable is listed in README.md ("Configuration"). Values that only some functions need (WeChat
 Pay keys, object storage) are checked when first used, with an error naming the missing variable, so a
 function that never pays does not need the merchant's private key.
+
+The fields in SECRET_FIELDS never travel in a deployed function's environment: a deployment sets
+FENXIAO_SECRETS_PROVIDER (e.g. `ssm`) and FENXIAO_SECRET_NAMES (the secret names this function reads,
+`jwt-secret,mongodb-uri`), and the first `get_settings()` of a container fetches exactly those in one
+call to the store (fenxiao.secrets). Without a provider (dev, tests) secrets are environment variables
+like every other value. Which fields a function needs is derived from the code it imports
+(infra/config_needs.py), so each function is deployed with only its own configuration.
 """
 from __future__ import annotations
 
@@ -21,6 +29,7 @@ class Settings:
     env: str
     mongodb_uri: str
     mongodb_db: str
+    mongodb_socket_timeout_ms: int  # the longest a query may wait; a deployment sets it under the function timeout
     jwt_secret: str
     user_token_hours: int
     admin_token_hours: int
@@ -46,13 +55,24 @@ class Settings:
     s3_public_base: str
     # SMS
     sms_sender: str
+    tencent_sms_secret_id: str
+    tencent_sms_secret_key: str
+    tencent_sms_sdk_app_id: str
+    tencent_sms_sign_name: str
+    tencent_sms_template_id: str
+    tencent_sms_region: str
 
     def require(self, *names: str) -> None:
         """Fail with one clear error naming every missing variable among `names`."""
-        missing = [f"FENXIAO_{n.upper()}" if n not in _PLAIN else n.upper() for n in names
-                   if not getattr(self, n)]
+        missing = [env_name(n) for n in names if not getattr(self, n)]
         if missing:
             raise ConfigError("missing configuration: " + ", ".join(missing))
+
+    @property
+    def jwt_key(self) -> str:
+        """The token signing secret; only functions that issue or check tokens need it."""
+        self.require("jwt_secret")
+        return self.jwt_secret
 
     @property
     def field_key(self) -> bytes:
@@ -64,38 +84,64 @@ class Settings:
 
 
 _PLAIN = {"mongodb_uri", "mongodb_db"}  # conventional names without the FENXIAO_ prefix
-_INTS = {"user_token_hours": 720, "admin_token_hours": 12}
+# Fetched from the secret store in a deployment; never written into a template or an environment.
+# (The WeChat Pay platform public key is no secret, but a multi-line PEM travels better through the store.)
+SECRET_FIELDS = frozenset({
+    "mongodb_uri", "jwt_secret", "field_key_b64", "wechat_secret", "wechatpay_private_key",
+    "wechatpay_apiv3_key", "wechatpay_public_key", "tencent_sms_secret_id", "tencent_sms_secret_key",
+    "wechat_push_token", "wechat_push_aes_key",
+})
+INT_DEFAULTS = {"user_token_hours": 720, "admin_token_hours": 12, "mongodb_socket_timeout_ms": 12_000}
 _DEFAULTS = {
     "env": "production",
     "mongodb_db": "fenxiao",
     "wechat_api_base": "https://api.weixin.qq.com/",
     "wechatpay_api_base": "https://api.mch.weixin.qq.com",
     "sms_sender": "log",
+    "tencent_sms_region": "ap-guangzhou",
 }
 
 
-def _read(name: str) -> str:
-    env_name = name.upper() if name in _PLAIN else f"FENXIAO_{name.upper()}"
-    return os.environ.get(env_name, _DEFAULTS.get(name, "")).strip()
+def env_name(field: str) -> str:
+    """The environment variable of a settings field (`jwt_secret` -> FENXIAO_JWT_SECRET)."""
+    return field.upper() if field in _PLAIN else f"FENXIAO_{field.upper()}"
+
+
+def secret_name(field: str) -> str:
+    """The secret store's name of a secret field (`jwt_secret` -> jwt-secret)."""
+    return field.replace("_", "-")
+
+
+def default_of(field: str) -> str:
+    return _DEFAULTS.get(field, "")
+
+
+def _read(name: str, secrets: dict[str, str]) -> str:
+    if name in SECRET_FIELDS and secret_name(name) in secrets:
+        return secrets[secret_name(name)].strip()
+    return os.environ.get(env_name(name), _DEFAULTS.get(name, "")).strip()
 
 
 def load() -> Settings:
+    from fenxiao import secrets as secret_store
+
+    stored = secret_store.values()
     values: dict[str, object] = {}
     problems: list[str] = []
     for field in fields(Settings):
-        raw = _read(field.name)
-        if field.name in _INTS:
+        raw = _read(field.name, stored)
+        if field.name in INT_DEFAULTS:
             try:
-                values[field.name] = int(raw) if raw else _INTS[field.name]
+                values[field.name] = int(raw) if raw else INT_DEFAULTS[field.name]
             except ValueError:
-                problems.append(f"FENXIAO_{field.name.upper()} must be an integer, got {raw!r}")
+                problems.append(f"{env_name(field.name)} must be an integer, got {raw!r}")
         else:
             values[field.name] = raw
     if problems:
         raise ConfigError("; ".join(problems))
     settings = Settings(**values)  # type: ignore[arg-type]
-    settings.require("mongodb_uri", "jwt_secret")
-    if settings.env == "production" and len(settings.jwt_secret) < 32:
+    settings.require("mongodb_uri")
+    if settings.env == "production" and settings.jwt_secret and len(settings.jwt_secret) < 32:
         raise ConfigError("FENXIAO_JWT_SECRET must be at least 32 characters in production")
     return settings
 
@@ -107,4 +153,7 @@ def get_settings() -> Settings:
 
 
 def reset() -> None:
+    from fenxiao import secrets as secret_store
+
+    secret_store.reset()
     get_settings.cache_clear()

@@ -15,15 +15,27 @@ from pymongo.database import Database
 from fenxiao.config import get_settings
 from fenxiao.idempotency import KEY_TTL
 
+# A function container serves one request at a time: a small pool is plenty, and many warm containers
+# each holding a big pool would exhaust the server's (Atlas / Tencent Cloud MongoDB) connection limit.
+# Every wait is bounded well inside the function timeout, so a stuck database shows as a clear error
+# in our logs instead of the platform killing the function mid-write.
+POOL_OPTIONS: dict[str, Any] = {
+    "maxPoolSize": 4, "minPoolSize": 0, "maxIdleTimeMS": 60_000, "waitQueueTimeoutMS": 3_000,
+    "serverSelectionTimeoutMS": 4_000, "connectTimeoutMS": 3_000, "retryWrites": True, "retryReads": True,
+}
+
 
 @functools.cache
-def _client(uri: str) -> MongoClient:
-    return MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000, appname="fenxiao")
+def _client(uri: str, socket_timeout_ms: int, production: bool) -> MongoClient:
+    # dev and tests run many threads in one process (races, the dev server): the default pool there
+    options = POOL_OPTIONS if production else {"serverSelectionTimeoutMS": 5_000}
+    return MongoClient(uri, tz_aware=True, appname="fenxiao", socketTimeoutMS=socket_timeout_ms, **options)
 
 
 def get_db() -> Database:
     settings = get_settings()
-    return _client(settings.mongodb_uri)[settings.mongodb_db]
+    client = _client(settings.mongodb_uri, settings.mongodb_socket_timeout_ms, settings.env == "production")
+    return client[settings.mongodb_db]
 
 
 def reset() -> None:

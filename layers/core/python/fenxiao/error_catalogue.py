@@ -102,6 +102,8 @@ CATALOGUE: dict[str, Entry] = {
     "SMS_DAILY_LIMIT": _e(429, "该手机号今日接收验证码次数已达上限，请明天再试",
                           "This phone has received today's maximum of codes; try again tomorrow"),
     "SMS_IP_LIMIT": _e(429, "当前网络请求验证码过多，请稍后再试", "Too many codes requested from this network"),
+    "SMS_UNAVAILABLE": _e(503, "短信服务暂不可用，请稍后再试或使用微信登录",
+                          "SMS sign-in is not available right now; try later or sign in with WeChat"),
     "SMS_SEND_FAILED": _e(502, "短信发送失败，请稍后再试", "The SMS could not be sent; try again later"),
     "SMS_CODE_INVALID": _e(422, "验证码错误，请重新获取", "The code is wrong; request a new one"),
     "SMS_CODE_EXPIRED": _e(422, "验证码已过期，请重新获取", "This code has expired; request a new one"),

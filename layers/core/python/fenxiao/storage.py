@@ -6,6 +6,9 @@ local stack points it at moto, a COS deployment at `https://cos.<region>.myqclou
 `FENXIAO_S3_BUCKET`; public URLs are `FENXIAO_S3_PUBLIC_BASE` + key (a CDN or the bucket's public URL),
 so objects are served without signing and the URL is stable enough to store.
 
+Every object lives under PUBLIC_PREFIX (`public/`): the bucket policy makes exactly that prefix publicly
+readable (never writable), so nothing else a bucket may hold is exposed. Callers name keys without it.
+
 Outside production a missing bucket is created on first use, so a fresh local stack or test run needs no
 setup step; in production the bucket is infrastructure (serverless.yml) and a missing one is an error.
 """
@@ -18,6 +21,7 @@ from typing import Any
 
 from fenxiao.config import get_settings
 
+PUBLIC_PREFIX = "public/"
 _ensured: set[str] = set()
 _lock = threading.Lock()
 
@@ -28,7 +32,9 @@ def _client(endpoint_marker: str) -> Any:
     from botocore.config import Config
 
     # The marker only keys the cache: a test or the dev server that repoints the endpoint gets a new client.
-    return boto3.client("s3", config=Config(signature_version="s3v4", retries={"max_attempts": 3}))
+    # Timeouts well inside a function's 15 s: a slow store fails the request instead of the platform killing it.
+    return boto3.client("s3", config=Config(signature_version="s3v4", connect_timeout=2, read_timeout=5,
+                                            retries={"max_attempts": 2, "mode": "standard"}))
 
 
 def client() -> Any:
@@ -66,15 +72,22 @@ def _create_if_missing(bucket: str) -> None:
             {"AllowedMethods": ["GET", "POST"], "AllowedOrigins": ["*"], "AllowedHeaders": ["*"]}]})
 
 
+def object_key(key: str) -> str:
+    """The stored key of a public object: always under PUBLIC_PREFIX."""
+    return PUBLIC_PREFIX + key.lstrip("/")
+
+
 def public_url(key: str) -> str:
-    return get_settings().s3_public_base.rstrip("/") + "/" + key.lstrip("/")
+    return get_settings().s3_public_base.rstrip("/") + "/" + object_key(key)
 
 
 def object_exists(key: str) -> bool:
+    """HEAD the object. A missing key is 404 only when the caller may list the bucket (the deployed role
+    may, for PUBLIC_PREFIX); a 403 is a real permission problem and raises instead of reading as "absent"."""
     from botocore.exceptions import ClientError
 
     try:
-        client().head_object(Bucket=_bucket(), Key=key)
+        client().head_object(Bucket=_bucket(), Key=object_key(key))
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
             return False
@@ -87,7 +100,7 @@ def put_public_object(key: str, data: bytes, content_type: str, *, cache_seconds
     # In production the bucket's policy (or CDN) makes objects readable and ACLs are often disabled, so no
     # ACL is sent; the local bucket (moto) has no policy, so its objects are made public one by one.
     acl = {} if get_settings().env == "production" else {"ACL": "public-read"}
-    client().put_object(Bucket=_bucket(), Key=key, Body=data, ContentType=content_type,
+    client().put_object(Bucket=_bucket(), Key=object_key(key), Body=data, ContentType=content_type,
                         CacheControl=f"public, max-age={cache_seconds}", **acl)
     return public_url(key)
 
@@ -102,14 +115,15 @@ def presigned_post(key_prefix: str, content_type: str, max_bytes: int, *, suffix
     from fenxiao.ids import new_id
 
     key = f"{key_prefix.strip('/')}/{new_id()}{suffix}"
+    stored = object_key(key)
     fields = {"Content-Type": content_type}
     if get_settings().env != "production":  # public like put_public_object's local objects (moto has no policy)
         fields["acl"] = "public-read"
     form = client().generate_presigned_post(
-        Bucket=_bucket(), Key=key, Fields=fields,
+        Bucket=_bucket(), Key=stored, Fields=fields,
         Conditions=[*({name: value} for name, value in fields.items()), ["content-length-range", 1, max_bytes]],
         ExpiresIn=expires_seconds)
-    return {"url": form["url"], "fields": form["fields"], "key": key, "public_url": public_url(key)}
+    return {"url": form["url"], "fields": form["fields"], "key": stored, "public_url": public_url(key)}
 
 
 def reset() -> None:

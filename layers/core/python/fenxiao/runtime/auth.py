@@ -33,7 +33,7 @@ def issue_token(kind: Kind, subject: str, *, role: str | None = None, hours: int
                                  "exp": int((issued + timedelta(hours=lifetime)).timestamp())}
     if role:
         claims["role"] = role
-    return hs256.encode(claims, settings.jwt_secret)
+    return hs256.encode(claims, settings.jwt_key)
 
 
 def read_bearer(header: str | None) -> str:
@@ -73,7 +73,7 @@ def current_user(principal: Principal) -> dict[str, Any]:
 
 def verify_token(token: str, kind: Kind) -> Principal:
     try:
-        claims = hs256.decode(token, get_settings().jwt_secret)
+        claims = hs256.decode(token, get_settings().jwt_key)
     except hs256.TokenError as exc:
         raise Unauthorized("The token is invalid", code="TOKEN_INVALID") from exc
     if not all(isinstance(claims.get(k), t) for k, t in (("sub", str), ("kind", str), ("exp", int | float))):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from fenxiao.runtime.http import HttpFunction
-from fenxiao.runtime.scheduled import ScheduledFunction
+from fenxiao.runtime.scheduled import ScheduledFunction, TaskFunction
 
 
 @dataclass(frozen=True)
@@ -52,4 +52,10 @@ def http_entries(entries: list[Entry]) -> list[Entry]:
 
 
 def scheduled_entries(entries: list[Entry]) -> list[Entry]:
-    return [e for e in entries if isinstance(e.function, ScheduledFunction)]
+    return [e for e in entries
+            if isinstance(e.function, ScheduledFunction) and not isinstance(e.function, TaskFunction)]
+
+
+def task_entries(entries: list[Entry]) -> list[Entry]:
+    """One-shot functions (migrate): deployed with no trigger, invoked by hand."""
+    return [e for e in entries if isinstance(e.function, TaskFunction)]

@@ -6,7 +6,6 @@ given by hand or by the dev server), so a run can be replayed as of any moment.
 """
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from pymongo.database import Database
 
 from fenxiao import clock
 from fenxiao.runtime import logs
+from fenxiao.runtime.events import is_scf_timer, timer_moment
 
 
 @dataclass
@@ -40,16 +40,10 @@ def now_of(event: dict[str, Any]) -> datetime:
         return clock.parse(str(event["now"]))
     if event.get("source") == "aws.events" and event.get("time"):
         return clock.parse(event["time"])
-    if event.get("Type") == "Timer":
-        message = event.get("Message") or ""
-        try:
-            given = json.loads(message).get("now") if message.strip().startswith("{") else None
-        except ValueError:
-            given = None
-        if given:
-            return clock.parse(given)
-        if event.get("Time"):
-            return clock.parse(event["Time"])
+    if is_scf_timer(event):
+        moment = timer_moment(event)
+        if moment:
+            return clock.parse(moment)
     return clock.now()
 
 
@@ -64,12 +58,35 @@ class ScheduledFunction:
         event = event or {}
         job = Job(now=now_of(event), event=event, run_id=uuid.uuid4().hex)
         started = time.perf_counter()
-        result = self.run(job)
+        try:
+            result = self.run(job)
+        except Exception:
+            # Logged, then raised: the platform counts the failed invocation, which is what the per-schedule
+            # alarm and on-failure destination (serverless.yml) watch; a swallowed error would be invisible.
+            logs.error("schedule failed", exc_info=True, schedule=self.name, run_id=job.run_id,
+                       now=clock.iso(job.now))
+            raise
         logs.info("schedule finished", schedule=self.name, run_id=job.run_id, now=clock.iso(job.now),
                   ms=round((time.perf_counter() - started) * 1000, 1), result=result)
         return result
 
     main_handler = handler
+
+
+class TaskFunction(ScheduledFunction):
+    """A one-shot run by hand after a deploy (e.g. `serverless invoke -f ops-migrate`), never on a timer."""
+
+    def __init__(self, name: str, run: Callable[[Job], dict[str, Any]]) -> None:
+        super().__init__(name, run, aws="", scf="")
+
+
+def task(name: str) -> Callable[[Callable[[Job], dict[str, Any]]], TaskFunction]:
+    """Declare a one-shot function: same handler and Job as a schedule, no trigger."""
+
+    def wrap(run: Callable[[Job], dict[str, Any]]) -> TaskFunction:
+        return TaskFunction(name, run)
+
+    return wrap
 
 
 def scheduled(name: str, *, aws: str, scf: str) -> Callable[[Callable[[Job], dict[str, Any]]], ScheduledFunction]:

@@ -3,30 +3,29 @@
 - `outbox` (dev and test): writes {phone, code, sent_at} to the `sms_outbox` collection, which the local
   stack serves at GET /__dev/sms/{phone}. Refused in production: it stores codes in plain text and
   delivers nothing.
-- `log`: writes a masked log line and delivers nothing (staging without an SMS contract).
-- `tencent`: Tencent Cloud SMS (API 2021-01-11, SendSms), configured by
-  FENXIAO_TENCENT_SMS_SECRET_ID, FENXIAO_TENCENT_SMS_SECRET_KEY, FENXIAO_TENCENT_SMS_SDK_APP_ID,
-  FENXIAO_TENCENT_SMS_SIGN_NAME, FENXIAO_TENCENT_SMS_TEMPLATE_ID (a template with two parameters:
-  the code and its validity in minutes) and optionally FENXIAO_TENCENT_SMS_REGION.
+- `log`: writes a masked log line and delivers nothing (dev and test only). In production it refuses:
+  answering `sent: true` for a code nobody receives would strand every shopper, so the request fails
+  with 503 SMS_UNAVAILABLE and an error log a merchant's alarm can catch.
+- `tencent`: Tencent Cloud SMS (API 2021-01-11, SendSms), configured by the settings
+  tencent_sms_secret_id / _secret_key (secrets: the secret store in a deployment), _sdk_app_id,
+  _sign_name, _template_id (a template with two parameters: the code and its validity in minutes) and
+  _region. Incomplete configuration is the same loud 503, naming what is missing in the log.
 
 Another provider is one more class with `send(phone, code)` registered in `_SENDERS`.
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import os
 import time
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from fenxiao import clock
 from fenxiao.config import ConfigError, get_settings
-from fenxiao.errors import UpstreamError
+from fenxiao.errors import AppError, UpstreamError
 from fenxiao.ids import new_id
 from fenxiao.runtime import logs
+from fenxiao.tencent_cloud import tc3_headers
 from fenxiao.users.phones import mask_phone
 
 CODE_VALID_MINUTES = 5
@@ -44,7 +43,18 @@ class OutboxSender:
                                         "sent_at": clock.now()})
 
 
+def unavailable(reason: str) -> AppError:
+    """No working sender in production: log why (for the merchant), tell the shopper plainly."""
+    logs.error("sms sender unavailable", reason=reason)
+    return AppError("SMS is not available right now",
+                    code="SMS_UNAVAILABLE", status=503)
+
+
 class LogSender:
+    def __init__(self) -> None:
+        if get_settings().env == "production":
+            raise unavailable("FENXIAO_SMS_SENDER is `log` in production: configure Tencent Cloud SMS")
+
     def send(self, phone: str, code: str) -> None:
         # The code is a credential: only a dev or test deployment may write it to its logs.
         shown = code if get_settings().env in ("dev", "test") else "******"
@@ -62,11 +72,14 @@ class TencentSmsSender:
 
     def __init__(self, env: Mapping[str, str] | None = None,
                  post: Callable[[str, bytes, dict[str, str]], dict[str, Any]] | None = None) -> None:
-        env = os.environ if env is None else env
+        env = _tencent_settings() if env is None else env
         names = {key: f"FENXIAO_TENCENT_SMS_{key}" for key in _TENCENT_ENV}
         missing = [name for name in names.values() if not env.get(name, "").strip()]
         if missing:
-            raise ConfigError("FENXIAO_SMS_SENDER=tencent needs " + ", ".join(missing))
+            message = "FENXIAO_SMS_SENDER=tencent needs " + ", ".join(missing)
+            if get_settings().env == "production":
+                raise unavailable(message)
+            raise ConfigError(message)
         self.config = {key.lower(): env[name].strip() for key, name in names.items()}
         self.region = env.get("FENXIAO_TENCENT_SMS_REGION", "").strip() or "ap-guangzhou"
         self._post = post or _https_post
@@ -78,24 +91,9 @@ class TencentSmsSender:
             "SignName": self.config["sign_name"], "TemplateId": self.config["template_id"],
             "TemplateParamSet": [code, str(CODE_VALID_MINUTES)],
         }, ensure_ascii=False).encode()
-        content_type = "application/json; charset=utf-8"
-        date = datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
-        scope = f"{date}/sms/tc3_request"
-        canonical = "\n".join(["POST", "/", "", f"content-type:{content_type}", f"host:{self.host}",
-                               "x-tc-action:sendsms", "", "content-type;host;x-tc-action",
-                               hashlib.sha256(body).hexdigest()])
-        to_sign = "\n".join(["TC3-HMAC-SHA256", str(timestamp), scope,
-                             hashlib.sha256(canonical.encode()).hexdigest()])
-        key = ("TC3" + self.config["secret_key"]).encode()
-        for part in (date, "sms", "tc3_request"):
-            key = hmac.new(key, part.encode(), hashlib.sha256).digest()
-        signature = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
-        headers = {
-            "Authorization": (f"TC3-HMAC-SHA256 Credential={self.config['secret_id']}/{scope}, "
-                              f"SignedHeaders=content-type;host;x-tc-action, Signature={signature}"),
-            "Content-Type": content_type, "Host": self.host, "X-TC-Action": "SendSms",
-            "X-TC-Timestamp": str(timestamp), "X-TC-Version": self.version, "X-TC-Region": self.region,
-        }
+        headers = tc3_headers(service="sms", host=self.host, action="SendSms", version=self.version,
+                              region=self.region, body=body, secret_id=self.config["secret_id"],
+                              secret_key=self.config["secret_key"], timestamp=timestamp)
         return body, headers
 
     def send(self, phone: str, code: str) -> None:
@@ -107,6 +105,17 @@ class TencentSmsSender:
             problem = answer.get("Error") or statuses[0]
             logs.error("tencent sms failed", phone=mask_phone(phone), problem=problem)
             raise UpstreamError("The SMS could not be sent; try again later", code="SMS_SEND_FAILED")
+
+
+def _tencent_settings() -> dict[str, str]:
+    """The sender's configuration by variable name; secrets arrive through the settings' secret store."""
+    settings = get_settings()
+    return {"FENXIAO_TENCENT_SMS_SECRET_ID": settings.tencent_sms_secret_id,
+            "FENXIAO_TENCENT_SMS_SECRET_KEY": settings.tencent_sms_secret_key,
+            "FENXIAO_TENCENT_SMS_SDK_APP_ID": settings.tencent_sms_sdk_app_id,
+            "FENXIAO_TENCENT_SMS_SIGN_NAME": settings.tencent_sms_sign_name,
+            "FENXIAO_TENCENT_SMS_TEMPLATE_ID": settings.tencent_sms_template_id,
+            "FENXIAO_TENCENT_SMS_REGION": settings.tencent_sms_region}
 
 
 def _https_post(url: str, body: bytes, headers: dict[str, str]) -> dict[str, Any]:

@@ -6,8 +6,8 @@
 'use strict';
 
 (() => {
-  // The API lives beside the page: /admin/ -> /, or /release/admin/ -> /release/ behind a stage prefix.
-  const BASE = location.pathname.replace(/admin\/[^/]*$/, '');
+  // The API lives beside the page: /admin -> /, or /release/admin -> /release/ behind a stage prefix.
+  const BASE = location.pathname.replace(/admin(\/[^/]*)?$/, '');
   const TOKEN_KEY = 'fenxiao.admin.token';
   const WHO_KEY = 'fenxiao.admin.who';
   const $ = (selector) => document.querySelector(selector);

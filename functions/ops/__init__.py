@@ -1,0 +1,1 @@
+"""Operations one-shots, invoked by hand after a deploy (never on a trigger)."""
