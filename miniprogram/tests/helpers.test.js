@@ -48,10 +48,12 @@ test('cart view: totals from the backend, all-selected ignores unavailable lines
 test('coupon titles', () => {
   assert.equal(couponTitle({ kind: 'threshold', amount: 1000, threshold: 5000 }), '满50减10');
   assert.equal(couponTitle({ kind: 'no_threshold', amount: 550 }), '无门槛减5.50');
-  assert.equal(couponTitle({ kind: 'discount', discount_bp: 8500, threshold: 10000 }), '满100享8.5折');
-  assert.equal(discountText(9000), '9折');
-  assert.equal(discountText(8850), '8.85折');
-  assert.equal(discountText(8805), '8.805折');
+  // discount_bp is the share taken off: the demo "数码 9 折券" has discount_bp 1000.
+  assert.equal(couponTitle({ kind: 'discount', discount_bp: 1500, threshold: 10000 }), '满100享8.5折');
+  assert.equal(discountText(1000), '9折');
+  assert.equal(discountText(1500), '8.5折');
+  assert.equal(discountText(1150), '8.85折');
+  assert.equal(discountText(1195), '8.805折');
 });
 
 test('pager: appends pages, stops at total, ignores calls while loading', async () => {
@@ -189,10 +191,12 @@ test('category tree and product cards', () => {
   assert.equal(productCard({ price_min: 2500, price_max: 3500 }).price_text, '25.00-35.00');
 });
 
-test('error text: known codes in Chinese, English backend messages never shown raw', () => {
-  assert.equal(errorText({ code: 'OUT_OF_STOCK', message: 'Only 2 left' }), '库存不足');
-  assert.equal(errorText({ code: 'X', message: 'Some English detail' }), '操作失败，请稍后再试');
-  assert.equal(errorText({ code: 'X', message: '中文提示' }), '中文提示');
+test('error text: the server\'s catalogue message for every code, generic text only without an answer', () => {
+  assert.equal(errorText({ code: 'OUT_OF_STOCK', message: '库存只剩 2 件' }), '库存只剩 2 件');
+  assert.equal(errorText({ code: 'ANY_NEW_CODE', message: '中文提示' }), '中文提示');
+  assert.equal(errorText({ code: 'NETWORK_ERROR', message: 'request:fail timeout' }), '网络不给力，请稍后再试');
+  assert.equal(errorText({ code: 'X' }), '操作失败，请稍后再试');
+  assert.equal(errorText(null), '操作失败，请稍后再试');
 });
 
 test('local time rendering', () => {

@@ -35,7 +35,7 @@ function withQuery(path, query) {
 function toError(res) {
   const body = res.data && typeof res.data === 'object' ? res.data.error : null;
   if (body && body.code) {
-    return { code: body.code, message: body.message || body.code, details: body.details || {},
+    return { code: body.code, message: body.message || '', details: body.details || {},
       status: res.statusCode, requestId: body.request_id };
   }
   return { code: 'HTTP_' + res.statusCode, message: '服务暂时不可用 (' + res.statusCode + ')', details: {},
