@@ -27,7 +27,8 @@ test('countdown text', () => {
 
 test('cart view: totals from the backend, all-selected ignores unavailable lines', () => {
   const view = cartView({ selected_total: 5800, items: [
-    { sku_id: 'a', price: 2900, quantity: 2, selected: true, available: true, stock: 10, specs: { 颜色: '红', 尺码: 'M' } },
+    { sku_id: 'a', price: 2900, list_price: 3900, quantity: 2, selected: true, available: true, stock: 10,
+      specs: { 颜色: '红', 尺码: 'M' } },
     { sku_id: 'b', price: 100, quantity: 1, selected: true, available: false, stock: 0, specs: {} },
   ] });
   assert.equal(view.total_text, '58.00');
@@ -35,6 +36,8 @@ test('cart view: totals from the backend, all-selected ignores unavailable lines
   assert.equal(view.selected_count, 2);
   assert.equal(view.items[0].specs_text, '红 / M');
   assert.equal(view.items[0].line_total_text, '58.00');
+  assert.equal(view.items[0].was_text, '39.00'); // the limited-time price is charged, the list price struck
+  assert.equal(view.items[1].was_text, '');
   assert.equal(view.can_checkout, true);
   const none = cartView({ items: [{ sku_id: 'a', price: 1, quantity: 1, selected: false, available: true }], selected_total: 0 });
   assert.equal(none.all_selected, false);
