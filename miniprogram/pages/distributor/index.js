@@ -1,10 +1,11 @@
 // Distributor centre: the application form until approved; then balances, stats, share poster, team,
 // commissions and rankings.
 const api = require('../../utils/api');
-const { APPLICATION_TEXT, balanceView, commissionView, memberView } = require('../../utils/distributor');
+const { APPLICATION_TEXT, COMMISSION_FILTERS, balanceView, commissionView, memberView } = require('../../utils/distributor');
 const { fenToYuan } = require('../../utils/money');
 const { bindPager } = require('../../utils/page');
 const { showError } = require('../../utils/ui');
+const { shareCard } = require('../../utils/share');
 const subscribe = require('../../utils/subscribe');
 
 const NOT_APPLIED = ['NOT_DISTRIBUTOR', 'DISTRIBUTOR_NOT_FOUND'];
@@ -18,6 +19,7 @@ Page({
     state: 'loading', distributor: null, statusText: '', balance: null, salesText: '0.00',
     form: { real_name: '', phone: '', reason: '' }, submitting: false,
     sections: SECTIONS, section: 'team1', items: [], done: false, period: 'week', rankings: [], poster: null,
+    commissionFilters: COMMISSION_FILTERS, commissionStatus: '',
   },
 
   onLoad() {
@@ -61,7 +63,7 @@ Page({
   fetchSection(page, size) {
     const section = this.data.section;
     if (section === 'commissions') {
-      return api.get('/v1/distributor/commissions', { page, page_size: size })
+      return api.get('/v1/distributor/commissions', { status: this.data.commissionStatus, page, page_size: size })
         .then((res) => Object.assign({}, res, { items: res.items.map(commissionView) }));
     }
     return api.get('/v1/distributor/team', { level: section === 'team2' ? 2 : 1, page, page_size: size })
@@ -76,6 +78,16 @@ Page({
 
   changeSection(e) {
     this.openSection(e.currentTarget.dataset.value);
+  },
+
+  // 佣金明细 by status (GET /v1/distributor/commissions?status=…); '' lists all.
+  changeCommissionStatus(e) {
+    this.setData({ commissionStatus: e.currentTarget.dataset.value, items: [] });
+    this.list.reload();
+  },
+
+  onPullDownRefresh() {
+    this.load().then(() => wx.stopPullDownRefresh());
   },
 
   changePeriod(e) {
@@ -107,8 +119,6 @@ Page({
   },
 
   onShareAppMessage() {
-    const poster = this.data.poster;
-    const code = this.data.distributor && this.data.distributor.code;
-    return { title: '分销商城', path: poster ? '/' + poster.path : '/pages/index/index' + (code ? '?ref=' + code : '') };
+    return shareCard('分销商城', '/pages/index/index');
   },
 });

@@ -3,6 +3,7 @@ const api = require('../../utils/api');
 const keys = require('../../utils/storage');
 const { categoryTree, productCard } = require('../../utils/catalog');
 const { bindPager, openProduct } = require('../../utils/page');
+const { shareCard } = require('../../utils/share');
 
 Page({
   data: { categories: [], products: [], done: false, loading: false },
@@ -40,6 +41,6 @@ Page({
   openProduct,
 
   onShareAppMessage() {
-    return { title: '分销商城', path: '/pages/index/index' };
+    return shareCard('分销商城', '/pages/index/index');
   },
 });
