@@ -46,7 +46,7 @@ PUBLIC = {
     ("POST", "/v1/auth/wechat-login"), ("POST", "/v1/auth/sms-code"), ("POST", "/v1/auth/phone-login"),
     ("POST", "/v1/admin/login"),
     ("GET", "/v1/categories"), ("GET", "/v1/products"), ("GET", "/v1/products/{product_id}"),
-    ("GET", "/v1/coupons"), ("GET", "/v1/promotions"), ("GET", "/v1/group-buys/{group_id}"),
+    ("GET", "/v1/coupons"), ("GET", "/v1/promotions"), ("GET", "/v1/banners"), ("GET", "/v1/group-buys/{group_id}"),
     ("GET", "/v1/share-links/{link_id}"),
     ("POST", "/v1/payments/wechat/notify"), ("POST", "/v1/payments/wechat/refund-notify"),
     ("POST", "/v1/payments/wechat/transfer-notify"),

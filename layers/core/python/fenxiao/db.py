@@ -95,6 +95,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("template_id", A), ("status", A)]),
         _ix([("status", A), ("locked_at", A)]),  # orders.lifecycle: coupons stranded on cancelled orders
     ],
+    "banners": [_ix([("enabled", A), ("sort", A), ("_id", A)])],  # marketing.banners: the home page's list
     "promotions": [  # marketing.promotions: the active loader (enabled, not ended); admin list
         _ix([("status", A), ("ends_at", A)]),
         _ix([("created_at", D), ("_id", D)]),
