@@ -102,6 +102,7 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     "group_campaigns": [  # marketing.groupbuy.campaigns: a product's running campaign, overlap check; admin list
         _ix([("product_id", A), ("status", A), ("ends_at", A)]),
+        _ix([("status", A), ("ends_at", A)]),  # the products with a running campaign (home page's 拼团)
         _ix([("created_at", D), ("_id", D)]),
     ],
     "groups": [  # marketing.groupbuy: one group per leader order (replays find it); expiry sweeps; admin counts
