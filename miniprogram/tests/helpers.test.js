@@ -207,3 +207,28 @@ test('local time rendering', () => {
   assert.match(text, /^2026-11-2[56] \d\d:\d\d$/);
   assert.equal(require('../utils/countdown').localTime(null), '');
 });
+
+test('share cards carry the sharer\'s own code only when they are an approved distributor', () => {
+  const { installWx } = require('./fake-wx');
+  installWx();
+  const { shareCard, sharePath } = require('../utils/share');
+  assert.equal(sharePath('/pages/index/index'), '/pages/index/index');
+  wx.setStorageSync('user', { distributor: { status: 'pending', code: 'PEND01' } });
+  assert.equal(sharePath('/pages/group/index', { id: 'g1' }), '/pages/group/index?id=g1');
+  wx.setStorageSync('user', { distributor: { status: 'approved', code: 'AB12CD' } });
+  assert.deepEqual(shareCard('拼团', '/pages/group/index', { id: 'g1' }),
+    { title: '拼团', path: '/pages/group/index?id=g1&ref=AB12CD' });
+  assert.equal(sharePath('/pages/search/index', { q: '茶 叶' }), '/pages/search/index?q=%E8%8C%B6%20%E5%8F%B6&ref=AB12CD');
+});
+
+test('home promotions: the limited-time sale ending first, full-reduction tiers in words', () => {
+  const { promotionsView } = require('../utils/home');
+  const view = promotionsView({ items: [
+    { kind: 'limited_time', name: '周末', ends_at: '2026-12-06T00:00:00Z' },
+    { kind: 'limited_time', name: '今晚', ends_at: '2026-12-01T00:00:00Z' },
+    { kind: 'full_reduction', name: '满减', tiers: [{ threshold: 10000, amount: 1000 }, { threshold: 20050, amount: 2550 }] },
+  ] });
+  assert.deepEqual(view, { limited: { name: '今晚', ends_at: '2026-12-01T00:00:00Z' },
+    reductions: ['满100减10', '满200.50减25.50'] });
+  assert.deepEqual(promotionsView(null), { limited: null, reductions: [] });
+});

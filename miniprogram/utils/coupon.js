@@ -1,10 +1,5 @@
 // How a coupon reads ("满50减10", "8.5折", "无门槛减5") for the claim centre, my coupons and checkout.
-const money = require('./money');
-
-function yuanShort(fen) {
-  const text = money.fenToYuan(fen);
-  return text.slice(-3) === '.00' ? text.slice(0, -3) : text;
-}
+const { yuanShort } = require('./money');
 
 // discount_bp is the share TAKEN OFF (API.md: 1000 bp off a 100 price charges 90), while 折 names the
 // share PAID: 1000 → "9折", 1500 → "8.5折", 1150 → "8.85折". Integer arithmetic only.
