@@ -4,8 +4,13 @@
 // distributor's code is added, because the backend ignores any other.
 const keys = require('./storage');
 
+// The signed-in user as last stored ({nickname, avatar_url, distributor, …}), or {}.
+function currentUser() {
+  return wx.getStorageSync(keys.USER) || {};
+}
+
 function ownRef() {
-  const user = wx.getStorageSync(keys.USER);
+  const user = currentUser();
   const d = user && user.distributor;
   return d && d.status === 'approved' && d.code ? d.code : '';
 }
@@ -30,4 +35,4 @@ function rememberUser(user) {
   if (user) wx.setStorageSync(keys.USER, user);
 }
 
-module.exports = { ownRef, sharePath, shareCard, rememberUser };
+module.exports = { currentUser, ownRef, sharePath, shareCard, rememberUser };

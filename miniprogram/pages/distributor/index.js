@@ -5,7 +5,8 @@ const { APPLICATION_TEXT, COMMISSION_FILTERS, balanceView, commissionView, membe
 const { fenToYuan } = require('../../utils/money');
 const { bindPager } = require('../../utils/page');
 const { showError } = require('../../utils/ui');
-const { shareCard } = require('../../utils/share');
+const { currentUser, shareCard } = require('../../utils/share');
+const posters = require('../../utils/poster');
 const subscribe = require('../../utils/subscribe');
 
 const NOT_APPLIED = ['NOT_DISTRIBUTOR', 'DISTRIBUTOR_NOT_FOUND'];
@@ -18,8 +19,8 @@ Page({
   data: {
     state: 'loading', distributor: null, statusText: '', balance: null, salesText: '0.00',
     form: { real_name: '', phone: '', reason: '' }, submitting: false,
-    sections: SECTIONS, section: 'team1', items: [], done: false, period: 'week', rankings: [], poster: null,
-    commissionFilters: COMMISSION_FILTERS, commissionStatus: '',
+    sections: SECTIONS, section: 'team1', items: [], done: false, period: 'week', rankings: [],
+    commissionFilters: COMMISSION_FILTERS, commissionStatus: '', posterPath: '', posterBusy: false,
   },
 
   onLoad() {
@@ -105,13 +106,25 @@ Page({
     if (this.data.state === 'approved' && this.data.section !== 'rankings') this.list.more();
   },
 
-  // The shop's wxacode carrying the distributor's code; long-press the preview to save or send it.
+  // The shop poster: the distributor's avatar and nickname beside the shop wxacode carrying their code.
   makePoster() {
-    api.get('/v1/distributor/share').then((poster) => this.setData({ poster })).catch(showError);
+    this.setData({ posterBusy: true, posterPath: '' });
+    api.get('/v1/distributor/share')
+      .then((poster) => {
+        const user = currentUser();
+        return posters.makePoster(this, '#poster', { image: '', title: '分销商城 · 好物邀你一起逛', priceText: '',
+          avatar: user.avatar_url, nickname: user.nickname, qrcode: poster.qrcode_url });
+      })
+      .then((posterPath) => this.setData({ posterPath, posterBusy: false }))
+      .catch((err) => { this.setData({ posterBusy: false }); showError(err); });
   },
 
   previewPoster() {
-    wx.previewImage({ urls: [this.data.poster.qrcode_url] });
+    wx.previewImage({ urls: [this.data.posterPath] });
+  },
+
+  savePoster() {
+    posters.saveToAlbum(this.data.posterPath).then(() => wx.showToast({ title: '已保存到相册' })).catch(showError);
   },
 
   withdraw() {

@@ -122,3 +122,14 @@ test('a request that gets no answer shows generic Chinese text', async () => {
   await view.page.load();
   assert.equal(view.fake.toasts[view.fake.toasts.length - 1].title, '网络不给力，请稍后再试');
 });
+
+test('product: an approved distributor gets the 海报 button, a shopper does not', async () => {
+  const product = fixture('product').body;
+  const shopper = await renderPage('pages/product/detail', { fixtures: ['product'], query: { id: product.id } });
+  assert.doesNotMatch(shopper.text(), /海报/);
+  shopper.page.onUnload();
+  const seller = await renderPage('pages/product/detail', { fixtures: ['product'], query: { id: product.id },
+    storage: { user: fixture('me_distributor').body } });
+  assert.match(seller.text(), /海报/);
+  seller.page.onUnload();
+});
