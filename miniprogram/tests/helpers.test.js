@@ -232,3 +232,19 @@ test('home promotions: the limited-time sale ending first, full-reduction tiers 
     reductions: ['满100减10', '满200.50减25.50'] });
   assert.deepEqual(promotionsView(null), { limited: null, reductions: [] });
 });
+
+test('after-sales: units left per line, the request body, progress through approval and refund', () => {
+  const aftersales = require('../utils/aftersales');
+  const lines = aftersales.refundableLines({ lines: [
+    { sku_id: 'a', title: 'A', quantity: 3, refunded_quantity: 1, paid: 3000, specs: {} },
+    { sku_id: 'b', title: 'B', quantity: 1, refunded_quantity: 1, paid: 900, specs: {} }] });
+  assert.deepEqual(lines.map((l) => [l.sku_id, l.max, l.chosen]), [['a', 2, 2]]);
+  assert.deepEqual(aftersales.requestBody(lines, ' 拍错了 '), { reason: '拍错了', lines: [{ sku_id: 'a', quantity: 2 }] });
+  assert.equal(aftersales.requestBody(lines, ''), null);
+  assert.equal(aftersales.requestBody([Object.assign({}, lines[0], { chosen: 0 })], '拍错了'), null);
+  const done = aftersales.progress({ status: 'refunded', created_at: '2026-11-30T01:00:00Z',
+    approved_at: '2026-11-30T02:00:00Z', refunded_at: '2026-11-30T02:01:00Z' });
+  assert.deepEqual(done.map((s) => [s.title, s.done]), [['提交申请', true], ['商家已同意', true], ['退款已原路退回', true]]);
+  const rejected = aftersales.progress({ status: 'rejected', reject_reason: '已超过售后期', created_at: '2026-11-30T01:00:00Z' });
+  assert.deepEqual(rejected.map((s) => s.title), ['提交申请', '商家拒绝：已超过售后期']);
+});

@@ -13,7 +13,7 @@ const { newKey } = require('./idempotency');
 const RELOGIN_CODES = ['TOKEN_EXPIRED', 'TOKEN_INVALID', 'AUTH_REQUIRED'];
 const LOGIN_PATH = '/v1/auth/wechat-login';
 // POST routes that create money obligations (API.md "Writes that create money obligations").
-const KEYED_ROUTES = [/^\/v1\/orders$/, /^\/v1\/distributor\/withdrawals$/];
+const KEYED_ROUTES = [/^\/v1\/orders$/, /^\/v1\/distributor\/withdrawals$/, /^\/v1\/orders\/[^/]+\/refunds$/];
 
 let loginInFlight = null;
 

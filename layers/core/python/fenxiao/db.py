@@ -121,6 +121,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("status", A), ("approved_at", A)]),             # payments.recovery: approved, no answer yet
         _ix([("effects_done", A), ("status", A)]),            # payments.recovery: follow-up interrupted
         _ix([("order_id", A), ("created_at", A)]),            # orders.queries: an order's refunds
+        _ix([("user_id", A), ("created_at", D), ("_id", D)]),  # the shopper's after-sales list
         _ix("refunded_at"),                                   # analytics.dashboard
     ],
     "orders": [  # fenxiao.orders: queries (lists), lifecycle (schedules)

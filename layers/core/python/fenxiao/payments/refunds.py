@@ -167,6 +167,23 @@ def list_refunds(db: Database, query: RefundListQuery) -> dict[str, Any]:
     return page_of(db.refunds, filter_, query, [("created_at", DESCENDING), ("_id", DESCENDING)], refund_view)
 
 
+def my_refunds(db: Database, user_id: str, query: RefundListQuery) -> dict[str, Any]:
+    """GET /v1/me/refunds: the shopper's after-sales requests, newest first (optionally one status)."""
+    filter_: dict[str, Any] = {"user_id": user_id, "kind": AFTER_SALES}
+    if query.status:
+        filter_["status"] = query.status
+    # index: refunds (user_id, created_at desc, _id desc)
+    return page_of(db.refunds, filter_, query, [("created_at", DESCENDING), ("_id", DESCENDING)], refund_view)
+
+
+def my_refund(db: Database, user_id: str, refund_id: str) -> dict[str, Any]:
+    """GET /v1/me/refunds/{refund_id}: one of the shopper's own refunds (someone else's is not found)."""
+    refund = db.refunds.find_one({"_id": refund_id, "user_id": user_id, "kind": AFTER_SALES})
+    if refund is None:
+        raise NotFound("No such refund", code="REFUND_NOT_FOUND")
+    return refund_view(refund)
+
+
 def _get(db: Database, refund_id: str) -> dict[str, Any]:
     refund = db.refunds.find_one({"_id": refund_id})
     if refund is None:
