@@ -239,7 +239,8 @@ test('after-sales: units left per line, the request body, progress through appro
     { sku_id: 'a', title: 'A', quantity: 3, refunded_quantity: 1, paid: 3000, specs: {} },
     { sku_id: 'b', title: 'B', quantity: 1, refunded_quantity: 1, paid: 900, specs: {} }] });
   assert.deepEqual(lines.map((l) => [l.sku_id, l.max, l.chosen]), [['a', 2, 2]]);
-  assert.deepEqual(aftersales.requestBody(lines, ' 拍错了 '), { reason: '拍错了', lines: [{ sku_id: 'a', quantity: 2 }] });
+  assert.deepEqual(aftersales.requestBody(lines, ' 拍错了 ', ['https://cdn/p.jpg']),
+    { reason: '拍错了', lines: [{ sku_id: 'a', quantity: 2 }], photos: ['https://cdn/p.jpg'] });
   assert.equal(aftersales.requestBody(lines, ''), null);
   assert.equal(aftersales.requestBody([Object.assign({}, lines[0], { chosen: 0 })], '拍错了'), null);
   const done = aftersales.progress({ status: 'refunded', created_at: '2026-11-30T01:00:00Z',

@@ -19,11 +19,16 @@ function refundableLines(order) {
   }).filter((line) => line.max > 0);
 }
 
-/** {reason, lines: [{sku_id, quantity}]} for POST /v1/orders/{id}/refunds, or null when nothing is chosen. */
-function requestBody(lines, reason) {
+const MAX_PHOTOS = 6; // the backend's limit of evidence photos per request
+
+/**
+ * {reason, lines: [{sku_id, quantity}], photos} for POST /v1/orders/{id}/refunds, or null when no unit or
+ * no reason is chosen. `photos` are public URLs from utils/upload.js.
+ */
+function requestBody(lines, reason, photos) {
   const chosen = lines.filter((line) => line.chosen > 0).map((line) => ({ sku_id: line.sku_id, quantity: line.chosen }));
   const text = String(reason || '').trim().slice(0, 200);
-  return chosen.length && text ? { reason: text, lines: chosen } : null;
+  return chosen.length && text ? { reason: text, lines: chosen, photos: (photos || []).slice(0, MAX_PHOTOS) } : null;
 }
 
 /** A refund's steps: 提交申请 → 商家审核 → 退款到账 (or where it stopped). */
@@ -48,4 +53,4 @@ function refundView(refund) {
     units: (refund.lines || []).reduce((sum, line) => sum + line.quantity, 0) });
 }
 
-module.exports = { REFUND_TEXT, REASONS, FILTERS, refundableLines, requestBody, progress, refundView };
+module.exports = { MAX_PHOTOS, REFUND_TEXT, REASONS, FILTERS, refundableLines, requestBody, progress, refundView };

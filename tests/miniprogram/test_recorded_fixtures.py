@@ -84,9 +84,11 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     shot("orders", "GET", "/v1/orders?page=1&page_size=20", token=w.shopper)
     shot("orders_empty", "GET", "/v1/orders?page=1&page_size=20", token=fresh)
 
-    # after-sales: one unit of the shipped order asked back (refund only), listed and shown with progress
-    refund = ok(api.post(f"/v1/orders/{order['id']}/refunds",
-                         {"reason": "不想要了", "lines": [{"sku_id": w.sku_id, "quantity": 1}]}, token=w.shopper), 201)
+    # after-sales: one unit of the shipped order asked back (refund only) with a photo, listed and shown
+    photo = ok(api.post("/v1/me/uploads", {"filename": "p.jpg", "content_type": "image/jpeg", "size": 1000},
+                        token=w.shopper))["public_url"]
+    refund = ok(api.post(f"/v1/orders/{order['id']}/refunds", {
+        "reason": "不想要了", "lines": [{"sku_id": w.sku_id, "quantity": 1}], "photos": [photo]}, token=w.shopper), 201)
     shot("refunds", "GET", "/v1/me/refunds?page=1&page_size=20", token=w.shopper)
     shot("refund", "GET", f"/v1/me/refunds/{refund['id']}", token=w.shopper)
     shot("refunds_empty", "GET", "/v1/me/refunds?page=1&page_size=20", token=fresh)

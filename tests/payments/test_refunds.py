@@ -279,3 +279,21 @@ def test_the_shopper_lists_and_reads_only_their_own_after_sales(api, db, paid_or
     assert api.get(f"/v1/me/refunds/{done['id']}", token=stranger).error_code == "REFUND_NOT_FOUND"
     assert api.get("/v1/me/refunds", token=token, query={"status": "lost"}).status == 400
     assert api.get("/v1/me/refunds").status == 401
+
+
+def test_photos_of_our_own_uploads_ride_with_the_request(api, db, paid_order, shopper):
+    """Evidence photos: uploaded through POST /v1/me/uploads, listed on the refund; anything else refused."""
+    order = paid_order(items=ITEMS)
+    token = shopper[1]
+    form = api.post("/v1/me/uploads", {"filename": "p.jpg", "content_type": "image/jpeg", "size": 1000},
+                    token=token).json
+    line = [{"sku_id": order["lines"][0]["sku_id"], "quantity": 1}]
+    foreign = {"reason": "破损", "lines": line, "photos": ["https://evil.example/uploads/shoppers/x.jpg"]}
+    refused = api.post(f"/v1/orders/{order['_id']}/refunds", foreign, token=token)
+    assert refused.status == 400 and refused.error_code == "INVALID_INPUT", refused
+    too_many = {"reason": "破损", "lines": line, "photos": [form["public_url"]] * 7}
+    assert api.post(f"/v1/orders/{order['_id']}/refunds", too_many, token=token).status == 400
+    r = api.post(f"/v1/orders/{order['_id']}/refunds", {"reason": "破损", "lines": line,
+                                                       "photos": [form["public_url"]]}, token=token)
+    assert r.status == 201 and r.json["photos"] == [form["public_url"]], r
+    assert api.get(f"/v1/me/refunds/{r.json['id']}", token=token).json["photos"] == [form["public_url"]]

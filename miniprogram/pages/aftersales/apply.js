@@ -2,13 +2,15 @@
 // amount from each line's allocation; the request carries an Idempotency-Key (utils/api.js), so a retry
 // after a lost answer gets the first request back.
 const api = require('../../utils/api');
-const { REASONS, refundableLines, requestBody } = require('../../utils/aftersales');
+const { MAX_PHOTOS, REASONS, refundableLines, requestBody } = require('../../utils/aftersales');
+const { uploadImage } = require('../../utils/upload');
 const { clampQuantity } = require('../../utils/cart');
 const subscribe = require('../../utils/subscribe');
 const { showError } = require('../../utils/ui');
 
 Page({
-  data: { lines: [], reasons: REASONS, reasonIndex: -1, note: '', submitting: false, loaded: false },
+  data: { lines: [], reasons: REASONS, reasonIndex: -1, note: '', photos: [], maxPhotos: MAX_PHOTOS, uploading: false,
+    submitting: false, loaded: false },
 
   onLoad(query) {
     this.orderId = query.order_id;
@@ -33,6 +35,26 @@ Page({
     this.setData({ note: e.detail.value });
   },
 
+  // Evidence photos: chosen from the album or camera, each sent to object storage before the request.
+  addPhotos() {
+    wx.chooseMedia({
+      count: MAX_PHOTOS - this.data.photos.length, mediaType: ['image'], sizeType: ['compressed'],
+      success: (res) => {
+        this.setData({ uploading: true });
+        res.tempFiles.reduce((done, file) => done.then(() => uploadImage(api, file.tempFilePath)
+          .then((url) => this.setData({ photos: this.data.photos.concat([url]) }))), Promise.resolve())
+          .catch(showError)
+          .then(() => this.setData({ uploading: false }));
+      },
+    });
+  },
+
+  removePhoto(e) {
+    const photos = this.data.photos.slice();
+    photos.splice(e.currentTarget.dataset.index, 1);
+    this.setData({ photos });
+  },
+
   reason() {
     const picked = this.data.reasons[this.data.reasonIndex] || '';
     const note = this.data.note.trim();
@@ -40,7 +62,8 @@ Page({
   },
 
   submit() {
-    const body = requestBody(this.data.lines, this.reason());
+    if (this.data.uploading) return;
+    const body = requestBody(this.data.lines, this.reason(), this.data.photos);
     if (!body) {
       wx.showToast({ title: this.data.lines.some((l) => l.chosen > 0) ? '请选择或填写退款原因' : '请选择要退的商品', icon: 'none' });
       return;

@@ -21,6 +21,10 @@ Page({
     this.load().then(() => wx.stopPullDownRefresh());
   },
 
+  previewPhoto(e) {
+    wx.previewImage({ current: e.currentTarget.dataset.src, urls: this.data.refund.photos });
+  },
+
   openOrder() {
     wx.navigateTo({ url: '/pages/orders/detail?id=' + this.data.refund.order_id });
   },

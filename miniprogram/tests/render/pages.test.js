@@ -151,6 +151,7 @@ test('after-sales: apply by line and quantity, the list, the detail with its pro
   assert.match(detail.text(), /退款申请中退款金额 ¥200\.00 · 1 件原因：不想要了/);
   assert.deepEqual(detail.all('step').map((s) => s.replace(/\d{4}-.*$/, '')), ['提交申请', '等待商家审核', '退款到账']);
   assert.deepEqual(detail.all('done').length, 1);
+  assert.equal(detail.comp.dom.querySelectorAll('.main--photos wx-image').length, 1); // the evidence photo
 
   const empty = await renderPage('pages/aftersales/index', { fixtures: ['refunds_empty'] });
   assert.match(empty.text(), /暂无售后记录/);

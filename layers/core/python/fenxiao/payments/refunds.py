@@ -95,6 +95,7 @@ def _open_request(db: Database, user_id: str, order_id: str, body: RefundRequest
               "lines": [{"sku_id": line.sku_id, "quantity": line.quantity, "amount": line.amount}
                         for line in plan.lines],
               "shipping_amount": plan.shipping_amount, "amount": plan.amount, "reason": body.reason,
+              "photos": body.photos,
               "status": REQUESTED, "kind": AFTER_SALES, "reject_reason": None, "created_at": now,
               "approved_at": None, "refunded_at": None}
     db.refunds.insert_one(refund)

@@ -551,7 +551,8 @@
       ['申请时间', (r) => time(r.created_at)],
       ['订单', (r) => h('button', { class: 'link', onclick: () => showOrder(r.order_id, list.reload) }, r.order_no || r.order_id)],
       ['金额', (r) => yuan(r.amount), 'num'],
-      ['原因', (r) => r.reason || '—'],
+      ['原因', (r) => [r.reason || '—', (r.photos || []).length ? h('div', {}, r.photos.map((src) =>
+        h('a', { href: src, target: '_blank', rel: 'noopener' }, h('img', { class: 'thumb', src, alt: '凭证' })))) : null]],
       ['状态', (r) => [badge(r.status), r.reject_reason ? h('div', { class: 'muted' }, r.reject_reason) : null]],
       ['操作', (r) => (['requested', 'approved', 'failed'].includes(r.status)
         ? reviewButtons('/v1/admin/refunds', r.id, list.reload, { approveLabel: r.status === 'requested' ? '同意退款' : '重试退款',
