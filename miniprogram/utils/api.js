@@ -12,7 +12,8 @@ const { newKey } = require('./idempotency');
 
 const RELOGIN_CODES = ['TOKEN_EXPIRED', 'TOKEN_INVALID', 'AUTH_REQUIRED'];
 const LOGIN_PATH = '/v1/auth/wechat-login';
-// POST routes that create money obligations (API.md "Writes that create money obligations").
+// POST routes that create money obligations (API.md "Writes that create money obligations"), and after-sales
+// requests (the backend honours the key there too: a retry gets the first request back).
 const KEYED_ROUTES = [/^\/v1\/orders$/, /^\/v1\/distributor\/withdrawals$/, /^\/v1\/orders\/[^/]+\/refunds$/];
 
 let loginInFlight = null;

@@ -5,7 +5,7 @@ const { APPLICATION_TEXT, COMMISSION_FILTERS, balanceView, commissionView, membe
 const { fenToYuan } = require('../../utils/money');
 const { bindPager } = require('../../utils/page');
 const { showError } = require('../../utils/ui');
-const { currentUser, shareCard } = require('../../utils/share');
+const { currentUser, rememberUser, shareCard } = require('../../utils/share');
 const posters = require('../../utils/poster');
 const subscribe = require('../../utils/subscribe');
 
@@ -34,6 +34,8 @@ Page({
 
   load() {
     return api.get('/v1/distributor').then((d) => {
+      // share cards read the code from the stored user: keep it current (e.g. approved a moment ago)
+      rememberUser(Object.assign({}, currentUser(), { distributor: { status: d.status, code: d.code } }));
       this.setData({ state: d.status, distributor: d, statusText: APPLICATION_TEXT[d.status] || d.status,
         balance: balanceView(d.balance), salesText: fenToYuan(d.stats.sales) });
       if (d.status === 'approved') this.openSection(this.data.section);
