@@ -1,9 +1,9 @@
 """Inputs of the payment and refund actions, and how refunds look in API answers."""
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from fenxiao import storage
 from fenxiao.runtime import PageQuery
@@ -37,14 +37,15 @@ class RefundRequest(BaseModel):
 
     reason: str = Field(min_length=1, max_length=200)
     lines: list[RefundLineIn] | None = Field(None, min_length=1, max_length=100)
-    photos: list[str] = Field(default_factory=list, max_length=MAX_PHOTOS)
+    photos: list[Annotated[str, StringConstraints(max_length=500)]] = Field(default_factory=list,
+                                                                             max_length=MAX_PHOTOS)
 
     @field_validator("photos")
     @classmethod
     def _our_uploads(cls, photos: list[str]) -> list[str]:
         prefix = storage.public_url(SHOPPER_UPLOADS)
         for url in photos:
-            if not url.startswith(prefix) or len(url) > 500 or any(c.isspace() for c in url):
+            if not url.startswith(prefix) or any(c.isspace() for c in url):
                 raise ValueError("photos must be images uploaded through POST /v1/me/uploads")
         return photos
 
