@@ -26,7 +26,10 @@ test: $(STAMP) $(AWS_TOOLS)
 	$(BIN)/python -m infra.package --target aws
 	$(BIN)/python -m infra.tencent.descriptors --check
 	$(BIN)/python -m pytest -n 2 --dist loadfile
-	@if command -v node >/dev/null; then node --test miniprogram/tests/; else echo "node not found: mini-program tests skipped"; fi
+	@# mini-program: helper and page-tree tests, then render tests (miniprogram-simulate + jsdom, dev-only npm
+	@# packages pinned in miniprogram/package-lock.json; the mini-program itself ships no npm code)
+	@if command -v node >/dev/null; then npm ci --prefix miniprogram --no-audit --no-fund --loglevel=error \
+		&& node --test miniprogram/tests/; else echo "node not found: mini-program tests skipped"; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,29 +1,34 @@
-// Where the mini-program finds the backend: ONE public base URL serves every API route, chosen by the
-// build WeChat runs (wx.getAccountInfoSync().miniProgram.envVersion). Every page goes through utils/api.js.
-// - develop (DevTools, 开发版): the local stack, `make dev` on http://127.0.0.1:8000 (PORT); on a phone use
-//   the machine's LAN address instead of 127.0.0.1.
-// - trial (体验版) and release (正式版): the backend's FENXIAO_PUBLIC_BASE_URL. On Tencent Cloud that is
-//   https://<domain> of the SCF custom domain that routes each path to its function (docs/tencent.md);
-//   register it as the request 合法域名 in the mini-program console.
-// MCH_ID: the WeChat Pay merchant id (FENXIAO_WECHATPAY_MCHID), needed only by wx.requestMerchantTransfer
-// (withdrawals paid by transfer).
-const BUILDS = {
-  develop: { BASE_URL: 'http://127.0.0.1:8000', MCH_ID: '' },
-  trial: { BASE_URL: 'https://api.example.com', MCH_ID: '' },
-  release: { BASE_URL: 'https://api.example.com', MCH_ID: '' },
-};
+// Where the mini-program finds the backend, per environment. Every page goes through utils/api.js, which
+// reads BASE_URL here. The values live in env.config.js, keyed by the envVersion WeChat reports for the
+// running build (develop / trial / release), so the same code runs against the local stack in DevTools and
+// against production once released — no source edit between stages.
+const ENVS = require('./env.config');
 
-function build() {
+// WeChat's envVersion, or 'develop' outside WeChat (node tests) or on a base library without it.
+function envVersion() {
   try {
-    return wx.getAccountInfoSync().miniProgram.envVersion || 'develop';
+    const info = typeof wx !== 'undefined' && wx.getAccountInfoSync ? wx.getAccountInfoSync() : null;
+    return (info && info.miniProgram && info.miniProgram.envVersion) || 'develop';
   } catch (e) {
-    return 'develop'; // outside WeChat (node tests) or a base library without getAccountInfoSync
+    return 'develop';
   }
 }
 
-module.exports = Object.assign({
-  BUILD: build(),
+function settings(version) {
+  if (version === 'trial' && !ENVS.trial) return ENVS.release;
+  return ENVS[version] || ENVS.develop;
+}
+
+const ENV = envVersion();
+const chosen = settings(ENV);
+
+module.exports = {
+  ENV,
+  BASE_URL: chosen.BASE_URL,
+  // WeChat Pay merchant id, needed only by wx.requestMerchantTransfer (withdrawals paid by transfer).
+  MCH_ID: chosen.MCH_ID,
   // Transport failures retried for safe requests (GET, and writes carrying an Idempotency-Key).
   NETWORK_RETRIES: 1,
   REQUEST_TIMEOUT_MS: 15000,
-}, BUILDS[build()] || BUILDS.develop);
+  settings,
+};

@@ -1,5 +1,5 @@
-"""Admin routes for coupon templates and promotions; composed into the admin function by handler.py."""
-from fenxiao.marketing import coupons, promotions
+"""Admin routes for coupon templates, promotions and home banners; composed into the admin function by handler.py."""
+from fenxiao.marketing import banners, coupons, promotions
 from fenxiao.marketing.models import (
     AdminCouponQuery,
     AdminPromotionQuery,
@@ -58,3 +58,27 @@ def edit_promotion(req: Request) -> dict:
 def disable_promotion(req: Request) -> dict:
     """Stop a promotion now."""
     return promotions.disable_promotion(req.db, req.params["promotion_id"])
+
+
+@routes.route("GET", "/v1/admin/banners", auth="admin")
+def list_banners(req: Request) -> dict:
+    """Every banner, enabled or not, in the order the home page shows them."""
+    return banners.admin_list(req.db)
+
+
+@routes.route("POST", "/v1/admin/banners", auth="admin", body=banners.BannerIn, status=201)
+def new_banner(req: Request) -> dict:
+    """Add a home-page banner (image, title, the mini-program page it opens)."""
+    return banners.create_banner(req.db, req.body)
+
+
+@routes.route("PUT", "/v1/admin/banners/{banner_id}", auth="admin", body=banners.BannerIn)
+def edit_banner(req: Request) -> dict:
+    """Replace a banner (also how it is hidden: enabled false)."""
+    return banners.update_banner(req.db, req.params["banner_id"], req.body)
+
+
+@routes.route("DELETE", "/v1/admin/banners/{banner_id}", auth="admin", status=204)
+def delete_banner(req: Request) -> None:
+    """Remove a banner."""
+    banners.delete_banner(req.db, req.params["banner_id"])

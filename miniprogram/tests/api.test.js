@@ -189,3 +189,10 @@ test('withQuery leaves out empty filters and encodes values', () => {
   assert.equal(api.withQuery('/v1/orders', {}), '/v1/orders');
   assert.equal(api.withQuery('/v1/x?a=1', { b: 2 }), '/v1/x?a=1&b=2');
 });
+
+test('an after-sales request carries an Idempotency-Key like orders and withdrawals; reads do not', () => {
+  assert.equal(api.needsIdempotencyKey('POST', '/v1/orders/o1/refunds'), true);
+  assert.equal(api.needsIdempotencyKey('POST', '/v1/orders'), true);
+  assert.equal(api.needsIdempotencyKey('GET', '/v1/me/refunds'), false);
+  assert.equal(api.needsIdempotencyKey('POST', '/v1/orders/o1/cancel'), false);
+});

@@ -71,3 +71,29 @@ test('no modern syntax the older base libraries cannot run (?. and ??)', () => {
     fs.readdirSync(path.join(ROOT, 'utils')).map((f) => 'utils/' + f));
   for (const file of files) assert.doesNotMatch(read(file), /\?\.|\?\?/, file);
 });
+
+test('the home page\'s banner links know the tab pages app.json declares', () => {
+  const { TAB_PAGES: HOME_TABS } = require('../utils/home');
+  assert.deepEqual(HOME_TABS, TAB_PAGES.map((p) => '/' + p));
+});
+
+test('every page with a list refreshes on pull-down, and pull-down is enabled in its json', () => {
+  for (const page of app.pages) {
+    const js = read(page + '.js');
+    const json = JSON.parse(read(page + '.json'));
+    if (/bindPager|onPullDownRefresh/.test(js)) {
+      assert.ok(/onPullDownRefresh\(\)/.test(js), page + ' has no onPullDownRefresh');
+      assert.equal(json.enablePullDownRefresh, true, page + '.json does not enable pull-down refresh');
+    }
+    if (/bindPager/.test(js)) assert.ok(/onReachBottom\(\)/.test(js), page + ' has no onReachBottom');
+  }
+});
+
+test('every shareable page shares through utils/share.js (the card carries the sharer\'s ref)', () => {
+  for (const page of ['pages/index/index', 'pages/group/index', 'pages/category/index', 'pages/search/index',
+    'pages/cart/index', 'pages/distributor/index']) {
+    const js = read(page + '.js');
+    assert.ok(/onShareAppMessage\(\)/.test(js), page + ' cannot be shared');
+    assert.ok(/shareCard\(/.test(js), page + ' builds its own share path');
+  }
+});

@@ -12,8 +12,9 @@ const { newKey } = require('./idempotency');
 
 const RELOGIN_CODES = ['TOKEN_EXPIRED', 'TOKEN_INVALID', 'AUTH_REQUIRED'];
 const LOGIN_PATH = '/v1/auth/wechat-login';
-// POST routes that create money obligations (API.md "Writes that create money obligations").
-const KEYED_ROUTES = [/^\/v1\/orders$/, /^\/v1\/distributor\/withdrawals$/];
+// POST routes that create money obligations (API.md "Writes that create money obligations"), and after-sales
+// requests (the backend honours the key there too: a retry gets the first request back).
+const KEYED_ROUTES = [/^\/v1\/orders$/, /^\/v1\/distributor\/withdrawals$/, /^\/v1\/orders\/[^/]+\/refunds$/];
 
 let loginInFlight = null;
 
@@ -35,7 +36,7 @@ function withQuery(path, query) {
 function toError(res) {
   const body = res.data && typeof res.data === 'object' ? res.data.error : null;
   if (body && body.code) {
-    return { code: body.code, message: body.message || body.code, details: body.details || {},
+    return { code: body.code, message: body.message || '', details: body.details || {},
       status: res.statusCode, requestId: body.request_id };
   }
   return { code: 'HTTP_' + res.statusCode, message: '服务暂时不可用 (' + res.statusCode + ')', details: {},

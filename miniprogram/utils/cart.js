@@ -1,10 +1,13 @@
 // The cart page's view of GET /v1/cart: display strings and the "all selected" state. The total comes
-// from the backend (`selected_total`, current prices); the page never adds prices up itself.
+// from the backend (`selected_total`, the prices checkout charges now); the page never adds prices up.
+// `price` is the unit price charged (a running limited-time price), `list_price` the SKU price shown
+// struck through beside it.
 const money = require('./money');
 
 function cartView(cart) {
   const items = ((cart && cart.items) || []).map((item) => Object.assign({}, item, {
     price_text: money.fenToYuan(item.price),
+    was_text: item.list_price > item.price ? money.fenToYuan(item.list_price) : '',
     line_total_text: money.fenToYuan(item.price * item.quantity),
     specs_text: specsText(item.specs),
     max_quantity: item.stock > 0 ? item.stock : item.quantity,

@@ -1,15 +1,12 @@
 // How a coupon reads ("满50减10", "8.5折", "无门槛减5") for the claim centre, my coupons and checkout.
-const money = require('./money');
+const { yuanShort } = require('./money');
 
-function yuanShort(fen) {
-  const text = money.fenToYuan(fen);
-  return text.slice(-3) === '.00' ? text.slice(0, -3) : text;
-}
-
-// discount_bp (what is paid, in basis points) → 折: 8500 → "8.5折", 9000 → "9折", 8850 → "8.85折".
+// discount_bp is the share TAKEN OFF (API.md: 1000 bp off a 100 price charges 90), while 折 names the
+// share PAID: 1000 → "9折", 1500 → "8.5折", 1150 → "8.85折". Integer arithmetic only.
 function discountText(bp) {
-  const whole = Math.floor(bp / 1000);
-  const fraction = String(bp % 1000 + 1000).slice(1).replace(/0+$/, '');
+  const paid = 10000 - bp;
+  const whole = Math.floor(paid / 1000);
+  const fraction = String(paid % 1000 + 1000).slice(1).replace(/0+$/, '');
   return whole + (fraction ? '.' + fraction : '') + '折';
 }
 

@@ -4,6 +4,9 @@ const { localTime } = require('./countdown');
 
 const APPLICATION_TEXT = { pending: '审核中', approved: '已通过', rejected: '未通过', disabled: '已停用' };
 const COMMISSION_TEXT = { frozen: '待结算', settled: '已结算', reversed: '已退回' };
+// The commission list's status filter: '' is all; the others are GET /v1/distributor/commissions?status=.
+const COMMISSION_FILTERS = [{ value: '', label: '全部' }].concat(
+  Object.keys(COMMISSION_TEXT).map((value) => ({ value, label: COMMISSION_TEXT[value] })));
 const WITHDRAWAL_TEXT = { pending: '审核中', approved: '打款中', paid: '已到账', rejected: '已驳回', failed: '打款失败' };
 
 function balanceView(balance) {
@@ -28,4 +31,4 @@ function memberView(m) {
   return Object.assign({}, m, { sales_text: money.fenToYuan(m.sales || 0), joined_text: localTime(m.joined_at) });
 }
 
-module.exports = { APPLICATION_TEXT, balanceView, commissionView, withdrawalView, memberView };
+module.exports = { APPLICATION_TEXT, COMMISSION_FILTERS, balanceView, commissionView, withdrawalView, memberView };

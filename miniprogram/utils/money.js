@@ -44,4 +44,10 @@ function yuanToFen(text) {
   return Number.isSafeInteger(fen) && fen <= MAX_FEN ? fen : null;
 }
 
-module.exports = { fenToYuan, price, priceRange, yuanToFen };
+// 5000 → "50", 550 → "5.50": whole yuan without ".00", for labels like 满50减10.
+function yuanShort(fen) {
+  const text = fenToYuan(fen);
+  return text.slice(-3) === '.00' ? text.slice(0, -3) : text;
+}
+
+module.exports = { fenToYuan, price, priceRange, yuanToFen, yuanShort };

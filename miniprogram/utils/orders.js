@@ -2,13 +2,13 @@
 const money = require('./money');
 const { specsText } = require('./cart');
 const { localTime } = require('./countdown');
+const { REFUND_TEXT } = require('./aftersales');
 
 const STATUS_TEXT = {
   pending_payment: '待付款', paid: '待发货', shipped: '待收货', completed: '已完成',
   cancelled: '已取消', refunded: '已退款',
 };
 const GROUP_TEXT = { forming: '拼团中', succeeded: '拼团成功', failed: '拼团失败' };
-const REFUND_TEXT = { requested: '退款申请中', approved: '退款处理中', refunded: '已退款', rejected: '退款被拒绝' };
 
 // The status tabs of the orders page (value '' = all).
 const TABS = [

@@ -16,6 +16,8 @@ function bindPager(page, fetchPage, options) {
   return {
     more: () => { page.setData({ loading: true }); return run(pager.next()); },
     reload: () => { page.setData({ loading: true }); return run(pager.reset()); },
+    // onPullDownRefresh: reload from the first page, then close the pull-down spinner.
+    refresh: () => { page.setData({ loading: true }); return run(pager.reset()).then(() => wx.stopPullDownRefresh()); },
   };
 }
 

@@ -27,8 +27,8 @@ def test_add_creates_a_selected_line_with_catalog_fields(api, shopper, make_sku)
     assert r.status == 200, r
     assert r.json["items"] == [{
         "sku_id": sku, "product_id": f"product_{sku}", "title": "白T恤", "specs": {"颜色": "白"},
-        "price": 2500, "quantity": 2, "selected": True, "available": True, "unavailable_reason": None,
-        "insufficient_stock": False, "cover": "https://img.test/1.jpg", "stock": 7}]
+        "price": 2500, "list_price": 2500, "quantity": 2, "selected": True, "available": True,
+        "unavailable_reason": None, "insufficient_stock": False, "cover": "https://img.test/1.jpg", "stock": 7}]
     assert r.json["selected_total"] == 5000
     assert api.get("/v1/cart", token=shopper[1]).json == r.json
 

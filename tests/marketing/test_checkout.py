@@ -69,6 +69,19 @@ def test_limited_price_then_full_reduction_then_coupon(api, admin, buyer, tea, m
     assert order.json["amounts"]["pay_amount"] == 13500
 
 
+def test_the_cart_shows_the_limited_time_price_checkout_charges(api, admin, buyer, tea) -> None:
+    _, sku = tea
+    assert api.post("/v1/admin/promotions", {"kind": "limited_time", "name": "限时", **WINDOW,
+                                             "sku_prices": {sku: 8000}}, token=admin).status == 201
+    assert api.post("/v1/cart/items", {"sku_id": sku, "quantity": 2}, token=buyer.token).status == 200
+    cart = api.get("/v1/cart", token=buyer.token).json
+    line = cart["items"][0]
+    assert (line["price"], line["list_price"], cart["selected_total"]) == (8000, 10000, 16000)
+    preview = api.post(PREVIEW, {"from_cart": True}, token=buyer.token).json
+    assert preview["lines"][0]["unit_price"] == line["price"]
+    assert preview["goods_total"] - preview["promotion_discount"] == cart["selected_total"]
+
+
 def test_usable_coupons_best_first_and_only_those_that_apply(api, buyer, tea, make_template, claim) -> None:
     _, sku = tea
     small = _coupon(make_template, claim, buyer, name="小", amount=500, threshold=5000)

@@ -457,3 +457,21 @@ def test_members_are_told_once_whether_their_group_succeeded_or_failed(api, db, 
     failed = next(m for m in wechat_emulator.STORE.messages if m["template_id"] == "demo-group-failed")
     assert failed["page"] == f"pages/orders/detail?id={lonely_order['id']}"
     assert failed["data"]["amount2"]["value"] == f"¥{GROUP_PRICE // 100}.{GROUP_PRICE % 100:02d}"
+
+
+def test_home_sections_list_products_with_a_running_offer(api, db, admin, product, make_campaign) -> None:
+    """GET /v1/products?promotion=group_buy|limited_time: the home page's 拼团 and 限时特价 sections."""
+    product_id, _ = product
+    other, (other_sku,) = make_product(db, [{"price": 3000}], title="限时茶")
+    make_product(db, [{"price": 2000}], title="普通茶")
+    now = clock.now()
+    window = {"starts_at": clock.iso(now - timedelta(hours=1)), "ends_at": clock.iso(now + timedelta(days=1))}
+    assert [p["id"] for p in api.get("/v1/products", query={"promotion": "group_buy"}).json["items"]] == []
+    make_campaign()
+    assert api.post("/v1/admin/promotions", {"kind": "limited_time", "name": "限时", "sku_prices": {other_sku: 1990},
+                                             **window}, token=admin).status == 201
+    grouped = api.get("/v1/products", query={"promotion": "group_buy"}).json["items"]
+    assert [p["id"] for p in grouped] == [product_id]
+    limited = api.get("/v1/products", query={"promotion": "limited_time"}).json["items"]
+    assert [(p["id"], p["promotion"]["price"]) for p in limited] == [(other, 1990)]
+    assert api.get("/v1/products", query={"promotion": "seckill"}).status == 400

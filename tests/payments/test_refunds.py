@@ -255,3 +255,45 @@ def test_a_refund_still_processing_is_completed_by_its_notification(api, db, pai
     assert send(api, REFUND_NOTIFY, headers, body).status == 204
     assert db.refunds.find_one({"_id": requested["id"]})["status"] == "refunded"
     assert db.orders.find_one({"_id": order["_id"]})["status"] == "refunded"
+
+
+def test_the_shopper_lists_and_reads_only_their_own_after_sales(api, db, paid_order, shopper, owner):
+    """GET /v1/me/refunds and /v1/me/refunds/{refund_id}: the mini-program's after-sales list and detail."""
+    order = paid_order(items=ITEMS, shipping_fee=800)
+    token = shopper[1]
+    done = _refund_ok(api, order, token, owner, [{"sku_id": order["lines"][0]["sku_id"], "quantity": 1}])
+    open_one = _request(api, order, token, [{"sku_id": order["lines"][1]["sku_id"], "quantity": 2}]).json
+    listed = api.get("/v1/me/refunds", token=token).json
+    assert [(r["id"], r["status"], r["amount"]) for r in listed["items"]] == [
+        (open_one["id"], "requested", 900), (done["id"], "refunded", 1000)]
+    assert listed["total"] == 2
+    assert [r["id"] for r in api.get("/v1/me/refunds", token=token, query={"status": "refunded"}).json["items"]] == [
+        done["id"]]
+    detail = api.get(f"/v1/me/refunds/{done['id']}", token=token)
+    assert detail.status == 200 and detail.json["lines"] == [
+        {"sku_id": order["lines"][0]["sku_id"], "quantity": 1, "amount": 1000}], detail
+    assert detail.json["refunded_at"] is not None and detail.json["order_id"] == order["_id"]
+
+    _, stranger = make_user(db)
+    assert api.get("/v1/me/refunds", token=stranger).json["items"] == []
+    assert api.get(f"/v1/me/refunds/{done['id']}", token=stranger).error_code == "REFUND_NOT_FOUND"
+    assert api.get("/v1/me/refunds", token=token, query={"status": "lost"}).status == 400
+    assert api.get("/v1/me/refunds").status == 401
+
+
+def test_photos_of_our_own_uploads_ride_with_the_request(api, db, paid_order, shopper):
+    """Evidence photos: uploaded through POST /v1/me/uploads, listed on the refund; anything else refused."""
+    order = paid_order(items=ITEMS)
+    token = shopper[1]
+    form = api.post("/v1/me/uploads", {"filename": "p.jpg", "content_type": "image/jpeg", "size": 1000},
+                    token=token).json
+    line = [{"sku_id": order["lines"][0]["sku_id"], "quantity": 1}]
+    foreign = {"reason": "破损", "lines": line, "photos": ["https://evil.example/uploads/shoppers/x.jpg"]}
+    refused = api.post(f"/v1/orders/{order['_id']}/refunds", foreign, token=token)
+    assert refused.status == 400 and refused.error_code == "INVALID_INPUT", refused
+    too_many = {"reason": "破损", "lines": line, "photos": [form["public_url"]] * 7}
+    assert api.post(f"/v1/orders/{order['_id']}/refunds", too_many, token=token).status == 400
+    r = api.post(f"/v1/orders/{order['_id']}/refunds", {"reason": "破损", "lines": line,
+                                                       "photos": [form["public_url"]]}, token=token)
+    assert r.status == 201 and r.json["photos"] == [form["public_url"]], r
+    assert api.get(f"/v1/me/refunds/{r.json['id']}", token=token).json["photos"] == [form["public_url"]]

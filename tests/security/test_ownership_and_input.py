@@ -46,7 +46,7 @@ PUBLIC = {
     ("POST", "/v1/auth/wechat-login"), ("POST", "/v1/auth/sms-code"), ("POST", "/v1/auth/phone-login"),
     ("POST", "/v1/admin/login"),
     ("GET", "/v1/categories"), ("GET", "/v1/products"), ("GET", "/v1/products/{product_id}"),
-    ("GET", "/v1/coupons"), ("GET", "/v1/promotions"), ("GET", "/v1/group-buys/{group_id}"),
+    ("GET", "/v1/coupons"), ("GET", "/v1/promotions"), ("GET", "/v1/banners"), ("GET", "/v1/group-buys/{group_id}"),
     ("GET", "/v1/share-links/{link_id}"),
     ("POST", "/v1/payments/wechat/notify"), ("POST", "/v1/payments/wechat/refund-notify"),
     ("POST", "/v1/payments/wechat/transfer-notify"),
@@ -287,6 +287,7 @@ class World:
     withdrawal_id: str
     link_id: str
     commission_ids: list[str]
+    refund_id: str  # Bob's after-sales request on the completed order
 
 
 def ok(resp: Resp, status: int = 200) -> Any:
@@ -333,7 +334,7 @@ def world(api: Api, db: Any, stack: dict[str, Any]) -> World:
     ok(api.post(f"/v1/orders/{completed}/confirm-receipt", token=bob.token))
     settle(db, now + timedelta(days=8))
     withdrawal_id = ok(api.post("/v1/distributor/withdrawals", {"amount": 500}, token=alice.token), 201)["id"]
-    ok(api.post(f"/v1/orders/{completed}/refunds", {"reason": "不想要了"}, token=bob.token), 201)
+    refund_id = ok(api.post(f"/v1/orders/{completed}/refunds", {"reason": "不想要了"}, token=bob.token), 201)["id"]
 
     campaign = ok(api.post("/v1/admin/group-buys", {
         "product_id": product_id, "size": 3, "hours": 24, "sku_prices": {sku_id: 6900},
@@ -347,7 +348,7 @@ def world(api: Api, db: Any, stack: dict[str, Any]) -> World:
     commission_ids = [c["_id"] for c in db.commissions.find({"user_id": alice.user_id}, {"_id": 1})]
     assert commission_ids, "the world needs Alice to have earned something"
     return World(owner, alice, bob, carol, product_id, sku_id, address_id, coupon_id, completed, unpaid,
-                 group_id, withdrawal_id, link_id, commission_ids)
+                 group_id, withdrawal_id, link_id, commission_ids, refund_id)
 
 
 # --- another shopper's objects are 404 --------------------------------------------------------------
@@ -449,7 +450,7 @@ def test_group_buy_page_masks_its_members(api: Api, world: World) -> None:
 # --- nothing secret in any answer -------------------------------------------------------------------
 
 PATH_VALUES = {"product_id": "product_id", "order_id": "completed_order_id", "group_id": "group_id",
-               "link_id": "link_id", "distributor_id": "alice"}
+               "link_id": "link_id", "distributor_id": "alice", "refund_id": "refund_id"}
 
 
 def _path_for(route: Route, world: World) -> str:

@@ -11,7 +11,16 @@ Page({
   },
 
   onShow() {
-    api.get('/v1/me/addresses')
+    this.load();
+  },
+
+  // The address book is short (API.md: one list, no pages): pull-down reloads it whole.
+  onPullDownRefresh() {
+    this.load().then(() => wx.stopPullDownRefresh());
+  },
+
+  load() {
+    return api.get('/v1/me/addresses')
       .then((res) => this.setData({ loaded: true,
         items: (res.items || []).map((a) => Object.assign({}, a, { text: oneLine(a) })) }))
       .catch(showError);

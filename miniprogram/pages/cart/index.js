@@ -2,6 +2,7 @@
 const api = require('../../utils/api');
 const { cartView, clampQuantity } = require('../../utils/cart');
 const { showError, confirm } = require('../../utils/ui');
+const { shareCard } = require('../../utils/share');
 
 Page({
   data: { cart: cartView(null), loaded: false },
@@ -56,6 +57,11 @@ Page({
 
   checkout() {
     if (this.data.cart.can_checkout) wx.navigateTo({ url: '/pages/checkout/index?from=cart' });
+  },
+
+  // A cart is the shopper's own: the card invites to the shop with the sharer's ref.
+  onShareAppMessage() {
+    return shareCard('快来分销商城逛逛', '/pages/index/index');
   },
 
   goShopping() {

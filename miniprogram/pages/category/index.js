@@ -3,6 +3,7 @@ const api = require('../../utils/api');
 const keys = require('../../utils/storage');
 const { categoryTree, productCard } = require('../../utils/catalog');
 const { bindPager, openProduct } = require('../../utils/page');
+const { shareCard } = require('../../utils/share');
 
 Page({
   data: { tree: [], current: null, child: '', products: [], done: false },
@@ -43,6 +44,15 @@ Page({
 
   onReachBottom() {
     this.list.more();
+  },
+
+  onPullDownRefresh() {
+    this.list.refresh();
+  },
+
+  // A category tab cannot be opened with a query (switchTab): the card opens the tab, carrying the ref.
+  onShareAppMessage() {
+    return shareCard((this.data.current && this.data.current.name) || '商品分类', '/pages/category/index');
   },
 
   openProduct,

@@ -28,6 +28,10 @@ Page({
     this.list.more();
   },
 
+  onPullDownRefresh() {
+    this.list.refresh();
+  },
+
   claim(e) {
     const coupon = this.data.items[e.currentTarget.dataset.index];
     api.post('/v1/coupons/' + coupon.id + '/claim')

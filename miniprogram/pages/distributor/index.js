@@ -1,10 +1,12 @@
 // Distributor centre: the application form until approved; then balances, stats, share poster, team,
 // commissions and rankings.
 const api = require('../../utils/api');
-const { APPLICATION_TEXT, balanceView, commissionView, memberView } = require('../../utils/distributor');
+const { APPLICATION_TEXT, COMMISSION_FILTERS, balanceView, commissionView, memberView } = require('../../utils/distributor');
 const { fenToYuan } = require('../../utils/money');
 const { bindPager } = require('../../utils/page');
 const { showError } = require('../../utils/ui');
+const { currentUser, rememberUser, shareCard } = require('../../utils/share');
+const posters = require('../../utils/poster');
 const subscribe = require('../../utils/subscribe');
 
 const NOT_APPLIED = ['NOT_DISTRIBUTOR', 'DISTRIBUTOR_NOT_FOUND'];
@@ -17,7 +19,8 @@ Page({
   data: {
     state: 'loading', distributor: null, statusText: '', balance: null, salesText: '0.00',
     form: { real_name: '', phone: '', reason: '' }, submitting: false,
-    sections: SECTIONS, section: 'team1', items: [], done: false, period: 'week', rankings: [], poster: null,
+    sections: SECTIONS, section: 'team1', items: [], done: false, period: 'week', rankings: [],
+    commissionFilters: COMMISSION_FILTERS, commissionStatus: '', posterPath: '', posterBusy: false,
   },
 
   onLoad() {
@@ -31,6 +34,8 @@ Page({
 
   load() {
     return api.get('/v1/distributor').then((d) => {
+      // share cards read the code from the stored user: keep it current (e.g. approved a moment ago)
+      rememberUser(Object.assign({}, currentUser(), { distributor: { status: d.status, code: d.code } }));
       this.setData({ state: d.status, distributor: d, statusText: APPLICATION_TEXT[d.status] || d.status,
         balance: balanceView(d.balance), salesText: fenToYuan(d.stats.sales) });
       if (d.status === 'approved') this.openSection(this.data.section);
@@ -61,7 +66,7 @@ Page({
   fetchSection(page, size) {
     const section = this.data.section;
     if (section === 'commissions') {
-      return api.get('/v1/distributor/commissions', { page, page_size: size })
+      return api.get('/v1/distributor/commissions', { status: this.data.commissionStatus, page, page_size: size })
         .then((res) => Object.assign({}, res, { items: res.items.map(commissionView) }));
     }
     return api.get('/v1/distributor/team', { level: section === 'team2' ? 2 : 1, page, page_size: size })
@@ -76,6 +81,16 @@ Page({
 
   changeSection(e) {
     this.openSection(e.currentTarget.dataset.value);
+  },
+
+  // 佣金明细 by status (GET /v1/distributor/commissions?status=…); '' lists all.
+  changeCommissionStatus(e) {
+    this.setData({ commissionStatus: e.currentTarget.dataset.value, items: [] });
+    this.list.reload();
+  },
+
+  onPullDownRefresh() {
+    this.load().then(() => wx.stopPullDownRefresh());
   },
 
   changePeriod(e) {
@@ -93,13 +108,25 @@ Page({
     if (this.data.state === 'approved' && this.data.section !== 'rankings') this.list.more();
   },
 
-  // The shop's wxacode carrying the distributor's code; long-press the preview to save or send it.
+  // The shop poster: the distributor's avatar and nickname beside the shop wxacode carrying their code.
   makePoster() {
-    api.get('/v1/distributor/share').then((poster) => this.setData({ poster })).catch(showError);
+    this.setData({ posterBusy: true, posterPath: '' });
+    api.get('/v1/distributor/share')
+      .then((poster) => {
+        const user = currentUser();
+        return posters.makePoster(this, '#poster', { image: '', title: '分销商城 · 好物邀你一起逛', priceText: '',
+          avatar: user.avatar_url, nickname: user.nickname, qrcode: poster.qrcode_url });
+      })
+      .then((posterPath) => this.setData({ posterPath, posterBusy: false }))
+      .catch((err) => { this.setData({ posterBusy: false }); showError(err); });
   },
 
   previewPoster() {
-    wx.previewImage({ urls: [this.data.poster.qrcode_url] });
+    wx.previewImage({ urls: [this.data.posterPath] });
+  },
+
+  savePoster() {
+    posters.saveToAlbum(this.data.posterPath).then(() => wx.showToast({ title: '已保存到相册' })).catch(showError);
   },
 
   withdraw() {
@@ -107,8 +134,6 @@ Page({
   },
 
   onShareAppMessage() {
-    const poster = this.data.poster;
-    const code = this.data.distributor && this.data.distributor.code;
-    return { title: '分销商城', path: poster ? '/' + poster.path : '/pages/index/index' + (code ? '?ref=' + code : '') };
+    return shareCard('分销商城', '/pages/index/index');
   },
 });

@@ -77,6 +77,10 @@ Page({
     });
   },
 
+  onPullDownRefresh() {
+    this.refresh().then(() => wx.stopPullDownRefresh());
+  },
+
   onReachBottom() {
     this.list.more();
   },

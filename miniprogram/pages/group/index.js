@@ -3,6 +3,7 @@
 const api = require('../../utils/api');
 const { countdown, remainingMs } = require('../../utils/countdown');
 const { showError } = require('../../utils/ui');
+const { shareCard } = require('../../utils/share');
 
 const STATUS_TEXT = { forming: '拼团中', succeeded: '拼团成功', failed: '拼团失败' };
 
@@ -12,6 +13,10 @@ Page({
   onLoad(query) {
     this.groupId = query.id;
     this.load();
+  },
+
+  onPullDownRefresh() {
+    this.load().then(() => wx.stopPullDownRefresh(), () => wx.stopPullDownRefresh());
   },
 
   onUnload() {
@@ -49,6 +54,6 @@ Page({
 
   onShareAppMessage() {
     const g = this.data.group;
-    return { title: '就差你了，快来一起拼团', path: '/pages/group/index?id=' + (g ? g.id : this.groupId) };
+    return shareCard('就差你了，快来一起拼团', '/pages/group/index', { id: g ? g.id : this.groupId });
   },
 });

@@ -1,11 +1,22 @@
-// Home: category banner, search entry, product grid loaded page by page.
+// Home: the merchant's banners, search entry, category icons, promotion sections (limited-time sale with
+// its countdown and full-reduction tiers from GET /v1/promotions, its products; 拼团 products; coupons to
+// claim), then every product page by page. A section with nothing running is hidden, and a section that
+// fails to load hides itself too: the product list is the page's purpose.
 const api = require('../../utils/api');
 const keys = require('../../utils/storage');
 const { categoryTree, productCard } = require('../../utils/catalog');
+const { couponView } = require('../../utils/coupon');
+const { countdown } = require('../../utils/countdown');
+const { promotionsView, openLink } = require('../../utils/home');
 const { bindPager, openProduct } = require('../../utils/page');
+const { shareCard } = require('../../utils/share');
+const { showError } = require('../../utils/ui');
+
+const SECTION_SIZE = 6;
 
 Page({
-  data: { categories: [], products: [], done: false, loading: false },
+  data: { banners: [], categories: [], promo: { limited: null, reductions: [] }, limitedLeft: '',
+    limitedProducts: [], groupProducts: [], coupons: [], products: [], done: false, loading: false },
 
   onLoad() {
     this.list = bindPager(this, (page, size) => api.get('/v1/products', { page, page_size: size }),
@@ -13,10 +24,33 @@ Page({
     this.refresh();
   },
 
+  onUnload() {
+    clearInterval(this.timer);
+  },
+
   refresh() {
-    const categories = api.get('/v1/categories').then((res) => this.setData({ categories: categoryTree(res.items) }))
-      .catch(() => null);
-    return Promise.all([categories, this.list.reload()]);
+    const quiet = (promise, apply) => promise.then(apply).catch(() => null);
+    const section = (promotion) => api.get('/v1/products', { promotion, page_size: SECTION_SIZE })
+      .then((res) => (res.items || []).map(productCard));
+    return Promise.all([
+      quiet(api.get('/v1/banners'), (res) => this.setData({ banners: res.items || [] })),
+      quiet(api.get('/v1/categories'), (res) => this.setData({ categories: categoryTree(res.items) })),
+      quiet(api.get('/v1/promotions'), (res) => this.showPromotions(promotionsView(res))),
+      quiet(section('limited_time'), (items) => this.setData({ limitedProducts: items })),
+      quiet(section('group_buy'), (items) => this.setData({ groupProducts: items })),
+      quiet(api.get('/v1/coupons', { page_size: 3 }),
+        (res) => this.setData({ coupons: (res.items || []).map(couponView) })),
+      this.list.reload(),
+    ]);
+  },
+
+  showPromotions(promo) {
+    this.setData({ promo });
+    clearInterval(this.timer);
+    if (!promo.limited) return;
+    const tick = () => this.setData({ limitedLeft: countdown(promo.limited.ends_at) });
+    tick();
+    this.timer = setInterval(tick, 1000);
   },
 
   onPullDownRefresh() {
@@ -25,6 +59,10 @@ Page({
 
   onReachBottom() {
     this.list.more();
+  },
+
+  openBanner(e) {
+    openLink(this.data.banners[e.currentTarget.dataset.index].link);
   },
 
   openSearch() {
@@ -37,9 +75,24 @@ Page({
     wx.switchTab({ url: '/pages/category/index' });
   },
 
+  claimCoupon(e) {
+    const coupon = this.data.coupons[e.currentTarget.dataset.index];
+    api.post('/v1/coupons/' + coupon.id + '/claim')
+      .then(() => {
+        wx.showToast({ title: '领取成功' });
+        return api.get('/v1/coupons', { page_size: 3 });
+      })
+      .then((res) => this.setData({ coupons: (res.items || []).map(couponView) }))
+      .catch(showError);
+  },
+
+  openCoupons() {
+    wx.navigateTo({ url: '/pages/coupons/index' });
+  },
+
   openProduct,
 
   onShareAppMessage() {
-    return { title: '分销商城', path: '/pages/index/index' };
+    return shareCard('分销商城', '/pages/index/index');
   },
 });

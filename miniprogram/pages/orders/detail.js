@@ -72,18 +72,13 @@ Page({
     });
   },
 
-  // Whole-order refund with a typed reason (the backend refunds what is still refundable).
+  // After-sales by line and quantity on its own page (pages/aftersales/apply).
   refund() {
-    wx.showModal({
-      title: '申请退款', editable: true, placeholderText: '请填写退款原因',
-      success: (res) => {
-        if (!res.confirm) return;
-        const reason = (res.content || '').trim().slice(0, 200) || '不想要了';
-        this.act(subscribe.ask(api, 'refund')
-          .then(() => api.post('/v1/orders/' + this.orderId + '/refunds', { reason }))
-          .then(() => wx.showToast({ title: '已提交申请' })));
-      },
-    });
+    wx.navigateTo({ url: '/pages/aftersales/apply?order_id=' + this.orderId });
+  },
+
+  openRefund(e) {
+    wx.navigateTo({ url: '/pages/aftersales/detail?id=' + e.currentTarget.dataset.id });
   },
 
   track() {

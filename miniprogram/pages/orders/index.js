@@ -27,7 +27,7 @@ Page({
   },
 
   onPullDownRefresh() {
-    this.list.reload().then(() => wx.stopPullDownRefresh());
+    this.list.refresh();
   },
 
   open(e) {

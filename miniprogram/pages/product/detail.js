@@ -7,9 +7,12 @@ const { initialSelection, toggle } = require('../../utils/sku');
 const { clampQuantity } = require('../../utils/cart');
 const { countdown } = require('../../utils/countdown');
 const { showError } = require('../../utils/ui');
+const { currentUser, ownRef } = require('../../utils/share');
+const poster = require('../../utils/poster');
 
 Page({
-  data: { product: null, view: null, selection: {}, quantity: 1, groupId: '', promotionLeft: '', error: '' },
+  data: { product: null, view: null, selection: {}, quantity: 1, groupId: '', promotionLeft: '', error: '',
+    canPoster: false, posterOpen: false, posterPath: '', posterBusy: false },
 
   onLoad(query) {
     const app = getApp();
@@ -32,7 +35,7 @@ Page({
   load() {
     return api.get('/v1/products/' + encodeURIComponent(this.productId)).then((product) => {
       const selection = initialSelection(product.specs);
-      this.setData({ product, selection, view: productView(product, selection) });
+      this.setData({ product, selection, view: productView(product, selection), canPoster: Boolean(ownRef()) });
       wx.setNavigationBarTitle({ title: product.title.slice(0, 16) });
       this.startTimer(product);
     });
@@ -104,6 +107,34 @@ Page({
   previewImage(e) {
     wx.previewImage({ current: e.currentTarget.dataset.src, urls: this.data.product.images });
   },
+
+  // A distributor's poster: the product, its price, their avatar and nickname, and the product wxacode
+  // carrying their code (GET /v1/distributor/share?product_id=).
+  openPoster() {
+    const product = this.data.product;
+    this.setData({ posterOpen: true, posterPath: '', posterBusy: true });
+    api.get('/v1/distributor/share', { product_id: product.id })
+      .then((share) => {
+        const user = currentUser();
+        return poster.makePoster(this, '#poster', { image: product.images[0], title: product.title,
+          priceText: '¥' + this.data.view.price_text, avatar: user.avatar_url, nickname: user.nickname,
+          qrcode: share.qrcode_url });
+      })
+      .then((posterPath) => this.setData({ posterPath, posterBusy: false }))
+      .catch((err) => { this.setData({ posterOpen: false, posterBusy: false }); showError(err); });
+  },
+
+  savePoster() {
+    poster.saveToAlbum(this.data.posterPath)
+      .then(() => wx.showToast({ title: '已保存到相册' }))
+      .catch(showError);
+  },
+
+  closePoster() {
+    this.setData({ posterOpen: false });
+  },
+
+  noop() {},
 
   // The backend's share card: its path carries the viewer's own share code when they are a distributor.
   onShareAppMessage() {

@@ -2,6 +2,7 @@
 const api = require('../../utils/api');
 const { productCard, SORTS } = require('../../utils/catalog');
 const { bindPager, openProduct } = require('../../utils/page');
+const { shareCard } = require('../../utils/share');
 
 Page({
   data: { q: '', sort: 'default', sorts: SORTS, products: [], done: false, searched: false },
@@ -30,6 +31,16 @@ Page({
 
   onReachBottom() {
     if (this.data.searched) this.list.more();
+  },
+
+  onPullDownRefresh() {
+    if (this.data.searched) this.list.refresh();
+    else wx.stopPullDownRefresh();
+  },
+
+  // The card reopens this search for the friend.
+  onShareAppMessage() {
+    return shareCard(this.data.q ? '搜索：' + this.data.q : '搜索商品', '/pages/search/index', { q: this.data.q });
   },
 
   openProduct,

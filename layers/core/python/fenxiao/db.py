@@ -107,12 +107,14 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("template_id", A), ("status", A)]),
         _ix([("status", A), ("locked_at", A)]),  # orders.lifecycle: coupons stranded on cancelled orders
     ],
+    "banners": [_ix([("enabled", A), ("sort", A), ("_id", A)])],  # marketing.banners: the home page's list
     "promotions": [  # marketing.promotions: the active loader (enabled, not ended); admin list
         _ix([("status", A), ("ends_at", A)]),
         _ix([("created_at", D), ("_id", D)]),
     ],
     "group_campaigns": [  # marketing.groupbuy.campaigns: a product's running campaign, overlap check; admin list
         _ix([("product_id", A), ("status", A), ("ends_at", A)]),
+        _ix([("status", A), ("ends_at", A)]),  # the products with a running campaign (home page's 拼团)
         _ix([("created_at", D), ("_id", D)]),
     ],
     "groups": [  # marketing.groupbuy: one group per leader order (replays find it); expiry sweeps; admin counts
@@ -131,6 +133,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("status", A), ("approved_at", A)]),             # payments.recovery: approved, no answer yet
         _ix([("effects_done", A), ("status", A)]),            # payments.recovery: follow-up interrupted
         _ix([("order_id", A), ("created_at", A)]),            # orders.queries: an order's refunds
+        _ix([("user_id", A), ("created_at", D), ("_id", D)]),  # the shopper's after-sales list
         _ix("refunded_at"),                                   # analytics.dashboard
     ],
     "orders": [  # fenxiao.orders: queries (lists), lifecycle (schedules)

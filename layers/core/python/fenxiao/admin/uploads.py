@@ -50,8 +50,9 @@ def check_extension(filename: str, content_type: str) -> str:
     return suffix
 
 
-def image_upload(data: UploadIn, *, now: datetime | None = None) -> dict[str, Any]:
-    """A presigned POST for one image: `{url, fields, key, public_url}`; keys are grouped by month."""
+def image_upload(data: UploadIn, *, folder: str = "images", now: datetime | None = None) -> dict[str, Any]:
+    """A presigned POST for one image: `{url, fields, key, public_url}`; keys are grouped by month under
+    `uploads/<folder>/` (the merchant's images, or what shoppers send: avatars)."""
     suffix = check_extension(data.filename, data.content_type)
     month = (now or clock.now()).strftime("%Y/%m")
-    return storage.presigned_post(f"uploads/images/{month}", data.content_type, data.size, suffix=suffix)
+    return storage.presigned_post(f"uploads/{folder}/{month}", data.content_type, data.size, suffix=suffix)

@@ -5,6 +5,10 @@ product is gone) is SKU_GONE; else an off-sale product is OFF_SALE; else zero st
 A line asking for more units than are in stock stays `available` (the product can be bought) but is
 flagged `insufficient_stock` with the `stock` shown, so the shopper lowers the quantity; it still counts
 in `selected_total` at its full quantity, because that is what checkout would ask to buy.
+
+Prices: `price` is what one unit is charged now — the running limited-time price when there is one (the
+pricing engine's rule: the lowest offer strictly below the SKU price), else the SKU price — and
+`list_price` the SKU price, so the cart shows what checkout will charge before coupons and full reductions.
 """
 from __future__ import annotations
 
@@ -54,15 +58,16 @@ def check_line_quantity(sku_id: str, wanted: int, stock: int, *, in_cart: int = 
                        details={"sku_id": sku_id, "max": MAX_QUANTITY, "in_cart": in_cart})
 
 
-def render_line(item: dict[str, Any], sku: dict[str, Any] | None, product: dict[str, Any] | None
-                ) -> dict[str, Any]:
+def render_line(item: dict[str, Any], sku: dict[str, Any] | None, product: dict[str, Any] | None,
+                promo_price: int | None = None) -> dict[str, Any]:
     reason = unavailable_reason(sku, product)
     sku, product = sku or {}, product or {}
     images = product.get("images") or [None]
     stock = max(0, sku.get("stock", 0))
     return {
         "sku_id": item["sku_id"], "product_id": sku.get("product_id"), "title": product.get("title", ""),
-        "specs": sku.get("specs", {}), "price": sku.get("price", 0), "quantity": item["quantity"],
+        "specs": sku.get("specs", {}), "price": sku.get("price", 0) if promo_price is None else promo_price,
+        "list_price": sku.get("price", 0), "quantity": item["quantity"],
         "selected": item.get("selected", True), "available": reason is None, "unavailable_reason": reason,
         "insufficient_stock": reason is None and item["quantity"] > stock,
         "cover": product.get("cover") or images[0], "stock": stock,

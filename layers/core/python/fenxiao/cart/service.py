@@ -23,6 +23,8 @@ from fenxiao.cart import rules
 from fenxiao.cart.catalog_view import sellable, sellables
 from fenxiao.cart.models import MAX_LINES, AddItem, UpdateItem
 from fenxiao.errors import BusinessRule, Conflict, NotFound
+from fenxiao.marketing.promotions import active_promotions
+from fenxiao.marketing.rules import sku_promo_prices
 
 _ADD_ATTEMPTS = 5  # each retry means another request changed this cart in between; a few always suffice
 
@@ -30,7 +32,8 @@ _ADD_ATTEMPTS = 5  # each retry means another request changed this cart in betwe
 def render(doc: dict[str, Any] | None, db: Database) -> dict[str, Any]:
     items = list(reversed((doc or {}).get("items", [])))
     catalog = sellables(db, (item["sku_id"] for item in items))
-    lines = [rules.render_line(item, *catalog[item["sku_id"]]) for item in items]
+    promo = sku_promo_prices(active_promotions(db), (sku for sku, _ in catalog.values() if sku is not None))
+    lines = [rules.render_line(item, *catalog[item["sku_id"]], promo.get(item["sku_id"])) for item in items]
     return {"items": lines, "selected_total": rules.selected_total(lines)}
 
 

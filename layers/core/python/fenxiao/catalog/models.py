@@ -30,9 +30,11 @@ class _Strict(BaseModel):
 
 
 class ProductQuery(PageQuery):
-    """The shop's product list: `q` searches titles, `category_id` includes its child categories."""
+    """The shop's product list: `q` searches titles, `category_id` includes its child categories,
+    `promotion` keeps the products with a running limited-time price or group-buy campaign (home sections)."""
 
     category_id: Id | None = None
+    promotion: Literal["limited_time", "group_buy"] | None = None
     q: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)] | None = None
     sort: SortKey = "default"
 

@@ -20,7 +20,7 @@ from fenxiao.catalog.rules import check_product, plan_skus, price_range, spec_ke
 from fenxiao.distribution.preview import apply_to_card, apply_to_detail, previewer_for
 from fenxiao.errors import BusinessRule, Conflict, NotFound
 from fenxiao.ids import new_id
-from fenxiao.marketing.groupbuy.campaigns import product_group_buy
+from fenxiao.marketing.groupbuy.campaigns import product_group_buy, running_campaign_products
 from fenxiao.marketing.promotions import active_promotions
 from fenxiao.marketing.rules import product_promotion, sku_promo_prices
 from fenxiao.marketing.share import approved_distributor, share_card
@@ -64,6 +64,11 @@ def list_products(db: Database, query: ProductQuery, viewer_id: str | None = Non
     if query.category_id:
         filter_["category_id"] = {"$in": subtree_ids(db, query.category_id)}
     running = active_promotions(db)  # cached per container: no extra round trip on most requests
+    if query.promotion == "limited_time":
+        filter_["_id"] = {"$in": sorted({pid for doc in running if doc["kind"] == "limited_time"
+                                         for pid in doc.get("product_prices", {})})}
+    elif query.promotion == "group_buy":
+        filter_["_id"] = {"$in": running_campaign_products(db)}
     # distribution: `commission` for approved distributors only
     preview = previewer_for(db, approved_distributor(db, viewer_id))
     return page_of(db.products, filter_, query, SORTS[query.sort],

@@ -1,10 +1,11 @@
 """Inputs of the payment and refund actions, and how refunds look in API answers."""
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from fenxiao import storage
 from fenxiao.runtime import PageQuery
 
 # refund statuses (docs/data-model.md)
@@ -23,13 +24,30 @@ class RefundLineIn(BaseModel):
     quantity: int = Field(ge=1, le=MAX_UNITS)
 
 
+MAX_PHOTOS = 6
+SHOPPER_UPLOADS = "uploads/shoppers/"  # where POST /v1/me/uploads puts a shopper's images
+
+
 class RefundRequest(BaseModel):
-    """No `lines` (or null) means the whole order: everything not refunded yet, shipping included."""
+    """No `lines` (or null) means the whole order: everything not refunded yet, shipping included.
+    `photos` are the shopper's evidence, uploaded first through POST /v1/me/uploads: only URLs of our own
+    storage are taken, so the merchant's page never loads an image from a place a shopper chose."""
 
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(min_length=1, max_length=200)
     lines: list[RefundLineIn] | None = Field(None, min_length=1, max_length=100)
+    photos: list[Annotated[str, StringConstraints(max_length=500)]] = Field(default_factory=list,
+                                                                             max_length=MAX_PHOTOS)
+
+    @field_validator("photos")
+    @classmethod
+    def _our_uploads(cls, photos: list[str]) -> list[str]:
+        prefix = storage.public_url(SHOPPER_UPLOADS)
+        for url in photos:
+            if not url.startswith(prefix) or any(c.isspace() for c in url):
+                raise ValueError("photos must be images uploaded through POST /v1/me/uploads")
+        return photos
 
     @field_validator("reason")
     @classmethod
@@ -66,6 +84,7 @@ _VIEW_FIELDS = ("order_id", "user_id", "out_refund_no", "kind", "status", "amoun
 def refund_view(doc: dict[str, Any]) -> dict[str, Any]:
     """A refund in API answers: `{id, status, amount, ...}` (API.md) plus what the admin page shows."""
     view = {"id": doc["_id"], **{name: doc.get(name) for name in _VIEW_FIELDS}}
+    view["photos"] = doc.get("photos") or []
     view["lines"] = [{"sku_id": line["sku_id"], "quantity": line["quantity"], "amount": line["amount"]}
                      for line in doc.get("lines", [])]
     return view

@@ -95,6 +95,7 @@ def _open_request(db: Database, user_id: str, order_id: str, body: RefundRequest
               "lines": [{"sku_id": line.sku_id, "quantity": line.quantity, "amount": line.amount}
                         for line in plan.lines],
               "shipping_amount": plan.shipping_amount, "amount": plan.amount, "reason": body.reason,
+              "photos": body.photos,
               "status": REQUESTED, "kind": AFTER_SALES, "reject_reason": None, "created_at": now,
               "approved_at": None, "refunded_at": None}
     db.refunds.insert_one(refund)
@@ -165,6 +166,23 @@ def refunds_for_order(db: Database, order_id: str) -> list[dict[str, Any]]:
 def list_refunds(db: Database, query: RefundListQuery) -> dict[str, Any]:
     filter_ = {"status": query.status} if query.status else {}
     return page_of(db.refunds, filter_, query, [("created_at", DESCENDING), ("_id", DESCENDING)], refund_view)
+
+
+def my_refunds(db: Database, user_id: str, query: RefundListQuery) -> dict[str, Any]:
+    """GET /v1/me/refunds: the shopper's after-sales requests, newest first (optionally one status)."""
+    filter_: dict[str, Any] = {"user_id": user_id, "kind": AFTER_SALES}
+    if query.status:
+        filter_["status"] = query.status
+    # index: refunds (user_id, created_at desc, _id desc)
+    return page_of(db.refunds, filter_, query, [("created_at", DESCENDING), ("_id", DESCENDING)], refund_view)
+
+
+def my_refund(db: Database, user_id: str, refund_id: str) -> dict[str, Any]:
+    """GET /v1/me/refunds/{refund_id}: one of the shopper's own refunds (someone else's is not found)."""
+    refund = db.refunds.find_one({"_id": refund_id, "user_id": user_id, "kind": AFTER_SALES})
+    if refund is None:
+        raise NotFound("No such refund", code="REFUND_NOT_FOUND")
+    return refund_view(refund)
 
 
 def _get(db: Database, refund_id: str) -> dict[str, Any]:

@@ -554,7 +554,8 @@
       ['申请时间', (r) => time(r.created_at)],
       ['订单', (r) => h('button', { class: 'link', onclick: () => showOrder(r.order_id, list.reload) }, r.order_no || r.order_id)],
       ['金额', (r) => yuan(r.amount), 'num'],
-      ['原因', (r) => r.reason || '—'],
+      ['原因', (r) => [r.reason || '—', (r.photos || []).length ? h('div', {}, r.photos.map((src) =>
+        h('a', { href: src, target: '_blank', rel: 'noopener' }, h('img', { class: 'thumb', src, alt: '凭证' })))) : null]],
       ['状态', (r) => [badge(r.status), r.reject_reason ? h('div', { class: 'muted' }, r.reject_reason) : null]],
       ['操作', (r) => (['requested', 'approved', 'failed'].includes(r.status)
         ? reviewButtons('/v1/admin/refunds', r.id, list.reload, { approveLabel: r.status === 'requested' ? '同意退款' : '重试退款',
@@ -733,6 +734,46 @@
     }
     view.append(panel(null, h('div', { class: 'toolbar' }, h('span', { class: 'spacer' }),
       h('button', { class: 'primary', onclick: async () => editCategory(null, ((await api('GET', '/v1/categories')).items || []).filter((t) => !t.parent_id)) }, '新建分类')), body));
+    await load();
+  }
+
+  // ---- 首页轮播 home banners -----------------------------------------------------------------------
+
+  async function renderBanners(view) {
+    const body = h('div');
+    async function load() {
+      try {
+        const items = (await api('GET', '/v1/admin/banners')).items || [];
+        body.replaceChildren(items.length ? table([
+          ['图片', (b) => h('img', { class: 'thumb', src: b.image, alt: '' })],
+          ['标题', (b) => b.title || '—'],
+          ['跳转页面', (b) => b.link || '—'],
+          ['排序', (b) => b.sort, 'num'],
+          ['状态', (b) => (b.enabled ? '展示中' : '已隐藏')],
+          ['操作', (b) => {
+            const remove = h('button', { class: 'small danger', onclick: () => {
+              if (window.confirm('删除这张轮播图？')) act(remove, () => api('DELETE', `/v1/admin/banners/${encodeURIComponent(b.id)}`), load, '已删除');
+            } }, '删除');
+            return actions(h('button', { class: 'small', onclick: () => editBanner(b) }, '编辑'), remove);
+          }],
+        ], items) : h('p', { class: 'muted' }, '还没有轮播图：首页只显示分类和商品'));
+      } catch (err) {
+        body.replaceChildren(errorBox(err));
+      }
+    }
+    function editBanner(b) {
+      formDialog(b ? '编辑轮播图' : '新建轮播图', [
+        { name: 'image', label: '图片', type: 'image', required: true, value: b && b.image },
+        { name: 'title', label: '标题', value: b && b.title, hint: '选填，最多 40 字' },
+        { name: 'link', label: '跳转页面', value: b && b.link, nullable: true,
+          hint: '小程序页面路径，如 /pages/product/detail?id=商品ID、/pages/coupons/index；留空则不跳转' },
+        { name: 'sort', label: '排序', type: 'int', value: b ? b.sort : 0, hint: '数字越小越靠前' },
+        { name: 'enabled', label: '展示', type: 'checkbox', value: b ? b.enabled : true },
+      ], (values) => (b ? api('PUT', `/v1/admin/banners/${encodeURIComponent(b.id)}`, { body: values })
+        : api('POST', '/v1/admin/banners', { body: values })), load);
+    }
+    view.append(panel(null, h('div', { class: 'toolbar' }, h('span', { class: 'spacer' }),
+      h('button', { class: 'primary', onclick: () => editBanner(null) }, '新建轮播图')), body));
     await load();
   }
 
@@ -1143,6 +1184,7 @@
     ['refunds', '售后退款', renderRefunds],
     ['products', '商品', renderProducts],
     ['categories', '分类', renderCategories],
+    ['banners', '首页轮播', renderBanners],
     ['distribution', '分销', renderDistribution],
     ['withdrawals', '提现', renderWithdrawals],
     ['marketing', '优惠券与活动', renderMarketing],

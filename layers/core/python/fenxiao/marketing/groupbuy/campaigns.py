@@ -119,6 +119,15 @@ def running_campaign(db: Database, product_id: str, now: datetime) -> dict[str, 
     return doc
 
 
+def running_campaign_products(db: Database, now: datetime | None = None) -> list[str]:
+    """Products with a campaign running now: the home page's 拼团 section lists them."""
+    now = now or clock.now()
+    # index: group_campaigns (status, ends_at)
+    docs = db.group_campaigns.find({"status": ENABLED, "ends_at": {"$gt": now}, "starts_at": {"$lte": now}},
+                                   {"product_id": 1})
+    return list({d["product_id"] for d in docs})
+
+
 def product_group_buy(db: Database, product_id: str, now: datetime | None = None) -> dict[str, Any] | None:
     """The product page's `group_buy` for a running campaign, or None."""
     doc = running_campaign(db, product_id, now or clock.now())
