@@ -34,7 +34,7 @@ from pymongo.database import Database
 from pymongo.errors import BulkWriteError
 
 from fenxiao import clock
-from fenxiao.runtime.paging import PageQuery, page_of
+from fenxiao.paging import PageQuery, page_of
 
 BUCKETS = ("frozen", "available", "withdrawing", "withdrawn")
 RECENT_REFS = 1000

@@ -32,7 +32,7 @@ from fenxiao.distribution.settings import get_distribution_settings
 from fenxiao.errors import BusinessRule, Conflict, NotFound
 from fenxiao.ids import short_code
 from fenxiao.messages import tell
-from fenxiao.runtime.paging import PageQuery, page_of
+from fenxiao.paging import PageQuery, page_of
 from fenxiao.users.accounts import load_user
 from fenxiao.users.phones import mask_phone
 

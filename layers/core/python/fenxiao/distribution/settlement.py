@@ -33,13 +33,12 @@ from pymongo import ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from fenxiao import clock
+from fenxiao import clock, logs
 from fenxiao.distribution import balances, ledger
 from fenxiao.distribution.settings import get_distribution_settings
 from fenxiao.ids import new_id
 from fenxiao.messages import tell
-from fenxiao.runtime import logs
-from fenxiao.runtime.paging import PageQuery, page_of
+from fenxiao.paging import PageQuery, page_of
 from fenxiao.settings import ShopSettings, after_sales_ends_at, get_shop_settings
 
 LOCK_ID = "lock:settlement"

@@ -32,7 +32,7 @@ from pymongo import ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from fenxiao import clock
+from fenxiao import clock, logs
 from fenxiao.config import get_settings
 from fenxiao.distribution import balances
 from fenxiao.distribution.commission import BP
@@ -40,8 +40,7 @@ from fenxiao.distribution.settings import MAX_MONEY, get_distribution_settings
 from fenxiao.errors import AppError, BusinessRule, Conflict, NotFound
 from fenxiao.idempotency import run_once
 from fenxiao.messages import tell
-from fenxiao.runtime import logs
-from fenxiao.runtime.paging import PageQuery, page_of
+from fenxiao.paging import PageQuery, page_of
 
 OPENING, PENDING, APPROVED, PAID, REJECTED, FAILED = "opening", "pending", "approved", "paid", "rejected", "failed"
 FINAL = (PAID, REJECTED, FAILED)

@@ -20,13 +20,12 @@ from typing import Any
 
 from pymongo.database import Database
 
-from fenxiao import clock
+from fenxiao import clock, logs
 from fenxiao.errors import AppError, BusinessRule, Conflict, NotFound
 from fenxiao.marketing.coupons import release_coupon
 from fenxiao.orders import states, stock
 from fenxiao.orders.models import VISIBLE_STATUSES, ShipIn
 from fenxiao.orders.queries import admin_get_order, refunds_of, render_order
-from fenxiao.runtime import logs
 
 BATCH = 500  # orders one schedule run handles; the next run (minutes later) takes the rest
 

@@ -14,7 +14,7 @@ from pymongo.database import Database
 
 from fenxiao.errors import NotFound
 from fenxiao.orders.models import VISIBLE_STATUSES, AdminOrderQuery, OrderQuery
-from fenxiao.runtime.paging import page_of
+from fenxiao.paging import page_of
 
 _NEWEST_FIRST = [("created_at", -1), ("_id", -1)]
 _LINE_FIELDS = ("sku_id", "product_id", "title", "specs", "cover", "quantity", "original_unit_price",

@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from fenxiao.runtime import PageQuery
+from fenxiao.paging import PageQuery
 
 # refund statuses (docs/data-model.md)
 REQUESTED, APPROVED, REFUNDED, REJECTED, FAILED = "requested", "approved", "refunded", "rejected", "failed"

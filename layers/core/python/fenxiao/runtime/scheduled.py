@@ -16,8 +16,7 @@ from typing import Any
 
 from pymongo.database import Database
 
-from fenxiao import clock
-from fenxiao.runtime import logs
+from fenxiao import clock, logs
 from fenxiao.runtime.events import is_scf_timer, timer_moment
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from pymongo.database import Database
 
 from fenxiao import clock
-from fenxiao.runtime.auth import issue_token
+from fenxiao.tokens import issue_token
 from fenxiao.users.accounts import new_user_fields, upsert_user
 from fenxiao.users.codes import consume_code
 from fenxiao.users.models import PhoneLogin, WechatLogin, render_user

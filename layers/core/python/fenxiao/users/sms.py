@@ -20,11 +20,10 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from fenxiao import clock
+from fenxiao import clock, logs
 from fenxiao.config import ConfigError, get_settings
 from fenxiao.errors import AppError, UpstreamError
 from fenxiao.ids import new_id
-from fenxiao.runtime import logs
 from fenxiao.tencent_cloud import tc3_headers
 from fenxiao.users.phones import mask_phone
 

@@ -24,7 +24,7 @@ from pymongo import ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from fenxiao import clock
+from fenxiao import clock, logs
 from fenxiao.ids import new_id
 from fenxiao.marketing.groupbuy.checkout import group_not_found, refusal
 from fenxiao.marketing.groupbuy.models import render_group
@@ -43,7 +43,6 @@ from fenxiao.marketing.groupbuy.rules import (
 )
 from fenxiao.messages import tell
 from fenxiao.orders import states
-from fenxiao.runtime import logs
 
 REFUND_REASON = "拼团未成功，自动退款"
 EXPIRED = "GROUP_EXPIRED"  # fail_reason of the orders of a group that did not fill in time

@@ -12,7 +12,7 @@ from pydantic import Field, model_validator
 
 from fenxiao.distribution.stats import mask_name
 from fenxiao.marketing.models import Id, PositiveFen, Time, _ordered, _Strict
-from fenxiao.runtime.paging import PageQuery
+from fenxiao.paging import PageQuery
 
 MIN_SIZE, MAX_SIZE = 2, 50
 MIN_HOURS, MAX_HOURS = 1, 72
