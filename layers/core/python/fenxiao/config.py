@@ -19,9 +19,7 @@ import functools
 import os
 from dataclasses import dataclass, fields
 
-
-class ConfigError(RuntimeError):
-    """The deployment is misconfigured; raised at start, never shown to a client in detail."""
+from fenxiao.errors import ConfigError
 
 
 @dataclass(frozen=True)

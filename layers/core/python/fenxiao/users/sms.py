@@ -21,8 +21,8 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from fenxiao import clock, logs
-from fenxiao.config import ConfigError, get_settings
-from fenxiao.errors import AppError, UpstreamError
+from fenxiao.config import get_settings
+from fenxiao.errors import AppError, ConfigError, UpstreamError
 from fenxiao.ids import new_id
 from fenxiao.tencent_cloud import tc3_headers
 from fenxiao.users.phones import mask_phone
