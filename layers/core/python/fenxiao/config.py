@@ -19,6 +19,7 @@ import functools
 import os
 from dataclasses import dataclass, fields
 
+from fenxiao import secrets as secret_store
 from fenxiao.errors import ConfigError
 
 
@@ -121,8 +122,6 @@ def _read(name: str, secrets: dict[str, str]) -> str:
 
 
 def load() -> Settings:
-    from fenxiao import secrets as secret_store
-
     stored = secret_store.values()
     values: dict[str, object] = {}
     problems: list[str] = []
@@ -151,7 +150,5 @@ def get_settings() -> Settings:
 
 
 def reset() -> None:
-    from fenxiao import secrets as secret_store
-
     secret_store.reset()
     get_settings.cache_clear()

@@ -20,6 +20,7 @@ import threading
 from typing import Any
 
 from fenxiao.config import get_settings
+from fenxiao.ids import new_id
 
 PUBLIC_PREFIX = "public/"
 _ensured: set[str] = set()
@@ -112,8 +113,6 @@ def presigned_post(key_prefix: str, content_type: str, max_bytes: int, *, suffix
     The key is ours (`<prefix>/<new id><suffix>`), never a client-chosen name. Returns
     {url, fields, key, public_url}: the admin page posts `fields` plus the file to `url`.
     """
-    from fenxiao.ids import new_id
-
     key = f"{key_prefix.strip('/')}/{new_id()}{suffix}"
     stored = object_key(key)
     fields = {"Content-Type": content_type}

@@ -281,7 +281,7 @@ def approve(db: Database, withdrawal_id: str, *, by: str | None) -> dict[str, An
     the same out_bill_no, so a timeout never pays twice. The transfer's notification (or this call's
     answer) completes it: SUCCESS → paid, FAIL / CANCELLED → failed with the money back.
     """
-    from fenxiao import wechat
+    from fenxiao import wechat  # local for cold start: only a payout loads the WeChat Pay client
 
     doc = _get(db, withdrawal_id)
     if doc["status"] not in (PENDING, APPROVED):
@@ -311,7 +311,7 @@ def apply_transfer_state(db: Database, withdrawal_id: str, state: str, reason: s
 
 def handle_transfer_notification(db: Database, headers: Mapping[str, str], raw_body: bytes) -> None:
     """MCHTRANSFER.BILL.FINISHED: verify it, check it is ours and for the right amount, apply its state."""
-    from fenxiao import wechat
+    from fenxiao import wechat  # local for cold start: only a payout loads the WeChat Pay client
 
     note = wechat.parse_notification(headers, raw_body)
     if not str(note["event_type"]).startswith("MCHTRANSFER."):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fenxiao.db import get_db
 from fenxiao.errors import Unauthorized
 from fenxiao.tokens import Principal
 
@@ -20,8 +21,6 @@ def read_bearer(header: str | None) -> str:
 def current_admin(principal: Principal) -> Principal:
     """The admin as the database has them now: a removed or disabled admin loses access at once, and a
     changed role applies at once, instead of living on in a token for its remaining hours (one read)."""
-    from fenxiao.db import get_db
-
     doc = get_db().admins.find_one({"_id": principal.subject}, {"role": 1, "disabled": 1})
     if doc is None or doc.get("disabled"):
         raise Unauthorized("This admin account no longer has access; sign in again", code="ADMIN_GONE")
@@ -37,8 +36,6 @@ def current_user(principal: Principal) -> dict[str, Any]:
     """The shopper as the database has them now (one `_id` lookup): a token outliving its user — a deleted
     account, a database restored or wiped under the same secret — opens nothing, and must never write
     orphan documents (an address, a cart) for an id nobody owns."""
-    from fenxiao.db import get_db
-
     doc = get_db().users.find_one({"_id": principal.subject}, USER_FIELDS)
     if doc is None:
         raise Unauthorized("This account no longer exists; sign in again", code="USER_NOT_FOUND")

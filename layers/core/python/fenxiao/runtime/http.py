@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from pymongo.database import Database
 
 from fenxiao import clock, logs, untrusted_json
+from fenxiao.db import get_db
 from fenxiao.error_messages import language
 from fenxiao.errors import AppError, Forbidden, InvalidInput, NotFound, PayloadTooLarge, validation_fields
 from fenxiao.runtime import auth
@@ -63,8 +64,6 @@ class Request:
 
     @cached_property
     def db(self) -> Database:
-        from fenxiao.db import get_db
-
         return get_db()
 
     @property

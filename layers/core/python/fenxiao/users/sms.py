@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 from fenxiao import clock, logs
 from fenxiao.config import get_settings
+from fenxiao.db import get_db
 from fenxiao.errors import AppError, ConfigError, UpstreamError
 from fenxiao.ids import new_id
 from fenxiao.tencent_cloud import tc3_headers
@@ -36,8 +37,6 @@ class SmsSender(Protocol):
 
 class OutboxSender:
     def send(self, phone: str, code: str) -> None:
-        from fenxiao.db import get_db
-
         get_db().sms_outbox.insert_one({"_id": new_id(), "phone": phone, "code": code,
                                         "sent_at": clock.now()})
 
@@ -147,8 +146,6 @@ def get_sender(name: str | None = None) -> SmsSender:
 
 def last_outbox_message(phone: str) -> dict[str, Any] | None:
     """The newest code the outbox sender "sent" to `phone` (local stack: GET /__dev/sms/{phone})."""
-    from fenxiao.db import get_db
-
     doc = get_db().sms_outbox.find_one({"phone": phone}, sort=[("sent_at", -1), ("_id", -1)])
     if doc is None:
         return None

@@ -189,6 +189,8 @@ def fail_order(db: Database, order_id: str, reason: str) -> None:
 def refund_failed_order(db: Database, order: dict[str, Any]) -> str:
     """Refund a paid order whose group buy failed; `refunded`, `pending` (WeChat still processing, or
     another refund of the order is open) or `error` (logged; the expiry schedule retries)."""
+    # Local, not for cold start: payments imports group buys back (an import cycle listed in pyproject's
+    # ignore_imports), so the module-level import would fail half-initialised.
     from fenxiao.payments.refunds import ensure_order_refund
 
     if order.get("status") != states.PAID:
