@@ -60,9 +60,9 @@ def test_snapshot_carries_what_the_line_cost():
 
 
 def test_too_many_distinct_lines_from_a_cart(monkeypatch):
-    import fenxiao.orders.checkout
+    import fenxiao.cart
 
-    monkeypatch.setattr(fenxiao.orders.checkout, "selected_lines",
+    monkeypatch.setattr(fenxiao.cart, "selected_lines",
                         lambda db, user_id: [{"sku_id": f"s{i}", "quantity": 1} for i in range(51)])
     with pytest.raises(BusinessRule) as info:
         requested_lines(None, "u", CheckoutIn(from_cart=True))  # type: ignore[arg-type]

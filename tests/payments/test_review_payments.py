@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fenxiao import clock
+from fenxiao.distribution import ledger
 from fenxiao.ids import new_id
+from fenxiao.marketing import coupons
 from fenxiao.orders import states
-from fenxiao.payments import hooks
 from functions.schedules.finish_refunds import handler as finish_handler
 from tests.distribution.ledger_support import assert_consistent, balance, make_buyer, make_distributor
 from tests.payments.conftest import NOTIFY, pay, send, signed_transaction
@@ -43,7 +44,7 @@ def test_a_free_order_whose_payment_hook_crashed_is_finished_by_the_schedule(api
     order = make_order(db, buyer, items=[{"price": 1000, "paid": 0}])  # discounts covered everything
     coupon_id = _locked_coupon(db, buyer, order)
 
-    monkeypatch.setattr(hooks, "mark_coupon_used", _crash)
+    monkeypatch.setattr(coupons, "mark_coupon_used", _crash)
     assert api.post(f"/v1/orders/{order['_id']}/pay", token=token).status == 500
     monkeypatch.undo()
     assert db.orders.find_one({"_id": order["_id"]})["status"] == "paid"
@@ -66,7 +67,7 @@ def test_a_paid_order_whose_notification_retries_ran_out_is_finished_by_the_sche
     buyer, token = make_buyer(db, [d1])
     order = make_order(db, buyer, items=[{"price": 2000, "quantity": 2}])
     headers, body = signed_transaction(pay(api, order, token))
-    monkeypatch.setattr(hooks, "create_for_paid_order", _crash)
+    monkeypatch.setattr(ledger, "create_for_paid_order", _crash)
     for _ in range(3):  # WeChat retries, the hook keeps failing, WeChat stops asking
         assert send(api, NOTIFY, headers, body).status == 500
     monkeypatch.undo()

@@ -14,15 +14,10 @@ from typing import Any, Literal
 
 from pymongo.database import Database
 
-from fenxiao.cart import selected_lines
 from fenxiao.errors import BusinessRule, InvalidInput, NotFound
-from fenxiao.marketing.coupons import candidate_coupons, checkout_coupon, lines_for_coupons
-from fenxiao.marketing.promotions import active_rules
 from fenxiao.orders.models import MAX_LINES, MAX_QUANTITY, CheckoutIn
 from fenxiao.pricing import Coupon, LineItem, Quote, QuotedLine, ShippingPolicy, price, rank_coupons
 from fenxiao.pricing.rules import Rule
-from fenxiao.settings import get_shop_settings
-from fenxiao.users.addresses import get_address
 
 Source = Literal["cart", "direct"]
 
@@ -65,11 +60,15 @@ def load_rules(db: Database, user_id: str, lines: list[LineItem], request: Check
     A coupon is locked to the order (and given back on cancel/close) by marketing as well; placement
     and lifecycle say where in their docstrings.
     """
+    # Local for cold start: marketing and shop settings load only where a checkout is priced.
+    from fenxiao.marketing.coupons import candidate_coupons, checkout_coupon, lines_for_coupons
+    from fenxiao.marketing.promotions import active_rules
+    from fenxiao.settings import get_shop_settings
+
     shipping = get_shop_settings(db).shipping
     group = None
     if request.group_buy is not None:
-        # Local, not for cold start: group buys import the order states back (an import cycle listed in
-        # pyproject's ignore_imports), so the module-level import would fail half-initialised.
+        # Local for cold start, and group buys import the order states back (a cycle listed in pyproject).
         from fenxiao.marketing.groupbuy.checkout import group_buy_rule
 
         group = group_buy_rule(db, user_id, lines, request.group_buy, now)
@@ -169,6 +168,9 @@ class Checkout:
 def requested_lines(db: Database, user_id: str, request: CheckoutIn) -> tuple[list[tuple[str, int]], Source]:
     """`(sku_id, quantity)` pairs, duplicates merged in first-seen order, and where they came from."""
     if request.from_cart:
+        # local for cold start: only a cart checkout loads the cart
+        from fenxiao.cart import selected_lines
+
         raw = [(line["sku_id"], line["quantity"]) for line in selected_lines(db, user_id)]
         if not raw:
             raise BusinessRule("No items are selected in your cart", code="CART_EMPTY")
@@ -216,6 +218,9 @@ def build_checkout(db: Database, user_id: str, request: CheckoutIn, now: datetim
     items = load_items(db, lines)
     address = None
     if request.address_id is not None:
+        # local for cold start: only an order with an address loads the address book
+        from fenxiao.users.addresses import get_address
+
         address = get_address(db, user_id, request.address_id)
     line_items = [item.line_item() for item in items]
     rules = load_rules(db, user_id, line_items, request, now)

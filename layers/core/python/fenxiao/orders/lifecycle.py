@@ -23,12 +23,9 @@ from pymongo.database import Database
 from fenxiao import clock, logs
 from fenxiao.errors import AppError, BusinessRule, Conflict, NotFound
 from fenxiao.marketing.coupons import release_coupon
-from fenxiao.messages import tell
 from fenxiao.orders import states, stock
 from fenxiao.orders.models import VISIBLE_STATUSES, ShipIn
 from fenxiao.orders.queries import admin_get_order, refunds_of, render_order
-from fenxiao.settings import get_shop_settings
-from fenxiao.shipping import carrier_name, record_shipment
 
 BATCH = 500  # orders one schedule run handles; the next run (minutes later) takes the rest
 
@@ -166,6 +163,9 @@ def _abandon(db: Database, order: dict[str, Any], now: datetime) -> None:
 def _completion(db: Database, now: datetime) -> dict[str, Any]:
     """What completing an order records: when, and until when its after-sales window stays open (fixed
     now, so settlement and refunds agree on it whatever the merchant changes later)."""
+    # local for cold start: shop settings load only where a deadline is computed
+    from fenxiao.settings import get_shop_settings
+
     return {"completed_at": now,
             "after_sales_until": now + timedelta(days=get_shop_settings(db).after_sales_days)}
 
@@ -179,6 +179,9 @@ def confirm_receipt(db: Database, user_id: str, order_id: str) -> dict[str, Any]
 
 def auto_confirm_receipts(db: Database, now: datetime, limit: int = BATCH) -> dict[str, int]:
     """Complete orders shipped `auto_confirm_days` ago (the shop setting as of this run)."""
+    # local for cold start: shop settings load only where a deadline is computed
+    from fenxiao.settings import get_shop_settings
+
     cutoff = now - timedelta(days=get_shop_settings(db).auto_confirm_days)
     counts = {"completed": 0, "lost_race": 0}
     # index: orders (status, shipped_at)
@@ -226,6 +229,10 @@ def ship_order(db: Database, order_id: str, data: ShipIn, *, by: str | None = No
     refunded in full. Each parcel is uploaded to WeChat (shipping.record_shipment) and told to the shopper;
     neither can fail the shipment. `shipped_at` is the latest parcel's time (auto-confirm counts from it).
     """
+    # Local for cold start: only shipping loads the message outbox and the shipping area.
+    from fenxiao.messages import tell
+    from fenxiao.shipping import carrier_name, record_shipment
+
     name = carrier_name(db, data.carrier)
     current = db.orders.find_one({"_id": order_id})
     if current is None:

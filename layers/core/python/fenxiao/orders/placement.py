@@ -33,14 +33,12 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock
-from fenxiao.cart import remove_lines
 from fenxiao.idempotency import run_once
 from fenxiao.marketing.coupons import lock_coupon, release_coupon
 from fenxiao.orders import states, stock
 from fenxiao.orders.checkout import Checkout, build_checkout
 from fenxiao.orders.models import PlaceOrderIn
 from fenxiao.orders.queries import get_order_for_user, render_order
-from fenxiao.settings import get_shop_settings
 
 _ORDER_NO_ATTEMPTS = 5
 
@@ -72,6 +70,9 @@ def place_order(db: Database, user_id: str, request: PlaceOrderIn, *, idempotenc
 
 def _place(db: Database, user_id: str, request: PlaceOrderIn, idempotency_key: str | None, order_id: str
            ) -> dict[str, Any]:
+    # local for cold start: shop settings load only when an order is placed
+    from fenxiao.settings import get_shop_settings
+
     now = clock.now()
     checkout = build_checkout(db, user_id, request, now)
     checkout.ensure_placeable()
@@ -99,6 +100,9 @@ def _place(db: Database, user_id: str, request: PlaceOrderIn, idempotency_key: s
         raise
     stock.drop_holds(db, doc["_id"], [sku_id for sku_id, _ in lines])
     if checkout.source == "cart":
+        # local for cold start: only a cart order loads the cart
+        from fenxiao.cart import remove_lines
+
         remove_lines(db, user_id, [sku_id for sku_id, _ in lines])
     return placed
 

@@ -9,11 +9,6 @@ from typing import Any
 
 from pymongo.database import Database
 
-from fenxiao.distribution.ledger import create_for_paid_order, reverse_for_refund
-from fenxiao.marketing.coupons import mark_coupon_used, release_coupon
-from fenxiao.marketing.groupbuy.groups import on_order_paid as group_buy_paid
-from fenxiao.messages import tell
-
 
 def on_order_paid(db: Database, order: dict[str, Any]) -> None:
     """Runs after `order` became paid (it is the order document after the transition).
@@ -22,11 +17,21 @@ def on_order_paid(db: Database, order: dict[str, Any]) -> None:
     because a notification retried after a crash may run it again for the same order (back every
     "only once" with a unique index, as commissions per order line and level are).
     """
+    # Local imports here for cold start: a payment function loads coupons, commissions, messages and
+    # group buys only when an order is paid (and group buys import payments back: a cycle in pyproject).
     if order.get("coupon_id"):  # locked → used; a conditional update, so a replay changes nothing
+        from fenxiao.marketing.coupons import mark_coupon_used
+
         mark_coupon_used(db, order["coupon_id"], order["_id"])
+    from fenxiao.distribution.ledger import create_for_paid_order  # frozen commission, exactly once
+
     create_for_paid_order(db, order)
+    from fenxiao.messages import tell  # the subscribe message; recorded once per order, never raises
+
     tell.order_paid(db, order)
     if order.get("group_buy"):  # keep LAST: a lost seat refunds at once, reversing what ran above
+        from fenxiao.marketing.groupbuy.groups import on_order_paid as group_buy_paid
+
         group_buy_paid(db, order)
 
 
@@ -39,5 +44,10 @@ def on_refund_completed(db: Database, order: dict[str, Any], refund: dict[str, A
     (`order["status"] == "refunded"`).
     """
     if order.get("coupon_id") and order.get("status") == "refunded":  # a partial refund keeps it used
+        # local for cold start (and coupons/group buys import payments back: a cycle listed in pyproject)
+        from fenxiao.marketing.coupons import release_coupon
+
         release_coupon(db, order["coupon_id"], order["_id"])  # back to unused only while still valid
+    from fenxiao.distribution.ledger import reverse_for_refund  # pro rata to the refunded units, once
+
     reverse_for_refund(db, order, refund)
