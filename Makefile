@@ -21,6 +21,7 @@ dev: $(STAMP)
 
 test: $(STAMP) $(AWS_TOOLS)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python infra/serverless_gen.py --check
 	$(BIN)/python infra/errors_doc.py --check
 	$(BIN)/python -m infra.package --target aws
@@ -33,6 +34,7 @@ test: $(STAMP) $(AWS_TOOLS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python bench/cold_start.py

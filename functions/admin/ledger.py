@@ -7,7 +7,8 @@ from fenxiao import clock
 from fenxiao.distribution import balances, settlement, withdrawals
 from fenxiao.distribution.withdrawals import ReasonIn, WithdrawalQuery
 from fenxiao.errors import NotFound
-from fenxiao.runtime import PageQuery, Request, Routes
+from fenxiao.paging import PageQuery
+from fenxiao.runtime import Request, Routes
 
 routes = Routes()
 OWNER = ("owner",)

@@ -10,7 +10,8 @@ from fenxiao.messages import (
     update_message_settings,
 )
 from fenxiao.messages.events import EventName
-from fenxiao.runtime import PageQuery, Request, Routes, page_of
+from fenxiao.paging import PageQuery, page_of
+from fenxiao.runtime import Request, Routes
 
 routes = Routes()
 

@@ -2,7 +2,8 @@
 from typing import Literal
 
 from fenxiao.orders import AdminOrderQuery, ShipIn, admin_get_order, admin_list_orders, ship_order
-from fenxiao.runtime import PageQuery, Request, Routes, page_of
+from fenxiao.paging import PageQuery, page_of
+from fenxiao.runtime import Request, Routes
 from fenxiao.shipping import ADMIN_SORT, carriers_view, render, retry_upload
 
 routes = Routes()

@@ -1,6 +1,7 @@
 """Coupons a shopper can claim now; logged in, each says how many the caller already holds."""
 from fenxiao.marketing.coupons import list_claimable
-from fenxiao.runtime import PageQuery, Request, http_action
+from fenxiao.paging import PageQuery
+from fenxiao.runtime import Request, http_action
 
 
 @http_action("GET", "/v1/coupons", auth="optional_user", query=PageQuery)

@@ -1,6 +1,7 @@
 """WeChat Pay's refund notification: complete (or fail) the refund it reports, once."""
-from fenxiao.payments import answer_callback, handle_refund_notification
+from fenxiao.payments import handle_refund_notification
 from fenxiao.runtime import Reply, Request, http_action
+from fenxiao.runtime.callbacks import answer_callback
 
 
 @http_action("POST", "/v1/payments/wechat/refund-notify", status=204)

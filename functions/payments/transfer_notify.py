@@ -1,7 +1,7 @@
 """WeChat Pay's 商家转账 notification: a withdrawal's payout finished (paid, or failed: money back)."""
 from fenxiao.distribution.withdrawals import handle_transfer_notification
-from fenxiao.payments import answer_callback
 from fenxiao.runtime import Reply, Request, http_action
+from fenxiao.runtime.callbacks import answer_callback
 
 
 @http_action("POST", "/v1/payments/wechat/transfer-notify", status=204)

@@ -1,6 +1,7 @@
 """WeChat Pay's payment notification: verify, record the payment once, mark the order paid once."""
-from fenxiao.payments import answer_callback, handle_payment_notification
+from fenxiao.payments import handle_payment_notification
 from fenxiao.runtime import Reply, Request, http_action
+from fenxiao.runtime.callbacks import answer_callback
 
 
 @http_action("POST", "/v1/payments/wechat/notify", status=204)

@@ -19,7 +19,7 @@ from fenxiao.catalog.models import ProductIn
 from fenxiao.catalog.products import create_product
 from fenxiao.db import ensure_indexes, get_db
 from fenxiao.ids import new_id
-from fenxiao.runtime.auth import issue_token
+from fenxiao.tokens import issue_token
 
 DEFAULT_ADMIN = "admin"
 DEMO_OPENID = "dev_demo"

@@ -27,7 +27,8 @@ test('countdown text', () => {
 
 test('cart view: totals from the backend, all-selected ignores unavailable lines', () => {
   const view = cartView({ selected_total: 5800, items: [
-    { sku_id: 'a', price: 2900, quantity: 2, selected: true, available: true, stock: 10, specs: { 颜色: '红', 尺码: 'M' } },
+    { sku_id: 'a', price: 2900, list_price: 3900, quantity: 2, selected: true, available: true, stock: 10,
+      specs: { 颜色: '红', 尺码: 'M' } },
     { sku_id: 'b', price: 100, quantity: 1, selected: true, available: false, stock: 0, specs: {} },
   ] });
   assert.equal(view.total_text, '58.00');
@@ -35,6 +36,8 @@ test('cart view: totals from the backend, all-selected ignores unavailable lines
   assert.equal(view.selected_count, 2);
   assert.equal(view.items[0].specs_text, '红 / M');
   assert.equal(view.items[0].line_total_text, '58.00');
+  assert.equal(view.items[0].was_text, '39.00'); // the limited-time price is charged, the list price struck
+  assert.equal(view.items[1].was_text, '');
   assert.equal(view.can_checkout, true);
   const none = cartView({ items: [{ sku_id: 'a', price: 1, quantity: 1, selected: false, available: true }], selected_total: 0 });
   assert.equal(none.all_selected, false);
@@ -48,10 +51,12 @@ test('cart view: totals from the backend, all-selected ignores unavailable lines
 test('coupon titles', () => {
   assert.equal(couponTitle({ kind: 'threshold', amount: 1000, threshold: 5000 }), '满50减10');
   assert.equal(couponTitle({ kind: 'no_threshold', amount: 550 }), '无门槛减5.50');
-  assert.equal(couponTitle({ kind: 'discount', discount_bp: 8500, threshold: 10000 }), '满100享8.5折');
-  assert.equal(discountText(9000), '9折');
-  assert.equal(discountText(8850), '8.85折');
-  assert.equal(discountText(8805), '8.805折');
+  // discount_bp is the share taken off: the demo "数码 9 折券" has discount_bp 1000.
+  assert.equal(couponTitle({ kind: 'discount', discount_bp: 1500, threshold: 10000 }), '满100享8.5折');
+  assert.equal(discountText(1000), '9折');
+  assert.equal(discountText(1500), '8.5折');
+  assert.equal(discountText(1150), '8.85折');
+  assert.equal(discountText(1195), '8.805折');
 });
 
 test('pager: appends pages, stops at total, ignores calls while loading', async () => {
@@ -202,4 +207,46 @@ test('local time rendering', () => {
   const text = require('../utils/countdown').localTime('2026-11-25T12:18:44.963Z');
   assert.match(text, /^2026-11-2[56] \d\d:\d\d$/);
   assert.equal(require('../utils/countdown').localTime(null), '');
+});
+
+test('share cards carry the sharer\'s own code only when they are an approved distributor', () => {
+  const { installWx } = require('./fake-wx');
+  installWx();
+  const { shareCard, sharePath } = require('../utils/share');
+  assert.equal(sharePath('/pages/index/index'), '/pages/index/index');
+  wx.setStorageSync('user', { distributor: { status: 'pending', code: 'PEND01' } });
+  assert.equal(sharePath('/pages/group/index', { id: 'g1' }), '/pages/group/index?id=g1');
+  wx.setStorageSync('user', { distributor: { status: 'approved', code: 'AB12CD' } });
+  assert.deepEqual(shareCard('拼团', '/pages/group/index', { id: 'g1' }),
+    { title: '拼团', path: '/pages/group/index?id=g1&ref=AB12CD' });
+  assert.equal(sharePath('/pages/search/index', { q: '茶 叶' }), '/pages/search/index?q=%E8%8C%B6%20%E5%8F%B6&ref=AB12CD');
+});
+
+test('home promotions: the limited-time sale ending first, full-reduction tiers in words', () => {
+  const { promotionsView } = require('../utils/home');
+  const view = promotionsView({ items: [
+    { kind: 'limited_time', name: '周末', ends_at: '2026-12-06T00:00:00Z' },
+    { kind: 'limited_time', name: '今晚', ends_at: '2026-12-01T00:00:00Z' },
+    { kind: 'full_reduction', name: '满减', tiers: [{ threshold: 10000, amount: 1000 }, { threshold: 20050, amount: 2550 }] },
+  ] });
+  assert.deepEqual(view, { limited: { name: '今晚', ends_at: '2026-12-01T00:00:00Z' },
+    reductions: ['满100减10', '满200.50减25.50'] });
+  assert.deepEqual(promotionsView(null), { limited: null, reductions: [] });
+});
+
+test('after-sales: units left per line, the request body, progress through approval and refund', () => {
+  const aftersales = require('../utils/aftersales');
+  const lines = aftersales.refundableLines({ lines: [
+    { sku_id: 'a', title: 'A', quantity: 3, refunded_quantity: 1, paid: 3000, specs: {} },
+    { sku_id: 'b', title: 'B', quantity: 1, refunded_quantity: 1, paid: 900, specs: {} }] });
+  assert.deepEqual(lines.map((l) => [l.sku_id, l.max, l.chosen]), [['a', 2, 2]]);
+  assert.deepEqual(aftersales.requestBody(lines, ' 拍错了 ', ['https://cdn/p.jpg']),
+    { reason: '拍错了', lines: [{ sku_id: 'a', quantity: 2 }], photos: ['https://cdn/p.jpg'] });
+  assert.equal(aftersales.requestBody(lines, ''), null);
+  assert.equal(aftersales.requestBody([Object.assign({}, lines[0], { chosen: 0 })], '拍错了'), null);
+  const done = aftersales.progress({ status: 'refunded', created_at: '2026-11-30T01:00:00Z',
+    approved_at: '2026-11-30T02:00:00Z', refunded_at: '2026-11-30T02:01:00Z' });
+  assert.deepEqual(done.map((s) => [s.title, s.done]), [['提交申请', true], ['商家已同意', true], ['退款已原路退回', true]]);
+  const rejected = aftersales.progress({ status: 'rejected', reject_reason: '已超过售后期', created_at: '2026-11-30T01:00:00Z' });
+  assert.deepEqual(rejected.map((s) => s.title), ['提交申请', '商家拒绝：已超过售后期']);
 });

@@ -22,9 +22,9 @@ import requests
 
 from fenxiao import config
 from fenxiao.runtime import registry
-from fenxiao.runtime.auth import issue_token
 from fenxiao.runtime.http import HttpFunction
 from fenxiao.runtime.scheduled import TaskFunction
+from fenxiao.tokens import issue_token
 from infra.local import stack as local_stack
 from infra.package import AWS, AWS_X86_64, ROOT, build_all, default_out_dir, native_libraries, wheel_tags
 from infra.package.layout import lambda_layout, make_writable, unpack

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from fenxiao import config, secrets
-from fenxiao.config import ConfigError
+from fenxiao.errors import ConfigError
 
 
 @pytest.fixture

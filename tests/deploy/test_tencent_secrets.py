@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from fenxiao import config
-from fenxiao.config import ConfigError
+from fenxiao.errors import ConfigError
 from infra.tencent.stub import TencentApiStub
 
 ROLE_ID, ROLE_KEY, TOKEN = "AKIDrole", "role-key", "session-token"

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from fenxiao import clock
-from fenxiao.distribution.stats import mask_name, period_bounds
+from fenxiao.distribution.stats import period_bounds
+from fenxiao.users.models import mask_name
 from tests.distribution.conftest import insert_order
 from tests.support.factories import make_user
 

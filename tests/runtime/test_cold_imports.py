@@ -1,6 +1,6 @@
 """No function pays for wechatpy, wechatpayv3, boto3 or cryptography at import time: they load on first use
 (tokens are HS256 from the standard library; field encryption and WeChat Pay signing import cryptography
-when they run)."""
+when they run). Schedules do not load the HTTP stack either. Each probe runs in a fresh interpreter."""
 from __future__ import annotations
 
 import json
@@ -10,16 +10,28 @@ import sys
 from infra.local import stack
 
 
-def test_no_function_imports_heavy_clients_at_import_time():
-    probe = (
-        "import json, sys\n"
-        "from fenxiao.runtime import registry\n"
-        "entries = registry.discover()\n"
-        "print(json.dumps({'n': len(entries), 'heavy': [m for m in ('wechatpy', 'wechatpayv3', 'boto3', "
-        "'botocore', 'segno', 'moto', 'cryptography', 'jwt') if m in sys.modules]}))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", probe], cwd=stack.ROOT, capture_output=True, text=True,
+def _probe(imports: str, modules: tuple[str, ...]) -> dict:
+    """Run `imports` (which sets `n`) in a clean interpreter; `n` and which of `modules` got loaded."""
+    code = (f"import json, sys\n{imports}\n"
+            f"print(json.dumps({{'n': n, 'loaded': [m for m in {modules!r} if m in sys.modules]}}))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=stack.ROOT, capture_output=True, text=True,
                          check=True).stdout
-    result = json.loads(out.strip().splitlines()[-1])
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_no_function_imports_heavy_clients_at_import_time():
+    result = _probe("from fenxiao.runtime import registry\nn = len(registry.discover())",
+                    ("wechatpy", "wechatpayv3", "boto3", "botocore", "segno", "moto", "cryptography", "jwt"))
     assert result["n"] > 0
-    assert result["heavy"] == [], "run bench/cold_start.py to see which function imports them"
+    assert result["loaded"] == [], "run bench/cold_start.py to see which function imports them"
+
+
+def test_schedules_import_no_http_stack():
+    """`fenxiao.runtime` loads its HTTP side only when an HTTP name is asked for, so importing every
+    schedule loads neither Flask nor serverless-wsgi."""
+    result = _probe("import importlib, pkgutil\nimport functions.schedules as pkg\n"
+                    "names = [m.name for m in pkgutil.iter_modules(pkg.__path__)]\n"
+                    "n = len([importlib.import_module('functions.schedules.' + name) for name in names])",
+                    ("flask", "werkzeug", "serverless_wsgi"))
+    assert result["n"] > 0
+    assert result["loaded"] == []

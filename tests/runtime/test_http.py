@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field
 from fenxiao import clock
 from fenxiao.errors import Conflict
 from fenxiao.runtime import Request, Routes
-from fenxiao.runtime.auth import issue_token, verify_token
 from fenxiao.runtime.http import HttpFunction, Reply
+from fenxiao.tokens import issue_token, verify_token
 from tests.support.client import make_event, response_headers
 from tests.support.factories import admin_token
 

@@ -8,10 +8,10 @@ import time
 import jwt
 import pytest
 
+from fenxiao import hs256
 from fenxiao.config import get_settings
 from fenxiao.errors import Unauthorized
-from fenxiao.runtime import hs256
-from fenxiao.runtime.auth import issue_token, verify_token
+from fenxiao.tokens import issue_token, verify_token
 
 
 def test_pyjwt_verifies_our_token(stack):

@@ -7,7 +7,7 @@ from pymongo.database import Database
 
 from fenxiao import clock
 from fenxiao.ids import new_id
-from fenxiao.runtime.auth import issue_token
+from fenxiao.tokens import issue_token
 
 
 def make_user(db: Database, **fields: Any) -> tuple[str, str]:

@@ -8,7 +8,7 @@ import jwt
 
 from fenxiao import clock
 from fenxiao.crypto import decrypt_field
-from fenxiao.runtime.auth import issue_token
+from fenxiao.tokens import issue_token
 from tests.support.factories import admin_token, make_user
 from tests.users.conftest import field_names, phone_login
 

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from fenxiao.config import ConfigError, get_settings
+from fenxiao.config import get_settings
 from fenxiao.crypto import DecryptError, blind_index, decrypt_field, encrypt_field, keyed_hash
+from fenxiao.errors import ConfigError
 from fenxiao.users import sms
 from fenxiao.users.models import render_user
 from fenxiao.users.phones import mask_phone

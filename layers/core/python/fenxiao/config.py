@@ -19,9 +19,8 @@ import functools
 import os
 from dataclasses import dataclass, fields
 
-
-class ConfigError(RuntimeError):
-    """The deployment is misconfigured; raised at start, never shown to a client in detail."""
+from fenxiao import secrets as secret_store
+from fenxiao.errors import ConfigError
 
 
 @dataclass(frozen=True)
@@ -123,8 +122,6 @@ def _read(name: str, secrets: dict[str, str]) -> str:
 
 
 def load() -> Settings:
-    from fenxiao import secrets as secret_store
-
     stored = secret_store.values()
     values: dict[str, object] = {}
     problems: list[str] = []
@@ -153,7 +150,5 @@ def get_settings() -> Settings:
 
 
 def reset() -> None:
-    from fenxiao import secrets as secret_store
-
     secret_store.reset()
     get_settings.cache_clear()

@@ -30,7 +30,7 @@ def ensure_clean(db: Database, user_id: str, field: str, text: str | None,
     if not openid:
         log.info("content not checked: no openid", extra={"fields": {"user_id": user_id, "field": field}})
         return
-    from fenxiao.wechat import msg_sec_check
+    from fenxiao.wechat import msg_sec_check  # local for cold start: only checked text loads WeChat
 
     try:
         verdict = msg_sec_check(openid, text, SCENES[scene])

@@ -13,6 +13,14 @@ from fenxiao.error_catalogue import Language
 from fenxiao.error_messages import render
 
 
+class ConfigError(RuntimeError):
+    """The deployment is misconfigured; raised at start, never shown to a client in detail.
+
+    Here rather than in `fenxiao.config` because the secret store (`fenxiao.secrets`), which config
+    calls, raises it too: one error below both keeps them free of a cycle.
+    """
+
+
 class AppError(Exception):
     """An error the client may see: a stable code, a message and a fitting HTTP status."""
 

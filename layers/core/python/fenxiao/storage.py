@@ -17,9 +17,16 @@ from __future__ import annotations
 import functools
 import os
 import threading
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import StringConstraints
 
 from fenxiao.config import get_settings
+from fenxiao.ids import new_id
+
+# An image's public URL as clients send it (products, categories, banners): one type for every area, kept here
+# with the storage that serves the images so catalog and marketing both use it without importing each other.
+ImageUrl = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://\S+$")]
 
 PUBLIC_PREFIX = "public/"
 _ensured: set[str] = set()
@@ -112,8 +119,6 @@ def presigned_post(key_prefix: str, content_type: str, max_bytes: int, *, suffix
     The key is ours (`<prefix>/<new id><suffix>`), never a client-chosen name. Returns
     {url, fields, key, public_url}: the admin page posts `fields` plus the file to `url`.
     """
-    from fenxiao.ids import new_id
-
     key = f"{key_prefix.strip('/')}/{new_id()}{suffix}"
     stored = object_key(key)
     fields = {"Content-Type": content_type}

@@ -18,7 +18,7 @@ from fenxiao.admin.models import LoginIn
 from fenxiao.admin.passwords import dummy_hash, hash_password, verify_password
 from fenxiao.errors import Unauthorized
 from fenxiao.ids import new_id
-from fenxiao.runtime.auth import ADMIN_ROLES, Principal, issue_token
+from fenxiao.tokens import ADMIN_ROLES, Principal, issue_token
 
 MIN_PASSWORD = 8
 

@@ -9,11 +9,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
-from fenxiao.runtime.paging import PageQuery
+from fenxiao.paging import PageQuery
+from fenxiao.storage import ImageUrl
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-ImageUrl = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://\S+$")]
 
 # Basis points cap a per-level commission rate at 50 %, so a misconfigured product cannot give away
 # more than half of what a buyer paid at any single level.

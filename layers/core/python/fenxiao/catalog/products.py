@@ -24,7 +24,7 @@ from fenxiao.marketing.groupbuy.campaigns import product_group_buy, running_camp
 from fenxiao.marketing.promotions import active_promotions
 from fenxiao.marketing.rules import product_promotion, sku_promo_prices
 from fenxiao.marketing.share import approved_distributor, share_card
-from fenxiao.runtime.paging import page_of
+from fenxiao.paging import page_of
 
 # Every sort ends on _id so pages never repeat or skip products with equal keys; each is the
 # suffix of a products index after `status` (db.py), so the shop list never sorts in memory.

@@ -34,7 +34,8 @@ from pymongo.database import Database
 from pymongo.errors import BulkWriteError
 
 from fenxiao import clock
-from fenxiao.runtime.paging import PageQuery, page_of
+from fenxiao.distribution import withdrawals
+from fenxiao.paging import PageQuery, page_of
 
 BUCKETS = ("frozen", "available", "withdrawing", "withdrawn")
 RECENT_REFS = 1000
@@ -178,8 +179,6 @@ def reconcile(db: Database, *, repair: bool = False) -> dict[str, Any]:
     conditional on the balance it read: if a movement lands meanwhile, that distributor is left for the
     next call rather than overwritten (`changed` in the report).
     """
-    from fenxiao.distribution import withdrawals  # withdrawals builds on this module
-
     withdrawals.recover(db)
     recovered = recover(db)
     expected = ledger_totals(db)

@@ -29,10 +29,11 @@ from fenxiao.crypto import DecryptError, decrypt_field, encrypt_field
 from fenxiao.distribution.grades import get_grade, render_grade
 from fenxiao.distribution.models import ApplicationIn, ApplicationQuery, DistributorPatch, DistributorQuery, ReviewIn
 from fenxiao.distribution.settings import get_distribution_settings
+from fenxiao.distribution.stats import distributor_stats
 from fenxiao.errors import BusinessRule, Conflict, NotFound
 from fenxiao.ids import short_code
 from fenxiao.messages import tell
-from fenxiao.runtime.paging import PageQuery, page_of
+from fenxiao.paging import PageQuery, page_of
 from fenxiao.users.accounts import load_user
 from fenxiao.users.phones import mask_phone
 
@@ -185,8 +186,6 @@ def my_distributor(db: Database, user_id: str) -> dict[str, Any]:
 
 def render_mine(db: Database, doc: dict[str, Any]) -> dict[str, Any]:
     """GET /v1/distributor."""
-    from fenxiao.distribution.stats import distributor_stats  # stats reads orders: not needed by the rest
-
     grade = get_grade(db, doc["grade_id"]) if doc.get("grade_id") else None
     return {"status": doc["status"], "code": doc.get("code"), "grade": render_grade(grade) if grade else None,
             "balance": {**zero_balance(), **(doc.get("balance") or {})},
@@ -243,8 +242,6 @@ def list_distributors(db: Database, query: DistributorQuery) -> dict[str, Any]:
 
 def admin_get(db: Database, distributor_id: str) -> dict[str, Any]:
     """One distributor for the merchant: full phone (to call them), grade, team counts and sales."""
-    from fenxiao.distribution.stats import distributor_stats
-
     doc = db.distributors.find_one({"_id": distributor_id})
     if doc is None:
         raise NotFound("No such distributor", code="DISTRIBUTOR_NOT_FOUND", details={"id": distributor_id})

@@ -35,8 +35,8 @@ from fenxiao.distribution.distributors import is_active
 from fenxiao.distribution.preview import product_commission
 from fenxiao.distribution.settings import get_distribution_settings
 from fenxiao.ids import new_id
+from fenxiao.paging import PageQuery, page_of
 from fenxiao.pricing.allocation import pro_rata
-from fenxiao.runtime.paging import PageQuery, page_of
 
 FROZEN, SETTLING, SETTLED, REVERSED = "frozen", "settling", "settled", "reversed"
 _ATTEMPTS = 20  # optimistic retries of one entry's reversal against concurrent refunds of the same line

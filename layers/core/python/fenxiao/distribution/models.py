@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from fenxiao.runtime.paging import PageQuery
+from fenxiao.paging import PageQuery
 from fenxiao.users.models import MobilePhone, ShareRef
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]

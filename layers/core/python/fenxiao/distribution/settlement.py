@@ -33,13 +33,12 @@ from pymongo import ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from fenxiao import clock
-from fenxiao.distribution import balances, ledger
+from fenxiao import clock, logs
+from fenxiao.distribution import balances, ledger, withdrawals
 from fenxiao.distribution.settings import get_distribution_settings
 from fenxiao.ids import new_id
 from fenxiao.messages import tell
-from fenxiao.runtime import logs
-from fenxiao.runtime.paging import PageQuery, page_of
+from fenxiao.paging import PageQuery, page_of
 from fenxiao.settings import ShopSettings, after_sales_ends_at, get_shop_settings
 
 LOCK_ID = "lock:settlement"
@@ -212,8 +211,6 @@ def _recover_crashed_runs(db: Database, run_id: str, now: datetime) -> list[str]
 def settle(db: Database, now: datetime, *, batch_size: int = BATCH_SIZE, run_id: str | None = None,
            stop_after_batches: int | None = None, stop_after_distributors: int | None = None) -> dict[str, Any]:
     """Run settlement as of `now`; returns the settlement-run record."""
-    from fenxiao.distribution import withdrawals  # recovery of interrupted withdrawals; imports us not
-
     run_id = run_id or new_id()
     started = time.perf_counter()
     run = {"_id": run_id, "started_at": clock.now(), "finished_at": None, "now": now, "status": RUNNING,

@@ -15,6 +15,7 @@ from typing import Any
 from pymongo.database import Database
 
 from fenxiao import clock
+from fenxiao.users.models import mask_name
 
 SALES_STATUSES = ("paid", "shipped", "completed")          # paid and not fully refunded
 CUSTOMER_STATUSES = (*SALES_STATUSES, "refunded")          # has paid at some point
@@ -42,12 +43,6 @@ def distributor_stats(db: Database, user_id: str) -> dict[str, int]:
     level1, level2 = team_counts(db, user_id)
     return {"sales": int(totals.get("sales", 0)), "orders": int(totals.get("orders", 0)),
             "customers": int(totals.get("customers", 0)), "team_level1": level1, "team_level2": level2}
-
-
-def mask_name(name: str | None) -> str:
-    """张三 → 张**: recognisable to its owner, not to other distributors."""
-    name = (name or "").strip()
-    return f"{name[0]}**" if name else "用户**"
 
 
 def period_bounds(period: str, now: datetime) -> tuple[datetime, datetime]:

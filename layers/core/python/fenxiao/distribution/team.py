@@ -12,8 +12,9 @@ from pymongo.database import Database
 
 from fenxiao.distribution.distributors import my_distributor
 from fenxiao.distribution.models import TeamQuery
-from fenxiao.distribution.stats import SALES_EXPR, SALES_STATUSES, mask_name
-from fenxiao.runtime.paging import page_of
+from fenxiao.distribution.stats import SALES_EXPR, SALES_STATUSES
+from fenxiao.paging import page_of
+from fenxiao.users.models import mask_name
 
 
 def _member_sales(db: Database, distributor_id: str, member_ids: list[str]) -> dict[str, dict[str, int]]:

@@ -32,7 +32,7 @@ from pymongo import ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from fenxiao import clock
+from fenxiao import clock, logs
 from fenxiao.config import get_settings
 from fenxiao.distribution import balances
 from fenxiao.distribution.commission import BP
@@ -40,8 +40,7 @@ from fenxiao.distribution.settings import MAX_MONEY, get_distribution_settings
 from fenxiao.errors import AppError, BusinessRule, Conflict, NotFound
 from fenxiao.idempotency import run_once
 from fenxiao.messages import tell
-from fenxiao.runtime import logs
-from fenxiao.runtime.paging import PageQuery, page_of
+from fenxiao.paging import PageQuery, page_of
 
 OPENING, PENDING, APPROVED, PAID, REJECTED, FAILED = "opening", "pending", "approved", "paid", "rejected", "failed"
 FINAL = (PAID, REJECTED, FAILED)
@@ -282,7 +281,7 @@ def approve(db: Database, withdrawal_id: str, *, by: str | None) -> dict[str, An
     the same out_bill_no, so a timeout never pays twice. The transfer's notification (or this call's
     answer) completes it: SUCCESS → paid, FAIL / CANCELLED → failed with the money back.
     """
-    from fenxiao import wechat
+    from fenxiao import wechat  # local for cold start: only a payout loads the WeChat Pay client
 
     doc = _get(db, withdrawal_id)
     if doc["status"] not in (PENDING, APPROVED):
@@ -312,7 +311,7 @@ def apply_transfer_state(db: Database, withdrawal_id: str, state: str, reason: s
 
 def handle_transfer_notification(db: Database, headers: Mapping[str, str], raw_body: bytes) -> None:
     """MCHTRANSFER.BILL.FINISHED: verify it, check it is ours and for the right amount, apply its state."""
-    from fenxiao import wechat
+    from fenxiao import wechat  # local for cold start: only a payout loads the WeChat Pay client
 
     note = wechat.parse_notification(headers, raw_body)
     if not str(note["event_type"]).startswith("MCHTRANSFER."):

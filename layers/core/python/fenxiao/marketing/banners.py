@@ -13,9 +13,9 @@ from pymongo import ReturnDocument
 from pymongo.database import Database
 
 from fenxiao import clock
-from fenxiao.catalog.models import ImageUrl
 from fenxiao.errors import NotFound
 from fenxiao.ids import new_id
+from fenxiao.storage import ImageUrl
 
 MAX_BANNERS = 20  # what the home page's swiper shows; more is a merchant's mistake, not a use case
 PagePath = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200,

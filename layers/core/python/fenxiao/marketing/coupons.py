@@ -34,9 +34,9 @@ from fenxiao.marketing.models import (
     render_user_coupon,
 )
 from fenxiao.marketing.rules import claim_refusal, claim_validity, coupon_rule, usability_refusal
+from fenxiao.paging import PageQuery, page_of
 from fenxiao.pricing import Coupon, LineItem, ShippingPolicy, rank_coupons
 from fenxiao.pricing.rules import Rule
-from fenxiao.runtime.paging import PageQuery, page_of
 
 # What a user coupon copies from its template: later template edits never change a claimed coupon.
 _SNAPSHOT = ("name", "kind", "amount", "discount_bp", "cap", "threshold", "product_ids", "category_ids")

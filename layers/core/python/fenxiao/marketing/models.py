@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel, StringConstraints, model_validator
 
-from fenxiao.runtime.paging import PageQuery
+from fenxiao.paging import PageQuery
 
 MAX_FEN = 100_000_000            # 1 000 000 yuan: catches yuan/fen mix-ups
 MAX_SCOPE_IDS = 200

@@ -32,7 +32,7 @@ from fenxiao.marketing.models import (
     render_promotion,
 )
 from fenxiao.marketing.rules import PromotionRule, is_active, product_prices, promotion_rule, promotion_state
-from fenxiao.runtime.paging import page_of
+from fenxiao.paging import page_of
 from fenxiao.settings.store import register_cache
 
 ACTIVE_TTL_SECONDS = 30.0

@@ -97,7 +97,7 @@ def _finish(db: Database, key: str, status: str, **fields: Any) -> None:
 
 def _attempt(db: Database, key: str, now: datetime) -> str | None:
     """Claim one due message and try to send it; returns its new status (None if not claimed)."""
-    from fenxiao.wechat import WeChatRefused, send_subscribe_message
+    from fenxiao.wechat import WeChatRefused, send_subscribe_message  # local for cold start
 
     doc = QUEUE.claim(db, key, now)
     if doc is None:

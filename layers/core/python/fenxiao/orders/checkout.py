@@ -60,6 +60,7 @@ def load_rules(db: Database, user_id: str, lines: list[LineItem], request: Check
     A coupon is locked to the order (and given back on cancel/close) by marketing as well; placement
     and lifecycle say where in their docstrings.
     """
+    # Local for cold start: marketing and shop settings load only where a checkout is priced.
     from fenxiao.marketing.coupons import candidate_coupons, checkout_coupon, lines_for_coupons
     from fenxiao.marketing.promotions import active_rules
     from fenxiao.settings import get_shop_settings
@@ -67,6 +68,7 @@ def load_rules(db: Database, user_id: str, lines: list[LineItem], request: Check
     shipping = get_shop_settings(db).shipping
     group = None
     if request.group_buy is not None:
+        # Local for cold start, and group buys import the order states back (a cycle listed in pyproject).
         from fenxiao.marketing.groupbuy.checkout import group_buy_rule
 
         group = group_buy_rule(db, user_id, lines, request.group_buy, now)
@@ -166,6 +168,7 @@ class Checkout:
 def requested_lines(db: Database, user_id: str, request: CheckoutIn) -> tuple[list[tuple[str, int]], Source]:
     """`(sku_id, quantity)` pairs, duplicates merged in first-seen order, and where they came from."""
     if request.from_cart:
+        # local for cold start: only a cart checkout loads the cart
         from fenxiao.cart import selected_lines
 
         raw = [(line["sku_id"], line["quantity"]) for line in selected_lines(db, user_id)]
@@ -215,6 +218,7 @@ def build_checkout(db: Database, user_id: str, request: CheckoutIn, now: datetim
     items = load_items(db, lines)
     address = None
     if request.address_id is not None:
+        # local for cold start: only an order with an address loads the address book
         from fenxiao.users.addresses import get_address
 
         address = get_address(db, user_id, request.address_id)

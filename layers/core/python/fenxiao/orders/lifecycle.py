@@ -20,13 +20,12 @@ from typing import Any
 
 from pymongo.database import Database
 
-from fenxiao import clock
+from fenxiao import clock, logs
 from fenxiao.errors import AppError, BusinessRule, Conflict, NotFound
 from fenxiao.marketing.coupons import release_coupon
 from fenxiao.orders import states, stock
 from fenxiao.orders.models import VISIBLE_STATUSES, ShipIn
 from fenxiao.orders.queries import admin_get_order, refunds_of, render_order
-from fenxiao.runtime import logs
 
 BATCH = 500  # orders one schedule run handles; the next run (minutes later) takes the rest
 
@@ -40,7 +39,7 @@ def _close_wechat_payment(order: dict[str, Any]) -> bool:
     out_trade_no = (order.get("payment") or {}).get("out_trade_no")
     if not out_trade_no:
         return True
-    from fenxiao.wechat import close_payment
+    from fenxiao.wechat import close_payment  # local for cold start: only closing loads WeChat
 
     try:
         close_payment(out_trade_no)
@@ -164,6 +163,7 @@ def _abandon(db: Database, order: dict[str, Any], now: datetime) -> None:
 def _completion(db: Database, now: datetime) -> dict[str, Any]:
     """What completing an order records: when, and until when its after-sales window stays open (fixed
     now, so settlement and refunds agree on it whatever the merchant changes later)."""
+    # local for cold start: shop settings load only where a deadline is computed
     from fenxiao.settings import get_shop_settings
 
     return {"completed_at": now,
@@ -179,6 +179,7 @@ def confirm_receipt(db: Database, user_id: str, order_id: str) -> dict[str, Any]
 
 def auto_confirm_receipts(db: Database, now: datetime, limit: int = BATCH) -> dict[str, int]:
     """Complete orders shipped `auto_confirm_days` ago (the shop setting as of this run)."""
+    # local for cold start: shop settings load only where a deadline is computed
     from fenxiao.settings import get_shop_settings
 
     cutoff = now - timedelta(days=get_shop_settings(db).auto_confirm_days)
@@ -228,6 +229,7 @@ def ship_order(db: Database, order_id: str, data: ShipIn, *, by: str | None = No
     refunded in full. Each parcel is uploaded to WeChat (shipping.record_shipment) and told to the shopper;
     neither can fail the shipment. `shipped_at` is the latest parcel's time (auto-confirm counts from it).
     """
+    # Local for cold start: only shipping loads the message outbox and the shipping area.
     from fenxiao.messages import tell
     from fenxiao.shipping import carrier_name, record_shipment
 

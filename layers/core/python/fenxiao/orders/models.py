@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from fenxiao.orders import states
-from fenxiao.runtime.paging import PageQuery
+from fenxiao.paging import PageQuery
 
 MAX_LINES = 50       # distinct SKUs in one order
 MAX_QUANTITY = 999   # units of one SKU in one order

@@ -70,6 +70,7 @@ def place_order(db: Database, user_id: str, request: PlaceOrderIn, *, idempotenc
 
 def _place(db: Database, user_id: str, request: PlaceOrderIn, idempotency_key: str | None, order_id: str
            ) -> dict[str, Any]:
+    # local for cold start: shop settings load only when an order is placed
     from fenxiao.settings import get_shop_settings
 
     now = clock.now()
@@ -99,6 +100,7 @@ def _place(db: Database, user_id: str, request: PlaceOrderIn, idempotency_key: s
         raise
     stock.drop_holds(db, doc["_id"], [sku_id for sku_id, _ in lines])
     if checkout.source == "cart":
+        # local for cold start: only a cart order loads the cart
         from fenxiao.cart import remove_lines
 
         remove_lines(db, user_id, [sku_id for sku_id, _ in lines])

@@ -14,7 +14,7 @@ from pymongo.database import Database
 
 from fenxiao.errors import NotFound
 from fenxiao.orders.models import VISIBLE_STATUSES, AdminOrderQuery, OrderQuery
-from fenxiao.runtime.paging import page_of
+from fenxiao.paging import page_of
 
 _NEWEST_FIRST = [("created_at", -1), ("_id", -1)]
 _LINE_FIELDS = ("sku_id", "product_id", "title", "specs", "cover", "quantity", "original_unit_price",
@@ -131,6 +131,7 @@ def admin_get_order(db: Database, order_id: str) -> dict[str, Any]:
     doc = db.orders.find_one({"_id": order_id})
     if doc is None:
         raise _not_found(order_id)
+    # local for cold start: only this view loads the shipping area
     from fenxiao.shipping import upload_state
 
     return {**render_admin_order(doc, refunds_of(db, doc)), "shipping_upload": upload_state(db, order_id)}

@@ -9,7 +9,6 @@ Interfaces other areas use:
   distribution and marketing react to money moving.
 Importing this package loads no WeChat SDK: `fenxiao.wechat` loads them lazily.
 """
-from fenxiao.payments.callbacks import answer_callback
 from fenxiao.payments.models import RefundListQuery, RefundRequest, RejectRefund, refund_view
 from fenxiao.payments.notifications import apply_transaction, handle_payment_notification
 from fenxiao.payments.prepay import pay_order
@@ -24,7 +23,7 @@ from fenxiao.payments.refunds import (
     request_refund,
 )
 
-__all__ = ["RefundListQuery", "RefundRequest", "RejectRefund", "answer_callback", "apply_transaction",
+__all__ = ["RefundListQuery", "RefundRequest", "RejectRefund", "apply_transaction",
            "approve_refund", "ensure_auto_refund", "handle_payment_notification",
            "handle_refund_notification", "list_refunds", "pay_order", "query_and_apply", "refund_view",
            "refunds_for_order", "reject_refund", "request_refund"]

@@ -17,6 +17,8 @@ def on_order_paid(db: Database, order: dict[str, Any]) -> None:
     because a notification retried after a crash may run it again for the same order (back every
     "only once" with a unique index, as commissions per order line and level are).
     """
+    # Local imports here for cold start: a payment function loads coupons, commissions, messages and
+    # group buys only when an order is paid (and group buys import payments back: a cycle in pyproject).
     if order.get("coupon_id"):  # locked → used; a conditional update, so a replay changes nothing
         from fenxiao.marketing.coupons import mark_coupon_used
 
@@ -42,6 +44,7 @@ def on_refund_completed(db: Database, order: dict[str, Any], refund: dict[str, A
     (`order["status"] == "refunded"`).
     """
     if order.get("coupon_id") and order.get("status") == "refunded":  # a partial refund keeps it used
+        # local for cold start (and coupons/group buys import payments back: a cycle listed in pyproject)
         from fenxiao.marketing.coupons import release_coupon
 
         release_coupon(db, order["coupon_id"], order["_id"])  # back to unused only while still valid

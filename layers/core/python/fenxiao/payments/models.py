@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from fenxiao import storage
-from fenxiao.runtime import PageQuery
+from fenxiao.paging import PageQuery
 
 # refund statuses (docs/data-model.md)
 REQUESTED, APPROVED, REFUNDED, REJECTED, FAILED = "requested", "approved", "refunded", "rejected", "failed"

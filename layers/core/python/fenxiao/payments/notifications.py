@@ -25,13 +25,12 @@ from typing import Any
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from fenxiao import clock, wechat
+from fenxiao import clock, logs, wechat
 from fenxiao.config import get_settings
 from fenxiao.errors import AppError, Conflict
 from fenxiao.orders import states, stock
 from fenxiao.payments import hooks, refunds
 from fenxiao.payments.rules import make_out_trade_no, order_no_of
-from fenxiao.runtime import logs
 
 APPLIED, ORPHAN, AMOUNT_MISMATCH = "applied", "orphan", "amount_mismatch"
 TRANSACTION_SUCCESS = "TRANSACTION.SUCCESS"

@@ -38,10 +38,12 @@ def pay_order(db: Database, user: Mapping[str, Any], order_id: str) -> dict[str,
     now = clock.now()
     _ensure_payable(order, now)
     if order.get("group_buy"):  # a seat that is gone would only be charged and refunded
+        # local for cold start: only a group-buy order loads group buys (which import payments back)
         from fenxiao.marketing.groupbuy.groups import ensure_payable
 
         ensure_payable(db, order, now)
     if int(order["amounts"]["pay_amount"]) == 0:
+        # local for cold start: only a free order loads the notification path
         from fenxiao.payments.notifications import apply_free_order
 
         payment = apply_free_order(db, order)

@@ -18,13 +18,12 @@ from typing import Any
 
 from pymongo.database import Database
 
-from fenxiao import wechat
+from fenxiao import logs, wechat
 from fenxiao.errors import AppError, NotFound
 from fenxiao.payments import refunds
 from fenxiao.payments.models import APPROVED, REFUNDED
 from fenxiao.payments.notifications import AMOUNT_MISMATCH, ORPHAN, finish_recorded_payment
 from fenxiao.payments.notifications import APPLIED as APPLIED_PAYMENT
-from fenxiao.runtime import logs
 
 GRACE = timedelta(minutes=5)  # leave the normal path (answer + notification) time to finish first
 BATCH = 200

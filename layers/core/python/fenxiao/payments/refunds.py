@@ -25,7 +25,7 @@ from pymongo import DESCENDING, ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from fenxiao import clock, wechat
+from fenxiao import clock, logs, wechat
 from fenxiao.config import get_settings
 from fenxiao.content import ensure_clean
 from fenxiao.errors import BusinessRule, Conflict, NotFound
@@ -33,6 +33,7 @@ from fenxiao.idempotency import run_once
 from fenxiao.ids import new_id
 from fenxiao.messages import tell
 from fenxiao.orders import states, stock
+from fenxiao.paging import page_of
 from fenxiao.payments import hooks
 from fenxiao.payments.models import (
     AFTER_SALES,
@@ -48,7 +49,6 @@ from fenxiao.payments.models import (
     refund_view,
 )
 from fenxiao.payments.rules import ensure_within_paid, fully_refunded, plan_refund, refunded_units
-from fenxiao.runtime import logs, page_of
 from fenxiao.settings import after_sales_ends_at, get_shop_settings
 
 REFUNDABLE = (states.PAID, states.SHIPPED, states.COMPLETED)

@@ -22,11 +22,13 @@ from flask import request as flask_request
 from pydantic import BaseModel, ValidationError
 from pymongo.database import Database
 
-from fenxiao import clock, untrusted_json
+from fenxiao import clock, logs, untrusted_json
+from fenxiao.db import get_db
 from fenxiao.error_messages import language
 from fenxiao.errors import AppError, Forbidden, InvalidInput, NotFound, PayloadTooLarge, validation_fields
-from fenxiao.runtime import auth, logs
+from fenxiao.runtime import auth
 from fenxiao.runtime.events import request_id_of, to_wsgi_event
+from fenxiao.tokens import Principal, verify_token
 
 AuthMode = Literal["none", "user", "optional_user", "admin"]
 _PARAM = re.compile(r"\{(\w+)\}")
@@ -50,7 +52,7 @@ class Request:
     body: Any
     query: Any
     user: dict[str, Any] | None
-    admin: auth.Principal | None
+    admin: Principal | None
     headers: dict[str, str]
     raw_body: bytes
     ip: str
@@ -62,8 +64,6 @@ class Request:
 
     @cached_property
     def db(self) -> Database:
-        from fenxiao.db import get_db
-
         return get_db()
 
     @property
@@ -261,15 +261,15 @@ def _parse_query(route: Route, args: Any) -> Any:
                            details=_validation_details(exc, "query")) from exc
 
 
-def _authenticate(route: Route, headers: dict[str, str]) -> tuple[dict[str, Any] | None, auth.Principal | None]:
+def _authenticate(route: Route, headers: dict[str, str]) -> tuple[dict[str, Any] | None, Principal | None]:
     if route.auth == "none":
         return None, None
     header = headers.get("authorization")
     if route.auth == "optional_user" and not header:
         return None, None
     if route.auth in ("user", "optional_user"):
-        return auth.current_user(auth.verify_token(auth.read_bearer(header), "user")), None
-    principal = auth.current_admin(auth.verify_token(auth.read_bearer(header), "admin"))
+        return auth.current_user(verify_token(auth.read_bearer(header), "user")), None
+    principal = auth.current_admin(verify_token(auth.read_bearer(header), "admin"))
     if route.roles and principal.role not in route.roles:
         raise Forbidden("Your admin role may not do this", code="ROLE_FORBIDDEN",
                         details={"required": list(route.roles)})

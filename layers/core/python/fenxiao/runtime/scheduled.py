@@ -16,8 +16,8 @@ from typing import Any
 
 from pymongo.database import Database
 
-from fenxiao import clock
-from fenxiao.runtime import logs
+from fenxiao import clock, logs
+from fenxiao.db import get_db
 from fenxiao.runtime.events import is_scf_timer, timer_moment
 
 
@@ -29,8 +29,6 @@ class Job:
 
     @cached_property
     def db(self) -> Database:
-        from fenxiao.db import get_db
-
         return get_db()
 
 

@@ -24,7 +24,7 @@ import importlib
 import os
 from typing import Protocol
 
-from fenxiao.config import ConfigError
+from fenxiao.errors import ConfigError
 
 PROVIDER_ENV = "FENXIAO_SECRETS_PROVIDER"
 PREFIX_ENV = "FENXIAO_SECRETS_PREFIX"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fenxiao.config import ConfigError
+from fenxiao.errors import ConfigError
 from fenxiao.secrets import prefix
 
 BATCH = 10  # GetParameters accepts at most 10 names

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from fenxiao.config import ConfigError
+from fenxiao.errors import ConfigError
 from fenxiao.secrets import prefix
 from fenxiao.tencent_cloud import tc3_headers
 

@@ -26,7 +26,7 @@ def list_carriers(db: Database) -> list[dict[str, str]]:
     cached = db.kv.find_one({"_id": CACHE_ID})
     if cached and cached["fetched_at"] > clock.now() - FRESH_FOR:
         return cached["items"]
-    from fenxiao.wechat import get_delivery_list
+    from fenxiao.wechat import get_delivery_list  # local for cold start: WeChat only where used
 
     try:
         items = [{"code": d["delivery_id"], "name": d["delivery_name"]} for d in get_delivery_list()]

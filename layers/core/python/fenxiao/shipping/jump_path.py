@@ -24,7 +24,7 @@ def ensure_jump_path(db: Database) -> bool:
     stored = db.kv.find_one({"_id": KV_ID}) or {}
     if stored.get("path") == ORDER_PAGE:
         return False
-    from fenxiao.wechat import set_msg_jump_path
+    from fenxiao.wechat import set_msg_jump_path  # local for cold start: WeChat only where used
 
     try:
         set_msg_jump_path(ORDER_PAGE)

@@ -36,7 +36,7 @@ def _token(db: Database, order: dict[str, Any], index: int, openid: str | None) 
     goods = _goods(order, shipment)
     if not (openid and transaction_id and goods):
         return None
-    from fenxiao.wechat import trace_waybill
+    from fenxiao.wechat import trace_waybill  # local for cold start: WeChat only where used
 
     try:
         token = trace_waybill({

@@ -27,6 +27,7 @@ from fenxiao import clock
 from fenxiao.clock import CHINA_TZ
 from fenxiao.config import get_settings
 from fenxiao.errors import AppError, Conflict, NotFound
+from fenxiao.shipping.jump_path import ensure_jump_path
 from fenxiao.work_queue import WorkQueue
 
 log = logging.getLogger("fenxiao.shipping")
@@ -152,7 +153,7 @@ def _settle(db: Database, order_id: str, status: str, total: int | None, now: da
 
 
 def _attempt(db: Database, order_id: str, now: datetime) -> str | None:
-    from fenxiao.wechat import WeChatRefused, upload_shipping_info
+    from fenxiao.wechat import WeChatRefused, upload_shipping_info  # local for cold start
 
     doc = QUEUE.claim(db, order_id, now)
     if doc is None:
@@ -186,8 +187,6 @@ def _attempt(db: Database, order_id: str, now: datetime) -> str | None:
 
 def upload_due(db: Database, now: datetime, limit: int = BATCH) -> dict[str, int]:
     """The schedule: revive uploads whose process died, then try every due one."""
-    from fenxiao.shipping.jump_path import ensure_jump_path
-
     jump_path_set = int(ensure_jump_path(db))
     registered = _register_interrupted(db, now, limit)
     done = QUEUE.drain(db, now, lambda order_id: _attempt(db, order_id, now), limit, log)

@@ -11,7 +11,7 @@ from typing import Any
 from pymongo.database import Database
 
 from fenxiao import clock
-from fenxiao.runtime.auth import issue_token
+from fenxiao.tokens import issue_token
 from fenxiao.users.accounts import new_user_fields, upsert_user
 from fenxiao.users.codes import consume_code
 from fenxiao.users.models import PhoneLogin, WechatLogin, render_user
@@ -28,12 +28,14 @@ def _apply_ref(db: Database, doc: dict[str, Any], ref: str | None, ip: str, is_n
     """
     if not ref and not is_new:
         return doc
-    from fenxiao.distribution import farming  # lazily: most sign-ins are returning shoppers
+    # Local for cold start: a returning shopper's sign-in never loads the distribution package. (Also the
+    # users -> distribution edge of an import cycle listed in pyproject's ignore_imports.)
+    from fenxiao.distribution import farming
 
     crowded = is_new and farming.signup_over_limit(db, ip, clock.now())
     if not ref:
         return doc
-    from fenxiao.distribution.binding import bind
+    from fenxiao.distribution.binding import bind  # local: see farming above
 
     result = bind(db, doc["_id"], ref, ip=ip, crowded_signup=crowded)
     return {**doc, "referrer_id": result["referrer_id"]} if result["bound"] else doc

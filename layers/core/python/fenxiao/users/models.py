@@ -68,6 +68,13 @@ class AddressIn(_Input):
     is_default: bool = False
 
 
+def mask_name(name: str | None) -> str:
+    """张三 → 张**: recognisable to its owner, not to other shoppers (team lists,
+    rankings, group-buy members)."""
+    name = (name or "").strip()
+    return f"{name[0]}**" if name else "用户**"
+
+
 def render_user(doc: dict[str, Any]) -> dict[str, Any]:
     """A shopper as the API shows them: never the openid, never the phone beyond its mask."""
     distributor = doc.get("distributor")

@@ -20,11 +20,11 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from fenxiao import clock
-from fenxiao.config import ConfigError, get_settings
-from fenxiao.errors import AppError, UpstreamError
+from fenxiao import clock, logs
+from fenxiao.config import get_settings
+from fenxiao.db import get_db
+from fenxiao.errors import AppError, ConfigError, UpstreamError
 from fenxiao.ids import new_id
-from fenxiao.runtime import logs
 from fenxiao.tencent_cloud import tc3_headers
 from fenxiao.users.phones import mask_phone
 
@@ -37,8 +37,6 @@ class SmsSender(Protocol):
 
 class OutboxSender:
     def send(self, phone: str, code: str) -> None:
-        from fenxiao.db import get_db
-
         get_db().sms_outbox.insert_one({"_id": new_id(), "phone": phone, "code": code,
                                         "sent_at": clock.now()})
 
@@ -148,8 +146,6 @@ def get_sender(name: str | None = None) -> SmsSender:
 
 def last_outbox_message(phone: str) -> dict[str, Any] | None:
     """The newest code the outbox sender "sent" to `phone` (local stack: GET /__dev/sms/{phone})."""
-    from fenxiao.db import get_db
-
     doc = get_db().sms_outbox.find_one({"phone": phone}, sort=[("sent_at", -1), ("_id", -1)])
     if doc is None:
         return None

@@ -7,6 +7,7 @@ notification checks (verified with the platform public key), so neither needs we
 from __future__ import annotations
 
 import base64
+import binascii
 import functools
 import textwrap
 from typing import Any
@@ -44,8 +45,6 @@ def rsa_sign(private_pem: str, message: bytes) -> str:
 
 def rsa_verify(public_pem: str, message: bytes, signature_b64: str) -> bool:
     """False for any bad signature, including one that is not even base64."""
-    import binascii
-
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
     from cryptography.hazmat.primitives.hashes import SHA256

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from fenxiao.config import Settings, get_settings
+from fenxiao.db import get_db
 from fenxiao.errors import BusinessRule, InvalidInput, UpstreamError
 
 T = TypeVar("T")
@@ -38,8 +39,6 @@ class MongoSessionStorage:
 
     @staticmethod
     def _kv() -> Any:
-        from fenxiao.db import get_db
-
         return get_db().kv
 
     def get(self, key: str, default: Any = None) -> Any:

@@ -17,7 +17,7 @@ from fenxiao.errors import BusinessRule, NotFound
 from fenxiao.ids import new_id
 from fenxiao.marketing.groupbuy.models import AdminCampaignQuery, CampaignIn, render_campaign, render_product_group_buy
 from fenxiao.marketing.groupbuy.rules import campaign_state
-from fenxiao.runtime.paging import page_of
+from fenxiao.paging import page_of
 
 ENABLED, DISABLED = "enabled", "disabled"
 

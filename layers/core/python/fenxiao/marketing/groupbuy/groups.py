@@ -24,7 +24,7 @@ from pymongo import ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from fenxiao import clock
+from fenxiao import clock, logs
 from fenxiao.ids import new_id
 from fenxiao.marketing.groupbuy.checkout import group_not_found, refusal
 from fenxiao.marketing.groupbuy.models import render_group
@@ -43,7 +43,6 @@ from fenxiao.marketing.groupbuy.rules import (
 )
 from fenxiao.messages import tell
 from fenxiao.orders import states
-from fenxiao.runtime import logs
 
 REFUND_REASON = "拼团未成功，自动退款"
 EXPIRED = "GROUP_EXPIRED"  # fail_reason of the orders of a group that did not fill in time
@@ -190,6 +189,8 @@ def fail_order(db: Database, order_id: str, reason: str) -> None:
 def refund_failed_order(db: Database, order: dict[str, Any]) -> str:
     """Refund a paid order whose group buy failed; `refunded`, `pending` (WeChat still processing, or
     another refund of the order is open) or `error` (logged; the expiry schedule retries)."""
+    # Local, not for cold start: payments imports group buys back (an import cycle listed in pyproject's
+    # ignore_imports), so the module-level import would fail half-initialised.
     from fenxiao.payments.refunds import ensure_order_refund
 
     if order.get("status") != states.PAID:

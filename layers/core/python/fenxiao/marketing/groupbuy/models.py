@@ -10,9 +10,9 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from fenxiao.distribution.stats import mask_name
 from fenxiao.marketing.models import Id, PositiveFen, Time, _ordered, _Strict
-from fenxiao.runtime.paging import PageQuery
+from fenxiao.paging import PageQuery
+from fenxiao.users.models import mask_name
 
 MIN_SIZE, MAX_SIZE = 2, 50
 MIN_HOURS, MAX_HOURS = 1, 72

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from fenxiao import logs
 from fenxiao.errors import AppError
-from fenxiao.runtime import Reply, logs
+from fenxiao.runtime.http import Reply
 from fenxiao.wechat import NotificationRejected
 
 
