@@ -214,6 +214,19 @@ DEMO_MESSAGE_TEMPLATES = {"order_paid": "demo-order-paid", "order_shipped": "dem
                           "withdrawal_paid": "demo-withdrawal-paid", "withdrawal_rejected": "demo-withdrawal-rejected"}
 
 
+def seed_banners(db: Database) -> str:
+    """Two home-page banners (the limited-time sale and the 拼团 product), so the demo home page has a swiper."""
+    from fenxiao.marketing.banners import BannerIn, create_banner
+
+    if db.banners.count_documents({}, limit=1):
+        return "banners: already present, left as is"
+    earbuds, _ = _skus_of(db, "主动降噪真无线蓝牙耳机")
+    for n, (title, link) in enumerate([("限时特价 每日上新", "/pages/index/index"),
+                                       ("三人拼团 降噪耳机", f"/pages/product/detail?id={earbuds}")]):
+        create_banner(db, BannerIn(image=_image("banner", n + 1), title=title, link=link, sort=n))
+    return "banners: 2 on the home page"
+
+
 def seed_messages(db: Database) -> str:
     """Configure every subscribe-message event with the demo merchant's templates, unless already set."""
     from fenxiao.messages import get_message_settings, update_message_settings
@@ -231,5 +244,5 @@ def prepare(admin_username: str | None, admin_password: str | None) -> list[str]
     """Indexes, demo shop, admin owner, demo shoppers: the summary lines devserver.py prints."""
     db = get_db()
     ensure_indexes(db)
-    return [seed_catalog(db), seed_marketing(db), seed_distributors(db), seed_messages(db),
+    return [seed_catalog(db), seed_marketing(db), seed_banners(db), seed_distributors(db), seed_messages(db),
             seed_admin(db, admin_username, admin_password), seed_demo_user(db)]

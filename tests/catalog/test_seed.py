@@ -18,6 +18,9 @@ def test_prepare_is_idempotent_and_usable(api, db) -> None:
     assert login.status == 200, login
     token = next(line for line in second if line.startswith("user token: ")).split(": ", 1)[1]
     assert api.get("/v1/products", token=token).json["total"] == 12
+    banners = api.get("/v1/banners").json["items"]  # seeded once although prepare ran twice
+    assert [b["title"] for b in banners] == ["限时特价 每日上新", "三人拼团 降噪耳机"]
+    assert api.get(banners[1]["link"].replace("/pages/product/detail?id=", "/v1/products/"), token=token).status == 200
 
     for product in db.products.find():
         skus = list(db.skus.find({"product_id": product["_id"]}))

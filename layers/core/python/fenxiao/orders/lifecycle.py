@@ -16,7 +16,7 @@ Marketing returns the order's coupon where the stock returns (`_release`).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pymongo.database import Database
 
@@ -28,6 +28,9 @@ from fenxiao.orders.models import VISIBLE_STATUSES, ShipIn
 from fenxiao.orders.queries import admin_get_order, refunds_of, render_order
 
 BATCH = 500  # orders one schedule run handles; the next run (minutes later) takes the rest
+
+if TYPE_CHECKING:
+    from fenxiao.settings import ShopSettings
 
 
 def _lines(order: dict[str, Any]) -> list[tuple[str, int]]:
@@ -160,36 +163,37 @@ def _abandon(db: Database, order: dict[str, Any], now: datetime) -> None:
                                                                  "cancel_reason": "placement_failed"})
 
 
-def _completion(db: Database, now: datetime) -> dict[str, Any]:
+def _completion(now: datetime, after_sales_days: int) -> dict[str, Any]:
     """What completing an order records: when, and until when its after-sales window stays open (fixed
     now, so settlement and refunds agree on it whatever the merchant changes later)."""
-    # local for cold start: shop settings load only where a deadline is computed
+    return {"completed_at": now, "after_sales_until": now + timedelta(days=after_sales_days)}
+
+
+def _shop(db: Database) -> ShopSettings:
+    """The merchant's shop settings (local import for cold start: only completing an order needs them)."""
     from fenxiao.settings import get_shop_settings
 
-    return {"completed_at": now,
-            "after_sales_until": now + timedelta(days=get_shop_settings(db).after_sales_days)}
+    return get_shop_settings(db)
 
 
 def confirm_receipt(db: Database, user_id: str, order_id: str) -> dict[str, Any]:
     """The shopper has the parcel: shipped → completed (409 ORDER_NOT_CONFIRMABLE otherwise)."""
     order = states.transition(db, order_id, "confirm_receipt", owner=user_id,
-                              set_fields=_completion(db, clock.now()))
+                              set_fields=_completion(clock.now(), _shop(db).after_sales_days))
     return render_order(order, refunds_of(db, order))
 
 
 def auto_confirm_receipts(db: Database, now: datetime, limit: int = BATCH) -> dict[str, int]:
     """Complete orders shipped `auto_confirm_days` ago (the shop setting as of this run)."""
-    # local for cold start: shop settings load only where a deadline is computed
-    from fenxiao.settings import get_shop_settings
-
-    cutoff = now - timedelta(days=get_shop_settings(db).auto_confirm_days)
+    shop = _shop(db)  # read once per run, not once per order
+    cutoff = now - timedelta(days=shop.auto_confirm_days)
     counts = {"completed": 0, "lost_race": 0}
     # index: orders (status, shipped_at)
     due = db.orders.find({"status": states.SHIPPED, "shipped_at": {"$lte": cutoff}}, {"_id": 1}).limit(limit)
     for order in list(due):
         try:
             states.transition(db, order["_id"], "auto_confirm", extra_filter={"shipped_at": {"$lte": cutoff}},
-                              set_fields={**_completion(db, now), "auto_confirmed": True})
+                              set_fields={**_completion(now, shop.after_sales_days), "auto_confirmed": True})
             counts["completed"] += 1
         except Conflict:
             counts["lost_race"] += 1  # the shopper confirmed (or a refund finished) meanwhile
