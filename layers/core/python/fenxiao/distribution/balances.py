@@ -191,7 +191,8 @@ def reconcile(db: Database, *, repair: bool = False) -> dict[str, Any]:
         if found:
             drifts.append(found)
     missing = sorted(expected)  # journal entries for a user with no distributor document at all
-    repaired, changed = [], []
+    repaired: list[str] = []
+    changed: list[str] = []
     if repair:
         for found in drifts:
             current = {f"balance.{b}": v for b, v in found["balance"].items()}

@@ -49,7 +49,7 @@ def zero_balance() -> dict[str, int]:
 
 def is_active(doc: dict[str, Any] | None) -> bool:
     """May earn commission and bind shoppers: approved (a disabled distributor keeps only their ledger)."""
-    return bool(doc) and doc.get("status") == APPROVED and bool(doc.get("code"))
+    return doc is not None and doc.get("status") == APPROVED and bool(doc.get("code"))
 
 
 def find_active_by_code(db: Database, code: str) -> dict[str, Any] | None:

@@ -94,7 +94,7 @@ def _acquire(db: Database, run_id: str) -> bool:
             upsert=True, return_document=ReturnDocument.AFTER)
     except DuplicateKeyError:  # the lock document exists and is held: the upsert tried to insert a second
         return False
-    return bool(doc) and doc.get("holder") == run_id
+    return doc is not None and doc.get("holder") == run_id
 
 
 def _renew(db: Database, run_id: str) -> None:
@@ -237,8 +237,10 @@ def settle(db: Database, now: datetime, *, batch_size: int = BATCH_SIZE, run_id:
 
 def _close(db: Database, run_id: str, started: float, fields: dict[str, Any]) -> dict[str, Any]:
     fields = {**fields, "finished_at": clock.now(), "duration_ms": round((time.perf_counter() - started) * 1000, 1)}
-    return render(db.settlement_runs.find_one_and_update({"_id": run_id}, {"$set": fields},
-                                                         return_document=ReturnDocument.AFTER))
+    run = db.settlement_runs.find_one_and_update({"_id": run_id}, {"$set": fields},
+                                                 return_document=ReturnDocument.AFTER)
+    assert run is not None  # this run inserted its document before doing anything
+    return render(run)
 
 
 def render(doc: Mapping[str, Any]) -> dict[str, Any]:

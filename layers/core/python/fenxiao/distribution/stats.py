@@ -32,7 +32,7 @@ def team_counts(db: Database, user_id: str) -> tuple[int, int]:
 
 def distributor_stats(db: Database, user_id: str) -> dict[str, int]:
     """{sales, orders, customers, team_level1, team_level2}: every order whose upline contains them."""
-    pipeline = [
+    pipeline: list[dict[str, Any]] = [
         {"$match": {"referrer_ids": user_id, "status": {"$in": list(SALES_STATUSES)}}},
         {"$project": {"user_id": 1, "sales": SALES_EXPR}},
         {"$group": {"_id": "$user_id", "sales": {"$sum": "$sales"}, "orders": {"$sum": 1}}},
@@ -56,7 +56,7 @@ def period_bounds(period: str, now: datetime) -> tuple[datetime, datetime]:
 def rankings(db: Database, user_id: str, period: str) -> dict[str, Any]:
     """Top distributors by sales in the period; names masked, the caller's own row flagged."""
     start, end = period_bounds(period, clock.now())
-    pipeline = [
+    pipeline: list[dict[str, Any]] = [
         {"$match": {"paid_at": {"$gte": start, "$lte": end}, "status": {"$in": list(SALES_STATUSES)}}},
         {"$project": {"referrer_ids": 1, "sales": SALES_EXPR}},
         {"$unwind": "$referrer_ids"},

@@ -18,7 +18,7 @@ from fenxiao.users.models import mask_name
 
 
 def _member_sales(db: Database, distributor_id: str, member_ids: list[str]) -> dict[str, dict[str, int]]:
-    pipeline = [
+    pipeline: list[dict[str, Any]] = [
         {"$match": {"referrer_ids": distributor_id, "user_id": {"$in": member_ids},
                     "status": {"$in": list(SALES_STATUSES)}}},
         {"$project": {"user_id": 1, "sales": SALES_EXPR}},

@@ -75,7 +75,7 @@ def create_template(db: Database, data: CouponTemplateIn) -> dict[str, Any]:
 def _window_changes(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     """The validity and claim-window fields to set. A patch that touches validity replaces it whole (days
     or dates), and the result must still be a complete, ordered validity and claim window."""
-    sets = {k: changes[k] for k in ("claim_starts_at", "claim_ends_at") if k in changes}
+    sets: dict[str, Any] = {k: changes[k] for k in ("claim_starts_at", "claim_ends_at") if k in changes}
     if any(k in changes for k in _VALIDITY):
         sets.update({k: changes.get(k) for k in _VALIDITY})
     merged = {**{k: current.get(k) for k in _WINDOWS}, **sets}

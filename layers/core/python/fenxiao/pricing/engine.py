@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from fenxiao.errors import InvalidInput
 from fenxiao.pricing.allocation import allocate
@@ -34,7 +35,7 @@ def price(lines: Sequence[LineItem], rules: Sequence[Rule] = (), shipping: Shipp
     """
     if not lines:
         raise InvalidInput("There is nothing to price", code="NO_ITEMS")
-    coupons = [r for r in rules if r.stage is Stage.COUPON]
+    coupons = [cast(Coupon, r) for r in rules if r.stage is Stage.COUPON]  # Coupon is the COUPON stage's only rule
     if len(coupons) > 1:
         raise ValueError("at most one coupon per order")
     exclusive = [r for r in rules if r.exclusive]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum, StrEnum
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, cast
 
 if TYPE_CHECKING:
     from fenxiao.pricing.models import LineItem
@@ -55,8 +55,10 @@ class UnitPriceRule(Protocol):
     stage: ClassVar[Stage]
     rule_type: ClassVar[str]
     exclusive: ClassVar[bool]
-    id: str | None
-    name: str
+    @property
+    def id(self) -> str | None: ...
+    @property
+    def name(self) -> str: ...
 
     def unit_price(self, line: LineItem) -> int | None:
         """The unit price this rule offers for the line, or None when it does not cover the line."""
@@ -70,8 +72,10 @@ class DiscountRule(Protocol):
     rule_type: ClassVar[str]
     exclusive: ClassVar[bool]
     out_of_scope_reason: ClassVar[str | None]
-    id: str | None
-    name: str
+    @property
+    def id(self) -> str | None: ...
+    @property
+    def name(self) -> str: ...
 
     def covers(self, line: LineItem) -> bool: ...
 
@@ -173,7 +177,7 @@ class FullReduction:
         return self.product_ids is None or line.product_id in self.product_ids
 
     def evaluate(self, amount: int) -> Outcome:
-        reached = [t for t in self.tiers if amount >= t.threshold]
+        reached = [t for t in cast("tuple[Tier, ...]", self.tiers) if amount >= t.threshold]  # __post_init__ made them
         return Outcome(reached[-1].amount if reached else 0)
 
 
@@ -241,7 +245,7 @@ class Coupon:
             return True
         if self.product_ids is not None and line.product_id in self.product_ids:
             return True
-        return self.category_ids is not None and not self.category_ids.isdisjoint(line.category_chain)
+        return self.category_ids is not None and any(c in self.category_ids for c in line.category_chain)
 
     @property
     def min_amount(self) -> int:

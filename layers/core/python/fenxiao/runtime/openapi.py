@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from fenxiao.error_catalogue import CATALOGUE
-from fenxiao.runtime.http import Route
+from fenxiao.runtime.http import HttpFunction, Route
 from fenxiao.runtime.registry import Entry, http_entries
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
@@ -48,6 +48,7 @@ def build(entries: list[Entry]) -> dict[str, Any]:
     }}}}
     paths: dict[str, Any] = {}
     for entry in http_entries(entries):
+        assert isinstance(entry.function, HttpFunction)  # what http_entries keeps
         for route in entry.function.routes:
             paths.setdefault(route.path, {})[route.method.lower()] = _operation(route, entry.name, components)
     return {
