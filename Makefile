@@ -22,6 +22,7 @@ dev: $(STAMP)
 test: $(STAMP) $(AWS_TOOLS)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python infra/serverless_gen.py --check
 	$(BIN)/python infra/errors_doc.py --check
 	$(BIN)/python -m infra.package --target aws
@@ -35,6 +36,7 @@ test: $(STAMP) $(AWS_TOOLS)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/cold_start.py

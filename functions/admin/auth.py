@@ -1,19 +1,18 @@
 """Admin sign-in and the signed-in admin; composed into the admin function by handler.py."""
 from fenxiao.admin.models import LoginIn
 from fenxiao.admin.service import current_admin, login
-from fenxiao.runtime import Request, Routes
+from fenxiao.runtime import AdminRequest, Request, Routes
 
 routes = Routes()
 
 
 @routes.route("POST", "/v1/admin/login", body=LoginIn)
-def sign_in(req: Request) -> dict:
+def sign_in(req: Request[LoginIn]) -> dict:
     """Exchange a username and password for an admin token (throttled per IP and per username and IP)."""
     return login(req.db, req.body, req.ip)
 
 
 @routes.route("GET", "/v1/admin/me", auth="admin")
-def me(req: Request) -> dict:
+def me(req: AdminRequest) -> dict:
     """The signed-in admin."""
-    assert req.admin is not None
     return current_admin(req.db, req.admin)

@@ -2,42 +2,42 @@
 from fenxiao.catalog import products
 from fenxiao.catalog.categories import create_category, update_category
 from fenxiao.catalog.models import AdminProductQuery, CategoryIn, ProductIn
-from fenxiao.runtime import Request, Routes
+from fenxiao.runtime import AdminRequest, Routes
 
 routes = Routes()
 
 
 @routes.route("POST", "/v1/admin/categories", auth="admin", body=CategoryIn, status=201)
-def new_category(req: Request) -> dict:
+def new_category(req: AdminRequest[CategoryIn]) -> dict:
     """Create a category (optionally under a parent)."""
     return create_category(req.db, req.body)
 
 
 @routes.route("PUT", "/v1/admin/categories/{category_id}", auth="admin", body=CategoryIn)
-def edit_category(req: Request) -> dict:
+def edit_category(req: AdminRequest[CategoryIn]) -> dict:
     """Replace a category's name, parent, sort and icon."""
     return update_category(req.db, req.params["category_id"], req.body)
 
 
 @routes.route("GET", "/v1/admin/products", auth="admin", query=AdminProductQuery)
-def list_products(req: Request) -> dict:
+def list_products(req: AdminRequest[None, AdminProductQuery]) -> dict:
     """Every product, any status: search by title, filter by status and category."""
     return products.admin_list_products(req.db, req.query)
 
 
 @routes.route("GET", "/v1/admin/products/{product_id}", auth="admin")
-def get_product(req: Request) -> dict:
+def get_product(req: AdminRequest) -> dict:
     """One product with its active SKUs, as the edit form needs it."""
     return products.admin_get_product(req.db, req.params["product_id"])
 
 
 @routes.route("POST", "/v1/admin/products", auth="admin", body=ProductIn, status=201)
-def new_product(req: Request) -> dict:
+def new_product(req: AdminRequest[ProductIn]) -> dict:
     """Create a product with its SKUs."""
     return products.create_product(req.db, req.body)
 
 
 @routes.route("PUT", "/v1/admin/products/{product_id}", auth="admin", body=ProductIn)
-def edit_product(req: Request) -> dict:
+def edit_product(req: AdminRequest[ProductIn]) -> dict:
     """Replace a product; SKUs keep their ids when their spec combination is kept."""
     return products.update_product(req.db, req.params["product_id"], req.body)

@@ -10,76 +10,72 @@ from fenxiao.distribution.settings import (
     get_distribution_settings,
     update_distribution_settings,
 )
-from fenxiao.runtime import Request, Routes
+from fenxiao.runtime import AdminRequest, Routes
 
 routes = Routes()
 
 
-def _by(req: Request) -> str | None:
-    return req.admin.subject if req.admin else None
-
-
 @routes.route("GET", "/v1/admin/settings/distribution", auth="admin")
-def get_settings(req: Request) -> DistributionSettings:
+def get_settings(req: AdminRequest) -> DistributionSettings:
     """The distribution settings (defaults when never saved)."""
     return get_distribution_settings(req.db)
 
 
 @routes.route("PUT", "/v1/admin/settings/distribution", auth="admin", body=DistributionSettings, roles=("owner",))
-def put_settings(req: Request) -> DistributionSettings:
+def put_settings(req: AdminRequest[DistributionSettings]) -> DistributionSettings:
     """Change distribution settings (owner only); fields left out keep their value."""
-    return update_distribution_settings(req.db, req.body, by=_by(req))
+    return update_distribution_settings(req.db, req.body, by=req.admin.subject)
 
 
 @routes.route("GET", "/v1/admin/distributor-applications", auth="admin", query=ApplicationQuery)
-def list_applications(req: Request) -> dict:
+def list_applications(req: AdminRequest[None, ApplicationQuery]) -> dict:
     """Applications by status (default: pending), newest first."""
     return distributors.list_applications(req.db, req.query)
 
 
 @routes.route("POST", "/v1/admin/distributor-applications/{distributor_id}/approve", auth="admin", body=ReviewIn)
-def approve_application(req: Request) -> dict:
+def approve_application(req: AdminRequest[ReviewIn]) -> dict:
     """Approve a pending application: the distributor gets their share code."""
-    return distributors.approve(req.db, req.params["distributor_id"], req.body, by=_by(req))
+    return distributors.approve(req.db, req.params["distributor_id"], req.body, by=req.admin.subject)
 
 
 @routes.route("POST", "/v1/admin/distributor-applications/{distributor_id}/reject", auth="admin", body=ReviewIn)
-def reject_application(req: Request) -> dict:
+def reject_application(req: AdminRequest[ReviewIn]) -> dict:
     """Reject a pending application with a reason the shopper sees; they may apply again."""
-    return distributors.reject(req.db, req.params["distributor_id"], req.body, by=_by(req))
+    return distributors.reject(req.db, req.params["distributor_id"], req.body, by=req.admin.subject)
 
 
 @routes.route("GET", "/v1/admin/distributors", auth="admin", query=DistributorQuery)
-def list_distributors(req: Request) -> dict:
+def list_distributors(req: AdminRequest[None, DistributorQuery]) -> dict:
     """Distributors with balances; filter by status, search name, code or id."""
     return distributors.list_distributors(req.db, req.query)
 
 
 @routes.route("GET", "/v1/admin/distributors/{distributor_id}", auth="admin")
-def get_distributor(req: Request) -> dict:
+def get_distributor(req: AdminRequest) -> dict:
     """One distributor: contact, grade, balances, sales and team counts."""
     return distributors.admin_get(req.db, req.params["distributor_id"])
 
 
 @routes.route("PUT", "/v1/admin/distributors/{distributor_id}", auth="admin", body=DistributorPatch)
-def edit_distributor(req: Request) -> dict:
+def edit_distributor(req: AdminRequest[DistributorPatch]) -> dict:
     """Change a distributor's grade, or disable / re-enable them (the ledger is kept)."""
-    return distributors.admin_update(req.db, req.params["distributor_id"], req.body, by=_by(req))
+    return distributors.admin_update(req.db, req.params["distributor_id"], req.body, by=req.admin.subject)
 
 
 @routes.route("GET", "/v1/admin/grades", auth="admin")
-def list_grades(req: Request) -> dict:
+def list_grades(req: AdminRequest) -> dict:
     """Every grade with its rates per level."""
     return grades.list_grades(req.db)
 
 
 @routes.route("POST", "/v1/admin/grades", auth="admin", body=GradeIn, status=201, roles=("owner",))
-def new_grade(req: Request) -> dict:
+def new_grade(req: AdminRequest[GradeIn]) -> dict:
     """Create a grade (owner only: rates are money rules)."""
     return grades.create_grade(req.db, req.body)
 
 
 @routes.route("PUT", "/v1/admin/grades/{grade_id}", auth="admin", body=GradeIn, roles=("owner",))
-def edit_grade(req: Request) -> dict:
+def edit_grade(req: AdminRequest[GradeIn]) -> dict:
     """Replace a grade's name, rates and sort (owner only)."""
     return grades.update_grade(req.db, req.params["grade_id"], req.body)

@@ -1,30 +1,30 @@
 """Admin routes for group-buy campaigns; composed into the admin function by handler.py."""
 from fenxiao.marketing.groupbuy import campaigns
 from fenxiao.marketing.groupbuy.models import AdminCampaignQuery, CampaignIn
-from fenxiao.runtime import Request, Routes
+from fenxiao.runtime import AdminRequest, Routes
 
 routes = Routes()
 
 
 @routes.route("GET", "/v1/admin/group-buys", auth="admin", query=AdminCampaignQuery)
-def list_group_buys(req: Request) -> dict:
+def list_group_buys(req: AdminRequest[None, AdminCampaignQuery]) -> dict:
     """Group-buy campaigns, newest first, each with its state and its groups by status."""
     return campaigns.admin_list_campaigns(req.db, req.query)
 
 
 @routes.route("POST", "/v1/admin/group-buys", auth="admin", body=CampaignIn, status=201)
-def new_group_buy(req: Request) -> dict:
+def new_group_buy(req: AdminRequest[CampaignIn]) -> dict:
     """Create a campaign: product, group size, hours to fill, group price per SKU, window."""
     return campaigns.create_campaign(req.db, req.body)
 
 
 @routes.route("PUT", "/v1/admin/group-buys/{campaign_id}", auth="admin", body=CampaignIn)
-def edit_group_buy(req: Request) -> dict:
+def edit_group_buy(req: AdminRequest[CampaignIn]) -> dict:
     """Replace size, hours, prices and window (same product); groups already open keep their terms."""
     return campaigns.update_campaign(req.db, req.params["campaign_id"], req.body)
 
 
 @routes.route("POST", "/v1/admin/group-buys/{campaign_id}/disable", auth="admin")
-def disable_group_buy(req: Request) -> dict:
+def disable_group_buy(req: AdminRequest) -> dict:
     """Stop opening and joining groups now."""
     return campaigns.disable_campaign(req.db, req.params["campaign_id"])

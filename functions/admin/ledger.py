@@ -8,54 +8,50 @@ from fenxiao.distribution import balances, settlement, withdrawals
 from fenxiao.distribution.withdrawals import ReasonIn, WithdrawalQuery
 from fenxiao.errors import NotFound
 from fenxiao.paging import PageQuery
-from fenxiao.runtime import Request, Routes
+from fenxiao.runtime import AdminRequest, Routes
 
 routes = Routes()
 OWNER = ("owner",)
 
 
-def _by(req: Request) -> str | None:
-    return req.admin.subject if req.admin else None
-
-
 @routes.route("GET", "/v1/admin/withdrawals", auth="admin", query=WithdrawalQuery)
-def list_withdrawals(req: Request) -> dict:
+def list_withdrawals(req: AdminRequest[None, WithdrawalQuery]) -> dict:
     """Withdrawals by status (all when not given), newest first."""
     return withdrawals.admin_list(req.db, req.query)
 
 
 @routes.route("POST", "/v1/admin/withdrawals/{withdrawal_id}/approve", auth="admin", body=ReasonIn, roles=OWNER)
-def approve_withdrawal(req: Request) -> dict:
+def approve_withdrawal(req: AdminRequest[ReasonIn]) -> dict:
     """Approve and pay out through a WeChat Pay transfer (owner only); again on `approved` retries it."""
-    return withdrawals.approve(req.db, req.params["withdrawal_id"], by=_by(req))
+    return withdrawals.approve(req.db, req.params["withdrawal_id"], by=req.admin.subject)
 
 
 @routes.route("POST", "/v1/admin/withdrawals/{withdrawal_id}/reject", auth="admin", body=ReasonIn)
-def reject_withdrawal(req: Request) -> dict:
+def reject_withdrawal(req: AdminRequest[ReasonIn]) -> dict:
     """Reject a pending withdrawal with a reason; the amount returns to available."""
-    return withdrawals.reject(req.db, req.params["withdrawal_id"], req.body, by=_by(req))
+    return withdrawals.reject(req.db, req.params["withdrawal_id"], req.body, by=req.admin.subject)
 
 
 @routes.route("POST", "/v1/admin/withdrawals/{withdrawal_id}/mark-paid", auth="admin", body=ReasonIn, roles=OWNER)
-def mark_withdrawal_paid(req: Request) -> dict:
+def mark_withdrawal_paid(req: AdminRequest[ReasonIn]) -> dict:
     """Record a pending withdrawal as paid outside WeChat Pay (owner only)."""
-    return withdrawals.mark_paid(req.db, req.params["withdrawal_id"], req.body, by=_by(req))
+    return withdrawals.mark_paid(req.db, req.params["withdrawal_id"], req.body, by=req.admin.subject)
 
 
 @routes.route("GET", "/v1/admin/settlement-runs", auth="admin", query=PageQuery)
-def list_settlement_runs(req: Request) -> dict:
+def list_settlement_runs(req: AdminRequest[None, PageQuery]) -> dict:
     """Settlement runs, newest first: counts, totals, duration, status."""
     return settlement.list_runs(req.db, req.query)
 
 
 @routes.route("POST", "/v1/admin/settlement-runs", auth="admin", status=201, roles=OWNER)
-def run_settlement(req: Request) -> dict:
+def run_settlement(req: AdminRequest) -> dict:
     """Run settlement now (owner only); safe beside the nightly run: only one run works at a time."""
     return settlement.settle(req.db, clock.now())
 
 
 @routes.route("GET", "/v1/admin/distributors/{distributor_id}/ledger", auth="admin", query=PageQuery)
-def distributor_ledger(req: Request) -> dict:
+def distributor_ledger(req: AdminRequest[None, PageQuery]) -> dict:
     """A distributor's balance journal, newest first, with the stored balance and Σ journal beside it."""
     distributor_id = req.params["distributor_id"]
     if not req.db.distributors.count_documents({"_id": distributor_id}, limit=1):
@@ -64,12 +60,12 @@ def distributor_ledger(req: Request) -> dict:
 
 
 @routes.route("GET", "/v1/admin/reconcile", auth="admin")
-def reconcile_report(req: Request) -> dict:
+def reconcile_report(req: AdminRequest) -> dict:
     """Every balance against Σ its journal: the drift, if any (nothing is changed)."""
     return balances.reconcile(req.db)
 
 
 @routes.route("POST", "/v1/admin/reconcile", auth="admin", roles=OWNER)
-def reconcile_repair(req: Request) -> dict:
+def reconcile_repair(req: AdminRequest) -> dict:
     """Set every drifted balance to Σ its journal (owner only); returns what was repaired."""
     return balances.reconcile(req.db, repair=True)

@@ -11,7 +11,7 @@ from fenxiao.messages import (
 )
 from fenxiao.messages.events import EventName
 from fenxiao.paging import PageQuery, page_of
-from fenxiao.runtime import Request, Routes
+from fenxiao.runtime import AdminRequest, Routes
 
 routes = Routes()
 
@@ -22,19 +22,19 @@ class MessageQuery(PageQuery):
 
 
 @routes.route("GET", "/v1/admin/settings/messages", auth="admin")
-def get_settings(req: Request) -> dict:
+def get_settings(req: AdminRequest) -> dict:
     """Which WeChat template each event uses and how its keywords are filled, plus (read only) the events
     and the values each offers, for the admin page's form."""
     return message_settings_view(req.db)
 
 
 @routes.route("PUT", "/v1/admin/settings/messages", auth="admin", body=MessageSettings, roles=("owner", "operator"))
-def put_settings(req: Request) -> MessageSettings:
+def put_settings(req: AdminRequest[MessageSettings]) -> MessageSettings:
     """Change the templates (the map given replaces the stored one) or the mini-program state."""
-    return update_message_settings(req.db, req.body, by=req.admin.subject if req.admin else None)
+    return update_message_settings(req.db, req.body, by=req.admin.subject)
 
 
 @routes.route("GET", "/v1/admin/messages", auth="admin", query=MessageQuery)
-def list_messages(req: Request) -> dict:
+def list_messages(req: AdminRequest[None, MessageQuery]) -> dict:
     """Subscribe messages, newest first: sent, skipped (no grant, no openid), failed (why) or still due."""
     return page_of(req.db.message_outbox, admin_filter(req.query.status, req.query.event), req.query, SORT, render)

@@ -1,18 +1,18 @@
 """Admin routes for shop-wide settings; composed into the one admin function by functions/admin/handler.py."""
-from fenxiao.runtime import Request, Routes
+from fenxiao.runtime import AdminRequest, Routes
 from fenxiao.settings import ShopSettings, get_shop_settings, update_shop_settings
 
 routes = Routes()
 
 
 @routes.route("GET", "/v1/admin/settings/shop", auth="admin")
-def get_shop(req: Request) -> ShopSettings:
+def get_shop(req: AdminRequest) -> ShopSettings:
     """The shop settings (defaults when never saved)."""
     return get_shop_settings(req.db)
 
 
 @routes.route("PUT", "/v1/admin/settings/shop", auth="admin", body=ShopSettings, roles=("owner",))
-def put_shop(req: Request) -> ShopSettings:
+def put_shop(req: AdminRequest[ShopSettings]) -> ShopSettings:
     """Change shop settings; fields left out keep their value. Owner only: the after-sales window decides
     when commission settles and the shipping fee is money, like the distribution settings."""
-    return update_shop_settings(req.db, req.body, by=req.admin.subject if req.admin else None)
+    return update_shop_settings(req.db, req.body, by=req.admin.subject)

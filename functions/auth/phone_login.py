@@ -5,7 +5,7 @@ from fenxiao.users.models import PhoneLogin
 
 
 @http_action("POST", "/v1/auth/phone-login", body=PhoneLogin)
-def login(req: Request) -> dict:
+def login(req: Request[PhoneLogin]) -> dict:
     return phone_login(req.db, req.body, req.ip)
 
 

@@ -5,7 +5,7 @@ from fenxiao.users.models import SmsCodeRequest
 
 
 @http_action("POST", "/v1/auth/sms-code", body=SmsCodeRequest)
-def send_code(req: Request) -> dict:
+def send_code(req: Request[SmsCodeRequest]) -> dict:
     return request_code(req.db, req.body.phone, req.ip)
 
 

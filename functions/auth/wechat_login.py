@@ -5,7 +5,7 @@ from fenxiao.users.models import WechatLogin
 
 
 @http_action("POST", "/v1/auth/wechat-login", body=WechatLogin)
-def login(req: Request) -> dict:
+def login(req: Request[WechatLogin]) -> dict:
     return wechat_login(req.db, req.body, req.ip)
 
 

@@ -1,10 +1,10 @@
 """The shopper's cart with current prices and availability, for the cart page."""
 from fenxiao.cart import get_cart
-from fenxiao.runtime import Request, http_action
+from fenxiao.runtime import UserRequest, http_action
 
 
 @http_action("GET", "/v1/cart", auth="user")
-def cart(req: Request) -> dict:
+def cart(req: UserRequest) -> dict:
     return get_cart(req.db, req.user_id)
 
 

@@ -5,7 +5,7 @@ from fenxiao.runtime import Request, http_action
 
 
 @http_action("GET", "/v1/products", auth="optional_user", query=ProductQuery)
-def products(req: Request) -> dict:
+def products(req: Request[None, ProductQuery]) -> dict:
     return list_products(req.db, req.query, viewer_id=req.user_id)
 
 

@@ -1,10 +1,10 @@
 """The caller's commission entries (frozen, settled, reversed): what they earned, order by order."""
 from fenxiao.distribution.ledger import CommissionQuery, list_mine
-from fenxiao.runtime import Request, http_action
+from fenxiao.runtime import UserRequest, http_action
 
 
 @http_action("GET", "/v1/distributor/commissions", auth="user", query=CommissionQuery)
-def commissions(req: Request) -> dict:
+def commissions(req: UserRequest[None, CommissionQuery]) -> dict:
     return list_mine(req.db, req.user_id, req.query)
 
 

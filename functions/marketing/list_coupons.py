@@ -5,7 +5,7 @@ from fenxiao.runtime import Request, http_action
 
 
 @http_action("GET", "/v1/coupons", auth="optional_user", query=PageQuery)
-def coupons(req: Request) -> dict:
+def coupons(req: Request[None, PageQuery]) -> dict:
     return list_claimable(req.db, req.user_id, req.query)
 
 

@@ -1,11 +1,10 @@
 """One of the shopper's after-sales requests, with the times its progress is shown from."""
 from fenxiao.payments.refunds import my_refund
-from fenxiao.runtime import Request, http_action
+from fenxiao.runtime import UserRequest, http_action
 
 
 @http_action("GET", "/v1/me/refunds/{refund_id}", auth="user")
-def refund(req: Request) -> dict:
-    assert req.user_id is not None
+def refund(req: UserRequest) -> dict:
     return my_refund(req.db, req.user_id, req.params["refund_id"])
 
 

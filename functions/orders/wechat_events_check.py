@@ -6,7 +6,7 @@ from fenxiao.shipping.events import PushQuery, echo
 
 
 @http_action("GET", "/v1/wechat/events", query=PushQuery)
-def check(req: Request) -> Response:
+def check(req: Request[None, PushQuery]) -> Response:
     return Response(echo(req.query), mimetype="text/plain")
 
 

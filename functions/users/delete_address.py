@@ -1,10 +1,10 @@
 """Delete one of the shopper's addresses; deleting the default promotes the newest remaining one."""
-from fenxiao.runtime import Request, http_action
+from fenxiao.runtime import UserRequest, http_action
 from fenxiao.users.addresses import delete_address
 
 
 @http_action("DELETE", "/v1/me/addresses/{address_id}", auth="user", status=204)
-def delete(req: Request) -> None:
+def delete(req: UserRequest) -> None:
     delete_address(req.db, req.user_id, req.params["address_id"])
 
 

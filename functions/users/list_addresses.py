@@ -1,10 +1,10 @@
 """The shopper's shipping addresses, default first."""
-from fenxiao.runtime import Request, http_action
+from fenxiao.runtime import UserRequest, http_action
 from fenxiao.users.addresses import list_addresses
 
 
 @http_action("GET", "/v1/me/addresses", auth="user")
-def addresses(req: Request) -> dict:
+def addresses(req: UserRequest) -> dict:
     return list_addresses(req.db, req.user_id)
 
 

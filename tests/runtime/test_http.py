@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from fenxiao import clock
 from fenxiao.errors import Conflict
-from fenxiao.runtime import Request, Routes
+from fenxiao.runtime import AdminRequest, Request, Routes, UserRequest
 from fenxiao.runtime.http import HttpFunction, Reply
 from fenxiao.tokens import issue_token, verify_token
 from tests.support.client import make_event, response_headers
@@ -28,18 +28,21 @@ class EchoQuery(BaseModel):
 
 
 @routes.route("POST", "/t/echo/{item_id}", body=Echo, query=EchoQuery, status=201)
-def echo(req: Request) -> dict:
+def echo(req: Request[Echo, EchoQuery]) -> dict:
+    assert type(req) is Request
     return {"item_id": req.params["item_id"], "body": req.body.model_dump(), "flag": req.query.flag,
             "ip": req.ip, "key": req.idempotency_key}
 
 
 @routes.route("GET", "/t/me", auth="user")
-def me(req: Request) -> dict:
+def me(req: UserRequest) -> dict:
+    assert type(req) is UserRequest  # what the view's annotation promises mypy: user_id is a str
     return {"user_id": req.user_id}
 
 
 @routes.route("GET", "/t/admin", auth="admin", roles=("owner",))
-def admin_only(req: Request) -> dict:
+def admin_only(req: AdminRequest) -> dict:
+    assert type(req) is AdminRequest  # the admin is never None
     return {"admin": req.admin.subject}
 
 

@@ -15,12 +15,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Generic, Literal, overload
 
 from flask import Flask, Response
 from flask import request as flask_request
 from pydantic import BaseModel, ValidationError
 from pymongo.database import Database
+from typing_extensions import TypeVar
 
 from fenxiao import clock, logs, untrusted_json
 from fenxiao.db import get_db
@@ -31,6 +32,11 @@ from fenxiao.runtime.events import request_id_of, to_wsgi_event
 from fenxiao.tokens import Principal, verify_token
 
 AuthMode = Literal["none", "user", "optional_user", "admin"]
+# An action's input models: `Request[AddressIn]` has a body of that model and no query; `Request[None, PageQuery]`
+# a query and no body. The route's `body=` / `query=` must match what the view declares (mypy checks it).
+BodyT = TypeVar("BodyT", bound=BaseModel | None, default=None)
+QueryT = TypeVar("QueryT", bound=BaseModel | None, default=None)
+RequestT = TypeVar("RequestT")
 _PARAM = re.compile(r"\{(\w+)\}")
 
 # The largest request body any function accepts (413 PAYLOAD_TOO_LARGE above it), checked before the
@@ -41,16 +47,17 @@ MAX_BODY_BYTES = 256 * 1024
 
 
 @dataclass
-class Request:
+class Request(Generic[BodyT, QueryT]):
     """What an action sees of the HTTP request: validated input and the caller's identity.
 
     `user` is the shopper's document as read when the token was checked (`auth.USER_FIELDS`), for actions
-    that need those fields: reading them again would cost a round trip.
+    that need those fields: reading them again would cost a round trip. A route with `auth="user"` hands
+    its view a `UserRequest` and one with `auth="admin"` an `AdminRequest`, where the caller is never None.
     """
 
     params: dict[str, str]
-    body: Any
-    query: Any
+    body: BodyT
+    query: QueryT
     user: dict[str, Any] | None
     admin: Principal | None
     headers: dict[str, str]
@@ -77,6 +84,25 @@ class Request:
 
 
 @dataclass
+class UserRequest(Request[BodyT, QueryT]):
+    """A signed-in shopper's request (`auth="user"`): the runtime refused it otherwise."""
+
+    user: dict[str, Any]
+
+    @property
+    def user_id(self) -> str:
+        user_id: str = self.user["_id"]
+        return user_id
+
+
+@dataclass
+class AdminRequest(Request[BodyT, QueryT]):
+    """A signed-in admin's request (`auth="admin"`, roles checked): the runtime refused it otherwise."""
+
+    admin: Principal
+
+
+@dataclass
 class Reply:
     """Return this instead of a plain value to choose the status or add headers."""
 
@@ -85,11 +111,14 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+View = Callable[[RequestT], Any]
+
+
 @dataclass
 class Route:
     method: str
     path: str
-    view: Callable[[Request], Any]
+    view: View[Any]
     auth: AuthMode = "none"
     body: type[BaseModel] | None = None
     query: type[BaseModel] | None = None
@@ -112,10 +141,22 @@ class Routes:
     def __init__(self) -> None:
         self.routes: list[Route] = []
 
-    def route(self, method: str, path: str, *, auth: AuthMode = "none", body: type[BaseModel] | None = None,
-              query: type[BaseModel] | None = None, status: int = 200, roles: Iterable[str] = ()
-              ) -> Callable[[Callable[[Request], Any]], Callable[[Request], Any]]:
-        def register(view: Callable[[Request], Any]) -> Callable[[Request], Any]:
+    @overload
+    def route(self, method: str, path: str, *, auth: Literal["user"], body: type[BodyT] | None = None,
+              query: type[QueryT] | None = None, status: int = 200, roles: Iterable[str] = ()
+              ) -> Callable[[View[UserRequest[BodyT, QueryT]]], View[UserRequest[BodyT, QueryT]]]: ...
+    @overload
+    def route(self, method: str, path: str, *, auth: Literal["admin"], body: type[BodyT] | None = None,
+              query: type[QueryT] | None = None, status: int = 200, roles: Iterable[str] = ()
+              ) -> Callable[[View[AdminRequest[BodyT, QueryT]]], View[AdminRequest[BodyT, QueryT]]]: ...
+    @overload
+    def route(self, method: str, path: str, *, auth: Literal["none", "optional_user"] = "none",
+              body: type[BodyT] | None = None, query: type[QueryT] | None = None, status: int = 200,
+              roles: Iterable[str] = ()) -> Callable[[View[Request[BodyT, QueryT]]], View[Request[BodyT, QueryT]]]: ...
+    def route(self, method: str, path: str, *, auth: AuthMode = "none", body: type[Any] | None = None,
+              query: type[Any] | None = None, status: int = 200, roles: Iterable[str] = ()
+              ) -> Callable[[View[Any]], View[Any]]:
+        def register(view: View[Any]) -> View[Any]:
             summary = (view.__doc__ or "").strip().splitlines()[0] if view.__doc__ else view.__name__
             self.routes.append(Route(method.upper(), path, view, auth, body, query, status, tuple(roles),
                                      summary))
@@ -160,18 +201,30 @@ class HttpFunction:
 class _ActionFunction(HttpFunction):
     """The common case: a function with exactly one route, declared by decorating its view."""
 
-    def __init__(self, view: Callable[[Request], Any], routes: Routes) -> None:
+    def __init__(self, view: View[Any], routes: Routes) -> None:
         super().__init__(routes)
         self.view = view
 
-    def __call__(self, req: Request) -> Any:
+    def __call__(self, req: Any) -> Any:
         return self.view(req)
 
 
-def http_action(method: str, path: str, *, auth: AuthMode = "none", body: type[BaseModel] | None = None,
-                query: type[BaseModel] | None = None, status: int = 200, roles: Iterable[str] = ()
-                ) -> Callable[[Callable[[Request], Any]], _ActionFunction]:
-    def wrap(view: Callable[[Request], Any]) -> _ActionFunction:
+@overload
+def http_action(method: str, path: str, *, auth: Literal["user"], body: type[BodyT] | None = None,
+                query: type[QueryT] | None = None, status: int = 200, roles: Iterable[str] = ()
+                ) -> Callable[[View[UserRequest[BodyT, QueryT]]], _ActionFunction]: ...
+@overload
+def http_action(method: str, path: str, *, auth: Literal["admin"], body: type[BodyT] | None = None,
+                query: type[QueryT] | None = None, status: int = 200, roles: Iterable[str] = ()
+                ) -> Callable[[View[AdminRequest[BodyT, QueryT]]], _ActionFunction]: ...
+@overload
+def http_action(method: str, path: str, *, auth: Literal["none", "optional_user"] = "none",
+                body: type[BodyT] | None = None, query: type[QueryT] | None = None, status: int = 200,
+                roles: Iterable[str] = ()) -> Callable[[View[Request[BodyT, QueryT]]], _ActionFunction]: ...
+def http_action(method: str, path: str, *, auth: AuthMode = "none", body: type[Any] | None = None,
+                query: type[Any] | None = None, status: int = 200, roles: Iterable[str] = ()
+                ) -> Callable[[View[Any]], _ActionFunction]:
+    def wrap(view: View[Any]) -> _ActionFunction:
         routes = Routes()
         routes.route(method, path, auth=auth, body=body, query=query, status=status, roles=roles)(view)
         return _ActionFunction(view, routes)
@@ -294,7 +347,10 @@ def make_view(route: Route) -> Callable[..., Response]:
         try:
             raw = _read_body()  # before the token: an oversized body costs us no database read
             user, admin = _authenticate(route, headers)
-            req = Request(params=params, body=_parse_body(route, raw), query=_parse_query(route, flask_request.args),
+            # _authenticate refused the request unless the user (or admin) the request type promises is there
+            kind: type[Request[Any, Any]] = (UserRequest if route.auth == "user" else AdminRequest
+                                             if route.auth == "admin" else Request)
+            req = kind(params=params, body=_parse_body(route, raw), query=_parse_query(route, flask_request.args),
                           user=user, admin=admin, headers=headers, raw_body=raw, ip=_client_ip(),
                           request_id=request_id)
             result = route.view(req)
