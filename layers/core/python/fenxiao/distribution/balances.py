@@ -213,9 +213,12 @@ def render(doc: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def ledger_page(db: Database, user_id: str, query: PageQuery) -> dict[str, Any]:
-    """A distributor's journal, newest first, with the stored balance and Σ journal beside it."""
-    page = page_of(db.ledger, {"user_id": user_id}, query, [("created_at", -1), ("_id", -1)], render)
+    """A distributor's journal, newest first, with the stored balance beside it.
+
+    Σ journal is not summed here: that costs every entry the distributor ever had, per view (issue 15);
+    comparing balances with the journal is reconciliation's job.
+    """
+    page = page_of(db.ledger, {"user_id": user_id}, query, [("created_at", -1), ("_id", -1)], render, windowed=True)
     doc = db.distributors.find_one({"_id": user_id}, {"balance": 1}) or {}
     page["balance"] = _balance_of(doc)
-    page["ledger_total"] = ledger_totals(db, [user_id]).get(user_id, deltas())
     return page

@@ -106,7 +106,8 @@ def list_mine(db: Database, user_id: str, query: WithdrawalQuery) -> dict[str, A
 
 def admin_list(db: Database, query: WithdrawalQuery) -> dict[str, Any]:
     filter_: dict[str, Any] = {"status": query.status or {"$ne": OPENING}}
-    return page_of(db.withdrawals, filter_, query, [("created_at", -1), ("_id", -1)], render_admin)
+    return page_of(db.withdrawals, filter_, query, [("created_at", -1), ("_id", -1)], render_admin,
+                   windowed=True)
 
 
 # --- requesting ----------------------------------------------------------------------------------------
