@@ -101,12 +101,13 @@ def test_sums_buckets_and_top_lists(api, db) -> None:
     # the nightly check rebuilds the days from them, reports the drift and repairs it
     from functions.schedules.refresh_stats import handler as refresh_stats
 
-    report = refresh_stats({"now": "2024-05-04T00:00:00Z"})  # 4 May Beijing: checks 1–3 May
+    report = refresh_stats({"now": "2024-05-04T00:00:00Z"})["rollups"]  # 4 May Beijing: checks 1–3 May
     assert report["checked"] == ["2024-05-03", "2024-05-02", "2024-05-01"]
     assert {d["day"] for d in report["drift"]} == {"2024-05-01", "2024-05-02"}
     assert all(d["repaired"] for d in report["drift"])
     assert report["drift"][-1]["diff"]["gmv"] == {"stored": 0, "source": 1500}
-    assert refresh_stats({"now": "2024-05-04T00:00:00Z"})["ok"]  # repaired: nothing left
+    assert refresh_stats({"now": "2024-05-04T00:00:00Z"})["rollups"] is None  # once a day
+    assert refresh_stats({"now": "2024-05-04T00:00:00Z", "days": ["2024-05-01", "2024-05-02"]})["rollups"]["ok"]
     with clock.pinned(NOW):
         r = get(api, token, **{"from": "2024-05-01", "to": "2024-05-03"})
     assert r.status == 200, r

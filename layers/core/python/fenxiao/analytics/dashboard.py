@@ -37,7 +37,7 @@ def dashboard(db: Database, query: DashboardQuery, *, now: datetime | None = Non
     """The dashboard for the requested Beijing days (default: the last 30, today included)."""
     range_ = resolve(query.date_from, query.date_to, now or clock.now())
     days = {doc["_id"]: doc for doc in db.daily_stats.find(  # ≤ one document per day; _id is the day
-        {"_id": {"$gte": range_.first.isoformat(), "$lte": range_.last.isoformat()}}, {"applied": 0})}
+        {"_id": {"$in": range_.days()}}, {"applied": 0})}
     payers: set[str] = set()
     totals = {"gmv": 0, "orders": 0, "refunds_amount": 0, "new_users": 0, "new_distributors": 0}
     commission = {bucket: 0 for bucket in BUCKETS}

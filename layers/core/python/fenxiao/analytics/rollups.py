@@ -123,8 +123,8 @@ def commissions_reversed(db: Database, order_id: str, refund_id: str) -> None:
     """What `refund_id` (a refund, or a reason such as `order-refunded`) reversed on the order's entries,
     read back from the entries' own `reversals` records (bucket `frozen` or `available` = settled)."""
     rows = []
-    for entry in db.commissions.find({"order_id": order_id, "reversals.refund_id": refund_id},
-                                     {"user_id": 1, "created_at": 1, "reversals": 1}):
+    # index: commissions (order_id, line_index, level): an order's few entries, the refund picked here
+    for entry in db.commissions.find({"order_id": order_id}, {"user_id": 1, "created_at": 1, "reversals": 1}):
         for reversal in entry.get("reversals") or []:
             if reversal["refund_id"] == refund_id and reversal.get("amount"):
                 amount = int(reversal["amount"])
@@ -261,3 +261,16 @@ def requested_days(event: Mapping[str, Any], now: datetime, back: int = 3) -> li
         return [date.fromisoformat(str(day)) for day in given]
     today = china_today(now)
     return [today - timedelta(days=n) for n in range(1, back + 1)]
+
+
+def check_once_a_day(db: Database, event: Mapping[str, Any], now: datetime) -> dict[str, Any] | None:
+    """The schedule's daily check: the first run of each Beijing day claims it (`stats_runs` marker,
+    written after the check, so a crashed check runs again next hour); days given by hand always run."""
+    marker = f"rollups:{china_today(now).isoformat()}"
+    if not event.get("days") and db.stats_runs.count_documents({"_id": marker}, limit=1):
+        return None
+    report = check_days(db, requested_days(event, now))
+    if not event.get("days"):
+        db.stats_runs.update_one({"_id": marker}, {"$set": {"at": clock.now(), "ok": report["ok"]}}, upsert=True)
+    return report
+
