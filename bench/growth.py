@@ -176,9 +176,17 @@ def seed(bench: Bench, size: int, now: datetime) -> Shop:
          "method": "wechat", "status": "paid" if k % 3 else "pending", "created_at": when(k, max(1, size // 100))}
         for k in range(max(1, size // 100))])
     from fenxiao.analytics import rollups
+    from fenxiao.distribution import stats
 
+    started = time.perf_counter()
     rollups.check_days(db, [(now - timedelta(days=d)).astimezone(rollups.clock.CHINA_TZ).date()
                             for d in range(DAYS + 1)])
+    rebuilt = time.perf_counter() - started
+    started = time.perf_counter()
+    stats.snapshot_all(db, now)  # what the hourly refresh_stats run does
+    stats.snapshot_rankings(db, now)
+    print(f"  {size:,}: rollups of {DAYS + 1} days rebuilt in {rebuilt:.1f} s; distributor and ranking "
+          f"snapshots in {time.perf_counter() - started:.1f} s", flush=True)
     order_no = db.orders.find_one({"_id": orders[size // 2][0]})["order_no"]
     return Shop(size, top, issue_token("user", top), issue_token("user", users[-1]), admin_token(db, "owner"),
                 order_no, products[0][0])
