@@ -69,6 +69,7 @@ HOT_QUERIES: list[tuple[str, dict[str, Any], list[tuple[str, int]] | None, str]]
           ("ledger", {"user_id": "u"}, "created_at", "admin ledger of a distributor"),
           ("users", {"upline.0": "u"}, "bound_at", "team level 1"),
           ("users", {"upline.1": "u"}, "bound_at", "team level 2"),
+          ("users", {"upline.2": "u"}, "bound_at", "team level 3"),
           ("message_outbox", {}, "created_at", "admin messages"),
           ("shipping_uploads", {"status": "failed"}, "created_at", "admin failed uploads"))],
     ("orders", {"referrer_ids": "u", "paid_at": {"$gt": T}}, None,

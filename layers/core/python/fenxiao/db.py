@@ -63,6 +63,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         # fenxiao.distribution: team lists and counts, binding's "has members" check (upline, nearest first)
         _ix([("upline.0", A), ("bound_at", D), ("_id", D)]),
         _ix([("upline.1", A), ("bound_at", D), ("_id", D)]),
+        _ix([("upline.2", A), ("bound_at", D), ("_id", D)]),  # the level-3 team (issue 16)
     ],
     "admins": [_ix("username", unique=True)],
     # users.codes: the newest code per phone; spent codes linger a day for support questions

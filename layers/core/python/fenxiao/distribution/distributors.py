@@ -30,7 +30,7 @@ from fenxiao.crypto import DecryptError, decrypt_field, encrypt_field
 from fenxiao.distribution.grades import get_grade, render_grade
 from fenxiao.distribution.models import ApplicationIn, ApplicationQuery, DistributorPatch, DistributorQuery, ReviewIn
 from fenxiao.distribution.settings import get_distribution_settings
-from fenxiao.distribution.stats import distributor_stats
+from fenxiao.distribution.stats import LEVELS, distributor_stats
 from fenxiao.errors import BusinessRule, Conflict, NotFound
 from fenxiao.ids import short_code
 from fenxiao.messages import tell
@@ -256,7 +256,7 @@ def admin_get(db: Database, distributor_id: str) -> dict[str, Any]:
     grade = get_grade(db, doc["grade_id"]) if doc.get("grade_id") else None
     stats = distributor_stats(db, distributor_id)
     return {**view, "grade": render_grade(grade) if grade else None, "stats": stats,
-            "team": {"level1": stats["team_level1"], "level2": stats["team_level2"]}}
+            "team": {f"level{n}": stats[f"team_level{n}"] for n in LEVELS}}
 
 
 def approve(db: Database, distributor_id: str, data: ReviewIn, *, by: str | None) -> dict[str, Any]:

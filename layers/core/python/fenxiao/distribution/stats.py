@@ -3,7 +3,7 @@
 Orders snapshot the buyer's upline at payment as `referrer_ids` (nearest first), so "orders this
 distributor brought in" is one indexed match (`orders.referrer_ids`, multikey) at any level. Summing
 all of them per view cost a top distributor 6.6 s at 100k orders (issue 15), so the `refresh_stats`
-schedule writes `distributor_stats` {_id: user id, sales, orders, customers, team_level1, team_level2,
+schedule writes `distributor_stats` {_id: user id, sales, orders, customers, team_level1..3,
 as_of} for every distributor (`snapshot_all`, hourly) and a view adds only the orders paid and the
 members bound after `as_of` (indexes (referrer_ids, paid_at) and (upline.N, bound_at): the cost is the
 last hour's activity, not the distributor's history). Without a snapshot yet (a new distributor) the
@@ -53,11 +53,12 @@ def _orders_pipeline(match: dict[str, Any], by: str | None) -> list[dict[str, An
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-FIELDS = ("sales", "orders", "customers", "team_level1", "team_level2")
+LEVELS = (1, 2, 3)  # commission levels (fenxiao.distribution.commission.MAX_LEVELS): a team at each
+FIELDS = ("sales", "orders", "customers", *(f"team_level{n}" for n in LEVELS))
 
 
 def distributor_stats(db: Database, user_id: str) -> dict[str, int]:
-    """{sales, orders, customers, team_level1, team_level2}: the snapshot plus what came after it."""
+    """{sales, orders, customers, team_level1..3}: the snapshot plus what came after it."""
     snapshot = db.distributor_stats.find_one({"_id": user_id}) or {}
     as_of = snapshot.get("as_of") or _EPOCH
     # index: orders (referrer_ids, paid_at): only the orders paid since the snapshot
@@ -65,7 +66,7 @@ def distributor_stats(db: Database, user_id: str) -> dict[str, int]:
                                                           None))), None) or {}
     result = {field: int(snapshot.get(field) or 0) + int(tail.get(field) or 0)
               for field in ("sales", "orders", "customers")}
-    for level in (1, 2):  # index: users (upline.N, bound_at): members bound since the snapshot
+    for level in LEVELS:  # index: users (upline.N, bound_at): members bound since the snapshot
         since = {"bound_at": {"$gt": as_of}} if snapshot else {}
         joined = db.users.count_documents({f"upline.{level - 1}": user_id, **since})
         result[f"team_level{level}"] = int(snapshot.get(f"team_level{level}") or 0) + joined
@@ -78,7 +79,7 @@ def snapshot_all(db: Database, now: datetime) -> int:
     for row in db.orders.aggregate(_orders_pipeline({"paid_at": {"$lte": now}}, "referrer_ids")):
         rows.setdefault(row["_id"], {}).update(sales=int(row["sales"]), orders=int(row["orders"]),
                                                customers=int(row["customers"]))
-    for level in (1, 2):
+    for level in LEVELS:
         members = {f"upline.{level - 1}": {"$type": "string"}, "bound_at": {"$lte": now}}
         for row in db.users.aggregate([{"$match": members},
                                        {"$group": {"_id": f"$upline.{level - 1}", "n": {"$sum": 1}}}]):
