@@ -358,10 +358,13 @@ def main() -> None:
                 seeded = time.perf_counter() - started
                 print(f"seeded {size:,} in {seeded:.1f} s", file=sys.stdout, flush=True)
                 table[size] = time_endpoints(bench, shop, now, args.repeat)
+                for name, (ms, trips) in table[size].items():  # as it comes: a long run keeps what it measured
+                    print(f"  {size:,} {name}: {ms:.1f} ms, {trips} round trips", flush=True)
             load = load_test(bench, args.load_seconds, args.threads) if args.load_seconds > 0 else {}
+        report(table, load)
     finally:
-        bench.stop()
-    report(table, load)
+        with contextlib.suppress(Exception):  # dropping 100k documents can overflow the embedded cache
+            bench.stop()
 
 
 def report(table: dict[int, dict[str, tuple[float, int]]], load: dict[str, dict[str, float]]) -> None:
