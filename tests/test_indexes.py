@@ -52,6 +52,34 @@ HOT_QUERIES: list[tuple[str, dict[str, Any], list[tuple[str, int]] | None, str]]
     ("shipping_uploads", {"status": "uploading", "claimed_at": {"$lte": T}}, None, "upload_shipping_info stuck"),
     ("orders", {"upload_pending": True}, None, "upload_shipping_info: interrupted shipments"),
     ("shipping_uploads", {"status": "failed"}, [("created_at", -1), ("_id", -1)], "admin failed uploads"),
+    # issue 15: each window of a windowed list (fenxiao.paging) is a range on its time field
+    *[(collection, {**prefix, field: {"$gte": T, "$lt": T}}, [(field, -1), ("_id", -1)], f"{why} (window)")
+      for collection, prefix, field, why in (
+          ("orders", {}, "created_at", "admin orders"),
+          ("orders", {"status": "paid"}, "created_at", "admin orders by status"),
+          ("refunds", {}, "created_at", "admin refunds"),
+          ("refunds", {"status": "pending"}, "created_at", "admin refunds by status"),
+          # not listed: the admin withdrawals of every status ({status: {$ne: opening}} + the window),
+          # which the embedded engine scans (MongoDB uses the index); withdrawals are ~1% of the users
+          ("withdrawals", {"status": "pending"}, "created_at", "admin withdrawals by status"),
+          ("distributors", {}, "created_at", "admin distributors"),
+          ("distributors", {"status": "approved"}, "created_at", "admin distributors by status"),
+          ("distributors", {"status": "pending"}, "applied_at", "admin applications"),
+          ("commissions", {"user_id": "u"}, "created_at", "my commissions"),
+          ("ledger", {"user_id": "u"}, "created_at", "admin ledger of a distributor"),
+          ("users", {"upline.0": "u"}, "bound_at", "team level 1"),
+          ("users", {"upline.1": "u"}, "bound_at", "team level 2"),
+          ("users", {"upline.2": "u"}, "bound_at", "team level 3"),
+          ("message_outbox", {}, "created_at", "admin messages"),
+          ("shipping_uploads", {"status": "failed"}, "created_at", "admin failed uploads"))],
+    ("orders", {"referrer_ids": "u", "paid_at": {"$gt": T}}, None,
+     "distributor stats: orders since the snapshot"),
+    ("users", {"upline.0": "u", "bound_at": {"$gt": T}}, None, "distributor stats: members since the snapshot"),
+    ("orders", {"user_id": {"$in": ["a", "b"]}}, None, "team page members' sales"),
+    ("daily_stats", {"_id": {"$in": ["2026-01-01", "2026-01-02"]}}, None, "dashboard days"),
+    *[(collection, {field: {"$gte": T, "$lt": T}}, None, f"rollups: rebuild a day ({collection})")
+      for collection, field in (("orders", "paid_at"), ("refunds", "refunded_at"), ("users", "created_at"),
+                                ("distributors", "approved_at"), ("commissions", "created_at"))],
 ]
 
 

@@ -37,4 +37,5 @@ def put_settings(req: AdminRequest[MessageSettings]) -> MessageSettings:
 @routes.route("GET", "/v1/admin/messages", auth="admin", query=MessageQuery)
 def list_messages(req: AdminRequest[None, MessageQuery]) -> dict:
     """Subscribe messages, newest first: sent, skipped (no grant, no openid), failed (why) or still due."""
-    return page_of(req.db.message_outbox, admin_filter(req.query.status, req.query.event), req.query, SORT, render)
+    return page_of(req.db.message_outbox, admin_filter(req.query.status, req.query.event), req.query, SORT, render,
+                   windowed=True)

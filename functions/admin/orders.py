@@ -40,7 +40,8 @@ class UploadQuery(PageQuery):
 @routes.route("GET", "/v1/admin/shipping-uploads", auth="admin", query=UploadQuery)
 def shipping_uploads(req: AdminRequest[None, UploadQuery]) -> dict:
     """Shipping-info uploads in one state, newest first: the merchant finds what WeChat refused (failed)."""
-    return page_of(req.db.shipping_uploads, {"status": req.query.status}, req.query, ADMIN_SORT, render)
+    return page_of(req.db.shipping_uploads, {"status": req.query.status}, req.query, ADMIN_SORT, render,
+                   windowed=True)
 
 
 @routes.route("POST", "/v1/admin/orders/{order_id}/shipping-upload/retry", auth="admin", roles=("owner", "operator"))

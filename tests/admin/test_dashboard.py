@@ -97,6 +97,17 @@ def test_sums_buckets_and_top_lists(api, db) -> None:
                                    "user_id": earner, "amount": amount, "status": status,
                                    "reversed_amount": reversed_amount, "created_at": created_at})
 
+    # written straight into the collections, as a crash that skipped every event would leave them:
+    # the nightly check rebuilds the days from them, reports the drift and repairs it
+    from functions.schedules.refresh_stats import handler as refresh_stats
+
+    report = refresh_stats({"now": "2024-05-04T00:00:00Z"})["rollups"]  # 4 May Beijing: checks 1–3 May
+    assert report["checked"] == ["2024-05-03", "2024-05-02", "2024-05-01"]
+    assert {d["day"] for d in report["drift"]} == {"2024-05-01", "2024-05-02"}
+    assert all(d["repaired"] for d in report["drift"])
+    assert report["drift"][-1]["diff"]["gmv"] == {"stored": 0, "source": 1500}
+    assert refresh_stats({"now": "2024-05-04T00:00:00Z"})["rollups"] is None  # once a day
+    assert refresh_stats({"now": "2024-05-04T00:00:00Z", "days": ["2024-05-01", "2024-05-02"]})["rollups"]["ok"]
     with clock.pinned(NOW):
         r = get(api, token, **{"from": "2024-05-01", "to": "2024-05-03"})
     assert r.status == 200, r
@@ -148,7 +159,7 @@ def test_admins_only(api, db) -> None:
 
 
 def test_range_queries_use_indexes(db) -> None:
-    """Each collection the dashboard ranges over has an index on the time field it matches."""
+    """Each collection a day's rebuild ranges over has an index on the time field it matches."""
     from fenxiao.db import INDEXES
 
     declared = {(name, tuple(index.document["key"])) for name, indexes in INDEXES.items() for index in indexes}

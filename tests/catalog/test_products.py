@@ -25,7 +25,7 @@ def test_list_shows_on_sale_products_as_cards(api, make_product) -> None:
     assert r.status == 200, r
     assert r.json == {"items": [{"id": shown["id"], "title": "上架商品", "cover": "https://img.test/a.jpg",
                                  "price_min": 5900, "price_max": 8900, "sales": 0}],
-                      "page": 1, "page_size": 20, "total": 1}
+                      "page": 1, "page_size": 20, "total": 1, "total_is_estimate": False, "next_cursor": None}
 
 
 def test_category_filter_includes_children(api, make_category, make_product) -> None:
@@ -78,9 +78,29 @@ def test_pagination(api, make_category, make_product) -> None:
     category = make_category()["id"]
     made = [make_product(category, **_skus(100 * (i + 1)))["id"] for i in range(5)]
     first = api.get("/v1/products", query={"sort": "price_asc", "page_size": 2})
-    second = api.get("/v1/products", query={"sort": "price_asc", "page_size": 2, "page": 3})
-    assert _ids(first) == made[:2] and first.json["total"] == 5
-    assert _ids(second) == made[4:] and second.json["page"] == 3
+    last = api.get("/v1/products", query={"sort": "price_asc", "page_size": 2, "page": 3})
+    # no count per view: "at least 3" until the list ends, exact on the page where it does
+    assert _ids(first) == made[:2] and (first.json["total"], first.json["total_is_estimate"]) == (3, True)
+    assert _ids(last) == made[4:] and last.json["page"] == 3 and last.json["next_cursor"] is None
+    assert (last.json["total"], last.json["total_is_estimate"]) == (5, False)
+    # following the cursors walks every product once, in order, on every sort
+    for sort in ("default", "sales", "price_asc", "price_desc", "new"):
+        seen, cursor, pages = [], None, 0
+        while True:
+            after = {"cursor": cursor} if cursor else {}
+            page = api.get("/v1/products", query={"sort": sort, "page_size": 2, **after})
+            seen += _ids(page)
+            pages += 1
+            cursor = page.json["next_cursor"]
+            if cursor is None:
+                break
+        whole = api.get("/v1/products", query={"sort": sort, "page_size": 10})
+        assert seen == _ids(whole) and sorted(seen) == sorted(made) and pages == 3, sort
+        assert page.json["page"] == 3 and page.json["total"] == 5 and not page.json["total_is_estimate"]
+    assert api.get("/v1/products", query={"cursor": "not-a-cursor"}).error_code == "INVALID_INPUT"
+    other = api.get("/v1/products", query={"sort": "new", "page_size": 2}).json["next_cursor"]
+    refused = api.get("/v1/products", query={"sort": "price_asc", "cursor": other})
+    assert refused.status == 400 and refused.json["error"]["details"]["fields"][0]["field"] == "cursor"
 
 
 def test_bad_query_parameters_are_400(api) -> None:

@@ -31,7 +31,7 @@ def test_stats_count_paid_orders_of_the_upline_and_the_team(api, db, distributor
 
     mine = api.get("/v1/distributor", token=a_token).json
     assert mine["stats"] == {"sales": 4500 + 1000 + 700, "orders": 3, "customers": 2, "team_level1": 2,
-                             "team_level2": 1}
+                             "team_level2": 1, "team_level3": 0}
     assert mine["balance"] == {"frozen": 0, "available": 0, "withdrawing": 0, "withdrawn": 0}
     assert api.get("/v1/distributor", token=b_token).json["stats"]["orders"] == 3
 
@@ -44,7 +44,14 @@ def test_stats_count_paid_orders_of_the_upline_and_the_team(api, db, distributor
     team2 = api.get("/v1/distributor/team", query={"level": 2, "page_size": 1}, token=a_token).json
     assert [m["id"] for m in team2["items"]] == [c1]
     assert team2["items"][0]["sales"] == 5500 and team2["page_size"] == 1
-    assert api.get("/v1/distributor/team", query={"level": 3}, token=a_token).status == 400
+    # the third commission level has its team too (issue 16): c3 bound to c (b's member, a's level 2)
+    _, c_token, c_code = distributor()
+    assert api.post("/v1/referrals/bind", {"ref": b_code}, token=c_token).json["bound"]
+    c3, _ = bound(api, db, c_code)
+    team3 = api.get("/v1/distributor/team", query={"level": 3}, token=a_token).json
+    assert [m["id"] for m in team3["items"]] == [c3] and team3["total"] == 1
+    assert api.get("/v1/distributor", token=a_token).json["stats"]["team_level3"] == 1
+    assert api.get("/v1/distributor/team", query={"level": 4}, token=a_token).status == 400
 
 
 def test_team_is_only_ever_the_callers(api, db, distributor):
@@ -83,3 +90,45 @@ def test_mask_and_period_rules():
     assert mask_name("张三丰") == "张**" and mask_name("") == "用户**" and mask_name(None) == "用户**"
     start, _ = period_bounds("month", datetime(2026, 2, 28, 17, 0, tzinfo=UTC))  # 1 March in Beijing
     assert start == datetime(2026, 2, 28, 16, 0, tzinfo=UTC)
+
+
+def test_numbers_come_from_the_schedules_snapshot_plus_what_came_after(api, db, distributor):
+    from functions.schedules.refresh_stats import handler as refresh_stats
+
+    start = datetime(2026, 3, 18, 4, 0, tzinfo=UTC)
+    a, a_token, a_code = distributor()
+    with clock.pinned(start):
+        c1, _ = bound(api, db, a_code)
+        insert_order(db, c1, referrer_ids=[a], paid=1000)
+    live = api.get("/v1/distributor", token=a_token).json["stats"]  # no snapshot yet: everything is "since"
+    assert refresh_stats({"now": clock.iso(start + timedelta(minutes=1))})["distributors"] >= 1
+    snapshot = db.distributor_stats.find_one({"_id": a})
+    assert {k: snapshot[k] for k in live} == live == {"sales": 1000, "orders": 1, "customers": 1,
+                                                     "team_level1": 1, "team_level2": 0, "team_level3": 0}
+    with clock.pinned(start + timedelta(minutes=2)):  # after the snapshot: read from the indexes' tail
+        c2, _ = bound(api, db, a_code)
+        insert_order(db, c2, referrer_ids=[a], paid=700, paid_at=start + timedelta(minutes=2))
+    after = api.get("/v1/distributor", token=a_token).json["stats"]
+    assert after == {"sales": 1700, "orders": 2, "customers": 2, "team_level1": 2, "team_level2": 0, "team_level3": 0}
+    team = api.get("/v1/distributor/team", token=a_token, query={"page_size": 1}).json
+    assert (team["total"], team["total_is_estimate"]) == (2, False) and team["next_cursor"]
+    # the snapshot is what is served: a number only it holds shows through
+    db.distributor_stats.update_one({"_id": a}, {"$inc": {"sales": 5}})
+    assert api.get("/v1/distributor", token=a_token).json["stats"]["sales"] == 1705
+
+
+def test_rankings_are_served_from_the_schedules_board(api, db, distributor):
+    from functions.schedules.refresh_stats import handler as refresh_stats
+
+    now = datetime(2026, 3, 18, 4, 0, tzinfo=UTC)
+    top, top_token, _ = distributor(nickname="张三")
+    buyer, _ = make_user(db)
+    insert_order(db, buyer, referrer_ids=[top], paid=5000, paid_at=now - timedelta(hours=2))
+    refresh_stats({"now": clock.iso(now - timedelta(hours=1))})
+    insert_order(db, buyer, referrer_ids=[top], paid=100, paid_at=now - timedelta(minutes=5))  # after the board
+    with clock.pinned(now):
+        week = api.get("/v1/distributor/rankings", query={"period": "week"}, token=top_token).json
+    assert [(r["sales"], r["orders"], r["is_me"]) for r in week["items"]] == [(5000, 1, True)]
+    assert week["to"] == clock.iso(now - timedelta(hours=1))  # as of the board
+    with clock.pinned(now + timedelta(days=7)):  # a new week the schedule has not reached: computed
+        assert api.get("/v1/distributor/rankings", query={"period": "week"}, token=top_token).json["items"] == []

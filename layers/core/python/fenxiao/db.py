@@ -63,6 +63,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         # fenxiao.distribution: team lists and counts, binding's "has members" check (upline, nearest first)
         _ix([("upline.0", A), ("bound_at", D), ("_id", D)]),
         _ix([("upline.1", A), ("bound_at", D), ("_id", D)]),
+        _ix([("upline.2", A), ("bound_at", D), ("_id", D)]),  # the level-3 team (issue 16)
     ],
     "admins": [_ix("username", unique=True)],
     # users.codes: the newest code per phone; spent codes linger a day for support questions
@@ -146,7 +147,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("referrer_ids", A), ("paid_at", D)]),    # distribution stats and rankings (multikey upline)
         _ix([("group_buy.status", A), ("status", A)]),  # groupbuy.expiry: paid orders of failed groups
         _ix("upload_pending", sparse=True),  # shipping.uploads: parcels whose upload a crash left unregistered
-        _ix([("status", A), ("created_at", D)]),     # admin list by status
+        _ix([("status", A), ("created_at", D), ("_id", D)]),  # admin list by status (key order = the sort)
         _ix([("created_at", D), ("_id", D)]),        # admin list, any status
     ],
     "distributors": [  # fenxiao.distribution.distributors: _id = user id (one per user)
@@ -179,6 +180,9 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     "withdrawal_days": [_ix("expires_at", expireAfterSeconds=0)],  # daily-limit counters, _id = user:day
     "settlement_runs": [_ix([("started_at", D), ("_id", D)])],
+    # fenxiao.analytics.rollups (`daily_stats`, _id = Beijing day: the dashboard reads an _id range),
+    # fenxiao.distribution.stats (`distributor_stats`, _id = user id; `rankings`, _id = period) and the
+    # schedule's `stats_runs` markers need only their primary key.
     # fenxiao.messages.outbox: _id = event key (one message per event); the schedule's due and stuck sends;
     # the admin list (any status, or one). subscription_grants needs only its _id ("user:template").
     "message_outbox": [_ix([("status", A), ("next_attempt_at", A)]), _ix([("status", A), ("claimed_at", A)]),

@@ -34,6 +34,7 @@ def language(accept_language: str | None) -> Language:
 
 # Chinese names of the fields people fill in most; a field not listed is named by its key.
 FIELD_LABELS = {
+    "cursor": "翻页位置",
     "quantity": "数量", "price": "售价", "original_price": "划线价", "stock": "库存", "phone": "手机号",
     "name": "名称", "reason": "原因", "amount": "金额", "title": "标题", "description": "描述",
     "code": "验证码", "username": "用户名", "password": "密码", "nickname": "昵称", "avatar": "头像",
@@ -81,6 +82,7 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
     "length": ("长度需为 {min_length} 到 {max_length} 个字符", "must have {min_length} to {max_length} characters"),
     "after_end": ("不能晚于结束日期", "must not be after the end date"),
     "range_too_long": ("最多 {max_days} 天", "may span at most {max_days} days"),
+    "cursor": ("已失效，请从第一页重新加载", "is not a cursor this list gave out"),
     "window": ("设置有误，请检查开始与结束时间", "is not a valid time window"),
     "quantity_over_limit": ("中每种最多购买 {max} 件", "may hold at most {max} units of one item"),
 }

@@ -48,5 +48,9 @@ def info(msg: str, **fields: Any) -> None:
     log(logging.INFO, msg, **fields)
 
 
+def warning(msg: str, **fields: Any) -> None:
+    log(logging.WARNING, msg, **fields)
+
+
 def error(msg: str, exc_info: bool = False, **fields: Any) -> None:
     log(logging.ERROR, msg, exc_info=exc_info, **fields)

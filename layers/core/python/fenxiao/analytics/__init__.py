@@ -1,1 +1,1 @@
-"""Analytics: the merchant dashboard's numbers, read with aggregation pipelines on indexed time fields."""
+"""Analytics: the merchant dashboard's numbers, from daily rollups the money and sign-up events keep (rollups.py)."""

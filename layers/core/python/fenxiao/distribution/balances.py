@@ -108,18 +108,40 @@ def mark_applied(db: Database, refs: list[str]) -> None:
         db.ledger.update_many({"_id": {"$in": part}, "applied": False}, {"$set": {"applied": True}})
 
 
+def _apply_together(db: Database, user_id: str, group: list[dict[str, Any]]) -> bool:
+    """All of one distributor's entries in ONE update (a payment's lines and levels), if none was applied
+    before; False sends them one by one (a replay after a partial apply, or no such distributor)."""
+    refs = [e["_id"] for e in group]
+    increments: dict[str, int] = {}
+    for ledger_entry in group:
+        for bucket, value in ledger_entry["deltas"].items():
+            if value:
+                increments[f"balance.{bucket}"] = increments.get(f"balance.{bucket}", 0) + value
+    update: dict[str, Any] = {"$push": {"applied_refs": {"$each": refs, "$slice": -RECENT_REFS}}}
+    if increments:
+        update["$inc"] = increments
+    return bool(db.distributors.update_one({"_id": user_id, "applied_refs": {"$nin": refs}}, update).modified_count)
+
+
 def apply_many(db: Database, entries: list[dict[str, Any]],
                before_each: Callable[[int], None] | None = None) -> int:
-    """Apply unguarded entries (one update per entry), then mark them applied in a few bulk writes.
+    """Apply unguarded entries (one update per distributor), then mark them applied in a few bulk writes.
 
-    `before_each(k)` runs before the k-th update: settlement's crash-injection point in tests.
+    A payment's entries (every line and level) update each distributor once, not once per entry
+    (issue 15). `before_each(k)` runs before the k-th distributor's update: settlement's crash-injection
+    point in tests.
     """
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for ledger_entry in entries:
+        groups.setdefault(ledger_entry["user_id"], []).append(ledger_entry)
     done = []
-    for k, ledger_entry in enumerate(entries):
+    for k, (user_id, group) in enumerate(groups.items()):
         if before_each is not None:
             before_each(k)
-        if apply_to_balance(db, ledger_entry):
-            done.append(ledger_entry["_id"])
+        if len(group) > 1 and _apply_together(db, user_id, group):
+            done += [e["_id"] for e in group]
+            continue
+        done += [e["_id"] for e in group if apply_to_balance(db, e)]
     mark_applied(db, done)
     return len(done)
 
@@ -214,9 +236,12 @@ def render(doc: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def ledger_page(db: Database, user_id: str, query: PageQuery) -> dict[str, Any]:
-    """A distributor's journal, newest first, with the stored balance and Σ journal beside it."""
-    page = page_of(db.ledger, {"user_id": user_id}, query, [("created_at", -1), ("_id", -1)], render)
+    """A distributor's journal, newest first, with the stored balance beside it.
+
+    Σ journal is not summed here: that costs every entry the distributor ever had, per view (issue 15);
+    comparing balances with the journal is reconciliation's job.
+    """
+    page = page_of(db.ledger, {"user_id": user_id}, query, [("created_at", -1), ("_id", -1)], render, windowed=True)
     doc = db.distributors.find_one({"_id": user_id}, {"balance": 1}) or {}
     page["balance"] = _balance_of(doc)
-    page["ledger_total"] = ledger_totals(db, [user_id]).get(user_id, deltas())
     return page

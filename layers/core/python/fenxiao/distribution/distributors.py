@@ -24,12 +24,13 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock
+from fenxiao.analytics import rollups
 from fenxiao.content import ensure_clean
 from fenxiao.crypto import DecryptError, decrypt_field, encrypt_field
 from fenxiao.distribution.grades import get_grade, render_grade
 from fenxiao.distribution.models import ApplicationIn, ApplicationQuery, DistributorPatch, DistributorQuery, ReviewIn
 from fenxiao.distribution.settings import get_distribution_settings
-from fenxiao.distribution.stats import distributor_stats
+from fenxiao.distribution.stats import LEVELS, distributor_stats
 from fenxiao.errors import BusinessRule, Conflict, NotFound
 from fenxiao.ids import short_code
 from fenxiao.messages import tell
@@ -72,6 +73,9 @@ def _with_code(write: Callable[[str], T]) -> T:
 
 
 def _mirror(db: Database, doc: dict[str, Any]) -> None:
+    """Every write of a distributor ends here: the user's copy, and the dashboard's first approval."""
+    if doc.get("status") == APPROVED:
+        rollups.distributor_approved(db, doc)  # once per distributor (event id), whichever path approved
     db.users.update_one({"_id": doc["_id"]}, {"$set": {"distributor": {"status": doc["status"],
                                                                        "code": doc.get("code")},
                                                        "updated_at": clock.now()}})
@@ -213,7 +217,7 @@ def _admin_view(doc: dict[str, Any], user: dict[str, Any] | None) -> dict[str, A
 
 def _admin_page(db: Database, filter_: dict[str, Any], query: PageQuery, sort: list[tuple[str, int]]
                 ) -> dict[str, Any]:
-    page = page_of(db.distributors, filter_, query, sort, lambda d: d)
+    page = page_of(db.distributors, filter_, query, sort, lambda d: d, windowed=True)
     ids = [d["_id"] for d in page["items"]]
     users = {u["_id"]: u for u in db.users.find({"_id": {"$in": ids}}, {"nickname": 1, "avatar_url": 1})}
     page["items"] = [_admin_view(d, users.get(d["_id"])) for d in page["items"]]
@@ -252,7 +256,7 @@ def admin_get(db: Database, distributor_id: str) -> dict[str, Any]:
     grade = get_grade(db, doc["grade_id"]) if doc.get("grade_id") else None
     stats = distributor_stats(db, distributor_id)
     return {**view, "grade": render_grade(grade) if grade else None, "stats": stats,
-            "team": {"level1": stats["team_level1"], "level2": stats["team_level2"]}}
+            "team": {f"level{n}": stats[f"team_level{n}"] for n in LEVELS}}
 
 
 def approve(db: Database, distributor_id: str, data: ReviewIn, *, by: str | None) -> dict[str, Any]:

@@ -211,4 +211,5 @@ def list_mine(db: Database, user_id: str, query: CommissionQuery) -> dict[str, A
         filter_["status"] = {"$in": [FROZEN, SETTLING]}
     elif query.status:
         filter_["status"] = query.status
-    return page_of(db.commissions, filter_, query, [("created_at", -1), ("_id", -1)], render_for_earner)
+    return page_of(db.commissions, filter_, query, [("created_at", -1), ("_id", -1)], render_for_earner,
+                   windowed=True)  # a top distributor has tens of thousands

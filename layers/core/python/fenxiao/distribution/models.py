@@ -66,7 +66,7 @@ class DistributorQuery(PageQuery):
 
 
 class TeamQuery(PageQuery):
-    level: int = Field(1, ge=1, le=2)
+    level: int = Field(1, ge=1, le=3, description="commission level: 1 bound to the caller, 2 and 3 further down")
 
 
 class RankingQuery(BaseModel):

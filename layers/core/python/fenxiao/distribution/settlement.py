@@ -34,6 +34,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock, logs
+from fenxiao.analytics import rollups
 from fenxiao.distribution import balances, ledger, withdrawals
 from fenxiao.distribution.settings import get_distribution_settings
 from fenxiao.ids import new_id
@@ -139,6 +140,7 @@ def _claim_batches(db: Database, run_id: str, now: datetime, batch_size: int,
         for order in orders:
             if _fully_refunded(order):
                 ledger.reverse_whole_order(db, order["_id"], "order-refunded")
+                rollups.commissions_reversed(db, order["_id"], "order-refunded")
                 stats["reversed_orders"] += 1
         if eligible:
             claimed = db.commissions.update_many(
@@ -174,6 +176,7 @@ def _finish(db: Database, run_id: str, now: datetime, stop_after_distributors: i
     balances.apply_many(db, journal, before_each=crash_point)
     db.commissions.update_many({"run_id": run_id, "status": ledger.SETTLING},
                                {"$set": {"status": ledger.SETTLED, "settled_at": now}})
+    rollups.commissions_settled(db, run_id)  # the dashboard's days, once per run
     tell.commissions_settled(db, run_id, ((str(r["_id"]), int(r["amount"])) for r in totals), now)
     return {"entries": sum(int(r["entries"]) for r in totals), "distributors": len(journal),
             "amount": sum(int(r["amount"]) for r in totals)}

@@ -71,9 +71,10 @@ def refunds_of(db: Database, order: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _page_with_refunds(db: Database, filter_: dict[str, Any], query: OrderQuery | AdminOrderQuery,
-                       render: Callable[[dict[str, Any], list[dict[str, Any]]], dict[str, Any]]) -> dict[str, Any]:
+                       render: Callable[[dict[str, Any], list[dict[str, Any]]], dict[str, Any]],
+                       windowed: bool = False) -> dict[str, Any]:
     """A page of orders, each with its refunds: one extra query for the whole page, none if nothing was paid."""
-    page = page_of(db.orders, filter_, query, _NEWEST_FIRST, lambda doc: doc)
+    page = page_of(db.orders, filter_, query, _NEWEST_FIRST, lambda doc: doc, windowed=windowed)
     paid = [doc["_id"] for doc in page["items"] if doc.get("paid_at") is not None]
     by_order: dict[str, list[dict[str, Any]]] = {}
     if paid:
@@ -124,7 +125,8 @@ def admin_list_orders(db: Database, query: AdminOrderQuery) -> dict[str, Any]:
         created["$lt"] = _utc(query.created_to)
     if created:
         filter_["created_at"] = created
-    return _page_with_refunds(db, filter_, query, render_admin_order)
+    # a single order (order_no) or one shopper's: one plain query; the whole shop: windows (fenxiao.paging)
+    return _page_with_refunds(db, filter_, query, render_admin_order, windowed=not (query.order_no or query.user_id))
 
 
 def admin_get_order(db: Database, order_id: str) -> dict[str, Any]:

@@ -23,9 +23,12 @@ def on_order_paid(db: Database, order: dict[str, Any]) -> None:
         from fenxiao.marketing.coupons import mark_coupon_used
 
         mark_coupon_used(db, order["coupon_id"], order["_id"])
+    from fenxiao.analytics import rollups  # the dashboard's day: once per event id
     from fenxiao.distribution.ledger import create_for_paid_order  # frozen commission, exactly once
 
-    create_for_paid_order(db, order)
+    entries = create_for_paid_order(db, order)
+    rollups.order_paid(db, order)
+    rollups.commissions_created(db, order["_id"], entries)
     from fenxiao.messages import tell  # the subscribe message; recorded once per order, never raises
 
     tell.order_paid(db, order)
@@ -48,6 +51,9 @@ def on_refund_completed(db: Database, order: dict[str, Any], refund: dict[str, A
         from fenxiao.marketing.coupons import release_coupon
 
         release_coupon(db, order["coupon_id"], order["_id"])  # back to unused only while still valid
+    from fenxiao.analytics import rollups
     from fenxiao.distribution.ledger import reverse_for_refund  # pro rata to the refunded units, once
 
     reverse_for_refund(db, order, refund)
+    rollups.commissions_reversed(db, order["_id"], str(refund["_id"]))
+    rollups.refund_completed(db, refund)

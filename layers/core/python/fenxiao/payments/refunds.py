@@ -26,6 +26,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock, logs, wechat
+from fenxiao.analytics import rollups
 from fenxiao.config import get_settings
 from fenxiao.content import ensure_clean
 from fenxiao.errors import BusinessRule, Conflict, NotFound
@@ -165,7 +166,8 @@ def refunds_for_order(db: Database, order_id: str) -> list[dict[str, Any]]:
 
 def list_refunds(db: Database, query: RefundListQuery) -> dict[str, Any]:
     filter_ = {"status": query.status} if query.status else {}
-    return page_of(db.refunds, filter_, query, [("created_at", DESCENDING), ("_id", DESCENDING)], refund_view)
+    return page_of(db.refunds, filter_, query, [("created_at", DESCENDING), ("_id", DESCENDING)], refund_view,
+                   windowed=True)
 
 
 def my_refunds(db: Database, user_id: str, query: RefundListQuery) -> dict[str, Any]:
@@ -331,6 +333,8 @@ def _complete(db: Database, refund: dict[str, Any], wechat_data: Mapping[str, An
         {"$set": {"status": REFUNDED, "refunded_at": clock.now(), "refund_id": wechat_data.get("refund_id"),
                   "effects_done": order is None}},
         return_document=ReturnDocument.AFTER)
+    if flipped is not None and order is None:
+        rollups.refund_completed(db, flipped)  # an after-sales refund is booked by its hook (replayable)
     if flipped is None or order is None:
         return  # a replay (or an auto refund, which changes nothing else)
     finish_effects(db, flipped)

@@ -13,6 +13,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock
+from fenxiao.analytics import rollups
 from fenxiao.errors import Conflict, Unauthorized
 from fenxiao.ids import new_id
 
@@ -43,6 +44,8 @@ def upsert_user(db: Database, identity: dict[str, Any], on_insert: dict[str, Any
         except DuplicateKeyError:
             continue  # another request created this user a moment ago: the retry finds it
         if doc is not None:  # the embedded test database can answer None to a lost upsert race
+            if doc["_id"] == candidate:
+                rollups.user_created(db, doc)  # the dashboard's new users
             return doc, doc["_id"] == candidate
     raise Conflict("Signing in collided with another sign-in; try again", code="LOGIN_CONFLICT")
 

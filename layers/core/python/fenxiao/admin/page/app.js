@@ -341,7 +341,7 @@
         const data = await fetchPage(page);
         const items = data.items || [];
         const pages = Math.max(1, Math.ceil((data.total || 0) / (data.page_size || 20)));
-        el.replaceChildren(table(columns, items), h('div', { class: 'pager' }, `共 ${data.total ?? items.length} 条`,
+        el.replaceChildren(table(columns, items), h('div', { class: 'pager' }, `共 ${data.total ?? items.length}${data.total_is_estimate ? '+' : ''} 条`,
           h('button', { class: 'small', disabled: page <= 1, onclick: () => load(page - 1) }, '上一页'),
           `${page} / ${pages}`,
           h('button', { class: 'small', disabled: page >= pages, onclick: () => load(page + 1) }, '下一页')));

@@ -1,0 +1,18 @@
+"""Hourly: every distributor's numbers and the week's and month's rankings as snapshots
+(fenxiao.distribution.stats); once per Beijing day, the last days' dashboard rollups rebuilt from the
+source of truth, drift reported and repaired (fenxiao.analytics.rollups). `{"days": ["YYYY-MM-DD", …]}`
+checks those days (again) too."""
+from fenxiao.analytics import rollups
+from fenxiao.distribution import stats
+from fenxiao.runtime import Job, scheduled
+
+
+@scheduled("refresh_stats", aws="rate(1 hour)", scf="0 5 * * * * *")
+def refresh_stats(job: Job) -> dict:
+    distributors = stats.snapshot_all(job.db, job.now)
+    stats.snapshot_rankings(job.db, job.now)
+    check = rollups.check_once_a_day(job.db, job.event, job.now)
+    return {"distributors": distributors, "rollups": check}
+
+
+handler = refresh_stats.handler

@@ -1,0 +1,103 @@
+"""fenxiao.paging: cursors walk every document exactly once, in order, whatever the spacing of the times
+(ties, documents years apart, dated ahead of the clock), windowed or not, and totals say when they guess."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from fenxiao import clock
+from fenxiao.errors import InvalidInput
+from fenxiao.paging import PageQuery, page_of
+from tests.support.factories import admin_token
+
+NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
+SORT = [("created_at", -1), ("_id", -1)]
+
+
+def _times() -> list[datetime]:
+    """Clusters and gaps: five documents on one millisecond, minutes, days and years apart, one ahead."""
+    tie = NOW - timedelta(minutes=30)
+    return ([NOW + timedelta(days=1), NOW, NOW - timedelta(seconds=1)] + [tie] * 5
+            + [NOW - timedelta(hours=h) for h in (2, 3, 30, 200)]
+            + [NOW - timedelta(days=d) for d in (40, 400, 3000)] + [datetime(2001, 1, 1, tzinfo=UTC)])
+
+
+def _seed(collection) -> list[str]:
+    docs = [{"_id": f"d{i:03d}", "kind": "a" if i % 3 else "b", "created_at": t} for i, t in enumerate(_times())]
+    collection.insert_many(docs)
+    return [d["_id"] for d in sorted(docs, key=lambda d: (d["created_at"], d["_id"]), reverse=True)]
+
+
+def _walk(collection, filter_, size, windowed):
+    seen, cursor, pages = [], None, []
+    while True:
+        page = page_of(collection, filter_, PageQuery(page_size=size, cursor=cursor), SORT, lambda d: d["_id"],
+                       windowed=windowed)
+        seen += page["items"]
+        pages.append(page)
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return seen, pages
+
+
+@pytest.mark.parametrize("windowed", [True, False])
+@pytest.mark.parametrize("size", [1, 3, 7, 100])
+def test_cursors_visit_every_document_once_in_sort_order(db, windowed, size):
+    clock.pin(NOW)
+    expected = _seed(db.paging_probe)
+    seen, pages = _walk(db.paging_probe, {}, size, windowed)
+    assert seen == expected
+    assert [p["page"] for p in pages] == list(range(1, len(pages) + 1))
+    # every page but the last says "at least", the last one knows
+    assert all(p["total_is_estimate"] and p["total"] == p["page"] * size + 1 for p in pages[:-1])
+    assert (pages[-1]["total"], pages[-1]["total_is_estimate"]) == (len(expected), False)
+    # ?page=n lands where the cursors did
+    for n, page in enumerate(pages[:4], start=1):
+        by_number = page_of(db.paging_probe, {}, PageQuery(page=n, page_size=size), SORT, lambda d: d["_id"],
+                            windowed=windowed)
+        assert by_number["items"] == page["items"]
+
+
+def test_a_windowed_list_keeps_the_filter_and_its_own_time_range(db):
+    clock.pin(NOW)
+    _seed(db.paging_probe)
+    docs = list(db.paging_probe.find())
+    low, high = NOW - timedelta(days=500), NOW - timedelta(seconds=1)
+    expected = [d["_id"] for d in sorted(docs, key=lambda d: (d["created_at"], d["_id"]), reverse=True)
+                if d["kind"] == "a" and low <= d["created_at"] < high]
+    seen, _ = _walk(db.paging_probe, {"kind": "a", "created_at": {"$gte": low, "$lt": high}}, 2, True)
+    assert seen == expected and len(expected) >= 5
+
+
+def test_exact_total_from_the_caller(db):
+    _seed(db.paging_probe)
+    page = page_of(db.paging_probe, {}, PageQuery(page_size=2), SORT, lambda d: d, total=17)
+    assert (page["total"], page["total_is_estimate"]) == (17, False) and page["next_cursor"]
+
+
+@pytest.mark.parametrize("cursor", ["x", "eyJrIjpbXX0", "eyJrIjpbImNyZWF0ZWRfYXQiLCJfaWQiXSwidiI6WzEsMl0sIm8iOi0xfQ"])
+def test_a_cursor_not_from_this_list_is_a_clean_400(db, cursor):
+    with pytest.raises(InvalidInput) as raised:
+        page_of(db.paging_probe, {}, PageQuery(cursor=cursor), SORT, lambda d: d, windowed=True)
+    assert raised.value.details["fields"][0]["field"] == "cursor"
+
+
+def test_admin_orders_follow_cursors_through_the_real_handler(api, db):
+    clock.pin(NOW)
+    for i, moment in enumerate(_times()):
+        db.orders.insert_one({"_id": f"o{i:03d}", "order_no": f"N{i:03d}", "user_id": "u1", "status": "paid",
+                              "lines": [], "amounts": {}, "created_at": moment})
+    token = admin_token(db, "operator")
+    seen, cursor = [], None
+    while True:
+        r = api.get("/v1/admin/orders", token=token, query={"page_size": 4, **({"cursor": cursor} if cursor else {})})
+        assert r.status == 200, r
+        seen += [o["id"] for o in r.json["items"]]
+        cursor = r.json["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == [d["_id"] for d in db.orders.find().sort(SORT)]
+    assert r.json["total"] == len(seen) and not r.json["total_is_estimate"]
+    bad = api.get("/v1/admin/orders", token=token, query={"cursor": "garbage"})
+    assert bad.status == 400 and "翻页位置" in bad.json["error"]["message"]
