@@ -109,8 +109,8 @@ def test_product_rule_breaks_are_422(api, admin, db, make_category, overrides, c
 # --- products: update ------------------------------------------------------------------------------
 
 def _edit(made: dict[str, Any], **changes: Any) -> dict[str, Any]:
-    body = {k: made[k] for k in ("title", "subtitle", "category_id", "images", "description", "specs",
-                                 "status", "commission")}
+    body = {k: made[k] for k in ("title", "subtitle", "category_id", "images", "description", "detail_images",
+                                 "specs", "status", "commission")}
     sku_keys = ("specs", "price", "original_price", "stock")
     body["skus"] = [{k: sku[k] for k in sku_keys} for sku in made["skus"]]
     return body | changes
@@ -174,3 +174,22 @@ def test_admin_list_and_detail_cover_every_status(api, admin, make_product) -> N
     r = api.get("/v1/admin/products/missing", token=admin)
     assert r.status == 404 and r.error_code == "PRODUCT_NOT_FOUND", r
     assert api.get("/v1/admin/products", token=admin, query={"status": "gone"}).status == 400
+
+
+def test_sku_images_and_detail_images_are_kept_through_edits(api, admin, make_product) -> None:
+    """The admin page's SKU grid sets a picture per variant; the shop's product page gets it with the SKU."""
+    made = make_product()
+    assert all(s["image"] is None for s in made["skus"])
+    body = _edit(made)
+    body["skus"][0]["image"] = "https://img.test/white-m.png"
+    r = api.put(f"/v1/admin/products/{made['id']}", body, token=admin)
+    assert r.status == 200, r
+    assert [s["image"] for s in r.json["skus"]] == ["https://img.test/white-m.png"] + [None] * (len(made["skus"]) - 1)
+    shop = api.get(f"/v1/products/{made['id']}").json
+    assert shop["skus"][0]["image"] == "https://img.test/white-m.png" and shop["skus"][0]["id"] == made["skus"][0]["id"]
+    body["detail_images"] = ["https://img.test/story-1.jpg", "https://img.test/story-2.jpg"]
+    r = api.put(f"/v1/admin/products/{made['id']}", body, token=admin)
+    shop = api.get(f"/v1/products/{made['id']}").json
+    assert r.json["detail_images"] == shop["detail_images"] == body["detail_images"]
+    body["skus"][0]["image"] = "javascript:alert(1)"
+    assert _fields(api.put(f"/v1/admin/products/{made['id']}", body, token=admin)) == ["skus.0.image"]

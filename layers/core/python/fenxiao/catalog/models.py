@@ -55,6 +55,7 @@ class SkuIn(_Strict):
     price: int = Field(ge=1, le=MAX_PRICE)
     original_price: int | None = Field(None, ge=1, le=MAX_PRICE)
     stock: int = Field(ge=0, le=10_000_000)
+    image: ImageUrl | None = None  # the picture of this variant (the product page shows it when chosen)
 
 
 class CommissionIn(_Strict):
@@ -79,6 +80,8 @@ class ProductIn(_Strict):
     category_id: Id
     images: list[ImageUrl] = Field(min_length=1, max_length=20)
     description: str = Field("", max_length=20_000)
+    # the product page's long picture story under the description, top to bottom
+    detail_images: list[ImageUrl] = Field(default_factory=list, max_length=30)
     specs: list[SpecIn] = Field(default_factory=list, max_length=5)
     skus: list[SkuIn] = Field(min_length=1, max_length=MAX_SKUS)
     status: Status
