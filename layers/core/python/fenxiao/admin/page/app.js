@@ -36,11 +36,13 @@ async function route() {
   document.title = `${title} · 分销商城商家后台`;
   const view = $('#view');
   view.replaceChildren();
+  delete view.dataset.ready;
   try {
     await render(view);
   } catch (err) {
     view.append(errorBox(err));
   }
+  view.dataset.ready = key;  // the screen has loaded (browser tests wait for this)
   return undefined;
 }
 
