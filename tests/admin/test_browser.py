@@ -316,3 +316,51 @@ def test_every_screen_works_on_a_phone(window, shop) -> None:
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page scrolls sideways on a phone ({width}px)"
     assert phone.errors == []
+
+
+def test_the_owner_manages_coupons_grades_and_money_checks(window, db, shop) -> None:
+    """Coupon scope by category picker, a grade, a settlement run, reconciliation, a distributor's ledger."""
+    owner = window(DESKTOP, "owner-desktop")
+    owner.sign_in(*OWNER)
+    page = owner.open("marketing")
+    page.locator(".subtabs button", has_text="优惠券").click()
+    page.locator("text=新建优惠券").click()
+    form = owner.dialog()
+    form.locator("input[name=name]").fill("服饰满 199 减 30")
+    form.locator("input[name=amount]").fill("30")
+    form.locator("input[name=threshold]").fill("199")
+    category = db.categories.find_one({"name": "服饰"}) or db.categories.find_one({"parent_id": None})
+    form.locator(".checks label", has_text=category["name"]).first.locator("input").check()
+    owner.shot("coupon-scope")
+    form.locator("button[type=submit]").click()
+    owner.toast("优惠券已创建")
+    coupon = db.coupon_templates.find_one({"name": "服饰满 199 减 30"})
+    assert (coupon["amount"], coupon["threshold"], coupon["category_ids"]) == (3000, 19900, [category["_id"]])
+
+    page = owner.open("distribution")
+    page.locator(".subtabs button", has_text="分销等级").click()
+    page.locator("text=新建等级").click()
+    owner.dialog().locator("input[name=name]").fill("金牌")
+    owner.dialog().locator("input[name=rates_bp]").fill("12, 6")
+    owner.dialog().locator("button[type=submit]").click()
+    owner.toast("等级已保存")
+    assert db.grades.find_one({"name": "金牌"})["rates_bp"] == [1200, 600]
+
+    page.locator(".subtabs button", has_text="分销商").click()
+    page.locator("#view tr", has_text="王丽").locator("button", has_text="详情").click()
+    owner.dialog().locator("dd", has_text="13800138000").wait_for()  # the merchant sees the phone to call
+    owner.dialog().locator(".subtabs button", has_text="资金流水").click()
+    owner.dialog().locator("text=余额与流水一致").wait_for()
+    assert owner.dialog().locator("tr", has_text="结算到可提现").count() == 1
+    owner.shot("distributor-ledger")
+    owner.page.click("#dialog-close")
+
+    page = owner.open("settlement")
+    page.locator("button", has_text="立即结算").click()
+    owner.toast("结算完成")
+    page.locator("#view tr", has_text="已完成").first.wait_for()
+    page.locator("button", has_text="开始核对").click()
+    page.locator("text=全部一致").wait_for()
+    owner.shot("settlement")
+    assert db.settlement_runs.count_documents({"status": "done"}) == 1
+    assert owner.errors == []

@@ -171,6 +171,17 @@ def test_another_users_withdrawals_are_invisible(api, db):
     assert api.get(WITHDRAWALS, token=other).json["total"] == 0
 
 
+def test_the_admin_lists_one_distributors_withdrawals(api, db, owner):
+    """The admin page's distributor drill-down asks for one distributor's withdrawals."""
+    first, token = _funded(db, 5_000)
+    _, other = _funded(db, 5_000)
+    mine = _withdraw(api, token, 1_000).json
+    _withdraw(api, other, 2_000)
+    listed = api.get("/v1/admin/withdrawals", token=owner, query={"user_id": first}).json
+    assert [w["id"] for w in listed["items"]] == [mine["id"]] and listed["total"] == 1
+    assert api.get("/v1/admin/withdrawals", token=owner).json["total"] == 2
+
+
 def test_a_retry_after_a_crash_mid_opening_finishes_the_same_withdrawal(api, db, monkeypatch):
     user_id, token = _funded(db, 10_000)
     real_apply = balances.apply

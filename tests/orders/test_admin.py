@@ -31,6 +31,11 @@ def test_list_filters(api, db, shopper, other, place):
     assert ids(status="paid") == [b["id"]]
     assert ids(order_no=a["order_no"]) == [a["id"]]
     assert ids(user_id=shopper.user_id) == [a["id"], c["id"]]
+    # a distributor's drill-down: the orders they earn on, at any level of the upline
+    db.orders.update_one({"_id": a["id"]}, {"$set": {"referrer_ids": ["dist-1", "dist-2"]}})
+    db.orders.update_one({"_id": b["id"]}, {"$set": {"referrer_ids": ["dist-2"]}})
+    assert ids(referrer_id="dist-1") == [a["id"]]
+    assert ids(referrer_id="dist-2") == [b["id"], a["id"]]
     assert ids(**{"from": clock.iso(old + timedelta(days=1))}) == [b["id"], a["id"]]
     assert ids(to=clock.iso(old + timedelta(seconds=1))) == [c["id"]]
     assert ids(status="cancelled") == []

@@ -36,6 +36,7 @@ from fenxiao import clock, logs
 from fenxiao.config import get_settings
 from fenxiao.distribution import balances
 from fenxiao.distribution.commission import BP
+from fenxiao.distribution.models import Id
 from fenxiao.distribution.settings import MAX_MONEY, get_distribution_settings
 from fenxiao.errors import AppError, BusinessRule, Conflict, NotFound
 from fenxiao.idempotency import run_once
@@ -59,6 +60,7 @@ class WithdrawalQuery(PageQuery):
     model_config = ConfigDict(extra="ignore")
 
     status: Status | None = None
+    user_id: Id | None = None  # one distributor's withdrawals (the admin page's distributor drill-down)
 
 
 class ReasonIn(BaseModel):
@@ -105,7 +107,10 @@ def list_mine(db: Database, user_id: str, query: WithdrawalQuery) -> dict[str, A
 
 
 def admin_list(db: Database, query: WithdrawalQuery) -> dict[str, Any]:
+    # indexes: withdrawals (status, created_at, _id); (user_id, created_at, _id)
     filter_: dict[str, Any] = {"status": query.status or {"$ne": OPENING}}
+    if query.user_id:
+        filter_["user_id"] = query.user_id
     return page_of(db.withdrawals, filter_, query, [("created_at", -1), ("_id", -1)], render_admin)
 
 

@@ -109,7 +109,8 @@ def _utc(moment: datetime) -> datetime:
 
 
 def admin_list_orders(db: Database, query: AdminOrderQuery) -> dict[str, Any]:
-    # indexes: orders order_no (unique); (user_id, status, created_at); (status, created_at); (created_at)
+    # indexes: orders order_no (unique); (user_id, status, created_at); (status, created_at); (created_at);
+    # (referrer_ids, paid_at)
     filter_: dict[str, Any] = {}
     if query.status:
         filter_["status"] = query.status
@@ -117,6 +118,8 @@ def admin_list_orders(db: Database, query: AdminOrderQuery) -> dict[str, Any]:
         filter_["order_no"] = query.order_no
     if query.user_id:
         filter_["user_id"] = query.user_id
+    if query.referrer_id:
+        filter_["referrer_ids"] = query.referrer_id  # multikey: the referrer at any level
     created: dict[str, datetime] = {}
     if query.created_from:
         created["$gte"] = _utc(query.created_from)

@@ -81,14 +81,3 @@ export async function uploadImage(file) {
   if (!res.ok) throw new ApiError(`图片上传失败（HTTP ${res.status}）`);
   return form.public_url;
 }
-
-/** Every item of a paged list (up to `limit`), for pickers and name lookups. */
-export async function allItems(path, query = {}, limit = 500) {
-  const items = [];
-  for (let page = 1; items.length < limit; page += 1) {
-    const data = await api('GET', path, { query: { ...query, page, page_size: 100 } });
-    items.push(...(data.items || []));
-    if (!data.total || items.length >= data.total || !(data.items || []).length) break;
-  }
-  return items;
-}

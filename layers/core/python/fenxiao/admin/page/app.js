@@ -34,15 +34,18 @@ async function route() {
   $('#app').classList.remove('nav-open');
   $('#view-title').textContent = title;
   document.title = `${title} · 分销商城商家后台`;
-  const view = $('#view');
-  view.replaceChildren();
-  delete view.dataset.ready;
+  // each visit renders into its own box: a slower screen still loading from an earlier visit then fills
+  // a detached box instead of the screen now shown
+  const main = $('#view');
+  const view = h('div', { class: 'screen' });
+  main.replaceChildren(view);
+  delete main.dataset.ready;
   try {
     await render(view);
   } catch (err) {
     view.append(errorBox(err));
   }
-  view.dataset.ready = key;  // the screen has loaded (browser tests wait for this)
+  if (view.isConnected) main.dataset.ready = key;  // the screen has loaded (browser tests wait for this)
   return undefined;
 }
 

@@ -5,7 +5,7 @@ import { bpToPercent, time, yuan } from './format.js';
 import { orderColumns, rejectButton } from './orders.js';
 import { can } from './roles.js';
 import { withdrawalColumns } from './finance.js';
-import { actions, badge, dialogTitle, filterBar, formDialog, kv, openDialog, pagedTable, panel, person, searchBox,
+import { actions, badge, dialogTitle, filterBar, formDialog, kv, openDialog, pagedTable, person, searchBox,
   spacer, subTabs, table, toolbar, act } from './ui.js';
 
 const enc = encodeURIComponent;

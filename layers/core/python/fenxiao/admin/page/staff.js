@@ -3,7 +3,7 @@ import { h } from './dom.js';
 import { api, session } from './api.js';
 import { beijingDay, dayStart, time } from './format.js';
 import { ROLES, roleName } from './roles.js';
-import { actions, badge, confirmButton, formDialog, kv, pagedTable, panel, spacer, toolbar } from './ui.js';
+import { actions, badge, confirmButton, formDialog, pagedTable, panel, spacer, toolbar } from './ui.js';
 
 const enc = encodeURIComponent;
 const ROLE_HINT = '运营：商品、订单、营销；财务：退款、提现、结算；只读：只能查看';
@@ -86,8 +86,7 @@ export async function renderAudit(view) {
 
 export function changePassword() {
   const me = session.admin() || {};
-  formDialog('修改密码', [
-    { name: 'current', render: () => kv([['账号', me.username], ['角色', roleName(me.role)]]), label: '', read: () => undefined },
+  formDialog(`修改密码 · ${me.username}（${roleName(me.role)}）`, [
     { name: 'old_password', label: '当前密码', type: 'password', required: true },
     { name: 'new_password', label: '新密码', type: 'password', required: true, hint: '至少 10 位' },
     { name: 'confirm', label: '再次输入新密码', type: 'password', required: true },
