@@ -241,6 +241,7 @@ def _ship(admin: Admin, db, shop: dict[str, Any]) -> None:
     forming = page.locator("#view tr", has_text=shop["forming"]["order_no"])
     assert "拼团中" in forming.inner_text() and forming.locator("button", has_text="发货").count() == 0
     row = page.locator("#view tr", has_text=shop["to_ship"]["order_no"])
+    assert "Bob 李" in row.inner_text() and "Alice 王" in row.inner_text()  # buyer and referrer by name
     row.locator("button", has_text="发货").click()
     admin.dialog().locator("input[name=tracking_no]").fill("SF1234567890")
     admin.dialog().locator("button[type=submit]").click()
@@ -250,7 +251,8 @@ def _ship(admin: Admin, db, shop: dict[str, Any]) -> None:
 
 def _approve_refund(admin: Admin, db, shop: dict[str, Any]) -> None:
     page = admin.open("refunds")
-    row = page.locator("#view tr", has_text="尺码不合适")
+    row = page.locator("#view tr", has_text=shop["to_refund"]["order_no"])  # the order number, not its id
+    assert "尺码不合适" in row.inner_text() and "Bob 李" in row.inner_text()
     row.locator("button", has_text="同意退款").click()
     admin.toast("已同意退款")
     refund = db.refunds.find_one({"order_id": shop["to_refund"]["id"]})
@@ -260,6 +262,8 @@ def _approve_refund(admin: Admin, db, shop: dict[str, Any]) -> None:
 def _approve_withdrawal(admin: Admin, db, shop: dict[str, Any]) -> None:
     page = admin.open("withdrawals")
     row = page.locator("#view tr", has_text="¥50.00")
+    text = row.inner_text()
+    assert "Alice 王" in text and "王丽" in text and "138****8000" in text, text  # who gets the money
     admin.shot("withdrawals-pending")
     row.locator("button", has_text="批准打款").click()
     admin.toast("已批准打款")

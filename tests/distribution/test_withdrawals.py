@@ -174,11 +174,16 @@ def test_another_users_withdrawals_are_invisible(api, db):
 def test_the_admin_lists_one_distributors_withdrawals(api, db, owner):
     """The admin page's distributor drill-down asks for one distributor's withdrawals."""
     first, token = _funded(db, 5_000)
+    db.distributors.update_one({"_id": first}, {"$set": {"phone_masked": "138****8000"}})
     _, other = _funded(db, 5_000)
     mine = _withdraw(api, token, 1_000).json
     _withdraw(api, other, 2_000)
     listed = api.get("/v1/admin/withdrawals", token=owner, query={"user_id": first}).json
     assert [w["id"] for w in listed["items"]] == [mine["id"]] and listed["total"] == 1
+    profile = db.distributors.find_one({"_id": first})
+    assert listed["items"][0]["distributor"] == {  # who gets the money, as the merchant knows them
+        "id": first, "nickname": db.users.find_one({"_id": first})["nickname"],
+        "real_name": profile["real_name"], "phone": "138****8000"}
     assert api.get("/v1/admin/withdrawals", token=owner).json["total"] == 2
 
 

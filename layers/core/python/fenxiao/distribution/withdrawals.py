@@ -42,6 +42,7 @@ from fenxiao.errors import AppError, BusinessRule, Conflict, NotFound
 from fenxiao.idempotency import run_once
 from fenxiao.messages import tell
 from fenxiao.paging import PageQuery, page_of
+from fenxiao.users.names import people
 
 OPENING, PENDING, APPROVED, PAID, REJECTED, FAILED = "opening", "pending", "approved", "paid", "rejected", "failed"
 FINAL = (PAID, REJECTED, FAILED)
@@ -111,7 +112,16 @@ def admin_list(db: Database, query: WithdrawalQuery) -> dict[str, Any]:
     filter_: dict[str, Any] = {"status": query.status or {"$ne": OPENING}}
     if query.user_id:
         filter_["user_id"] = query.user_id
-    return page_of(db.withdrawals, filter_, query, [("created_at", -1), ("_id", -1)], render_admin)
+    page = page_of(db.withdrawals, filter_, query, [("created_at", -1), ("_id", -1)], render_admin)
+    # who gets the money, as the merchant knows them: nickname, masked phone, the real name for the payout
+    ids = [w["user_id"] for w in page["items"]]
+    named = people(db, ids)
+    profiles = {d["_id"]: d for d in db.distributors.find({"_id": {"$in": ids}}, {"real_name": 1, "phone_masked": 1})}
+    for withdrawal in page["items"]:
+        profile = profiles.get(withdrawal["user_id"], {})
+        withdrawal["distributor"] = {**named[withdrawal["user_id"]], "real_name": profile.get("real_name") or "",
+                                     "phone": profile.get("phone_masked")}
+    return page
 
 
 # --- requesting ----------------------------------------------------------------------------------------

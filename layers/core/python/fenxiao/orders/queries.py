@@ -15,6 +15,7 @@ from pymongo.database import Database
 from fenxiao.errors import NotFound
 from fenxiao.orders.models import VISIBLE_STATUSES, AdminOrderQuery, OrderQuery
 from fenxiao.paging import page_of
+from fenxiao.users.names import people
 
 _NEWEST_FIRST = [("created_at", -1), ("_id", -1)]
 _LINE_FIELDS = ("sku_id", "product_id", "title", "specs", "cover", "quantity", "original_unit_price",
@@ -127,7 +128,16 @@ def admin_list_orders(db: Database, query: AdminOrderQuery) -> dict[str, Any]:
         created["$lt"] = _utc(query.created_to)
     if created:
         filter_["created_at"] = created
-    return _page_with_refunds(db, filter_, query, render_admin_order)
+    page = _page_with_refunds(db, filter_, query, render_admin_order)
+    named = people(db, [o["user_id"] for o in page["items"]] + [_first(o["referrer_ids"]) for o in page["items"]])
+    for order in page["items"]:
+        order["buyer"] = named[order["user_id"]]
+        order["referrer"] = named.get(_first(order["referrer_ids"]))  # who earns level-1 commission
+    return page
+
+
+def _first(ids: list[str]) -> str | None:
+    return ids[0] if ids else None
 
 
 def admin_get_order(db: Database, order_id: str) -> dict[str, Any]:
@@ -137,4 +147,6 @@ def admin_get_order(db: Database, order_id: str) -> dict[str, Any]:
     # local for cold start: only this view loads the shipping area
     from fenxiao.shipping import upload_state
 
-    return {**render_admin_order(doc, refunds_of(db, doc)), "shipping_upload": upload_state(db, order_id)}
+    named = people(db, [doc["user_id"], *doc.get("referrer_ids", [])])
+    return {**render_admin_order(doc, refunds_of(db, doc)), "shipping_upload": upload_state(db, order_id),
+            "buyer": named[doc["user_id"]], "referrers": [named[r] for r in doc.get("referrer_ids", [])]}
