@@ -113,6 +113,19 @@ def _top_distributors(db: Database, sellers: list[dict[str, Any]], earned: list[
              "commission": commission.get(row["_id"], 0)} for row in sellers]
 
 
+def _todo(db: Database) -> dict[str, int]:
+    """What waits for the merchant now, whatever the range: each count is one screen's worklist.
+
+    A paid group-buy order whose group is still forming is not to ship yet (it may still be refunded).
+    """
+    # indexes: orders (status, pay_deadline) by its status prefix; refunds, distributors and withdrawals
+    # (status, created_at / applied_at) likewise
+    return {"to_ship": db.orders.count_documents({"status": "paid", "group_buy.status": {"$ne": "forming"}}),
+            "refunds": db.refunds.count_documents({"status": "requested"}),
+            "applications": db.distributors.count_documents({"status": "pending"}),
+            "withdrawals": db.withdrawals.count_documents({"status": "pending"})}
+
+
 def dashboard(db: Database, query: DashboardQuery, *, now: datetime | None = None) -> dict[str, Any]:
     """The dashboard for the requested Beijing days (default: the last 30, today included)."""
     range_ = resolve(query.date_from, query.date_to, now or clock.now())
@@ -133,4 +146,5 @@ def dashboard(db: Database, query: DashboardQuery, *, now: datetime | None = Non
         "top_products": [{"product_id": row["_id"], "title": row.get("title"), "quantity": int(row["quantity"]),
                           "amount": int(row["amount"])} for row in orders["products"]],
         "top_distributors": _top_distributors(db, sellers, commissions["earned"]),
+        "todo": _todo(db),
     }
