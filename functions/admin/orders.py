@@ -1,7 +1,11 @@
 """Admin routes for orders: filtered list, detail, ship; composed into the admin function by handler.py."""
 from typing import Literal
+from urllib.parse import quote
+
+from flask import Response
 
 from fenxiao.orders import AdminOrderQuery, ShipIn, admin_get_order, admin_list_orders, ship_order
+from fenxiao.orders.export import export_orders
 from fenxiao.paging import PageQuery, page_of
 from fenxiao.runtime import Request, Routes
 from fenxiao.shipping import ADMIN_SORT, carriers_view, render, retry_upload
@@ -13,6 +17,15 @@ routes = Routes()
 def list_orders(req: Request) -> dict:
     """Orders, newest first: filter by status, order number, shopper and creation time (from, to)."""
     return admin_list_orders(req.db, req.query)
+
+
+@routes.route("GET", "/v1/admin/exports/orders", auth="admin", query=AdminOrderQuery)
+def export(req: Request) -> Response:
+    """The filtered orders as a CSV file (UTF-8 with BOM, one row per line) that Excel opens."""
+    name, body = export_orders(req.db, req.query)
+    disposition = f"attachment; filename=\"orders.csv\"; filename*=UTF-8''{quote(name)}"  # RFC 6266: the Chinese name
+    return Response(body, status=200, content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": disposition})
 
 
 @routes.route("GET", "/v1/admin/orders/{order_id}", auth="admin")

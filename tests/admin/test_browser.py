@@ -249,6 +249,19 @@ def _ship(admin: Admin, db, shop: dict[str, Any]) -> None:
     assert db.orders.find_one({"_id": shop["to_ship"]["id"]})["status"] == "shipped"
 
 
+def _export_orders(admin: Admin, shop: dict[str, Any]) -> None:
+    page = admin.open("orders")
+    with page.expect_download() as download:
+        page.click("text=导出订单")
+    saved = download.value
+    assert re.fullmatch(r"订单_\d{4}-\d\d-\d\d_\d{4}-\d\d-\d\d\.csv", saved.suggested_filename)
+    body = Path(saved.path()).read_bytes()
+    assert body.startswith(b"\xef\xbb\xbf")  # Excel reads the Chinese as UTF-8
+    text = body.decode("utf-8-sig")
+    assert text.startswith("订单号,下单时间") and shop["to_ship"]["order_no"] in text and "Bob 李" in text
+    admin.toast("已导出")
+
+
 def _approve_refund(admin: Admin, db, shop: dict[str, Any]) -> None:
     page = admin.open("refunds")
     row = page.locator("#view tr", has_text=shop["to_refund"]["order_no"])  # the order number, not its id
@@ -281,6 +294,7 @@ def test_the_owner_runs_the_shop_from_the_page(window, db, shop) -> None:
     made = _create_product_with_two_specs(owner, db)
     _limited_time_price_by_search(owner, db, made)
     _ship(owner, db, shop)
+    _export_orders(owner, shop)
     _approve_refund(owner, db, shop)
     _approve_withdrawal(owner, db, shop)
     _visit_every_screen(owner)

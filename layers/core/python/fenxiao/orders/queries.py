@@ -109,7 +109,8 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def admin_list_orders(db: Database, query: AdminOrderQuery) -> dict[str, Any]:
+def admin_filter(query: AdminOrderQuery) -> dict[str, Any]:
+    """The orders an admin asked for (list and export alike)."""
     # indexes: orders order_no (unique); (user_id, status, created_at); (status, created_at); (created_at);
     # (referrer_ids, paid_at)
     filter_: dict[str, Any] = {}
@@ -128,6 +129,11 @@ def admin_list_orders(db: Database, query: AdminOrderQuery) -> dict[str, Any]:
         created["$lt"] = _utc(query.created_to)
     if created:
         filter_["created_at"] = created
+    return filter_
+
+
+def admin_list_orders(db: Database, query: AdminOrderQuery) -> dict[str, Any]:
+    filter_ = admin_filter(query)
     page = _page_with_refunds(db, filter_, query, render_admin_order)
     named = people(db, [o["user_id"] for o in page["items"]] + [_first(o["referrer_ids"]) for o in page["items"]])
     for order in page["items"]:
