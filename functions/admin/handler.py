@@ -6,6 +6,7 @@ from fenxiao.runtime import HttpFunction
 from functions.admin import (
     auth,
     catalog,
+    customers,
     dashboard,
     distribution,
     group_buys,
@@ -20,7 +21,7 @@ from functions.admin import (
 )
 
 AREAS = (auth, catalog, settings, orders, refunds, marketing, distribution, dashboard, uploads, page, ledger,
-         group_buys, messages)
+         group_buys, messages, customers)
 
 admin = HttpFunction(*(area.routes for area in AREAS), name="admin")
 
