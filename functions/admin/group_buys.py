@@ -1,6 +1,7 @@
 """Admin routes for group-buy campaigns; composed into the admin function by handler.py."""
 from fenxiao.marketing.groupbuy import campaigns
 from fenxiao.marketing.groupbuy.models import AdminCampaignQuery, CampaignIn
+from fenxiao.paging import PageQuery
 from fenxiao.runtime import Request, Routes
 
 routes = Routes()
@@ -10,6 +11,12 @@ routes = Routes()
 def list_group_buys(req: Request) -> dict:
     """Group-buy campaigns, newest first, each with its state and its groups by status."""
     return campaigns.admin_list_campaigns(req.db, req.query)
+
+
+@routes.route("GET", "/v1/admin/group-buys/{campaign_id}/groups", auth="admin", query=PageQuery)
+def list_groups(req: Request) -> dict:
+    """A campaign's groups: leader, members by nickname, status, deadline."""
+    return campaigns.admin_list_groups(req.db, req.params["campaign_id"], req.query)
 
 
 @routes.route("POST", "/v1/admin/group-buys", auth="admin", body=CampaignIn, status=201)

@@ -389,6 +389,13 @@ def test_the_owner_manages_coupons_grades_and_money_checks(window, db, shop) -> 
     owner.shot("distributor-ledger")
     owner.page.click("#dialog-close")
 
+    page = owner.open("groupbuys")
+    page.locator("#view tr", has_text="主动降噪真无线蓝牙耳机").locator("button", has_text="查看团").click()
+    group = owner.dialog().locator("tr", has_text="Bob 李")  # bob opened a group, still forming
+    group.wait_for()
+    assert "拼团中" in group.inner_text() and "1 / 3" in group.inner_text()
+    owner.page.click("#dialog-close")
+
     page = owner.open("settlement")
     page.locator("button", has_text="立即结算").click()
     owner.toast("结算完成")

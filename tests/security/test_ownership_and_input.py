@@ -284,6 +284,7 @@ class World:
     completed_order_id: str
     unpaid_order_id: str
     group_id: str
+    campaign_id: str
     withdrawal_id: str
     link_id: str
     commission_ids: list[str]
@@ -348,7 +349,7 @@ def world(api: Api, db: Any, stack: dict[str, Any]) -> World:
     commission_ids = [c["_id"] for c in db.commissions.find({"user_id": alice.user_id}, {"_id": 1})]
     assert commission_ids, "the world needs Alice to have earned something"
     return World(owner, alice, bob, carol, product_id, sku_id, address_id, coupon_id, completed, unpaid,
-                 group_id, withdrawal_id, link_id, commission_ids, refund_id)
+                 group_id, campaign["id"], withdrawal_id, link_id, commission_ids, refund_id)
 
 
 # --- another shopper's objects are 404 --------------------------------------------------------------
@@ -450,6 +451,7 @@ def test_group_buy_page_masks_its_members(api: Api, world: World) -> None:
 # --- nothing secret in any answer -------------------------------------------------------------------
 
 PATH_VALUES = {"product_id": "product_id", "order_id": "completed_order_id", "group_id": "group_id",
+               "campaign_id": "campaign_id",
                "link_id": "link_id", "distributor_id": "alice", "refund_id": "refund_id"}
 
 

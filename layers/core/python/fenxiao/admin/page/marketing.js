@@ -171,7 +171,8 @@ function showGroups(c, title) {
   const list = pagedTable((page) => api('GET', `/v1/admin/group-buys/${enc(c.id)}/groups`, { query: { page } }), [
     ['开团时间', (g) => time(g.created_at)],
     ['团长', (g) => (g.leader ? g.leader.nickname || '（未设置昵称）' : '—')],
-    ['人数', (g) => `${g.members ?? 0} / ${g.size ?? c.size}`, 'num'],
+    ['成员', (g) => (g.members || []).map((m) => m.nickname || '（未设置昵称）').join('、')],
+    ['人数', (g) => `${(g.members || []).length} / ${g.size}`, 'num'],
     ['状态', (g) => badge(g.status, GROUP_STATUS)],
     ['截止时间', (g) => time(g.expires_at)],
   ], '还没有人开团');
