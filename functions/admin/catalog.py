@@ -1,6 +1,6 @@
 """Admin routes for categories and products; composed into the admin function by handler.py."""
 from fenxiao.catalog import products
-from fenxiao.catalog.categories import create_category, update_category
+from fenxiao.catalog.categories import create_category, delete_category, update_category
 from fenxiao.catalog.models import AdminProductQuery, CategoryIn, ProductIn
 from fenxiao.runtime import Request, Routes
 
@@ -41,3 +41,17 @@ def new_product(req: Request) -> dict:
 def edit_product(req: Request) -> dict:
     """Replace a product; SKUs keep their ids when their spec combination is kept."""
     return products.update_product(req.db, req.params["product_id"], req.body)
+
+
+@routes.route("DELETE", "/v1/admin/products/{product_id}", auth="admin")
+def remove_product(req: Request) -> dict:
+    """Delete a product for the merchant: archived (out of the shop and the list), its order history kept."""
+    products.archive_product(req.db, req.params["product_id"])
+    return {"archived": True}
+
+
+@routes.route("DELETE", "/v1/admin/categories/{category_id}", auth="admin")
+def remove_category(req: Request) -> dict:
+    """Delete an empty category (one with subcategories or products is refused: CATEGORY_IN_USE)."""
+    delete_category(req.db, req.params["category_id"])
+    return {"deleted": True}

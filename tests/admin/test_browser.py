@@ -389,6 +389,11 @@ def test_the_owner_manages_coupons_grades_and_money_checks(window, db, shop) -> 
     owner.shot("distributor-ledger")
     owner.page.click("#dialog-close")
 
+    page = owner.open("products")
+    page.locator("#view tr", has_text="高腰直筒牛仔裤").locator("button", has_text="删除").click()
+    owner.toast("商品已删除")
+    assert db.products.find_one({"title": "高腰直筒牛仔裤 女"})["status"] == "archived"
+
     page = owner.open("groupbuys")
     page.locator("#view tr", has_text="主动降噪真无线蓝牙耳机").locator("button", has_text="查看团").click()
     group = owner.dialog().locator("tr", has_text="Bob 李")  # bob opened a group, still forming

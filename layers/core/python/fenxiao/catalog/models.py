@@ -23,6 +23,7 @@ MAX_PRICE = 100_000_000  # fen: 1 000 000 yuan, which catches yuan/fen mix-ups
 
 SortKey = Literal["default", "sales", "price_asc", "price_desc", "new"]
 Status = Literal["on_sale", "off_sale"]
+ARCHIVED = "archived"  # deleted by the merchant: out of the shop and the admin list, kept for order history
 
 
 class _Strict(BaseModel):
@@ -41,7 +42,7 @@ class ProductQuery(PageQuery):
 
 class AdminProductQuery(PageQuery):
     q: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)] | None = None
-    status: Status | None = None
+    status: Literal["on_sale", "off_sale", "archived"] | None = None
     category_id: Id | None = None
 
 

@@ -15,7 +15,7 @@ from pymongo.errors import BulkWriteError
 
 from fenxiao import clock
 from fenxiao.catalog.categories import category_exists, subtree_ids
-from fenxiao.catalog.models import AdminProductQuery, ProductIn, ProductQuery, SkuIn
+from fenxiao.catalog.models import ARCHIVED, AdminProductQuery, ProductIn, ProductQuery, SkuIn
 from fenxiao.catalog.rules import check_product, plan_skus, price_range, spec_key
 from fenxiao.distribution.preview import apply_to_card, apply_to_detail, previewer_for
 from fenxiao.errors import BusinessRule, Conflict, NotFound
@@ -118,8 +118,7 @@ def admin_card(doc: dict[str, Any]) -> dict[str, Any]:
 
 def admin_list_products(db: Database, query: AdminProductQuery) -> dict[str, Any]:
     filter_: dict[str, Any] = _title_filter(query.q)
-    if query.status:
-        filter_["status"] = query.status
+    filter_["status"] = query.status or {"$ne": ARCHIVED}  # archived ones only when asked for
     if query.category_id:
         filter_["category_id"] = {"$in": subtree_ids(db, query.category_id)}
     return page_of(db.products, filter_, query, [("created_at", -1), ("_id", -1)], admin_card)
@@ -167,6 +166,14 @@ def _sku_values(sku: SkuIn, position: int, now: Any) -> dict[str, Any]:
 def _new_sku(product_id: str, sku: SkuIn, position: int, now: Any) -> dict[str, Any]:
     return {"_id": new_id(), "product_id": product_id, "spec_key": spec_key(sku.specs), "sales": 0,
             "created_at": now, **_sku_values(sku, position, now)}
+
+
+def archive_product(db: Database, product_id: str) -> None:
+    """"Delete" for the merchant: the product leaves the shop and the admin list, but stays in the database
+    because orders, refunds and commissions refer to it (saving it again with a status restores it)."""
+    result = db.products.update_one({"_id": product_id}, {"$set": {"status": ARCHIVED, "updated_at": clock.now()}})
+    if not result.matched_count:
+        raise NotFound("No such product", code="PRODUCT_NOT_FOUND", details={"id": product_id})
 
 
 def create_product(db: Database, data: ProductIn) -> dict[str, Any]:

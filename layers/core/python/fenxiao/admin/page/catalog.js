@@ -79,7 +79,7 @@ async function toggleSale(button, row, reload) {
 
 export async function renderProducts(view) {
   const search = searchBox('搜索商品名称', () => list.load(1));
-  const filters = filterBar([['on_sale', '在售'], ['off_sale', '已下架']], () => list.load(1), [...search.el, spacer(),
+  const filters = filterBar([['on_sale', '在售'], ['off_sale', '已下架'], ['archived', '已删除']], () => list.load(1), [...search.el, spacer(),
     can('catalog') ? h('button', { class: 'primary', onclick: () => editProduct(null, () => list.reload()) }, '新建商品') : null]);
   const reload = () => list.reload();
   const list = pagedTable((page) => api('GET', '/v1/admin/products', { query: { page, status: filters.select.value, q: search.input.value.trim() } }), [
@@ -92,6 +92,7 @@ export async function renderProducts(view) {
     ['操作', (p) => {
       if (!can('catalog')) return '—';
       const toggle = h('button', { class: 'small', onclick: () => toggleSale(toggle, p, reload) }, p.status === 'on_sale' ? '下架' : '上架');
+      if (p.status === 'archived') return actions(h('button', { class: 'small', onclick: () => editProduct(p.id, reload) }, '编辑后恢复'));
       return actions(h('button', { class: 'small', onclick: () => editProduct(p.id, reload) }, '编辑'), toggle,
         confirmButton('删除', 'danger', `删除「${p.title}」？商品从店铺和后台列表移除，已有订单的记录完整保留。`,
           () => api('DELETE', `/v1/admin/products/${enc(p.id)}`), reload, '商品已删除'));

@@ -42,7 +42,7 @@ export const STATUS = {
   placing: ['创建中', ''], pending_payment: ['待付款', 'warn'], paid: ['待发货', 'info'], shipped: ['已发货', 'info'],
   completed: ['已完成', 'ok'], cancelled: ['已取消', ''], refunded: ['已退款', 'bad'],
   requested: ['待审核', 'warn'], pending: ['待审核', 'warn'], approved: ['已通过', 'info'], rejected: ['已拒绝', ''],
-  failed: ['失败', 'bad'], on_sale: ['在售', 'ok'], off_sale: ['已下架', ''], archived: ['已归档', ''], active: ['生效中', 'ok'],
+  failed: ['失败', 'bad'], on_sale: ['在售', 'ok'], off_sale: ['已下架', ''], archived: ['已删除', ''], active: ['生效中', 'ok'],
   disabled: ['已停用', ''], enabled: ['已启用', 'ok'], frozen: ['冻结中', 'warn'], settled: ['已结算', 'ok'],
   reversed: ['已冲回', 'bad'], forming: ['拼团中', 'warn'], succeeded: ['已成团', 'ok'], upcoming: ['未开始', ''],
   scheduled: ['未开始', ''], running: ['进行中', 'ok'], ended: ['已结束', ''], done: ['已完成', 'ok'],
