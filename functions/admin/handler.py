@@ -16,11 +16,12 @@ from functions.admin import (
     page,
     refunds,
     settings,
+    staff,
     uploads,
 )
 
 AREAS = (auth, catalog, settings, orders, refunds, marketing, distribution, dashboard, uploads, page, ledger,
-         group_buys, messages)
+         group_buys, messages, staff)
 
 admin = HttpFunction(*(area.routes for area in AREAS), name="admin")
 
