@@ -1,4 +1,6 @@
 """Admin routes for categories and products; composed into the admin function by handler.py."""
+from fenxiao.admin.audit import Tracked
+from fenxiao.admin.roles import ANY_STAFF, SHOP
 from fenxiao.catalog import products
 from fenxiao.catalog.categories import create_category, delete_category, update_category
 from fenxiao.catalog.models import AdminProductQuery, CategoryIn, ProductIn
@@ -7,50 +9,51 @@ from fenxiao.runtime import Request, Routes
 routes = Routes()
 
 
-@routes.route("POST", "/v1/admin/categories", auth="admin", body=CategoryIn, status=201)
+@routes.route("POST", "/v1/admin/categories", auth="admin", body=CategoryIn, status=201, roles=SHOP)
 def new_category(req: Request) -> dict:
     """Create a category (optionally under a parent)."""
     return create_category(req.db, req.body)
 
 
-@routes.route("PUT", "/v1/admin/categories/{category_id}", auth="admin", body=CategoryIn)
+@routes.route("PUT", "/v1/admin/categories/{category_id}", auth="admin", body=CategoryIn, roles=SHOP)
 def edit_category(req: Request) -> dict:
     """Replace a category's name, parent, sort and icon."""
     return update_category(req.db, req.params["category_id"], req.body)
 
 
-@routes.route("GET", "/v1/admin/products", auth="admin", query=AdminProductQuery)
+@routes.route("GET", "/v1/admin/products", auth="admin", query=AdminProductQuery, roles=ANY_STAFF)
 def list_products(req: Request) -> dict:
     """Every product, any status: search by title, filter by status and category."""
     return products.admin_list_products(req.db, req.query)
 
 
-@routes.route("GET", "/v1/admin/products/{product_id}", auth="admin")
+@routes.route("GET", "/v1/admin/products/{product_id}", auth="admin", roles=ANY_STAFF)
 def get_product(req: Request) -> dict:
     """One product with its active SKUs, as the edit form needs it."""
     return products.admin_get_product(req.db, req.params["product_id"])
 
 
-@routes.route("POST", "/v1/admin/products", auth="admin", body=ProductIn, status=201)
+@routes.route("POST", "/v1/admin/products", auth="admin", body=ProductIn, status=201, roles=SHOP)
 def new_product(req: Request) -> dict:
     """Create a product with its SKUs."""
     return products.create_product(req.db, req.body)
 
 
-@routes.route("PUT", "/v1/admin/products/{product_id}", auth="admin", body=ProductIn)
+@routes.route("PUT", "/v1/admin/products/{product_id}", auth="admin", body=ProductIn, roles=SHOP)
 def edit_product(req: Request) -> dict:
     """Replace a product; SKUs keep their ids when their spec combination is kept."""
     return products.update_product(req.db, req.params["product_id"], req.body)
 
 
-@routes.route("DELETE", "/v1/admin/products/{product_id}", auth="admin")
+@routes.route("DELETE", "/v1/admin/products/{product_id}", auth="admin", roles=SHOP, audit=Tracked("products"))
 def remove_product(req: Request) -> dict:
     """Delete a product for the merchant: archived (out of the shop and the list), its order history kept."""
     products.archive_product(req.db, req.params["product_id"])
     return {"archived": True}
 
 
-@routes.route("DELETE", "/v1/admin/categories/{category_id}", auth="admin")
+@routes.route("DELETE", "/v1/admin/categories/{category_id}", auth="admin", roles=SHOP,
+               audit=Tracked("categories"))
 def remove_category(req: Request) -> dict:
     """Delete an empty category (one with subcategories or products is refused: CATEGORY_IN_USE)."""
     delete_category(req.db, req.params["category_id"])

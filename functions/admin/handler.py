@@ -17,11 +17,12 @@ from functions.admin import (
     page,
     refunds,
     settings,
+    staff,
     uploads,
 )
 
 AREAS = (auth, catalog, settings, orders, refunds, marketing, distribution, dashboard, uploads, page, ledger,
-         group_buys, messages, customers)
+         group_buys, messages, staff, customers)
 
 admin = HttpFunction(*(area.routes for area in AREAS), name="admin")
 

@@ -138,12 +138,14 @@ def test_a_forged_or_mismatched_transfer_notification_changes_nothing(api, db):
     assert balance(db, user_id)["withdrawing"] == 2_000
 
 
-def test_reject_returns_the_money_and_offline_payment_is_owner_only(api, db, owner):
+def test_reject_returns_the_money_and_offline_payment_is_finance_work(api, db, owner):
     user_id, token = _funded(db, 5_000)
     first = _withdraw(api, token, 1_000).json["id"]
     second = _withdraw(api, token, 1_500).json["id"]
     operator = admin_token(db, "operator")
-    rejected = api.post(f"/v1/admin/withdrawals/{first}/reject", {"reason": "信息不符"}, token=operator)
+    assert api.post(f"/v1/admin/withdrawals/{first}/reject", {}, token=operator).status == 403
+    rejected = api.post(f"/v1/admin/withdrawals/{first}/reject", {"reason": "信息不符"},
+                        token=admin_token(db, "finance"))
     assert rejected.status == 200 and rejected.json["reject_reason"] == "信息不符"
     assert api.post(f"/v1/admin/withdrawals/{first}/mark-paid", {}, token=owner).status == 409
     assert api.post(f"/v1/admin/withdrawals/{second}/mark-paid", {}, token=operator).status == 403

@@ -77,7 +77,7 @@ export async function renderSettlement(view) {
     fill(report, ...reconcileReport(r));
   }, null, repair ? '已按流水修复' : '核对完成');
   const checkButton = h('button', { class: 'primary', onclick: () => check(false)(checkButton) }, '开始核对');
-  const repairButton = can('settlement') ? h('button', { class: 'danger', onclick: () => {
+  const repairButton = can('repair') ? h('button', { class: 'danger', onclick: () => {
     if (window.confirm('把不一致的余额改为流水合计？此操作会记录在操作日志中。')) check(true)(repairButton);
   } }, '按流水修复') : null;
   const runButton = can('settlement') ? h('button', { class: 'primary', onclick: () => {

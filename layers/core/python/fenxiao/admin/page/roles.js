@@ -1,7 +1,7 @@
 /* Who may do what, so the page offers only the actions the signed-in role may take. The server decides
  * (every admin route declares its roles and answers 403 otherwise); this table mirrors those
- * declarations (issue 12: operator = catalog, orders, marketing; finance = refunds, withdrawals,
- * settlement; viewer reads only) so nobody is shown a button that can only fail. */
+ * declarations (fenxiao/admin/roles.py: operator = catalog, orders, marketing; finance = refunds,
+ * withdrawals, settlement; viewer reads only) so nobody is shown a button that can only fail. */
 import { session } from './api.js';
 
 export const ROLES = [['owner', '店主'], ['operator', '运营'], ['finance', '财务'], ['viewer', '只读']];
@@ -13,10 +13,11 @@ const ALLOWED = {
   marketing: ['owner', 'operator'],          // coupons, promotions, group buys
   distributors: ['owner', 'operator'],       // review applications, grade or disable a distributor
   messages: ['owner', 'operator'],           // subscribe-message templates
-  refund_reject: ['owner', 'operator', 'finance'],
+  refund_reject: ['owner', 'finance'],
   refund_approve: ['owner', 'finance'],      // sends money back
   payout: ['owner', 'finance'],              // approve / reject / mark paid a withdrawal
-  settlement: ['owner', 'finance'],          // run settlement, repair balances
+  settlement: ['owner', 'finance'],          // run settlement
+  repair: ['owner'],                         // set drifted balances to their journal
   money_rules: ['owner'],                    // distribution settings, grades, shop settings
   staff: ['owner'],                          // staff accounts, operation log
 };
