@@ -70,8 +70,7 @@ def shop(stack, db) -> dict[str, Any]:
     forming 拼团 order, and a pending withdrawal by alice."""
     for step in (seed.seed_catalog, seed.seed_marketing, seed.seed_distributors):
         step(db)
-    create_admin(db, *OWNER, "owner")
-    create_admin(db, *OPERATOR, "operator")
+    create_admin(db, *OWNER, "owner")  # the operator is created by the owner on the 员工 screen
     base = stack["base_url"]
     bob = Shopper(base, "bob")
     tee = db.skus.find_one({"product_id": db.products.find_one({"title": {"$regex": "T恤"}})["_id"]})
@@ -301,7 +300,28 @@ def test_the_owner_runs_the_shop_from_the_page(window, db, shop) -> None:
     assert owner.errors == []
 
 
+def _owner_adds_an_operator(owner: Admin, db) -> None:
+    page = owner.open("staff")
+    page.locator("text=新建员工").click()
+    form = owner.dialog()
+    form.locator("input[name=username]").fill(OPERATOR[0])
+    form.locator("input[name=password]").fill(OPERATOR[1])
+    form.locator("select[name=role]").select_option("operator")
+    form.locator("button[type=submit]").click()
+    owner.toast("员工已创建")
+    page.locator("#view tr", has_text=OPERATOR[0]).wait_for()
+    assert db.admins.find_one({"username": OPERATOR[0]})["role"] == "operator"
+    page = owner.open("audit")  # the operation log shows who did it
+    row = page.locator("#view tr", has_text="员工").first
+    row.wait_for()
+    assert OWNER[0] in row.inner_text()
+    owner.shot("audit-log")
+
+
 def test_an_operator_sees_no_finance_actions(window, db, shop) -> None:
+    owner = window(DESKTOP, "owner-desktop")
+    owner.sign_in(*OWNER)
+    _owner_adds_an_operator(owner, db)
     operator = window(DESKTOP, "operator-desktop")
     operator.sign_in(*OPERATOR)
     assert operator.page.inner_text("#who") == "xiaoyun（运营）"
@@ -320,7 +340,13 @@ def test_an_operator_sees_no_finance_actions(window, db, shop) -> None:
     page = operator.open("orders")  # what an operator is for
     to_ship = page.locator("#view tr", has_text=shop["to_ship"]["order_no"])
     assert to_ship.locator("button", has_text="发货").count() == 1
-    assert operator.errors == []
+    page.click("#password")  # their own password
+    operator.dialog().locator("input[name=old_password]").fill(OPERATOR[1])
+    operator.dialog().locator("input[name=new_password]").fill("operator password 2")
+    operator.dialog().locator("input[name=confirm]").fill("operator password 2")
+    operator.dialog().locator("button[type=submit]").click()
+    operator.toast("密码已修改")
+    assert operator.errors == [] and owner.errors == []
 
 
 def test_every_screen_works_on_a_phone(window, shop) -> None:
