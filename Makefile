@@ -6,7 +6,11 @@ STAMP := $(VENV)/.installed
 # The Serverless Framework v3 CLI, pinned in infra/aws/package.json (installed from npm; needs node)
 AWS_TOOLS := infra/aws/node_modules/.installed
 
-.PHONY: dev test lint bench indexes serverless errors-doc package aws-tools clean serverless-tencent package-tencent deploy-tencent
+# Debian packages the admin page's browser tests need (tests/admin/test_browser.py): Playwright drives the
+# system chromium, and the CJK fonts make the Chinese screenshots legible.
+BROWSER_PACKAGES := chromium fonts-noto-cjk
+
+.PHONY: browser-deps dev test lint bench indexes serverless errors-doc package aws-tools clean serverless-tencent package-tencent deploy-tencent
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@command -v $(PY) >/dev/null || { echo "need $(PY)"; exit 1; }
@@ -19,7 +23,7 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 dev: $(STAMP)
 	$(BIN)/python -m infra.local.devserver
 
-test: $(STAMP) $(AWS_TOOLS)
+test: $(STAMP) $(AWS_TOOLS) browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
@@ -32,6 +36,16 @@ test: $(STAMP) $(AWS_TOOLS)
 	@# packages pinned in miniprogram/package-lock.json; the mini-program itself ships no npm code)
 	@if command -v node >/dev/null; then npm ci --prefix miniprogram --no-audit --no-fund --loglevel=error \
 		&& node --test miniprogram/tests/; else echo "node not found: mini-program tests skipped"; fi
+
+browser-deps:
+	@missing="$$(for p in $(BROWSER_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done)"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null; then echo "apt-get not found: install $$missing yourself, or the admin browser tests are skipped"; exit 0; fi; \
+	sudo=""; [ "$$(id -u)" = 0 ] || { command -v sudo >/dev/null && sudo="sudo"; }; \
+	if [ "$$(id -u)" != 0 ] && [ -z "$$sudo" ]; then echo "not root and no sudo: install $$missing yourself, or the admin browser tests are skipped"; exit 0; fi; \
+	echo "installing $$missing (admin browser tests)"; \
+	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing \
+		|| echo "apt-get could not install $$missing: the admin browser tests are skipped"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

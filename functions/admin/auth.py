@@ -1,5 +1,6 @@
 """Admin sign-in and the signed-in admin; composed into the admin function by handler.py."""
 from fenxiao.admin.models import LoginIn
+from fenxiao.admin.roles import ANY_STAFF
 from fenxiao.admin.service import current_admin, login
 from fenxiao.runtime import AdminRequest, Request, Routes
 
@@ -12,7 +13,7 @@ def sign_in(req: Request[LoginIn]) -> dict:
     return login(req.db, req.body, req.ip)
 
 
-@routes.route("GET", "/v1/admin/me", auth="admin")
+@routes.route("GET", "/v1/admin/me", auth="admin", roles=ANY_STAFF)
 def me(req: AdminRequest) -> dict:
     """The signed-in admin."""
     return current_admin(req.db, req.admin)

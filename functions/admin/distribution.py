@@ -1,8 +1,11 @@
 """Admin routes for distribution: settings, applications, distributors and grades; composed by handler.py.
 
 Money rules (the settings and the grades' rates) are owner-only; reviewing applications, assigning an
-existing grade and disabling a distributor are day-to-day operations any admin may do.
+existing grade and disabling a distributor are day-to-day operations (operator). The audit log keeps the
+settings', grades' and distributors' fields before → after.
 """
+from fenxiao.admin.audit import Tracked
+from fenxiao.admin.roles import ANY_STAFF, OWNER_ONLY, SHOP
 from fenxiao.distribution import distributors, grades
 from fenxiao.distribution.models import ApplicationQuery, DistributorPatch, DistributorQuery, GradeIn, ReviewIn
 from fenxiao.distribution.settings import (
@@ -15,67 +18,77 @@ from fenxiao.runtime import AdminRequest, Routes
 routes = Routes()
 
 
-@routes.route("GET", "/v1/admin/settings/distribution", auth="admin")
+def _by(req: AdminRequest) -> str | None:
+    return req.admin.subject if req.admin else None
+
+
+@routes.route("GET", "/v1/admin/settings/distribution", auth="admin", roles=ANY_STAFF)
 def get_settings(req: AdminRequest) -> DistributionSettings:
     """The distribution settings (defaults when never saved)."""
     return get_distribution_settings(req.db)
 
 
-@routes.route("PUT", "/v1/admin/settings/distribution", auth="admin", body=DistributionSettings, roles=("owner",))
+@routes.route("PUT", "/v1/admin/settings/distribution", auth="admin", body=DistributionSettings,
+               roles=OWNER_ONLY, audit=Tracked("kv", "settings:distribution"))
 def put_settings(req: AdminRequest[DistributionSettings]) -> DistributionSettings:
     """Change distribution settings (owner only); fields left out keep their value."""
     return update_distribution_settings(req.db, req.body, by=req.admin.subject)
 
 
-@routes.route("GET", "/v1/admin/distributor-applications", auth="admin", query=ApplicationQuery)
+@routes.route("GET", "/v1/admin/distributor-applications", auth="admin", query=ApplicationQuery, roles=ANY_STAFF)
 def list_applications(req: AdminRequest[None, ApplicationQuery]) -> dict:
     """Applications by status (default: pending), newest first."""
     return distributors.list_applications(req.db, req.query)
 
 
-@routes.route("POST", "/v1/admin/distributor-applications/{distributor_id}/approve", auth="admin", body=ReviewIn)
+@routes.route("POST", "/v1/admin/distributor-applications/{distributor_id}/approve", auth="admin", body=ReviewIn,
+               roles=SHOP)
 def approve_application(req: AdminRequest[ReviewIn]) -> dict:
     """Approve a pending application: the distributor gets their share code."""
     return distributors.approve(req.db, req.params["distributor_id"], req.body, by=req.admin.subject)
 
 
-@routes.route("POST", "/v1/admin/distributor-applications/{distributor_id}/reject", auth="admin", body=ReviewIn)
+@routes.route("POST", "/v1/admin/distributor-applications/{distributor_id}/reject", auth="admin", body=ReviewIn,
+               roles=SHOP)
 def reject_application(req: AdminRequest[ReviewIn]) -> dict:
     """Reject a pending application with a reason the shopper sees; they may apply again."""
     return distributors.reject(req.db, req.params["distributor_id"], req.body, by=req.admin.subject)
 
 
-@routes.route("GET", "/v1/admin/distributors", auth="admin", query=DistributorQuery)
+@routes.route("GET", "/v1/admin/distributors", auth="admin", query=DistributorQuery, roles=ANY_STAFF)
 def list_distributors(req: AdminRequest[None, DistributorQuery]) -> dict:
     """Distributors with balances; filter by status, search name, code or id."""
     return distributors.list_distributors(req.db, req.query)
 
 
-@routes.route("GET", "/v1/admin/distributors/{distributor_id}", auth="admin")
+@routes.route("GET", "/v1/admin/distributors/{distributor_id}", auth="admin", roles=ANY_STAFF)
 def get_distributor(req: AdminRequest) -> dict:
     """One distributor: contact, grade, balances, sales and team counts."""
     return distributors.admin_get(req.db, req.params["distributor_id"])
 
 
-@routes.route("PUT", "/v1/admin/distributors/{distributor_id}", auth="admin", body=DistributorPatch)
+@routes.route("PUT", "/v1/admin/distributors/{distributor_id}", auth="admin", body=DistributorPatch, roles=SHOP,
+               audit=Tracked("distributors"))
 def edit_distributor(req: AdminRequest[DistributorPatch]) -> dict:
     """Change a distributor's grade, or disable / re-enable them (the ledger is kept)."""
     return distributors.admin_update(req.db, req.params["distributor_id"], req.body, by=req.admin.subject)
 
 
-@routes.route("GET", "/v1/admin/grades", auth="admin")
+@routes.route("GET", "/v1/admin/grades", auth="admin", roles=ANY_STAFF)
 def list_grades(req: AdminRequest) -> dict:
     """Every grade with its rates per level."""
     return grades.list_grades(req.db)
 
 
-@routes.route("POST", "/v1/admin/grades", auth="admin", body=GradeIn, status=201, roles=("owner",))
+@routes.route("POST", "/v1/admin/grades", auth="admin", body=GradeIn, status=201, roles=OWNER_ONLY,
+               audit=Tracked("grades"))
 def new_grade(req: AdminRequest[GradeIn]) -> dict:
     """Create a grade (owner only: rates are money rules)."""
     return grades.create_grade(req.db, req.body)
 
 
-@routes.route("PUT", "/v1/admin/grades/{grade_id}", auth="admin", body=GradeIn, roles=("owner",))
+@routes.route("PUT", "/v1/admin/grades/{grade_id}", auth="admin", body=GradeIn, roles=OWNER_ONLY,
+               audit=Tracked("grades"))
 def edit_grade(req: AdminRequest[GradeIn]) -> dict:
     """Replace a grade's name, rates and sort (owner only)."""
     return grades.update_grade(req.db, req.params["grade_id"], req.body)

@@ -6,6 +6,7 @@ from fenxiao.runtime import HttpFunction
 from functions.admin import (
     auth,
     catalog,
+    customers,
     dashboard,
     distribution,
     group_buys,
@@ -16,11 +17,12 @@ from functions.admin import (
     page,
     refunds,
     settings,
+    staff,
     uploads,
 )
 
 AREAS = (auth, catalog, settings, orders, refunds, marketing, distribution, dashboard, uploads, page, ledger,
-         group_buys, messages)
+         group_buys, messages, staff, customers)
 
 admin = HttpFunction(*(area.routes for area in AREAS), name="admin")
 

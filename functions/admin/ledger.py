@@ -1,9 +1,11 @@
 """Admin routes for the money side of distribution: withdrawals, settlement runs, ledgers, reconciliation.
 
-Paying out (approve → WeChat transfer, mark paid offline) and repairing balances are owner-only: they
-move real money or rewrite balances. Rejecting a withdrawal only returns money to the distributor.
+Withdrawals and settlement runs are the finance role's (and the owner's): they move real money, and the
+audit log keeps each withdrawal's fields before → after. Repairing balances rewrites them: owner only.
 """
 from fenxiao import clock
+from fenxiao.admin.audit import Tracked
+from fenxiao.admin.roles import ANY_STAFF, MONEY, OWNER_ONLY
 from fenxiao.distribution import balances, settlement, withdrawals
 from fenxiao.distribution.withdrawals import ReasonIn, WithdrawalQuery
 from fenxiao.errors import NotFound
@@ -11,46 +13,52 @@ from fenxiao.paging import PageQuery
 from fenxiao.runtime import AdminRequest, Routes
 
 routes = Routes()
-OWNER = ("owner",)
 
 
-@routes.route("GET", "/v1/admin/withdrawals", auth="admin", query=WithdrawalQuery)
+def _by(req: AdminRequest) -> str | None:
+    return req.admin.subject if req.admin else None
+
+
+@routes.route("GET", "/v1/admin/withdrawals", auth="admin", query=WithdrawalQuery, roles=ANY_STAFF)
 def list_withdrawals(req: AdminRequest[None, WithdrawalQuery]) -> dict:
     """Withdrawals by status (all when not given), newest first."""
     return withdrawals.admin_list(req.db, req.query)
 
 
-@routes.route("POST", "/v1/admin/withdrawals/{withdrawal_id}/approve", auth="admin", body=ReasonIn, roles=OWNER)
+@routes.route("POST", "/v1/admin/withdrawals/{withdrawal_id}/approve", auth="admin", body=ReasonIn, roles=MONEY,
+               audit=Tracked("withdrawals"))
 def approve_withdrawal(req: AdminRequest[ReasonIn]) -> dict:
     """Approve and pay out through a WeChat Pay transfer (owner only); again on `approved` retries it."""
     return withdrawals.approve(req.db, req.params["withdrawal_id"], by=req.admin.subject)
 
 
-@routes.route("POST", "/v1/admin/withdrawals/{withdrawal_id}/reject", auth="admin", body=ReasonIn)
+@routes.route("POST", "/v1/admin/withdrawals/{withdrawal_id}/reject", auth="admin", body=ReasonIn, roles=MONEY,
+               audit=Tracked("withdrawals"))
 def reject_withdrawal(req: AdminRequest[ReasonIn]) -> dict:
     """Reject a pending withdrawal with a reason; the amount returns to available."""
     return withdrawals.reject(req.db, req.params["withdrawal_id"], req.body, by=req.admin.subject)
 
 
-@routes.route("POST", "/v1/admin/withdrawals/{withdrawal_id}/mark-paid", auth="admin", body=ReasonIn, roles=OWNER)
+@routes.route("POST", "/v1/admin/withdrawals/{withdrawal_id}/mark-paid", auth="admin", body=ReasonIn, roles=MONEY,
+               audit=Tracked("withdrawals"))
 def mark_withdrawal_paid(req: AdminRequest[ReasonIn]) -> dict:
     """Record a pending withdrawal as paid outside WeChat Pay (owner only)."""
     return withdrawals.mark_paid(req.db, req.params["withdrawal_id"], req.body, by=req.admin.subject)
 
 
-@routes.route("GET", "/v1/admin/settlement-runs", auth="admin", query=PageQuery)
+@routes.route("GET", "/v1/admin/settlement-runs", auth="admin", query=PageQuery, roles=ANY_STAFF)
 def list_settlement_runs(req: AdminRequest[None, PageQuery]) -> dict:
     """Settlement runs, newest first: counts, totals, duration, status."""
     return settlement.list_runs(req.db, req.query)
 
 
-@routes.route("POST", "/v1/admin/settlement-runs", auth="admin", status=201, roles=OWNER)
+@routes.route("POST", "/v1/admin/settlement-runs", auth="admin", status=201, roles=MONEY)
 def run_settlement(req: AdminRequest) -> dict:
     """Run settlement now (owner only); safe beside the nightly run: only one run works at a time."""
     return settlement.settle(req.db, clock.now())
 
 
-@routes.route("GET", "/v1/admin/distributors/{distributor_id}/ledger", auth="admin", query=PageQuery)
+@routes.route("GET", "/v1/admin/distributors/{distributor_id}/ledger", auth="admin", query=PageQuery, roles=ANY_STAFF)
 def distributor_ledger(req: AdminRequest[None, PageQuery]) -> dict:
     """A distributor's balance journal, newest first, with the stored balance and Σ journal beside it."""
     distributor_id = req.params["distributor_id"]
@@ -59,13 +67,13 @@ def distributor_ledger(req: AdminRequest[None, PageQuery]) -> dict:
     return balances.ledger_page(req.db, distributor_id, req.query)
 
 
-@routes.route("GET", "/v1/admin/reconcile", auth="admin")
+@routes.route("GET", "/v1/admin/reconcile", auth="admin", roles=ANY_STAFF)
 def reconcile_report(req: AdminRequest) -> dict:
     """Every balance against Σ its journal: the drift, if any (nothing is changed)."""
     return balances.reconcile(req.db)
 
 
-@routes.route("POST", "/v1/admin/reconcile", auth="admin", roles=OWNER)
+@routes.route("POST", "/v1/admin/reconcile", auth="admin", roles=OWNER_ONLY)
 def reconcile_repair(req: AdminRequest) -> dict:
     """Set every drifted balance to Σ its journal (owner only); returns what was repaired."""
     return balances.reconcile(req.db, repair=True)

@@ -1,7 +1,12 @@
 """Admin routes for orders: filtered list, detail, ship; composed into the admin function by handler.py."""
 from typing import Literal
+from urllib.parse import quote
 
+from flask import Response
+
+from fenxiao.admin.roles import ANY_STAFF, SHOP
 from fenxiao.orders import AdminOrderQuery, ShipIn, admin_get_order, admin_list_orders, ship_order
+from fenxiao.orders.export import export_orders
 from fenxiao.paging import PageQuery, page_of
 from fenxiao.runtime import AdminRequest, Routes
 from fenxiao.shipping import ADMIN_SORT, carriers_view, render, retry_upload
@@ -9,25 +14,34 @@ from fenxiao.shipping import ADMIN_SORT, carriers_view, render, retry_upload
 routes = Routes()
 
 
-@routes.route("GET", "/v1/admin/orders", auth="admin", query=AdminOrderQuery)
+@routes.route("GET", "/v1/admin/orders", auth="admin", query=AdminOrderQuery, roles=ANY_STAFF)
 def list_orders(req: AdminRequest[None, AdminOrderQuery]) -> dict:
     """Orders, newest first: filter by status, order number, shopper and creation time (from, to)."""
     return admin_list_orders(req.db, req.query)
 
 
-@routes.route("GET", "/v1/admin/orders/{order_id}", auth="admin")
+@routes.route("GET", "/v1/admin/exports/orders", auth="admin", query=AdminOrderQuery, roles=ANY_STAFF)
+def export(req: AdminRequest[None, AdminOrderQuery]) -> Response:
+    """The filtered orders as a CSV file (UTF-8 with BOM, one row per line) that Excel opens."""
+    name, body = export_orders(req.db, req.query)
+    disposition = f"attachment; filename=\"orders.csv\"; filename*=UTF-8''{quote(name)}"  # RFC 6266: the Chinese name
+    return Response(body, status=200, content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": disposition})
+
+
+@routes.route("GET", "/v1/admin/orders/{order_id}", auth="admin", roles=ANY_STAFF)
 def get_order(req: AdminRequest) -> dict:
     """One order with its payment, shipment and refunds."""
     return admin_get_order(req.db, req.params["order_id"])
 
 
-@routes.route("POST", "/v1/admin/orders/{order_id}/ship", auth="admin", body=ShipIn)
+@routes.route("POST", "/v1/admin/orders/{order_id}/ship", auth="admin", body=ShipIn, roles=SHOP)
 def ship(req: AdminRequest[ShipIn]) -> dict:
     """Ship a parcel of a paid order (all that is left, or `lines`); its shipping info goes to WeChat."""
     return ship_order(req.db, req.params["order_id"], req.body, by=req.admin.subject)
 
 
-@routes.route("GET", "/v1/admin/carriers", auth="admin")
+@routes.route("GET", "/v1/admin/carriers", auth="admin", roles=ANY_STAFF)
 def carriers(req: AdminRequest) -> dict:
     """The express companies WeChat accepts (its delivery list): the choices for shipping."""
     return carriers_view(req.db)
@@ -37,14 +51,14 @@ class UploadQuery(PageQuery):
     status: Literal["pending", "uploading", "uploaded", "failed", "not_required"]
 
 
-@routes.route("GET", "/v1/admin/shipping-uploads", auth="admin", query=UploadQuery)
+@routes.route("GET", "/v1/admin/shipping-uploads", auth="admin", query=UploadQuery, roles=ANY_STAFF)
 def shipping_uploads(req: AdminRequest[None, UploadQuery]) -> dict:
     """Shipping-info uploads in one state, newest first: the merchant finds what WeChat refused (failed)."""
     return page_of(req.db.shipping_uploads, {"status": req.query.status}, req.query, ADMIN_SORT, render,
                    windowed=True)
 
 
-@routes.route("POST", "/v1/admin/orders/{order_id}/shipping-upload/retry", auth="admin", roles=("owner", "operator"))
+@routes.route("POST", "/v1/admin/orders/{order_id}/shipping-upload/retry", auth="admin", roles=SHOP)
 def retry_shipping_upload(req: AdminRequest) -> dict:
     """Try a failed shipping-info upload again now (after fixing its cause)."""
     return retry_upload(req.db, req.params["order_id"])

@@ -141,6 +141,26 @@ def test_defaults_to_the_last_thirty_days_and_empty_collections_give_zeros(api, 
     assert d["gmv"] == d["orders"] == d["paying_users"] == d["refunds_amount"] == 0
     assert d["commission"] == {"frozen": 0, "settled": 0, "reversed": 0}
     assert d["top_products"] == d["top_distributors"] == []
+    assert d["todo"] == {"to_ship": 0, "refunds": 0, "applications": 0, "withdrawals": 0}
+
+
+def test_todo_counts_what_waits_for_the_merchant_now(api, db) -> None:
+    """待发货 (not a group still forming), 待审核退款, 待审核分销商, 待审核提现 — whatever the date range."""
+    buyer, _ = make_user(db)
+    make_order(db, buyer, utc(2020, 1, 1), 100)                      # paid long ago: still to ship
+    forming = make_order(db, buyer, NOW, 100)
+    db.orders.update_one({"_id": forming}, {"$set": {"group_buy": {"status": "forming"}}})
+    succeeded = make_order(db, buyer, NOW, 100)
+    db.orders.update_one({"_id": succeeded}, {"$set": {"group_buy": {"status": "succeeded"}}})
+    make_order(db, buyer, NOW, 100, status="shipped")
+    db.refunds.insert_many([{"_id": "r1", "status": "requested", "out_refund_no": "R1"},
+                            {"_id": "r2", "status": "refunded", "out_refund_no": "R2"}])
+    db.distributors.insert_many([{"_id": "d1", "status": "pending"}, {"_id": "d2", "status": "approved"}])
+    db.withdrawals.insert_many([{"_id": "w1", "status": "pending"}, {"_id": "w2", "status": "pending"},
+                                {"_id": "w3", "status": "paid"}])
+    with clock.pinned(NOW):
+        d = get(api, admin_token(db), **{"from": "2024-05-20", "to": "2024-05-20"}).json
+    assert d["todo"] == {"to_ship": 2, "refunds": 1, "applications": 1, "withdrawals": 2}
 
 
 @pytest.mark.parametrize("query", [{"from": "2024-05-02", "to": "2024-05-01"},

@@ -28,22 +28,47 @@ def test_page_is_html_with_the_login_form(api, shape: str) -> None:
     assert 'name="username"' in html and 'name="password" type="password"' in html
     assert "商家后台" in html
     # relative asset links from /admin: they resolve to /admin/app.js under any gateway stage prefix
-    assert '<script src="admin/app.js" defer></script>' in html and 'href="admin/app.css"' in html
+    assert '<script type="module" src="admin/app.js"></script>' in html and 'href="admin/app.css"' in html
     assert "<script>" not in html  # no inline script: the CSP would block it
 
 
+MODULE_IMPORT = re.compile(r"""^import \{[^}]*\} from '\./([\w-]+\.js)';$""", re.M)
+
+
+def _modules(api) -> dict[str, str]:
+    """Every ES module the page loads, fetched through the admin function as the browser would."""
+    found: dict[str, str] = {}
+    pending = ["app.js"]
+    while pending:
+        name = pending.pop()
+        r = api.get(f"/admin/{name}")
+        assert r.status == 200 and r.headers["content-type"] == "text/javascript; charset=utf-8", (name, r)
+        found[name] = r.text
+        pending += [m for m in MODULE_IMPORT.findall(r.text) if m not in found and m not in pending]
+    return found
+
+
+def test_the_modules_app_js_imports_are_all_served(api) -> None:
+    """app.js imports the screens as ES modules from /admin/<name>: each is served, none is unused."""
+    modules = _modules(api)
+    shipped = {name for name in CONTENT_TYPES if name.endswith(".js")}
+    assert set(modules) == shipped, "every module is imported from app.js and every import is served"
+    assert len(modules) >= 10
+
+
 def test_script_and_stylesheet(api) -> None:
-    js = api.get("/admin/app.js")
-    assert js.status == 200 and js.headers["content-type"] == "text/javascript; charset=utf-8"
-    source = js.text
+    source = "\n".join(_modules(api).values())
     for route in ("v1/admin/login", "/v1/admin/dashboard", "/v1/admin/orders", "/v1/admin/refunds",
                   "/v1/admin/products", "/v1/admin/categories", "/v1/admin/distributor-applications",
                   "/v1/admin/distributors", "/v1/admin/withdrawals", "/v1/admin/coupons", "/v1/admin/promotions",
                   "/v1/admin/settings/shop", "/v1/admin/settings/distribution", "/v1/admin/uploads",
                   "/v1/admin/group-buys", "/v1/admin/carriers", "/v1/admin/settings/messages",
-                  "/v1/admin/messages", "/shipping-upload/retry", "/v1/admin/shipping-uploads"):
+                  "/v1/admin/messages", "/shipping-upload/retry", "/v1/admin/shipping-uploads",
+                  "/v1/admin/staff", "/v1/admin/audit-log", "/v1/admin/customers", "/v1/admin/exports/orders",
+                  "/v1/admin/grades", "/v1/admin/settlement-runs", "/v1/admin/reconcile", "/ledger"):
         assert route in source, route
-    for pattern in (r"/v1/admin/group-buys/\$\{[^}]+\}/disable", r"/v1/admin/withdrawals/\$\{[^}]+\}/mark-paid"):
+    for pattern in (r"/v1/admin/group-buys/\$\{[^}]+\}/disable", r"/v1/admin/withdrawals/\$\{[^}]+\}",
+                    r"/v1/admin/coupons/\$\{[^}]+\}", r"/v1/admin/promotions/\$\{[^}]+\}"):
         assert re.search(pattern, source), pattern
     # the farming guard's flagged referrers and its limits (issue 11)
     assert "flagged: flaggedOnly.checked" in source and "flagCell(d.flag)" in source

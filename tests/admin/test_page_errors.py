@@ -1,6 +1,6 @@
 """The admin page shows the server's catalogued message for an error, and its own Chinese line only when
-there is no answer to show: app.js is run by node against a small fake DOM (tests/admin/page_harness.js),
-its fetch answering with what the real handler answered."""
+there is no answer to show: the page's api.js module is run by node (tests/admin/page_harness.js) with its
+fetch answering what the real handler answered. test_browser.py shows the same on the real login form."""
 from __future__ import annotations
 
 import json
@@ -15,13 +15,13 @@ from fenxiao.admin import page
 from tests.support.client import Api
 
 HARNESS = Path(__file__).with_name("page_harness.js")
-APP_JS = Path(page.__file__).with_name("app.js")
+API_JS = Path(page.__file__).with_name("api.js")
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is needed to run the page's script")
 
 
 def _sign_in(answer: str) -> dict[str, Any]:
-    run = subprocess.run(["node", str(HARNESS), str(APP_JS), answer], capture_output=True, text=True, timeout=60,
+    run = subprocess.run(["node", str(HARNESS), str(API_JS), answer], capture_output=True, text=True, timeout=60,
                          check=True)
     return json.loads(run.stdout)
 

@@ -109,8 +109,8 @@ def test_product_rule_breaks_are_422(api, admin, db, make_category, overrides, c
 # --- products: update ------------------------------------------------------------------------------
 
 def _edit(made: dict[str, Any], **changes: Any) -> dict[str, Any]:
-    body = {k: made[k] for k in ("title", "subtitle", "category_id", "images", "description", "specs",
-                                 "status", "commission")}
+    body = {k: made[k] for k in ("title", "subtitle", "category_id", "images", "description", "detail_images",
+                                 "specs", "status", "commission")}
     sku_keys = ("specs", "price", "original_price", "stock")
     body["skus"] = [{k: sku[k] for k in sku_keys} for sku in made["skus"]]
     return body | changes
@@ -174,3 +174,53 @@ def test_admin_list_and_detail_cover_every_status(api, admin, make_product) -> N
     r = api.get("/v1/admin/products/missing", token=admin)
     assert r.status == 404 and r.error_code == "PRODUCT_NOT_FOUND", r
     assert api.get("/v1/admin/products", token=admin, query={"status": "gone"}).status == 400
+
+
+def test_sku_images_and_detail_images_are_kept_through_edits(api, admin, make_product) -> None:
+    """The admin page's SKU grid sets a picture per variant; the shop's product page gets it with the SKU."""
+    made = make_product()
+    assert all(s["image"] is None for s in made["skus"])
+    body = _edit(made)
+    body["skus"][0]["image"] = "https://img.test/white-m.png"
+    r = api.put(f"/v1/admin/products/{made['id']}", body, token=admin)
+    assert r.status == 200, r
+    assert [s["image"] for s in r.json["skus"]] == ["https://img.test/white-m.png"] + [None] * (len(made["skus"]) - 1)
+    shop = api.get(f"/v1/products/{made['id']}").json
+    assert shop["skus"][0]["image"] == "https://img.test/white-m.png" and shop["skus"][0]["id"] == made["skus"][0]["id"]
+    body["detail_images"] = ["https://img.test/story-1.jpg", "https://img.test/story-2.jpg"]
+    r = api.put(f"/v1/admin/products/{made['id']}", body, token=admin)
+    shop = api.get(f"/v1/products/{made['id']}").json
+    assert r.json["detail_images"] == shop["detail_images"] == body["detail_images"]
+    body["skus"][0]["image"] = "javascript:alert(1)"
+    assert _fields(api.put(f"/v1/admin/products/{made['id']}", body, token=admin)) == ["skus.0.image"]
+
+
+def test_deleting_a_product_archives_it_and_keeps_it_for_order_history(api, admin, db, make_product) -> None:
+    made = make_product()
+    r = api.call("DELETE", f"/v1/admin/products/{made['id']}", token=admin)
+    assert r.status == 200 and r.json == {"archived": True}, r
+    assert db.products.find_one({"_id": made["id"]})["status"] == "archived"  # still there for its orders
+    assert db.skus.count_documents({"product_id": made["id"]}) == len(made["skus"])
+    assert api.get(f"/v1/products/{made['id']}").error_code == "PRODUCT_NOT_FOUND"  # out of the shop
+    listed = api.get("/v1/admin/products", token=admin).json
+    assert made["id"] not in [p["id"] for p in listed["items"]]  # and out of the admin list
+    archived = api.get("/v1/admin/products", token=admin, query={"status": "archived"}).json["items"]
+    assert [p["id"] for p in archived] == [made["id"]]
+    assert api.put(f"/v1/admin/products/{made['id']}", _edit(made), token=admin).json["status"] == "on_sale"  # restored
+    assert api.call("DELETE", "/v1/admin/products/missing", token=admin).error_code == "PRODUCT_NOT_FOUND"
+
+
+def test_only_an_empty_category_can_be_deleted(api, admin, db, make_category, make_product) -> None:
+    parent = make_category("服饰")
+    child = make_category("女装", parent_id=parent["id"])
+    product = make_product(category_id=child["id"])
+    r = api.call("DELETE", f"/v1/admin/categories/{parent['id']}", token=admin)
+    assert (r.status, r.error_code) == (409, "CATEGORY_IN_USE")
+    assert r.json["error"]["message"] == "该分类下还有 1 个子分类、0 个商品（含已删除商品），请先移走再删除"
+    api.call("DELETE", f"/v1/admin/products/{product['id']}", token=admin)
+    assert api.call("DELETE", f"/v1/admin/categories/{child['id']}", token=admin).error_code == "CATEGORY_IN_USE"
+    db.products.delete_one({"_id": product["id"]})
+    for category in (child, parent):
+        assert api.call("DELETE", f"/v1/admin/categories/{category['id']}", token=admin).json == {"deleted": True}
+    assert api.get("/v1/categories").json["items"] == []
+    assert api.call("DELETE", f"/v1/admin/categories/{parent['id']}", token=admin).error_code == "CATEGORY_NOT_FOUND"

@@ -131,10 +131,10 @@ def test_detail_shape_and_only_active_skus(api, admin, make_product) -> None:
     assert r.json == {
         "id": made["id"], "title": "纯棉T恤", "subtitle": "舒适",
         "images": ["https://img.test/a.jpg", "https://img.test/b.jpg"], "description": "好看",
-        "category_id": made["category_id"],
+        "detail_images": [], "category_id": made["category_id"],
         "specs": [{"name": "颜色", "values": ["白", "黑"]}, {"name": "尺码", "values": ["M", "L"]}],
         "skus": [{"id": made["skus"][0]["id"], "specs": {"颜色": "白", "尺码": "M"}, "price": 5000,
-                  "original_price": None, "stock": 3}],
+                  "original_price": None, "stock": 3, "image": None}],
         "share": {"title": "纯棉T恤", "image": "https://img.test/a.jpg",
                   "path": f"/pages/product/detail?id={made['id']}"},
     }

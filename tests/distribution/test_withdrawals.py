@@ -138,12 +138,14 @@ def test_a_forged_or_mismatched_transfer_notification_changes_nothing(api, db):
     assert balance(db, user_id)["withdrawing"] == 2_000
 
 
-def test_reject_returns_the_money_and_offline_payment_is_owner_only(api, db, owner):
+def test_reject_returns_the_money_and_offline_payment_is_finance_work(api, db, owner):
     user_id, token = _funded(db, 5_000)
     first = _withdraw(api, token, 1_000).json["id"]
     second = _withdraw(api, token, 1_500).json["id"]
     operator = admin_token(db, "operator")
-    rejected = api.post(f"/v1/admin/withdrawals/{first}/reject", {"reason": "信息不符"}, token=operator)
+    assert api.post(f"/v1/admin/withdrawals/{first}/reject", {}, token=operator).status == 403
+    rejected = api.post(f"/v1/admin/withdrawals/{first}/reject", {"reason": "信息不符"},
+                        token=admin_token(db, "finance"))
     assert rejected.status == 200 and rejected.json["reject_reason"] == "信息不符"
     assert api.post(f"/v1/admin/withdrawals/{first}/mark-paid", {}, token=owner).status == 409
     assert api.post(f"/v1/admin/withdrawals/{second}/mark-paid", {}, token=operator).status == 403
@@ -169,6 +171,22 @@ def test_another_users_withdrawals_are_invisible(api, db):
     _, other = _funded(db, 5_000)
     _withdraw(api, token, 1_000)
     assert api.get(WITHDRAWALS, token=other).json["total"] == 0
+
+
+def test_the_admin_lists_one_distributors_withdrawals(api, db, owner):
+    """The admin page's distributor drill-down asks for one distributor's withdrawals."""
+    first, token = _funded(db, 5_000)
+    db.distributors.update_one({"_id": first}, {"$set": {"phone_masked": "138****8000"}})
+    _, other = _funded(db, 5_000)
+    mine = _withdraw(api, token, 1_000).json
+    _withdraw(api, other, 2_000)
+    listed = api.get("/v1/admin/withdrawals", token=owner, query={"user_id": first}).json
+    assert [w["id"] for w in listed["items"]] == [mine["id"]] and listed["total"] == 1
+    profile = db.distributors.find_one({"_id": first})
+    assert listed["items"][0]["distributor"] == {  # who gets the money, as the merchant knows them
+        "id": first, "nickname": db.users.find_one({"_id": first})["nickname"],
+        "real_name": profile["real_name"], "phone": "138****8000"}
+    assert api.get("/v1/admin/withdrawals", token=owner).json["total"] == 2
 
 
 def test_a_retry_after_a_crash_mid_opening_finishes_the_same_withdrawal(api, db, monkeypatch):

@@ -475,3 +475,20 @@ def test_home_sections_list_products_with_a_running_offer(api, db, admin, produc
     limited = api.get("/v1/products", query={"promotion": "limited_time"}).json["items"]
     assert [(p["id"], p["promotion"]["price"]) for p in limited] == [(other, 1990)]
     assert api.get("/v1/products", query={"promotion": "seckill"}).status == 400
+
+
+def test_the_admin_lists_a_campaigns_groups_with_members_by_nickname(api, db, stack, admin, product, make_campaign,
+                                                                     buyers):
+    _, (sku, _) = product
+    campaign = make_campaign(size=3)
+    leader, member = buyers[:2]
+    _, group_id = open_group(api, stack, leader, sku, campaign["id"])
+    buy(api, stack, member, sku, campaign["id"], group_id)
+    db.users.update_one({"_id": leader.user_id}, {"$set": {"nickname": "团长小王"}})
+    listed = api.get(f"/v1/admin/group-buys/{campaign['id']}/groups", token=admin).json
+    assert listed["total"] == 1
+    group = listed["items"][0]
+    assert (group["id"], group["status"], group["size"], group["paid_count"]) == (group_id, "forming", 3, 2)
+    assert group["leader"] == {"id": leader.user_id, "nickname": "团长小王"}
+    assert [m["id"] for m in group["members"]] == [leader.user_id, member.user_id]
+    assert api.get("/v1/admin/group-buys/nope/groups", token=admin).error_code == "GROUP_BUY_NOT_FOUND"

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from fenxiao import clock
 from tests.support.catalog import make_product
-from tests.support.factories import admin_token
+from tests.support.factories import admin_token, make_user
 
 
 def _paid(db, order_id, **extra):
@@ -31,11 +31,32 @@ def test_list_filters(api, db, shopper, other, place):
     assert ids(status="paid") == [b["id"]]
     assert ids(order_no=a["order_no"]) == [a["id"]]
     assert ids(user_id=shopper.user_id) == [a["id"], c["id"]]
+    # a distributor's drill-down: the orders they earn on, at any level of the upline
+    db.orders.update_one({"_id": a["id"]}, {"$set": {"referrer_ids": ["dist-1", "dist-2"]}})
+    db.orders.update_one({"_id": b["id"]}, {"$set": {"referrer_ids": ["dist-2"]}})
+    assert ids(referrer_id="dist-1") == [a["id"]]
+    assert ids(referrer_id="dist-2") == [b["id"], a["id"]]
     assert ids(**{"from": clock.iso(old + timedelta(days=1))}) == [b["id"], a["id"]]
     assert ids(to=clock.iso(old + timedelta(seconds=1))) == [c["id"]]
     assert ids(status="cancelled") == []
     item = api.get("/v1/admin/orders", token=admin).json["items"][0]
     assert item["user_id"] == other.user_id and "payment" in item
+
+
+def test_orders_name_the_buyer_and_the_referrers(api, db, shopper, place):
+    """The merchant sees nicknames where the order keeps ids (a removed user: an empty nickname)."""
+    admin = admin_token(db)
+    _, (sku,) = make_product(db, skus=[{"stock": 5}])
+    order = place([(sku, 1)]).json
+    db.users.update_one({"_id": shopper.user_id}, {"$set": {"nickname": "小明"}})
+    referrer, _ = make_user(db, nickname="推广员甲")
+    db.orders.update_one({"_id": order["id"]}, {"$set": {"referrer_ids": [referrer, "gone"]}})
+    item = api.get("/v1/admin/orders", token=admin).json["items"][0]
+    assert item["buyer"] == {"id": shopper.user_id, "nickname": "小明"}
+    assert item["referrer"] == {"id": referrer, "nickname": "推广员甲"}
+    detail = api.get(f"/v1/admin/orders/{order['id']}", token=admin).json
+    assert detail["buyer"] == item["buyer"]
+    assert detail["referrers"] == [{"id": referrer, "nickname": "推广员甲"}, {"id": "gone", "nickname": ""}]
 
 
 def test_admin_routes_need_an_admin(api, db, shopper, place):

@@ -179,6 +179,10 @@ def test_admin_routes_need_the_right_admin(api, db, paid_order, shopper, owner):
     assert _approve(api, refund_id, operator).error_code == "ROLE_FORBIDDEN"
     listed = api.get("/v1/admin/refunds", token=operator, query={"status": "requested"}).json
     assert [r["id"] for r in listed["items"]] == [refund_id] and listed["total"] == 1
+    # named as the merchant knows it: the order number and the buyer, not ids
+    buyer = db.users.find_one({"_id": shopper[0]})
+    assert listed["items"][0]["order_no"] == order["order_no"]
+    assert listed["items"][0]["buyer"] == {"id": shopper[0], "nickname": buyer["nickname"]}
     assert api.get("/v1/admin/refunds", token=owner, query={"status": "refunded"}).json["total"] == 0
     assert api.get("/v1/admin/refunds", token=owner, query={"status": "bogus"}).status == 400
     assert api.post("/v1/admin/refunds/nope/approve", token=owner).error_code == "REFUND_NOT_FOUND"

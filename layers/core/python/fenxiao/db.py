@@ -123,6 +123,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("status", A), ("expires_at", A)]),
         _ix([("synced", A), ("status", A)]),
         _ix([("campaign_id", A), ("status", A)]),
+        _ix([("campaign_id", A), ("created_at", D), ("_id", D)]),  # admin: one campaign's groups, newest first
     ],
     # fenxiao.payments: _id = out_trade_no makes "record the payment" happen once; one record per transaction
     "payments": [_ix("transaction_id", unique=True, partialFilterExpression={"transaction_id": {"$type": "string"}}),

@@ -8,8 +8,10 @@ know (数量需为整数), while `details` itself stays the machine-readable lis
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, get_args
+
+from pydantic import BaseModel
 
 from fenxiao.error_catalogue import CATALOGUE, Language
 
@@ -90,10 +92,43 @@ _UNKNOWN_PROBLEM = ("填写有误", "is invalid")
 _MAX_FIELDS_NAMED = 3
 
 
-def field_label(path: str, lang: Language) -> str:
-    """`skus.0.price` → 售价 (the last named part); English keeps the path."""
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The models a field's type holds: itself, or inside Optional / a union / a list / a dict's values."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models_in(arg)]
+
+
+def label_of(model: type[BaseModel] | None, loc: Sequence[Any]) -> str | None:
+    """The Chinese name of the field at pydantic's `loc`: the `title` its model declares
+    (`Field(title="售价")`), else FIELD_LABELS by its key; None when no part of the path is named.
+
+    Walks the model along the path through lists, dicts and unions (a union member's tag in the path
+    is skipped), so `skus.0.price` finds SkuIn.price's title.
+    """
+    candidates = [model] if model else []
+    title: str | None = None
+    name: str | None = None
+    for part in loc:
+        if isinstance(part, int) or (isinstance(part, str) and part.isdigit()):
+            continue
+        fields = [(f, m) for m in candidates for key, f in m.model_fields.items() if part in (key, f.alias)]
+        if not fields:
+            if not any(m.__name__ == part for m in candidates) and not str(part).startswith(("function-", "literal")):
+                name, title, candidates = str(part), None, []
+            continue
+        field = fields[0][0]
+        name, title = str(part), field.title
+        candidates = _models_in(field.annotation)
+    return title or (FIELD_LABELS.get(name, name) if name else None)
+
+
+def field_label(path: str, lang: Language, label: str | None = None) -> str:
+    """`skus.0.price` → 售价 (the declared label, else the last named part); English keeps the path."""
     if lang == "en":
         return path
+    if label:
+        return label
     names = [part for part in str(path).split(".") if part and not part.isdigit()]
     return FIELD_LABELS.get(names[-1], names[-1]) if names else str(path)
 
@@ -111,7 +146,7 @@ def _fields_message(fields: list[Any], lang: Language) -> str | None:
     named = [f for f in fields if isinstance(f, Mapping) and f.get("field")]
     if not named:
         return None
-    parts = [f"{field_label(f['field'], lang)}{'' if lang == 'zh' else ' '}{_problem(f, lang)}"
+    parts = [f"{field_label(f['field'], lang, f.get('label'))}{'' if lang == 'zh' else ' '}{_problem(f, lang)}"
              for f in named[:_MAX_FIELDS_NAMED]]
     more = len(named) - _MAX_FIELDS_NAMED
     if lang == "zh":

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from fenxiao.error_catalogue import Language
-from fenxiao.error_messages import render
+from fenxiao.error_messages import label_of, render
 
 
 class ConfigError(RuntimeError):
@@ -47,13 +47,17 @@ class InvalidInput(AppError):
     status, code = 400, "INVALID_INPUT"
 
 
-def validation_fields(errors: list[Any], where: str | None = None) -> list[dict[str, Any]]:
-    """pydantic's `ValidationError.errors()` as `details.fields`: `field`, pydantic's `message`, `in`, and
-    its `type` and scalar limits (`ctx`) that the catalogue words in Chinese (数量需为整数)."""
+def validation_fields(errors: list[Any], where: str | None = None, model: type[Any] | None = None
+                      ) -> list[dict[str, Any]]:
+    """pydantic's `ValidationError.errors()` as `details.fields`: `field`, its Chinese `label` (the
+    model's declared title, else the common name of its key: the page shows 售价, not `skus.0.price`),
+    pydantic's `message`, `in`, and its `type` and scalar limits (`ctx`) that the catalogue words in
+    Chinese (数量需为整数)."""
     fields = []
     for err in errors:
+        label = label_of(model, err["loc"])
         item = {"field": ".".join(str(p) for p in err["loc"]) or where or "body", "message": err["msg"],
-                **({"in": where} if where else {}), "type": err["type"]}
+                **({"label": label} if label else {}), **({"in": where} if where else {}), "type": err["type"]}
         ctx = {k: v for k, v in (err.get("ctx") or {}).items() if isinstance(v, int | float | str)}
         fields.append({**item, "ctx": ctx} if ctx else item)
     return fields

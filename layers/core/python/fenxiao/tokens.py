@@ -15,7 +15,6 @@ from fenxiao.config import get_settings
 from fenxiao.errors import Forbidden, Unauthorized
 
 Kind = Literal["user", "admin"]
-ADMIN_ROLES = ("owner", "operator")
 
 
 @dataclass(frozen=True)
@@ -23,9 +22,12 @@ class Principal:
     kind: Kind
     subject: str
     role: str | None = None
+    username: str | None = None  # admins: filled from the database by the runtime, for the audit log
+    version: int = 0  # admins: the account's token version when issued (a password change bumps it)
 
 
-def issue_token(kind: Kind, subject: str, *, role: str | None = None, hours: int | None = None) -> str:
+def issue_token(kind: Kind, subject: str, *, role: str | None = None, hours: int | None = None,
+                version: int = 0) -> str:
     settings = get_settings()
     lifetime = hours or (settings.admin_token_hours if kind == "admin" else settings.user_token_hours)
     issued = clock.now()
@@ -33,6 +35,8 @@ def issue_token(kind: Kind, subject: str, *, role: str | None = None, hours: int
                                  "exp": int((issued + timedelta(hours=lifetime)).timestamp())}
     if role:
         claims["role"] = role
+    if version:
+        claims["ver"] = version
     return hs256.encode(claims, settings.jwt_key)
 
 
@@ -47,4 +51,6 @@ def verify_token(token: str, kind: Kind) -> Principal:
         raise Unauthorized("The token has expired; sign in again", code="TOKEN_EXPIRED")
     if claims["kind"] != kind:
         raise Forbidden("This token cannot be used here", code="WRONG_TOKEN_KIND")
-    return Principal(kind=kind, subject=str(claims["sub"]), role=claims.get("role"))
+    version = claims.get("ver", 0)
+    return Principal(kind=kind, subject=str(claims["sub"]), role=claims.get("role"),
+                     version=version if isinstance(version, int) else -1)

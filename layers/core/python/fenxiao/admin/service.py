@@ -14,17 +14,22 @@ from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock
 from fenxiao.admin import audit, login_throttle
-from fenxiao.admin.models import LoginIn
+from fenxiao.admin.models import MIN_PASSWORD, LoginIn
 from fenxiao.admin.passwords import dummy_hash, hash_password, verify_password
+from fenxiao.admin.roles import ADMIN_ROLES
 from fenxiao.errors import Unauthorized
 from fenxiao.ids import new_id
-from fenxiao.tokens import ADMIN_ROLES, Principal, issue_token
-
-MIN_PASSWORD = 8
+from fenxiao.tokens import Principal, issue_token
 
 
 def render(doc: dict[str, Any]) -> dict[str, Any]:
     return {"id": doc["_id"], "username": doc["username"], "role": doc["role"]}
+
+
+def session_token(doc: dict[str, Any]) -> str:
+    """An admin token for this account as stored now: its role, and its token version (a password
+    change bumps the version, which ends every token issued before it)."""
+    return issue_token("admin", doc["_id"], role=doc["role"], version=doc.get("token_version", 0))
 
 
 def login(db: Database, data: LoginIn, ip: str) -> dict[str, Any]:
@@ -40,7 +45,9 @@ def login(db: Database, data: LoginIn, ip: str) -> dict[str, Any]:
         raise Unauthorized("Wrong username or password", code="ADMIN_LOGIN_FAILED")
     login_throttle.succeeded(db, data.username, ip)
     db.admins.update_one({"_id": doc["_id"]}, {"$set": {"last_login_at": clock.now()}})
-    return {"token": issue_token("admin", doc["_id"], role=doc["role"]), "admin": render(doc)}
+    audit.record(db, audit.LOGIN, ip=ip, actor={"id": doc["_id"], "username": doc["username"], "role": doc["role"]},
+                 obj={"type": "staff", "id": doc["_id"]})
+    return {"token": session_token(doc), "admin": render(doc)}
 
 
 def current_admin(db: Database, principal: Principal) -> dict[str, Any]:

@@ -33,6 +33,19 @@ def _merge(into: dict[str, Any], more: dict[str, Any]) -> None:
         into[key] = into.get(key, 0) + int(value)
 
 
+def _todo(db: Database) -> dict[str, int]:
+    """What waits for the merchant now, whatever the range: each count is one screen's worklist.
+
+    A paid group-buy order whose group is still forming is not to ship yet (it may still be refunded).
+    """
+    # indexes: orders (status, pay_deadline) by its status prefix; refunds, distributors and withdrawals
+    # (status, created_at / applied_at) likewise
+    return {"to_ship": db.orders.count_documents({"status": "paid", "group_buy.status": {"$ne": "forming"}}),
+            "refunds": db.refunds.count_documents({"status": "requested"}),
+            "applications": db.distributors.count_documents({"status": "pending"}),
+            "withdrawals": db.withdrawals.count_documents({"status": "pending"})}
+
+
 def dashboard(db: Database, query: DashboardQuery, *, now: datetime | None = None) -> dict[str, Any]:
     """The dashboard for the requested Beijing days (default: the last 30, today included)."""
     range_ = resolve(query.date_from, query.date_to, now or clock.now())
@@ -71,4 +84,5 @@ def dashboard(db: Database, query: DashboardQuery, *, now: datetime | None = Non
                          for pid, p in top_products],
         "top_distributors": [{"user_id": uid, "nickname": nicknames.get(uid), "sales": sales,
                               "commission": earned.get(uid, 0)} for uid, sales in top_sellers],
+        "todo": _todo(db),
     }

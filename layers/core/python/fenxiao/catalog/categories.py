@@ -7,7 +7,7 @@ from pymongo.database import Database
 
 from fenxiao import clock
 from fenxiao.catalog.models import CategoryIn
-from fenxiao.errors import BusinessRule, NotFound
+from fenxiao.errors import BusinessRule, Conflict, NotFound
 from fenxiao.ids import new_id
 
 __all__ = ["CategoryIn", "category_exists", "create_category", "list_categories", "subtree_ids",
@@ -78,6 +78,19 @@ def update_category(db: Database, category_id: str, data: CategoryIn) -> dict[st
     if doc is None:
         raise NotFound("No such category", code="CATEGORY_NOT_FOUND", details={"id": category_id})
     return render(doc)
+
+
+def delete_category(db: Database, category_id: str) -> None:
+    """Delete an empty category. One that still holds subcategories or products (archived ones too: their
+    orders name the category) is refused, so nothing is left pointing at a missing category."""
+    if not category_exists(db, category_id):
+        raise NotFound("No such category", code="CATEGORY_NOT_FOUND", details={"id": category_id})
+    children = db.categories.count_documents({"parent_id": category_id})
+    products = db.products.count_documents({"category_id": category_id})
+    if children or products:
+        raise Conflict("The category still holds subcategories or products", code="CATEGORY_IN_USE",
+                       details={"children": children, "products": products})
+    db.categories.delete_one({"_id": category_id})
 
 
 def category_exists(db: Database, category_id: str) -> bool:

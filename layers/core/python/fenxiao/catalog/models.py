@@ -23,6 +23,7 @@ MAX_PRICE = 100_000_000  # fen: 1 000 000 yuan, which catches yuan/fen mix-ups
 
 SortKey = Literal["default", "sales", "price_asc", "price_desc", "new"]
 Status = Literal["on_sale", "off_sale"]
+ARCHIVED = "archived"  # deleted by the merchant: out of the shop and the admin list, kept for order history
 
 
 class _Strict(BaseModel):
@@ -41,7 +42,7 @@ class ProductQuery(PageQuery):
 
 class AdminProductQuery(PageQuery):
     q: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)] | None = None
-    status: Status | None = None
+    status: Literal["on_sale", "off_sale", "archived"] | None = None
     category_id: Id | None = None
 
 
@@ -55,6 +56,7 @@ class SkuIn(_Strict):
     price: int = Field(ge=1, le=MAX_PRICE)
     original_price: int | None = Field(None, ge=1, le=MAX_PRICE)
     stock: int = Field(ge=0, le=10_000_000)
+    image: ImageUrl | None = None  # the picture of this variant (the product page shows it when chosen)
 
 
 class CommissionIn(_Strict):
@@ -79,6 +81,8 @@ class ProductIn(_Strict):
     category_id: Id
     images: list[ImageUrl] = Field(min_length=1, max_length=20)
     description: str = Field("", max_length=20_000)
+    # the product page's long picture story under the description, top to bottom
+    detail_images: list[ImageUrl] = Field(default_factory=list, max_length=30)
     specs: list[SpecIn] = Field(default_factory=list, max_length=5)
     skus: list[SkuIn] = Field(min_length=1, max_length=MAX_SKUS)
     status: Status

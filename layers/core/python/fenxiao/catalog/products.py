@@ -15,7 +15,7 @@ from pymongo.errors import BulkWriteError
 
 from fenxiao import clock
 from fenxiao.catalog.categories import category_exists, subtree_ids
-from fenxiao.catalog.models import AdminProductQuery, ProductIn, ProductQuery, SkuIn
+from fenxiao.catalog.models import ARCHIVED, AdminProductQuery, ProductIn, ProductQuery, SkuIn
 from fenxiao.catalog.rules import check_product, plan_skus, price_range, spec_key
 from fenxiao.distribution.preview import apply_to_card, apply_to_detail, previewer_for
 from fenxiao.errors import BusinessRule, Conflict, NotFound
@@ -78,7 +78,7 @@ def list_products(db: Database, query: ProductQuery, viewer_id: str | None = Non
 
 def shop_sku(doc: dict[str, Any]) -> dict[str, Any]:
     return {"id": doc["_id"], "specs": doc["specs"], "price": doc["price"],
-            "original_price": doc.get("original_price"), "stock": doc["stock"]}
+            "original_price": doc.get("original_price"), "stock": doc["stock"], "image": doc.get("image")}
 
 
 def get_product(db: Database, product_id: str, viewer_id: str | None = None) -> dict[str, Any]:
@@ -98,7 +98,8 @@ def get_product(db: Database, product_id: str, viewer_id: str | None = None) -> 
         shown_skus = [{**s, "promo_price": promo_prices.get(s["id"])} for s in shown_skus]
     page = {"id": doc["_id"], "title": doc["title"], "subtitle": doc.get("subtitle", ""),
             "images": doc.get("images", []), "description": doc.get("description", ""),
-            "category_id": doc["category_id"], "specs": doc.get("specs", []), "skus": shown_skus,
+            "detail_images": doc.get("detail_images", []), "category_id": doc["category_id"],
+            "specs": doc.get("specs", []), "skus": shown_skus,
             "share": share_card(doc, distributor["code"] if distributor else None, promotion)}
     if promotion is not None:
         page["promotion"] = promotion
@@ -117,8 +118,7 @@ def admin_card(doc: dict[str, Any]) -> dict[str, Any]:
 
 def admin_list_products(db: Database, query: AdminProductQuery) -> dict[str, Any]:
     filter_: dict[str, Any] = _title_filter(query.q)
-    if query.status:
-        filter_["status"] = query.status
+    filter_["status"] = query.status or {"$ne": ARCHIVED}  # archived ones only when asked for
     if query.category_id:
         filter_["category_id"] = {"$in": subtree_ids(db, query.category_id)}
     return page_of(db.products, filter_, query, [("created_at", -1), ("_id", -1)], admin_card)
@@ -127,10 +127,10 @@ def admin_list_products(db: Database, query: AdminProductQuery) -> dict[str, Any
 def _admin_view(doc: dict[str, Any], skus: list[dict[str, Any]]) -> dict[str, Any]:
     return {"id": doc["_id"], "title": doc["title"], "subtitle": doc.get("subtitle", ""),
             "category_id": doc["category_id"], "images": doc.get("images", []), "cover": doc.get("cover"),
-            "description": doc.get("description", ""), "specs": doc.get("specs", []),
-            "status": doc["status"], "commission": doc.get("commission"), "price_min": doc["price_min"],
-            "price_max": doc["price_max"], "sales": doc.get("sales", 0), "sort": doc.get("sort", 0),
-            "created_at": doc.get("created_at"), "updated_at": doc.get("updated_at"),
+            "description": doc.get("description", ""), "detail_images": doc.get("detail_images", []),
+            "specs": doc.get("specs", []), "status": doc["status"], "commission": doc.get("commission"),
+            "price_min": doc["price_min"], "price_max": doc["price_max"], "sales": doc.get("sales", 0),
+            "sort": doc.get("sort", 0), "created_at": doc.get("created_at"), "updated_at": doc.get("updated_at"),
             "skus": [{**shop_sku(s), "sales": s.get("sales", 0)} for s in skus]}
 
 
@@ -160,12 +160,20 @@ def _product_fields(data: ProductIn) -> dict[str, Any]:
 
 def _sku_values(sku: SkuIn, position: int, now: Any) -> dict[str, Any]:
     return {"specs": sku.specs, "price": sku.price, "original_price": sku.original_price, "stock": sku.stock,
-            "sort": position, "active": True, "updated_at": now}
+            "image": sku.image, "sort": position, "active": True, "updated_at": now}
 
 
 def _new_sku(product_id: str, sku: SkuIn, position: int, now: Any) -> dict[str, Any]:
     return {"_id": new_id(), "product_id": product_id, "spec_key": spec_key(sku.specs), "sales": 0,
             "created_at": now, **_sku_values(sku, position, now)}
+
+
+def archive_product(db: Database, product_id: str) -> None:
+    """"Delete" for the merchant: the product leaves the shop and the admin list, but stays in the database
+    because orders, refunds and commissions refer to it (saving it again with a status restores it)."""
+    result = db.products.update_one({"_id": product_id}, {"$set": {"status": ARCHIVED, "updated_at": clock.now()}})
+    if not result.matched_count:
+        raise NotFound("No such product", code="PRODUCT_NOT_FOUND", details={"id": product_id})
 
 
 def create_product(db: Database, data: ProductIn) -> dict[str, Any]:

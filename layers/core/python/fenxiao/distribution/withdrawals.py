@@ -36,11 +36,13 @@ from fenxiao import clock, logs
 from fenxiao.config import get_settings
 from fenxiao.distribution import balances
 from fenxiao.distribution.commission import BP
+from fenxiao.distribution.models import Id
 from fenxiao.distribution.settings import MAX_MONEY, get_distribution_settings
 from fenxiao.errors import AppError, BusinessRule, Conflict, NotFound
 from fenxiao.idempotency import run_once
 from fenxiao.messages import tell
 from fenxiao.paging import PageQuery, page_of
+from fenxiao.users.names import people
 
 OPENING, PENDING, APPROVED, PAID, REJECTED, FAILED = "opening", "pending", "approved", "paid", "rejected", "failed"
 FINAL = (PAID, REJECTED, FAILED)
@@ -59,6 +61,7 @@ class WithdrawalQuery(PageQuery):
     model_config = ConfigDict(extra="ignore")
 
     status: Status | None = None
+    user_id: Id | None = None  # one distributor's withdrawals (the admin page's distributor drill-down)
 
 
 class ReasonIn(BaseModel):
@@ -107,9 +110,21 @@ def list_mine(db: Database, user_id: str, query: WithdrawalQuery) -> dict[str, A
 def admin_list(db: Database, query: WithdrawalQuery) -> dict[str, Any]:
     # MongoDB serves the `$ne` beside each window from the (created_at, _id) index; the embedded engine
     # scans the withdrawals for it (it combines only an equality prefix with a range): tests/test_indexes.py
+    # indexes: withdrawals (status, created_at, _id); (user_id, created_at, _id)
     filter_: dict[str, Any] = {"status": query.status or {"$ne": OPENING}}
-    return page_of(db.withdrawals, filter_, query, [("created_at", -1), ("_id", -1)], render_admin,
+    if query.user_id:
+        filter_["user_id"] = query.user_id
+    page = page_of(db.withdrawals, filter_, query, [("created_at", -1), ("_id", -1)], render_admin,
                    windowed=True)
+    # who gets the money, as the merchant knows them: nickname, masked phone, the real name for the payout
+    ids = [w["user_id"] for w in page["items"]]
+    named = people(db, ids)
+    profiles = {d["_id"]: d for d in db.distributors.find({"_id": {"$in": ids}}, {"real_name": 1, "phone_masked": 1})}
+    for withdrawal in page["items"]:
+        profile = profiles.get(withdrawal["user_id"], {})
+        withdrawal["distributor"] = {**named[withdrawal["user_id"]], "real_name": profile.get("real_name") or "",
+                                     "phone": profile.get("phone_masked")}
+    return page
 
 
 # --- requesting ----------------------------------------------------------------------------------------

@@ -75,6 +75,7 @@ class AdminOrderQuery(PageQuery):
     status: Literal["placing", PublicStatus] | None = None
     order_no: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)] | None = None
     user_id: Id | None = None
+    referrer_id: Id | None = None  # orders a distributor earns on, at any level (their drill-down)
     created_from: datetime | None = Field(None, alias="from")
     created_to: datetime | None = Field(None, alias="to")
 

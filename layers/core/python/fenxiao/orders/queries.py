@@ -15,6 +15,7 @@ from pymongo.database import Database
 from fenxiao.errors import NotFound
 from fenxiao.orders.models import VISIBLE_STATUSES, AdminOrderQuery, OrderQuery
 from fenxiao.paging import page_of
+from fenxiao.users.names import people
 
 _NEWEST_FIRST = [("created_at", -1), ("_id", -1)]
 _LINE_FIELDS = ("sku_id", "product_id", "title", "specs", "cover", "quantity", "original_unit_price",
@@ -109,8 +110,10 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def admin_list_orders(db: Database, query: AdminOrderQuery) -> dict[str, Any]:
-    # indexes: orders order_no (unique); (user_id, status, created_at); (status, created_at); (created_at)
+def admin_filter(query: AdminOrderQuery) -> dict[str, Any]:
+    """The orders an admin asked for (list and export alike)."""
+    # indexes: orders order_no (unique); (user_id, status, created_at); (status, created_at); (created_at);
+    # (referrer_ids, paid_at)
     filter_: dict[str, Any] = {}
     if query.status:
         filter_["status"] = query.status
@@ -118,6 +121,8 @@ def admin_list_orders(db: Database, query: AdminOrderQuery) -> dict[str, Any]:
         filter_["order_no"] = query.order_no
     if query.user_id:
         filter_["user_id"] = query.user_id
+    if query.referrer_id:
+        filter_["referrer_ids"] = query.referrer_id  # multikey: the referrer at any level
     created: dict[str, datetime] = {}
     if query.created_from:
         created["$gte"] = _utc(query.created_from)
@@ -125,8 +130,24 @@ def admin_list_orders(db: Database, query: AdminOrderQuery) -> dict[str, Any]:
         created["$lt"] = _utc(query.created_to)
     if created:
         filter_["created_at"] = created
+    return filter_
+
+
+def admin_list_orders(db: Database, query: AdminOrderQuery) -> dict[str, Any]:
+    filter_ = admin_filter(query)
     # a single order (order_no) or one shopper's: one plain query; the whole shop: windows (fenxiao.paging)
-    return _page_with_refunds(db, filter_, query, render_admin_order, windowed=not (query.order_no or query.user_id))
+    page = _page_with_refunds(db, filter_, query, render_admin_order,
+                              windowed=not (query.order_no or query.user_id))
+    named = people(db, [o["user_id"] for o in page["items"]] + [_first(o["referrer_ids"]) for o in page["items"]])
+    for order in page["items"]:
+        order["buyer"] = named[order["user_id"]]
+        referrer = _first(order["referrer_ids"])  # who earns level-1 commission
+        order["referrer"] = named.get(referrer) if referrer else None
+    return page
+
+
+def _first(ids: list[str]) -> str | None:
+    return ids[0] if ids else None
 
 
 def admin_get_order(db: Database, order_id: str) -> dict[str, Any]:
@@ -136,4 +157,6 @@ def admin_get_order(db: Database, order_id: str) -> dict[str, Any]:
     # local for cold start: only this view loads the shipping area
     from fenxiao.shipping import upload_state
 
-    return {**render_admin_order(doc, refunds_of(db, doc)), "shipping_upload": upload_state(db, order_id)}
+    named = people(db, [doc["user_id"], *doc.get("referrer_ids", [])])
+    return {**render_admin_order(doc, refunds_of(db, doc)), "shipping_upload": upload_state(db, order_id),
+            "buyer": named[doc["user_id"]], "referrers": [named[r] for r in doc.get("referrer_ids", [])]}

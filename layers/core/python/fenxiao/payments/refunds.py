@@ -51,6 +51,7 @@ from fenxiao.payments.models import (
 )
 from fenxiao.payments.rules import ensure_within_paid, fully_refunded, plan_refund, refunded_units
 from fenxiao.settings import after_sales_ends_at, get_shop_settings
+from fenxiao.users.names import people
 
 REFUNDABLE = (states.PAID, states.SHIPPED, states.COMPLETED)
 REFUND_NOTIFY_SUCCESS = "SUCCESS"
@@ -165,9 +166,17 @@ def refunds_for_order(db: Database, order_id: str) -> list[dict[str, Any]]:
 # --- the merchant's decision -------------------------------------------------------------------
 
 def list_refunds(db: Database, query: RefundListQuery) -> dict[str, Any]:
+    """The admin's refunds, each with its order number and buyer (two queries for the whole page)."""
     filter_ = {"status": query.status} if query.status else {}
-    return page_of(db.refunds, filter_, query, [("created_at", DESCENDING), ("_id", DESCENDING)], refund_view,
+    page = page_of(db.refunds, filter_, query, [("created_at", DESCENDING), ("_id", DESCENDING)], refund_view,
                    windowed=True)
+    numbers = {o["_id"]: o["order_no"] for o in db.orders.find({"_id": {"$in": [r["order_id"] for r in page["items"]]}},
+                                                                {"order_no": 1})}
+    buyers = people(db, [r["user_id"] for r in page["items"]])
+    for refund in page["items"]:
+        refund["order_no"] = numbers.get(refund["order_id"])
+        refund["buyer"] = buyers[refund["user_id"]]
+    return page
 
 
 def my_refunds(db: Database, user_id: str, query: RefundListQuery) -> dict[str, Any]:

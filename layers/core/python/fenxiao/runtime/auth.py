@@ -19,12 +19,16 @@ def read_bearer(header: str | None) -> str:
 
 
 def current_admin(principal: Principal) -> Principal:
-    """The admin as the database has them now: a removed or disabled admin loses access at once, and a
-    changed role applies at once, instead of living on in a token for its remaining hours (one read)."""
-    doc = get_db().admins.find_one({"_id": principal.subject}, {"role": 1, "disabled": 1})
-    if doc is None or doc.get("disabled"):
+    """The admin as the database has them now: a removed or disabled admin loses access at once, a
+    changed role applies at once, and a changed or reset password ends every session opened before it
+    (the token's version is behind the account's), instead of living on in a token for its remaining
+    hours (one read)."""
+    doc = get_db().admins.find_one({"_id": principal.subject},
+                                   {"role": 1, "disabled": 1, "username": 1, "token_version": 1})
+    if doc is None or doc.get("disabled") or doc.get("token_version", 0) != principal.version:
         raise Unauthorized("This admin account no longer has access; sign in again", code="ADMIN_GONE")
-    return Principal(kind="admin", subject=principal.subject, role=doc.get("role"))
+    return Principal(kind="admin", subject=principal.subject, role=doc.get("role"),
+                     username=doc.get("username"), version=principal.version)
 
 
 # What the user lookup of every shopper request reads: existence, plus the fields actions would otherwise

@@ -24,6 +24,8 @@ from pymongo.database import Database
 from typing_extensions import TypeVar
 
 from fenxiao import clock, logs, untrusted_json
+from fenxiao.admin import audit
+from fenxiao.admin.roles import ADMIN_ROLES
 from fenxiao.db import get_db
 from fenxiao.error_messages import language
 from fenxiao.errors import AppError, Forbidden, InvalidInput, NotFound, PayloadTooLarge, validation_fields
@@ -125,6 +127,12 @@ class Route:
     status: int = 200
     roles: tuple[str, ...] = ()
     summary: str = ""
+    tracked: audit.Tracked | None = None  # admin writes: the document whose fields the audit log diffs
+
+    @property
+    def action(self) -> str:
+        """The audit log's name of this route: area and view, e.g. `catalog.new_product`."""
+        return f"{self.view.__module__.rsplit('.', 1)[-1]}.{self.view.__name__}"
 
     @property
     def flask_path(self) -> str:
@@ -143,23 +151,34 @@ class Routes:
 
     @overload
     def route(self, method: str, path: str, *, auth: Literal["user"], body: type[BodyT] | None = None,
-              query: type[QueryT] | None = None, status: int = 200, roles: Iterable[str] = ()
+              query: type[QueryT] | None = None, status: int = 200, roles: Iterable[str] = (),
+              audit: audit.Tracked | None = None
               ) -> Callable[[View[UserRequest[BodyT, QueryT]]], View[UserRequest[BodyT, QueryT]]]: ...
     @overload
     def route(self, method: str, path: str, *, auth: Literal["admin"], body: type[BodyT] | None = None,
-              query: type[QueryT] | None = None, status: int = 200, roles: Iterable[str] = ()
+              query: type[QueryT] | None = None, status: int = 200, roles: Iterable[str] = (),
+              audit: audit.Tracked | None = None
               ) -> Callable[[View[AdminRequest[BodyT, QueryT]]], View[AdminRequest[BodyT, QueryT]]]: ...
     @overload
     def route(self, method: str, path: str, *, auth: Literal["none", "optional_user"] = "none",
               body: type[BodyT] | None = None, query: type[QueryT] | None = None, status: int = 200,
-              roles: Iterable[str] = ()) -> Callable[[View[Request[BodyT, QueryT]]], View[Request[BodyT, QueryT]]]: ...
+              roles: Iterable[str] = (), audit: audit.Tracked | None = None
+              ) -> Callable[[View[Request[BodyT, QueryT]]], View[Request[BodyT, QueryT]]]: ...
     def route(self, method: str, path: str, *, auth: AuthMode = "none", body: type[Any] | None = None,
-              query: type[Any] | None = None, status: int = 200, roles: Iterable[str] = ()
-              ) -> Callable[[View[Any]], View[Any]]:
+              query: type[Any] | None = None, status: int = 200, roles: Iterable[str] = (),
+              audit: audit.Tracked | None = None) -> Callable[[View[Any]], View[Any]]:
+        """Declare a route. An admin route must name the roles that may call it (`fenxiao.admin.roles`):
+        a forgotten declaration fails at import instead of opening the route to every staff member."""
+        roles = tuple(roles)
+        if auth == "admin" and not roles:
+            raise TypeError(f"{method} {path}: an admin route declares its roles")
+        if unknown := set(roles) - set(ADMIN_ROLES):
+            raise TypeError(f"{method} {path}: unknown roles {sorted(unknown)}")
+
         def register(view: View[Any]) -> View[Any]:
             summary = (view.__doc__ or "").strip().splitlines()[0] if view.__doc__ else view.__name__
-            self.routes.append(Route(method.upper(), path, view, auth, body, query, status, tuple(roles),
-                                     summary))
+            self.routes.append(Route(method.upper(), path, view, auth, body, query, status, roles,
+                                     summary, audit))
             return view
 
         return register
@@ -259,8 +278,8 @@ def error_response(error: AppError, request_id: str, accept_language: str | None
     return json_response(payload, error.status)
 
 
-def _validation_details(exc: ValidationError, where: str) -> dict[str, Any]:
-    return {"fields": validation_fields(exc.errors(), where)}
+def _validation_details(exc: ValidationError, where: str, model: type[BaseModel]) -> dict[str, Any]:
+    return {"fields": validation_fields(exc.errors(), where, model)}
 
 
 def _body_problem(message: str, kind: str) -> dict[str, Any]:
@@ -301,7 +320,7 @@ def _parse_body(route: Route, raw: bytes) -> Any:
     try:
         return route.body.model_validate_json(raw, strict=True)
     except ValidationError as exc:
-        raise InvalidInput("Some fields are invalid", details=_validation_details(exc, "body")) from exc
+        raise InvalidInput("Some fields are invalid", details=_validation_details(exc, "body", route.body)) from exc
 
 
 def _parse_query(route: Route, args: Any) -> Any:
@@ -311,7 +330,7 @@ def _parse_query(route: Route, args: Any) -> Any:
         return route.query.model_validate({k: v for k, v in args.items() if v != ""})
     except ValidationError as exc:
         raise InvalidInput("Some query parameters are invalid",
-                           details=_validation_details(exc, "query")) from exc
+                           details=_validation_details(exc, "query", route.query)) from exc
 
 
 def _authenticate(route: Route, headers: dict[str, str]) -> tuple[dict[str, Any] | None, Principal | None]:
@@ -353,7 +372,7 @@ def make_view(route: Route) -> Callable[..., Response]:
             req = kind(params=params, body=_parse_body(route, raw), query=_parse_query(route, flask_request.args),
                           user=user, admin=admin, headers=headers, raw_body=raw, ip=_client_ip(),
                           request_id=request_id)
-            result = route.view(req)
+            result = _run(route, req)
             response = _to_response(result, route.status)
         except AppError as exc:
             response = error_response(exc, request_id, headers.get("accept-language"))
@@ -370,6 +389,14 @@ def make_view(route: Route) -> Callable[..., Response]:
 
     view.__name__ = f"{route.method}_{route.path}"
     return view
+
+
+def _run(route: Route, req: Request) -> Any:
+    """The route's view; an admin write goes through the audit log (one mechanism for every such route)."""
+    if req.admin is None or route.method == "GET":
+        return route.view(req)
+    return audit.audited(req.db, action=route.action, path=route.path, params=req.params, admin=req.admin,
+                         ip=req.ip, body=req.body, tracked=route.tracked, run=lambda: route.view(req))
 
 
 def _to_response(result: Any, status: int) -> Response:

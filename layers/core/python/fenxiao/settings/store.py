@@ -76,7 +76,7 @@ class SettingsStore(Generic[M]):
             return self.model.model_validate(data)
         except ValidationError as exc:
             raise InvalidInput("Some settings are invalid",
-                               details={"fields": validation_fields(exc.errors())}) from exc
+                               details={"fields": validation_fields(exc.errors(), model=self.model)}) from exc
 
     def _remember(self, db: Database, value: M) -> M:
         with self._lock:

@@ -14,11 +14,12 @@ from fenxiao.errors import NotFound
 
 HERE = Path(__file__).resolve().parent
 INDEX = "index.html"
-CONTENT_TYPES = {
-    INDEX: "text/html; charset=utf-8",
-    "app.js": "text/javascript; charset=utf-8",
-    "app.css": "text/css; charset=utf-8",
-}
+_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+          ".css": "text/css; charset=utf-8"}
+# The page's files, listed once from this folder: index.html, app.css and the ES modules app.js imports
+# (each screen is a module; the browser fetches them as /admin/<name>). A request names one of these or
+# gets 404, so no request path ever reaches the file system.
+CONTENT_TYPES = {p.name: _TYPES[p.suffix] for p in sorted(HERE.iterdir()) if p.suffix in _TYPES}
 # Scripts only from the page itself (no inline script, no CDN), so injected markup could not run code.
 # Images and uploads may go to the object store, whose address differs per deployment.
 SECURITY_HEADERS = {

@@ -17,7 +17,8 @@ from fenxiao.errors import BusinessRule, NotFound
 from fenxiao.ids import new_id
 from fenxiao.marketing.groupbuy.models import AdminCampaignQuery, CampaignIn, render_campaign, render_product_group_buy
 from fenxiao.marketing.groupbuy.rules import campaign_state
-from fenxiao.paging import page_of
+from fenxiao.paging import PageQuery, page_of
+from fenxiao.users.names import people
 
 ENABLED, DISABLED = "enabled", "disabled"
 
@@ -109,6 +110,21 @@ def admin_list_campaigns(db: Database, query: AdminCampaignQuery) -> dict[str, A
     counts, now = _group_counts(db, [d["_id"] for d in page["items"]]), clock.now()
     return {**page, "items": [render_campaign(d, campaign_state(d, now), counts.get(d["_id"], {}))
                               for d in page["items"]]}
+
+
+def admin_list_groups(db: Database, campaign_id: str, query: PageQuery) -> dict[str, Any]:
+    """One campaign's groups, newest first, members named by nickname (the merchant sees who they are)."""
+    if not db.group_campaigns.count_documents({"_id": campaign_id}, limit=1):
+        raise not_found(campaign_id)
+    # index: groups (campaign_id, created_at desc, _id desc)
+    page = page_of(db.groups, {"campaign_id": campaign_id}, query, [("created_at", -1), ("_id", -1)], lambda d: d)
+    named = people(db, [m["user_id"] for g in page["items"] for m in g.get("members", [])])
+    return {**page, "items": [{
+        "id": g["_id"], "status": g["status"], "size": g["size"], "paid_count": g.get("paid_count", 0),
+        "leader": named.get(g["leader_id"]), "expires_at": g["expires_at"], "created_at": g.get("created_at"),
+        "finished_at": g.get("finished_at"),
+        "members": [{**named[m["user_id"]], "joined_at": m.get("joined_at")} for m in g.get("members", [])],
+    } for g in page["items"]]}
 
 
 def running_campaign(db: Database, product_id: str, now: datetime) -> dict[str, Any] | None:

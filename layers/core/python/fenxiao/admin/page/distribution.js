@@ -1,0 +1,153 @@
+/* 分销: applications, distributors with their drill-down (team, orders, ledger, withdrawals), grades. */
+import { fill, h } from './dom.js';
+import { api } from './api.js';
+import { bpToPercent, time, yuan } from './format.js';
+import { orderColumns, rejectButton } from './orders.js';
+import { can } from './roles.js';
+import { withdrawalColumns } from './finance.js';
+import { actions, badge, dialogTitle, filterBar, formDialog, kv, openDialog, pagedTable, person, searchBox,
+  spacer, subTabs, table, toolbar, act } from './ui.js';
+
+const enc = encodeURIComponent;
+const LEDGER_KINDS = { freeze: '订单佣金（冻结）', settle: '结算到可提现', reverse: '退款冲回', withdraw: '申请提现',
+  withdraw_paid: '提现已打款', withdraw_return: '提现退回' };
+const BUCKETS = [['frozen', '冻结'], ['available', '可提现'], ['withdrawing', '提现中'], ['withdrawn', '已提现']];
+const FLAG_REASONS = { bindings_per_referrer_hour: '每小时绑定过多', bindings_per_referrer_day: '每日绑定过多',
+  bindings_per_ip_hour: '同一网络绑定过多', signups_per_ip_hour: '同一网络注册过多' };
+
+const rates = (g) => `${g.rates_bp.map(bpToPercent).join('% / ')}%`;
+const moves = (deltas) => BUCKETS.filter(([b]) => deltas[b]).map(([b, label]) => `${label} ${deltas[b] > 0 ? '+' : ''}${yuan(deltas[b])}`).join('，') || '—';
+
+/** One distributor: overview, team, referred orders, ledger, withdrawals. */
+export function showDistributor(id) {
+  openDialog('分销商详情', subTabs([
+    ['概况', async (box) => {
+      const d = await api('GET', `/v1/admin/distributors/${enc(id)}`);
+      const b = d.balance || {};
+      const s = d.stats || {};
+      dialogTitle(`分销商 · ${d.nickname || d.real_name || ''}`);
+      box.append(kv([['昵称', d.nickname || '—'], ['真实姓名', d.real_name || '—'], ['手机', d.phone || '—'], ['邀请码', d.code || '—'],
+        ['等级', d.grade ? `${d.grade.name}（${rates(d.grade)}）` : '默认'], ['状态', badge(d.status === 'approved' ? 'active' : d.status)],
+        ['成为分销商', time(d.approved_at)],
+        ['余额', BUCKETS.map(([k, label]) => `${label} ${yuan(b[k])}`).join('，')],
+        ['推广', `销售额 ${yuan(s.sales)}，订单 ${s.orders ?? 0}，客户 ${s.customers ?? 0}`],
+        ['团队', `一级 ${(d.team || {}).level1 ?? 0} 人，二级 ${(d.team || {}).level2 ?? 0} 人`]]));
+    }],
+    ['团队', async (box) => {
+      const list = pagedTable((page) => api('GET', '/v1/admin/customers', { query: { page, referrer_id: id } }), [
+        ['客户', (c) => person(c)], ['订单数', (c) => c.orders ?? 0, 'num'], ['消费金额', (c) => yuan(c.spend), 'num'],
+        ['注册时间', (c) => time(c.created_at)]], '还没有团队成员');
+      box.append(list.el);
+      await list.load(1);
+    }],
+    ['推广订单', async (box) => {
+      const list = pagedTable((page) => api('GET', '/v1/admin/orders', { query: { page, referrer_id: id } }), orderColumns(() => list.reload()), '还没有推广订单');
+      box.append(list.el);
+      await list.load(1);
+    }],
+    ['资金流水', async (box) => {
+      const list = pagedTable(async (page) => {
+        const data = await api('GET', `/v1/admin/distributors/${enc(id)}/ledger`, { query: { page } });
+        const drift = BUCKETS.some(([k]) => (data.balance || {})[k] !== (data.ledger_total || {})[k]);
+        fill(summary, drift ? h('div', { class: 'errorbox' }, '余额与流水合计不一致，请到「结算对账」核对') : h('span', { class: 'badge ok' }, '余额与流水一致'));
+        return data;
+      }, [['时间', (e) => time(e.created_at)], ['类型', (e) => LEDGER_KINDS[e.kind] || e.kind], ['变动', (e) => moves(e.deltas || {})],
+        ['状态', (e) => (e.void ? '已作废' : e.applied ? '已入账' : '处理中')]], '还没有资金流水');
+      const summary = h('div');
+      box.append(summary, list.el);
+      await list.load(1);
+    }],
+    ['提现', async (box) => {
+      const list = pagedTable((page) => api('GET', '/v1/admin/withdrawals', { query: { page, user_id: id } }), withdrawalColumns(() => list.reload()), '还没有提现');
+      box.append(list.el);
+      await list.load(1);
+    }],
+  ]));
+}
+
+export async function renderDistribution(view) {
+  view.append(subTabs([
+    ['分销商', renderDistributors],
+    ['申请审核', renderApplications],
+    ['分销等级', renderGrades],
+  ]));
+}
+
+async function renderApplications(box) {
+  const filters = filterBar([['pending', '待审核'], ['approved', '已通过'], ['rejected', '已拒绝']], () => list.load(1), null, false);
+  const reload = () => list.reload();
+  const list = pagedTable((page) => api('GET', '/v1/admin/distributor-applications', { query: { page, status: filters.select.value } }), [
+    ['申请时间', (a) => time(a.applied_at || a.created_at)],
+    ['用户', (a) => person(a)],
+    ['姓名', (a) => a.real_name || '—'],
+    ['手机', (a) => a.phone || '—'],
+    ['申请理由', (a) => a.reason || '—'],
+    ['状态', (a) => [badge(a.status), a.reject_reason ? h('div', { class: 'muted' }, a.reject_reason) : null]],
+    ['操作', (a) => (a.status === 'pending' && can('distributors') ? actions(
+      h('button', { class: 'small primary', onclick: (e) => act(e.target, () => api('POST', `/v1/admin/distributor-applications/${enc(a.id)}/approve`, { body: {} }), reload, '已通过') }, '通过'),
+      rejectButton(`/v1/admin/distributor-applications/${enc(a.id)}`, reload)) : '—')],
+  ], '没有申请');
+  box.append(filters.el, list.el);
+  await list.load(1);
+}
+
+async function renderDistributors(box) {
+  const grades = await api('GET', '/v1/admin/grades').then((d) => d.items || []);
+  const gradeName = (id) => (grades.find((g) => g.id === id) || {}).name || '默认';
+  const search = searchBox('昵称 / 姓名 / 邀请码', () => list.load(1), 30);
+  // referrers the farming guard flagged (too many bindings too fast)
+  const flaggedOnly = h('input', { type: 'checkbox', onchange: () => list.load(1) });
+  const filters = filterBar([['approved', '正常'], ['disabled', '已禁用']], () => list.load(1),
+    [...search.el, h('label', { class: 'inline' }, flaggedOnly, '只看疑似刷单')]);
+  const update = (d, body) => api('PUT', `/v1/admin/distributors/${enc(d.id)}`, { body });
+  const reload = () => list.reload();
+  const flagCell = (f) => (f ? h('span', { class: 'badge warn', title: `首次 ${time(f.first_at)}，最近 ${time(f.last_at)}` },
+    `疑似刷单：${FLAG_REASONS[f.reason] || f.reason}，已拒绝 ${f.refused} 次`) : '—');
+  const list = pagedTable((page) => api('GET', '/v1/admin/distributors', { query: { page, status: filters.select.value, q: search.input.value.trim(), flagged: flaggedOnly.checked ? 'true' : '' } }), [
+    ['分销商', (d) => h('button', { class: 'link', onclick: () => showDistributor(d.id) }, d.nickname || d.real_name || '（未设置昵称）')],
+    ['姓名', (d) => d.real_name || '—'],
+    ['邀请码', (d) => h('span', { class: 'mono' }, d.code || '—')],
+    ['等级', (d) => gradeName(d.grade_id)],
+    ['状态', (d) => badge(d.status === 'approved' ? 'active' : d.status)],
+    ['冻结佣金', (d) => yuan((d.balance || {}).frozen), 'num'],
+    ['可提现', (d) => yuan((d.balance || {}).available), 'num'],
+    ['已提现', (d) => yuan((d.balance || {}).withdrawn), 'num'],
+    ['风险', (d) => flagCell(d.flag)],
+    ['操作', (d) => {
+      const detail = h('button', { class: 'small', onclick: () => showDistributor(d.id) }, '详情');
+      if (!can('distributors')) return detail;
+      const disabled = d.status === 'disabled';
+      const toggle = h('button', { class: `small ${disabled ? '' : 'danger'}`, onclick: () => act(toggle,
+        () => update(d, { status: disabled ? 'approved' : 'disabled' }), reload, disabled ? '已启用' : '已禁用') }, disabled ? '启用' : '禁用');
+      const grade = h('button', { class: 'small', onclick: () => formDialog(`设置等级 · ${d.nickname || d.real_name || ''}`, [
+        { name: 'grade_id', label: '等级', type: 'select', nullable: true, value: d.grade_id || '',
+          options: [['', '默认（全局佣金比例）'], ...grades.map((g) => [g.id, `${g.name}（${rates(g)}）`])] },
+      ], (body) => update(d, body), reload) }, '等级');
+      return actions(detail, grade, toggle);
+    }],
+  ], '没有分销商');
+  box.append(filters.el, list.el);
+  await list.load(1);
+}
+
+async function renderGrades(box) {
+  const body = h('div');
+  async function load() {
+    const items = (await api('GET', '/v1/admin/grades')).items || [];
+    fill(body, table([
+      ['等级', (g) => g.name], ['各级佣金比例', rates], ['排序', (g) => g.sort ?? 0, 'num'],
+      ['操作', (g) => (can('money_rules') ? h('button', { class: 'small', onclick: () => editGrade(g) }, '编辑') : '—')],
+    ], items, '还没有等级：所有分销商使用全局佣金比例'));
+  }
+  function editGrade(g) {
+    formDialog(g ? `编辑等级 · ${g.name}` : '新建等级', [
+      { name: 'name', label: '名称', required: true, value: g && g.name },
+      { name: 'rates_bp', label: '各级佣金比例 (%)', type: 'percents', required: true, value: g && g.rates_bp, hint: '逗号分隔，如 12, 6（层级数与分销设置一致）' },
+      { name: 'sort', label: '排序', type: 'int', value: g ? g.sort : 0, hint: '数字越小越靠前' },
+    ], (values) => (g ? api('PUT', `/v1/admin/grades/${enc(g.id)}`, { body: values }) : api('POST', '/v1/admin/grades', { body: values })),
+    load, '等级已保存');
+  }
+  box.append(toolbar(h('span', { class: 'muted' }, '分销商的等级决定其佣金比例'), spacer(),
+    can('money_rules') ? h('button', { class: 'primary', onclick: () => editGrade(null) }, '新建等级') : null), body);
+  await load();
+}
