@@ -79,11 +79,15 @@ class AdminOrderQuery(PageQuery):
     created_to: datetime | None = Field(None, alias="to")
 
 
+CarrierCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_]{1,32}$")]
+TrackingNo = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64,
+                                              pattern=r"^[A-Za-z0-9-]+$")]
+
+
 class ShipIn(_Strict):
     """One parcel. `carrier` is a WeChat express-company code (GET /v1/admin/carriers). Without `lines`
     the parcel holds everything not shipped yet; with them, only those units (a split shipment)."""
 
-    carrier: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_]{1,32}$")]
-    tracking_no: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64,
-                                                  pattern=r"^[A-Za-z0-9-]+$")]
+    carrier: CarrierCode
+    tracking_no: TrackingNo
     lines: list[LineIn] | None = Field(None, min_length=1, max_length=MAX_LINES)
