@@ -2,6 +2,8 @@
 from typing import Literal
 
 from fenxiao.orders import AdminOrderQuery, ShipIn, admin_get_order, admin_list_orders, ship_order
+from fenxiao.orders.models import RemarkIn
+from fenxiao.orders.queries import set_remark
 from fenxiao.paging import PageQuery, page_of
 from fenxiao.runtime import Request, Routes
 from fenxiao.shipping import ADMIN_SORT, carriers_view, render, retry_upload
@@ -25,6 +27,12 @@ def get_order(req: Request) -> dict:
 def ship(req: Request) -> dict:
     """Ship a parcel of a paid order (all that is left, or `lines`); its shipping info goes to WeChat."""
     return ship_order(req.db, req.params["order_id"], req.body, by=req.admin.subject if req.admin else None)
+
+
+@routes.route("PUT", "/v1/admin/orders/{order_id}/remark", auth="admin", body=RemarkIn, roles=("owner", "operator"))
+def remark(req: Request) -> dict:
+    """The merchant's remark on an order (备注), shown only in the admin page."""
+    return set_remark(req.db, req.params["order_id"], req.body.remark, by=req.admin.subject if req.admin else None)
 
 
 @routes.route("GET", "/v1/admin/carriers", auth="admin")

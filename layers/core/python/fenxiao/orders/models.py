@@ -55,10 +55,21 @@ class CheckoutIn(_Strict):
         return self
 
 
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+
+
 class PlaceOrderIn(CheckoutIn):
-    """Placement needs somewhere to ship to; everything else is the preview's body."""
+    """Placement needs somewhere to ship to; everything else is the preview's body. `note` is the buyer's
+    留言 to the merchant (content-checked at placement)."""
 
     address_id: Id
+    note: Note | None = None
+
+
+class RemarkIn(_Strict):
+    """The merchant's own remark on an order (never shown to the shopper); "" clears it."""
+
+    remark: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 
 
 class OrderQuery(PageQuery):
