@@ -4,9 +4,12 @@ from urllib.parse import quote
 
 from flask import Response
 
+from fenxiao.admin.audit import Tracked
 from fenxiao.admin.roles import ANY_STAFF, SHOP
 from fenxiao.orders import AdminOrderQuery, ShipIn, admin_get_order, admin_list_orders, ship_order
 from fenxiao.orders.export import export_orders
+from fenxiao.orders.models import RemarkIn
+from fenxiao.orders.queries import set_remark
 from fenxiao.paging import PageQuery, page_of
 from fenxiao.runtime import AdminRequest, Routes
 from fenxiao.shipping import ADMIN_SORT, carriers_view, render, retry_upload
@@ -39,6 +42,13 @@ def get_order(req: AdminRequest) -> dict:
 def ship(req: AdminRequest[ShipIn]) -> dict:
     """Ship a parcel of a paid order (all that is left, or `lines`); its shipping info goes to WeChat."""
     return ship_order(req.db, req.params["order_id"], req.body, by=req.admin.subject)
+
+
+@routes.route("PUT", "/v1/admin/orders/{order_id}/remark", auth="admin", body=RemarkIn, roles=SHOP,
+              audit=Tracked("orders"))
+def remark(req: AdminRequest[RemarkIn]) -> dict:
+    """The merchant's remark on an order (备注), shown only in the admin page."""
+    return set_remark(req.db, req.params["order_id"], req.body.remark, by=req.admin.subject)
 
 
 @routes.route("GET", "/v1/admin/carriers", auth="admin", roles=ANY_STAFF)

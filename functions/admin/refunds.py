@@ -1,12 +1,16 @@
-"""Admin routes for after-sales refunds; composed into the one admin function by functions/admin/handler.py.
+"""Admin routes for after-sales refunds, returns and exchanges; composed into the one admin function by
+functions/admin/handler.py.
 
 Refunds are money going out: the finance role (and the owner) approve and reject them (DESIGN.md: roles
-limit who pays out money); every staff member can see them. Both writes keep the refund's fields before →
-after in the audit log.
+limit who pays out money); every staff member can see them. The goods' steps of a return or exchange
+(agree with the return address, receive the parcel, reship the replacement) move no money and are shop
+work (owner, operator). Every write keeps the refund's fields before → after in the audit log.
 """
 from fenxiao.admin.audit import Tracked
-from fenxiao.admin.roles import ANY_STAFF, MONEY
+from fenxiao.admin.roles import ANY_STAFF, MONEY, SHOP
 from fenxiao.payments import RefundListQuery, RejectRefund, approve_refund, list_refunds, reject_refund
+from fenxiao.payments.models import AgreeReturnIn, ReshipIn
+from fenxiao.payments.returns import agree_return, receive_return, reship_exchange
 from fenxiao.runtime import AdminRequest, Routes
 
 routes = Routes()
@@ -19,15 +23,37 @@ def list_all(req: AdminRequest[None, RefundListQuery]) -> dict:
 
 
 @routes.route("POST", "/v1/admin/refunds/{refund_id}/approve", auth="admin", roles=MONEY,
-               audit=Tracked("refunds"))
+              audit=Tracked("refunds"))
 def approve(req: AdminRequest) -> dict:
-    """Approve a refund: WeChat Pay returns the money (again for an approved one: retries the call)."""
+    """Approve a refund: WeChat Pay returns the money (again for an approved one: retries the call).
+    A refund-only request is approved when requested, a return once its goods are received."""
     return approve_refund(req.db, req.params["refund_id"], by=req.admin.subject)
 
 
 @routes.route("POST", "/v1/admin/refunds/{refund_id}/reject", auth="admin", body=RejectRefund, roles=MONEY,
-               audit=Tracked("refunds"))
+              audit=Tracked("refunds"))
 def reject(req: AdminRequest[RejectRefund]) -> dict:
-    """Reject a requested refund; its units can be requested again."""
-    by = req.admin.subject
-    return reject_refund(req.db, req.params["refund_id"], req.body.reason, by=by)
+    """Reject a request, an agreed return or a returned parcel (with a reason); its units can be requested
+    again."""
+    return reject_refund(req.db, req.params["refund_id"], req.body.reason, by=req.admin.subject)
+
+
+@routes.route("POST", "/v1/admin/refunds/{refund_id}/agree-return", auth="admin", body=AgreeReturnIn,
+              roles=SHOP, audit=Tracked("refunds"))
+def agree(req: AdminRequest[AgreeReturnIn]) -> dict:
+    """Agree to a return or exchange: the shopper sees the return address (the shop's, unless given)."""
+    return agree_return(req.db, req.params["refund_id"], req.body, by=req.admin.subject)
+
+
+@routes.route("POST", "/v1/admin/refunds/{refund_id}/receive", auth="admin", roles=SHOP,
+              audit=Tracked("refunds"))
+def receive(req: AdminRequest) -> dict:
+    """The returned goods arrived: a return's units go back on sale, then finance approves the money."""
+    return receive_return(req.db, req.params["refund_id"], by=req.admin.subject)
+
+
+@routes.route("POST", "/v1/admin/refunds/{refund_id}/reship", auth="admin", body=ReshipIn, roles=SHOP,
+              audit=Tracked("refunds"))
+def reship(req: AdminRequest[ReshipIn]) -> dict:
+    """Send the exchange's replacement parcel (a received exchange)."""
+    return reship_exchange(req.db, req.params["refund_id"], req.body, by=req.admin.subject)

@@ -118,3 +118,22 @@ def test_a_forming_group_buy_order_does_not_ship(api, db, place):
     db.orders.update_one({"_id": order["id"]}, {"$set": {"group_buy.status": "succeeded"}})
     r = api.post(f"/v1/admin/orders/{order['id']}/ship", {"carrier": "SF", "tracking_no": "1"}, token=admin)
     assert r.status == 200, r
+
+
+def test_buyer_note_and_merchant_remark(api, db, shopper, place):
+    """留言 travels with placement and is shown to both sides; 备注 is the merchant's, admin-only."""
+    _, (sku,) = make_product(db)
+    order = place([(sku, 1)], note="  请周末送货  ").json
+    assert order["note"] == "请周末送货"
+    assert api.get(f"/v1/orders/{order['id']}", token=shopper.token).json["note"] == "请周末送货"
+    assert place([(sku, 1)], note="x" * 201).error_code == "INVALID_INPUT"
+    operator = admin_token(db, role="operator")
+    marked = api.put(f"/v1/admin/orders/{order['id']}/remark", {"remark": "老客户，加送赠品"}, token=operator)
+    assert marked.status == 200 and marked.json["remark"] == "老客户，加送赠品" and marked.json["note"] == "请周末送货"
+    assert "remark" not in api.get(f"/v1/orders/{order['id']}", token=shopper.token).json
+    assert api.put(f"/v1/admin/orders/{order['id']}/remark", {"remark": ""}, token=operator).json["remark"] is None
+    assert api.put(f"/v1/admin/orders/{order['id']}/remark", {"remark": "x"},
+                   token=admin_token(db, role="viewer")).error_code == "ROLE_FORBIDDEN"
+    assert api.put("/v1/admin/orders/nope/remark", {"remark": "x"}, token=operator).error_code == "ORDER_NOT_FOUND"
+    assert api.put(f"/v1/admin/orders/{order['id']}/remark", {"remark": "x", "y": 1},
+                   token=operator).status == 400

@@ -11,7 +11,8 @@ from fenxiao.payments import hooks
 from functions.schedules.finish_refunds import handler
 from infra.local import wechat_emulator
 
-IDLE = {"queried": 0, "resent": 0, "effects_finished": 0, "payments_finished": 0, "errors": 0}
+IDLE = {"queried": 0, "resent": 0, "effects_finished": 0, "payments_finished": 0, "errors": 0,
+        "returns_expired": 0}
 
 
 def _request(api, order, token) -> str:

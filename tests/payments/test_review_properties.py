@@ -3,7 +3,8 @@ whole refunds, shipping, receipt, settlement and withdrawals, driven through the
 WeChat Pay emulator, keeps the money and the stock straight:
 
 - Σ completed refunds of a transaction ≤ what it charged; of an order ≤ its pay_amount, and the order's
-  own counters say exactly what its refunds returned;
+  own counters say exactly what its refunds returned; per line, refund-only and return-and-refund
+  requests together never return more than the line cost (exchanges return nothing);
 - every unit is on the shelf, in a live order, or was refunded before shipping (and put back): nothing
   is sold twice or lost;
 - every distributor's balance equals Σ journal; no commission reverses more than it earned, a fully
@@ -27,7 +28,16 @@ from fenxiao.errors import AppError, UpstreamError
 from fenxiao.ids import new_id
 from fenxiao.orders import PlaceOrderIn, cancel_order, confirm_receipt, place_order, ship_order
 from fenxiao.orders.models import ShipIn
-from fenxiao.payments import RefundRequest, apply_transaction, approve_refund, pay_order, request_refund
+from fenxiao.payments import (
+    RefundRequest,
+    apply_transaction,
+    approve_refund,
+    pay_order,
+    reject_refund,
+    request_refund,
+    returns,
+)
+from fenxiao.payments.models import AgreeReturnIn, ReshipIn, ReturnShipmentIn
 from fenxiao.runtime.auth import USER_FIELDS
 from fenxiao.settings import update_shop_settings
 from infra.local import wechat_emulator
@@ -44,6 +54,10 @@ prepay = st.tuples(st.just("prepay"), st.integers(0, 9))
 pay = st.tuples(st.just("pay"), st.integers(0, 9))
 cancel = st.tuples(st.just("cancel"), st.integers(0, 9), st.booleans())  # WeChat unreachable?
 refund = st.tuples(st.just("refund"), st.integers(0, 9), st.integers(0, 3))  # 0 = everything left
+# a return or exchange of units of the first line (0 = everything left), ending as the merchant or the
+# shopper decides: cancelled, rejected when returned, received and refunded (an exchange: reshipped)
+give_back = st.tuples(st.just("give_back"), st.integers(0, 9), st.integers(0, 3),
+                      st.sampled_from(["return_refund", "exchange"]), st.sampled_from(["cancel", "reject", "finish"]))
 ship = st.tuples(st.just("ship"), st.integers(0, 9))
 confirm = st.tuples(st.just("confirm"), st.integers(0, 9))
 deliver = st.tuples(st.just("deliver"), st.integers(0, 9))  # ship and confirm receipt
@@ -53,7 +67,8 @@ withdraw = st.tuples(st.just("withdraw"), st.integers(0, 1), st.integers(100, 30
 decide = st.tuples(st.just("decide"), st.integers(0, 9), st.sampled_from(["reject", "paid"]))
 # a few purchases first, so most examples have orders for the later steps to act on; the composite steps
 # (buy, deliver, late_pay) and the repeats make the interesting interleavings common
-steps = st.one_of(buy, buy, place, prepay, pay, cancel, refund, refund, ship, confirm, deliver, deliver, late_pay,
+steps = st.one_of(buy, buy, place, prepay, pay, cancel, refund, refund, give_back, give_back, ship,
+                  confirm, deliver, deliver, late_pay,
                   settle, settle, withdraw, withdraw, decide)
 operations = st.tuples(st.lists(buy, min_size=1, max_size=4), st.lists(steps, min_size=3, max_size=20)
                        ).map(lambda t: t[0] + t[1])
@@ -66,7 +81,9 @@ def _unreachable(*args: Any, **kwargs: Any) -> None:
 class World:
     def __init__(self, db: Any) -> None:
         self.db = db
-        update_shop_settings(db, {"shipping": {"flat_fee": 800, "free_over": 5000}})
+        update_shop_settings(db, {"shipping": {"flat_fee": 800, "free_over": 5000},
+                                  "return_address": {"name": "售后", "phone": "13800138000", "province": "广东省",
+                                                     "city": "深圳市", "detail": "仓库"}})
         self.d2, _ = make_distributor(db)
         self.d1, _ = make_distributor(db, upline=[self.d2])
         self.buyer, _ = make_buyer(db, [self.d1, self.d2])
@@ -124,6 +141,26 @@ class World:
         lines = None if units == 0 else [{"sku_id": order["lines"][0]["sku_id"], "quantity": units}]
         refund_id = request_refund(self.db, self.buyer, order_id, RefundRequest(reason="不想要了", lines=lines))["id"]
         approve_refund(self.db, refund_id, by="review")
+
+    def op_give_back(self, i: int, units: int, kind: str, end: str) -> None:
+        if (order_id := self.order(i)) is None:
+            return
+        order = self.db.orders.find_one({"_id": order_id})
+        lines = None if units == 0 else [{"sku_id": order["lines"][0]["sku_id"], "quantity": units}]
+        asked = RefundRequest(type=kind, reason="尺码不合适", lines=lines)
+        refund_id = request_refund(self.db, self.buyer, order_id, asked)["id"]
+        returns.agree_return(self.db, refund_id, AgreeReturnIn(), by="review")
+        returns.ship_back(self.db, self.buyer, refund_id, ReturnShipmentIn(carrier="顺丰", tracking_no="SF2"))
+        if end == "cancel":
+            returns.cancel_after_sales(self.db, self.buyer, refund_id)
+        elif end == "reject":
+            reject_refund(self.db, refund_id, "退回商品不符", by="review")
+        else:
+            returns.receive_return(self.db, refund_id, by="review")
+            if kind == "exchange":
+                returns.reship_exchange(self.db, refund_id, ReshipIn(carrier="SF", tracking_no="SF3"), by="review")
+            else:
+                approve_refund(self.db, refund_id, by="review")
 
     def op_ship(self, i: int) -> None:
         if (order_id := self.order(i)) is not None:
@@ -212,6 +249,10 @@ def _check_commission(db: Any, users: tuple[str, ...]) -> None:
               ("refund", 0, 1), ("refund", 0, 0), ("late_pay", 2), ("decide", 0, "reject"), ("settle",),
               ("withdraw", 1, 100), ("decide", 1, "paid"), ("refund", 1, 0), ("buy", 2, 1), ("ship", 4),
               ("refund", 4, 1), ("refund", 4, 0)])
+@example(ops=[("buy", 3, 3), ("deliver", 0), ("give_back", 0, 1, "return_refund", "finish"), ("refund", 0, 1),
+              ("give_back", 0, 1, "exchange", "finish"), ("give_back", 0, 0, "return_refund", "reject"),
+              ("give_back", 0, 0, "return_refund", "cancel"), ("give_back", 0, 0, "return_refund", "finish"),
+              ("refund", 0, 0), ("settle",)])
 def test_money_and_stock_stay_straight(db, ops):
     for name in db.list_collection_names():
         db[name].delete_many({})

@@ -6,7 +6,7 @@ from tests.support.factories import admin_token, make_user
 
 URL = "/v1/admin/settings/shop"
 DEFAULTS = {"shipping": {"flat_fee": 0, "free_over": None}, "pay_deadline_minutes": 30,
-            "auto_confirm_days": 7, "after_sales_days": 7}
+            "auto_confirm_days": 7, "after_sales_days": 7, "return_address": None, "return_ship_days": 7}
 
 
 def test_defaults_when_never_saved(api, db):
@@ -53,13 +53,14 @@ def test_bounds_and_shape(api, db):
            {"shipping": {"free_over": -1}}, {"shipping": {"free_over": 100_000_001}},
            {"pay_deadline_minutes": 4}, {"pay_deadline_minutes": 1441}, {"auto_confirm_days": 0},
            {"auto_confirm_days": 31}, {"after_sales_days": -1}, {"after_sales_days": 61},
-           {"after_sales_days": True}, {"shipping": None}, {"shipping": {"fee": 1}}, {"currency": "CNY"}]
+           {"after_sales_days": True}, {"shipping": None}, {"shipping": {"fee": 1}}, {"currency": "CNY"},
+           {"return_ship_days": 0}, {"return_ship_days": 31}, {"return_address": {"name": "x", "phone": "12"}}]
     for body in bad:
         r = api.put(URL, body, token=token)
         assert r.status == 400 and r.error_code == "INVALID_INPUT", (body, r)
     assert api.get(URL, token=token).json == DEFAULTS
     edges = {"shipping": {"flat_fee": 0, "free_over": 0}, "pay_deadline_minutes": 5, "auto_confirm_days": 30,
-             "after_sales_days": 0}
+             "after_sales_days": 0, "return_address": None, "return_ship_days": 30}
     assert api.put(URL, edges, token=token).json == edges
 
 

@@ -120,6 +120,13 @@ def _wechat_pay_conflicts(_: ast.AST) -> set[str]:
     return set(_CONFLICTS.values())
 
 
+def _return_steps(_: ast.AST) -> set[str]:
+    """`payments.returns._step`'s 409 codes: the upper-case string each of its callers passes."""
+    tree = ast.parse((ROOT / "layers/core/python/fenxiao/payments/returns.py").read_text())
+    return {a.value for n in ast.walk(tree) if isinstance(n, ast.Call) and _name(n.func) == "_step"
+            for a in n.args if isinstance(a, ast.Constant) and isinstance(a.value, str) and a.value.isupper()}
+
+
 # (file, the `code=` expression as written) → the codes it can hold, given the enclosing function.
 DYNAMIC: dict[tuple[str, str], Callable[[ast.AST], set[str]]] = {
     ("layers/core/python/fenxiao/orders/states.py", "code"): _order_transitions,
@@ -127,6 +134,7 @@ DYNAMIC: dict[tuple[str, str], Callable[[ast.AST], set[str]]] = {
     ("layers/core/python/fenxiao/distribution/distributors.py", "code"): _local_code_table,
     ("layers/core/python/fenxiao/wechat/pay.py", "not_found"): _wechat_pay_not_found,
     ("layers/core/python/fenxiao/wechat/pay.py", "_CONFLICTS[code]"): _wechat_pay_conflicts,
+    ("layers/core/python/fenxiao/payments/returns.py", "code"): _return_steps,
 }
 
 

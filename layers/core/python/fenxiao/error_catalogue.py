@@ -210,6 +210,16 @@ CATALOGUE: dict[str, Entry] = {
     "NOTHING_TO_REFUND": _e(422, "该订单已全部退款", "Everything in this order has already been refunded"),
     "AFTER_SALES_EXPIRED": _e(422, "该订单已过售后期", "The after-sales window of this order has closed"),
     "GROUP_BUY_PENDING": _e(409, "拼团进行中，拼团失败会自动退款", "The group buy is not finished"),
+    "RETURN_NEEDS_SHIPMENT": _e(409, "订单发货后才能申请退货或换货，未发货的商品请申请仅退款",
+                                "Goods can be returned once the order has shipped"),
+    "RETURN_ADDRESS_MISSING": _e(422, "请先在店铺设置中填写退货地址", "Set the shop's return address first"),
+    "RETURN_NOT_AGREEABLE": _e(409, "该售后当前不能同意退货", "This request cannot be agreed to as a return now"),
+    "RETURN_NOT_SHIPPABLE": _e(409, "该售后当前不能填写退货物流", "This request is not waiting for the goods"),
+    "RETURN_OVERDUE": _e(409, "寄回期限已过，该售后已关闭，可重新申请", "The time to send the goods back has run out"),
+    "RETURN_NOT_RECEIVABLE": _e(409, "该售后当前不能确认收货", "This request has no returned parcel to receive"),
+    "EXCHANGE_NOT_RESHIPPABLE": _e(409, "该换货当前不能重新发货", "This exchange cannot be reshipped now"),
+    "REFUND_NOT_CANCELLABLE": _e(409, "商家已收到退货，售后不能撤销", "The request can no longer be withdrawn"),
+    "REJECT_REASON_REQUIRED": _e(422, "请填写拒绝原因", "Say why the request is rejected"),
     # --- marketing ------------------------------------------------------------------------------
     "COUPON_NOT_FOUND": _e(404, "优惠券不存在", "No such coupon"),
     "COUPON_NOT_CLAIMABLE": _e(

@@ -55,10 +55,21 @@ class CheckoutIn(_Strict):
         return self
 
 
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+
+
 class PlaceOrderIn(CheckoutIn):
-    """Placement needs somewhere to ship to; everything else is the preview's body."""
+    """Placement needs somewhere to ship to; everything else is the preview's body. `note` is the buyer's
+    留言 to the merchant (content-checked at placement)."""
 
     address_id: Id
+    note: Note | None = None
+
+
+class RemarkIn(_Strict):
+    """The merchant's own remark on an order (never shown to the shopper); "" clears it."""
+
+    remark: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 
 
 class OrderQuery(PageQuery):
@@ -80,11 +91,15 @@ class AdminOrderQuery(PageQuery):
     created_to: datetime | None = Field(None, alias="to")
 
 
+CarrierCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_]{1,32}$")]
+TrackingNo = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64,
+                                              pattern=r"^[A-Za-z0-9-]+$")]
+
+
 class ShipIn(_Strict):
     """One parcel. `carrier` is a WeChat express-company code (GET /v1/admin/carriers). Without `lines`
     the parcel holds everything not shipped yet; with them, only those units (a split shipment)."""
 
-    carrier: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_]{1,32}$")]
-    tracking_no: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64,
-                                                  pattern=r"^[A-Za-z0-9-]+$")]
+    carrier: CarrierCode
+    tracking_no: TrackingNo
     lines: list[LineIn] | None = Field(None, min_length=1, max_length=MAX_LINES)

@@ -73,11 +73,16 @@ def _place(db: Database, user_id: str, request: PlaceOrderIn, idempotency_key: s
     # local for cold start: shop settings load only when an order is placed
     from fenxiao.settings import get_shop_settings
 
+    if request.note:  # the merchant reads it: WeChat's content check first (CONTENT_RISKY)
+        from fenxiao.content import ensure_clean  # local for cold start: only a note loads the check
+
+        ensure_clean(db, user_id, "note", request.note, "comment")
     now = clock.now()
     checkout = build_checkout(db, user_id, request, now)
     checkout.ensure_placeable()
     deadline = now + timedelta(minutes=get_shop_settings(db).pay_deadline_minutes)
-    doc = _insert(db, _order_doc(order_id, user_id, checkout, now, deadline, idempotency_key))
+    doc = _insert(db, {**_order_doc(order_id, user_id, checkout, now, deadline, idempotency_key),
+                       "note": request.note or None})
     lines = [(line["sku_id"], line["quantity"]) for line in doc["lines"]]
     try:
         stock.reserve(db, lines, hold=doc["_id"])

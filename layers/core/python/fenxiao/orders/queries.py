@@ -46,7 +46,7 @@ def render_order(doc: dict[str, Any], refunds: list[dict[str, Any]] | None = Non
         "shipment": doc.get("shipment"), "shipments": [_parcel(s) for s in doc.get("shipments") or []],
         "refunded_amount": doc.get("refunded_amount", 0),
         "refund_open": bool(doc.get("refund_open")), "source": doc.get("source"),
-        "cancel_reason": doc.get("cancel_reason"),
+        "cancel_reason": doc.get("cancel_reason"), "note": doc.get("note"),
         **{key: doc.get(key) for key in _TIMES},
     }
     if refunds is not None:
@@ -62,6 +62,7 @@ def render_admin_order(doc: dict[str, Any], refunds: list[dict[str, Any]] | None
     """What the merchant sees on top: who bought it, the payment and where commissions go."""
     return {**render_order(doc, refunds), "user_id": doc["user_id"], "payment": doc.get("payment"),
             "referrer_ids": doc.get("referrer_ids", []), "idempotency_key": doc.get("idempotency_key"),
+            "remark": doc.get("remark"),
             "wechat_trade": doc.get("wechat_trade")}  # WeChat's receipt / settlement push (shipping.events)
 
 
@@ -148,6 +149,15 @@ def admin_list_orders(db: Database, query: AdminOrderQuery) -> dict[str, Any]:
 
 def _first(ids: list[str]) -> str | None:
     return ids[0] if ids else None
+
+
+def set_remark(db: Database, order_id: str, remark: str, *, by: str | None = None) -> dict[str, Any]:
+    """The merchant's remark (备注) on any order, any status; "" clears it. Answers the admin order."""
+    result = db.orders.update_one({"_id": order_id, "status": {"$in": VISIBLE_STATUSES}},
+                                  {"$set": {"remark": remark or None, "remark_by": by}})
+    if not result.matched_count:
+        raise _not_found(order_id)
+    return admin_get_order(db, order_id)
 
 
 def admin_get_order(db: Database, order_id: str) -> dict[str, Any]:

@@ -3,16 +3,33 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from fenxiao import storage
+from fenxiao.orders.models import CarrierCode, TrackingNo
 from fenxiao.paging import PageQuery
+from fenxiao.users.models import AddressIn
 
-# refund statuses (docs/data-model.md)
+# refund statuses (docs/data-model.md); the return steps come between `requested` and `approved`
 REQUESTED, APPROVED, REFUNDED, REJECTED, FAILED = "requested", "approved", "refunded", "rejected", "failed"
-REFUND_STATUSES = (REQUESTED, APPROVED, REFUNDED, REJECTED, FAILED)
-FINAL_STATUSES = (REFUNDED, REJECTED, FAILED)
+AWAITING_RETURN, RETURNED, RECEIVED = "awaiting_return", "returned", "received"
+RESHIPPED, CANCELLED = "reshipped", "cancelled"
+REFUND_STATUSES = (REQUESTED, AWAITING_RETURN, RETURNED, RECEIVED, APPROVED, REFUNDED, RESHIPPED, REJECTED,
+                   FAILED, CANCELLED)
+FINAL_STATUSES = (REFUNDED, RESHIPPED, REJECTED, FAILED, CANCELLED)
+SENT_STATUSES = (APPROVED, REFUNDED, FAILED)  # WeChat was asked for the money (FAILED: and closed it)
 AFTER_SALES, AUTO = "after_sales", "auto"
+# after-sales types: money only; goods back then money; goods back then the same goods again
+REFUND_ONLY, RETURN_REFUND, EXCHANGE = "refund_only", "return_refund", "exchange"
+AfterSalesType = Literal["refund_only", "return_refund", "exchange"]
+
+
+def approvable_from(refund: dict[str, Any]) -> str | None:
+    """The status from which the merchant's approve sends the money: a refund-only request at once, a
+    return once its goods are back (`received`), an exchange never (it ships goods, not money)."""
+    kind = refund.get("type") or REFUND_ONLY
+    return {REFUND_ONLY: REQUESTED, RETURN_REFUND: RECEIVED}.get(kind)
+
 
 MAX_UNITS = 10_000
 
@@ -28,6 +45,19 @@ MAX_PHOTOS = 6
 SHOPPER_UPLOADS = "uploads/shoppers/"  # where POST /v1/me/uploads puts a shopper's images
 
 
+def our_uploads(photos: list[str]) -> list[str]:
+    """Photos must be URLs of our own storage under the shoppers' upload folder."""
+    prefix = storage.public_url(SHOPPER_UPLOADS)
+    for url in photos:
+        if not url.startswith(prefix) or any(c.isspace() for c in url):
+            raise ValueError("photos must be images uploaded through POST /v1/me/uploads")
+    return photos
+
+
+# evidence photos (at most MAX_PHOTOS, checked where used): only our own uploads
+Photos = Annotated[list[Annotated[str, StringConstraints(max_length=500)]], AfterValidator(our_uploads)]
+
+
 class RefundRequest(BaseModel):
     """No `lines` (or null) means the whole order: everything not refunded yet, shipping included.
     `photos` are the shopper's evidence, uploaded first through POST /v1/me/uploads: only URLs of our own
@@ -35,19 +65,10 @@ class RefundRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    type: AfterSalesType = "refund_only"
     reason: str = Field(min_length=1, max_length=200)
     lines: list[RefundLineIn] | None = Field(None, min_length=1, max_length=100)
-    photos: list[Annotated[str, StringConstraints(max_length=500)]] = Field(default_factory=list,
-                                                                             max_length=MAX_PHOTOS)
-
-    @field_validator("photos")
-    @classmethod
-    def _our_uploads(cls, photos: list[str]) -> list[str]:
-        prefix = storage.public_url(SHOPPER_UPLOADS)
-        for url in photos:
-            if not url.startswith(prefix) or any(c.isspace() for c in url):
-                raise ValueError("photos must be images uploaded through POST /v1/me/uploads")
-        return photos
+    photos: Photos = Field(default_factory=list, max_length=MAX_PHOTOS)
 
     @field_validator("reason")
     @classmethod
@@ -74,16 +95,47 @@ class RejectRefund(BaseModel):
 
 
 class RefundListQuery(PageQuery):
-    status: Literal["requested", "approved", "refunded", "rejected", "failed"] | None = None
+    status: Literal["requested", "awaiting_return", "returned", "received", "approved", "refunded",
+                    "reshipped", "rejected", "failed", "cancelled"] | None = None
+
+
+class ReturnShipmentIn(BaseModel):
+    """The shopper's parcel back to the merchant. `carrier` is the company's name as the shopper knows it
+    (顺丰速运): shoppers have no carrier-code list, and nothing is uploaded to WeChat for a return."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    carrier: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+    tracking_no: TrackingNo
+    photos: Photos = Field(default_factory=list, max_length=MAX_PHOTOS)
+
+
+class AgreeReturnIn(BaseModel):
+    """No `address`: the shop's return address (settings `return_address`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    address: AddressIn | None = None
+
+
+class ReshipIn(BaseModel):
+    """The exchange's new parcel: a WeChat express-company code (GET /v1/admin/carriers) and its number."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    carrier: CarrierCode
+    tracking_no: TrackingNo
 
 
 _VIEW_FIELDS = ("order_id", "user_id", "out_refund_no", "kind", "status", "amount", "shipping_amount",
-                "reason", "reject_reason", "created_at", "approved_at", "refunded_at", "rejected_at")
+                "reason", "reject_reason", "created_at", "approved_at", "refunded_at", "rejected_at",
+                "return_address", "return_deadline", "return_shipment", "returned_at", "received_at",
+                "reshipment", "reshipped_at", "cancelled_at", "cancel_reason")
 
 
 def refund_view(doc: dict[str, Any]) -> dict[str, Any]:
     """A refund in API answers: `{id, status, amount, ...}` (API.md) plus what the admin page shows."""
-    view = {"id": doc["_id"], **{name: doc.get(name) for name in _VIEW_FIELDS}}
+    view = {"id": doc["_id"], "type": doc.get("type") or REFUND_ONLY, **{name: doc.get(name) for name in _VIEW_FIELDS}}
     view["photos"] = doc.get("photos") or []
     view["lines"] = [{"sku_id": line["sku_id"], "quantity": line["quantity"], "amount": line["amount"]}
                      for line in doc.get("lines", [])]

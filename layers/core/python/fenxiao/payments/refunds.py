@@ -40,13 +40,19 @@ from fenxiao.payments.models import (
     AFTER_SALES,
     APPROVED,
     AUTO,
+    AWAITING_RETURN,
+    EXCHANGE,
     FAILED,
     FINAL_STATUSES,
+    REFUND_ONLY,
     REFUNDED,
     REJECTED,
     REQUESTED,
+    RETURNED,
+    SENT_STATUSES,
     RefundListQuery,
     RefundRequest,
+    approvable_from,
     refund_view,
 )
 from fenxiao.payments.rules import ensure_within_paid, fully_refunded, plan_refund, refunded_units
@@ -54,6 +60,16 @@ from fenxiao.settings import after_sales_ends_at, get_shop_settings
 from fenxiao.users.names import people
 
 REFUNDABLE = (states.PAID, states.SHIPPED, states.COMPLETED)
+RETURNABLE = (states.SHIPPED, states.COMPLETED)  # goods go back only once everything left has shipped
+REJECTABLE = (REQUESTED, AWAITING_RETURN, RETURNED)  # after receipt the goods are back: refund or reship
+
+
+def ensure_returnable(order: dict[str, Any]) -> None:
+    """A return or an exchange needs the goods at the shopper: 409 RETURN_NEEDS_SHIPMENT before that
+    (unshipped units are refunded without a return)."""
+    if order["status"] not in RETURNABLE:
+        raise Conflict("Goods can be returned once the order has shipped", code="RETURN_NEEDS_SHIPMENT",
+                       details={"status": order["status"]})
 REFUND_NOTIFY_SUCCESS = "SUCCESS"
 
 
@@ -87,17 +103,20 @@ def request_refund(db: Database, user_id: str, order_id: str, body: RefundReques
 def _open_request(db: Database, user_id: str, order_id: str, body: RefundRequest, refund_id: str
                   ) -> dict[str, Any]:
     order = _refundable_order(db, user_id, order_id)
+    if body.type != REFUND_ONLY:
+        ensure_returnable(order)
     plan = plan_refund(order["lines"], int(order["amounts"].get("shipping_fee") or 0), body.requested())
     paid = int(order["amounts"]["pay_amount"])
     ensure_within_paid(int(order.get("refunded_amount") or 0), plan.amount, paid)
+    money = body.type != EXCHANGE  # an exchange sends goods, never money: its amounts are 0
     now = clock.now()
     refund = {"_id": refund_id, "out_refund_no": "R" + refund_id, "order_id": order["_id"],
               "user_id": user_id, "out_trade_no": order["payment"]["out_trade_no"],
               "total": paid,
-              "lines": [{"sku_id": line.sku_id, "quantity": line.quantity, "amount": line.amount}
+              "lines": [{"sku_id": line.sku_id, "quantity": line.quantity, "amount": line.amount if money else 0}
                         for line in plan.lines],
-              "shipping_amount": plan.shipping_amount, "amount": plan.amount, "reason": body.reason,
-              "photos": body.photos,
+              "shipping_amount": plan.shipping_amount if money else 0, "amount": plan.amount if money else 0,
+              "reason": body.reason, "photos": body.photos, "type": body.type,
               "status": REQUESTED, "kind": AFTER_SALES, "reject_reason": None, "created_at": now,
               "approved_at": None, "refunded_at": None}
     db.refunds.insert_one(refund)
@@ -149,11 +168,12 @@ def _release_finished_claim(db: Database, order: dict[str, Any]) -> dict[str, An
     refund = db.refunds.find_one({"_id": open_id}, {"status": 1}) if open_id else None
     if refund is not None and refund["status"] not in FINAL_STATUSES:
         return order
-    _free_claim(db, order["_id"], open_id)
+    free_claim(db, order["_id"], open_id)
     return db.orders.find_one({"_id": order["_id"]}) or order
 
 
-def _free_claim(db: Database, order_id: str, refund_id: str | None) -> None:
+def free_claim(db: Database, order_id: str, refund_id: str | None) -> None:
+    """The order's units are free for a new request again (this refund ended without money moving)."""
     db.orders.update_one({"_id": order_id, "open_refund_id": refund_id},
                          {"$set": {"refund_open": False, "open_refund_id": None}})
 
@@ -207,18 +227,20 @@ def approve_refund(db: Database, refund_id: str, *, by: str | None = None) -> di
     """requested → approved → WeChat refund. Approving an `approved` refund again retries the WeChat
     call (same out_refund_no, so WeChat refunds once), which is how a timed-out approval is finished."""
     refund = _get(db, refund_id)
-    if refund["status"] not in (REQUESTED, APPROVED):
+    start = approvable_from(refund)  # requested (refund only), received (a return), never (an exchange)
+    if refund["status"] not in (start, APPROVED):
         raise Conflict(f"The refund is {refund['status']} and cannot be approved",
-                       code="REFUND_NOT_APPROVABLE", details={"status": refund["status"]})
-    if refund["status"] == REQUESTED and refund["kind"] == AFTER_SALES:
+                       code="REFUND_NOT_APPROVABLE", details={"status": refund["status"],
+                                                              "type": refund.get("type") or REFUND_ONLY})
+    if refund["status"] == start and refund["kind"] == AFTER_SALES:
         # before any money moves, the order must still reserve these units for this refund
         order = db.orders.find_one({"_id": refund["order_id"]}, {"open_refund_id": 1}) or {}
         if order.get("open_refund_id") != refund_id:
             _fail(db, refund, "the order no longer reserves this refund")
             raise Conflict("This refund no longer matches its order", code="REFUND_STALE")
-    if refund["status"] == REQUESTED:
+    if refund["status"] == start:
         approved = db.refunds.find_one_and_update(
-            {"_id": refund_id, "status": REQUESTED},
+            {"_id": refund_id, "status": start},
             {"$set": {"status": APPROVED, "approved_at": clock.now(), "approved_by": by}},
             return_document=ReturnDocument.AFTER)
         refund = approved or _get(db, refund_id)
@@ -231,8 +253,13 @@ def approve_refund(db: Database, refund_id: str, *, by: str | None = None) -> di
 
 def reject_refund(db: Database, refund_id: str, reason: str | None, *, by: str | None = None
                   ) -> dict[str, Any]:
+    """Reject a request, an agreed return not yet received, or a returned parcel the merchant refuses.
+    Past `requested` the shopper has been told to ship, so the merchant must say why (422
+    REJECT_REASON_REQUIRED)."""
+    if not (reason or "").strip() and _get(db, refund_id)["status"] != REQUESTED:
+        raise BusinessRule("Say why the return is rejected", code="REJECT_REASON_REQUIRED")
     rejected = db.refunds.find_one_and_update(
-        {"_id": refund_id, "status": REQUESTED},
+        {"_id": refund_id, "status": {"$in": list(REJECTABLE)}},
         {"$set": {"status": REJECTED, "reject_reason": reason, "rejected_at": clock.now(),
                   "rejected_by": by}},
         return_document=ReturnDocument.AFTER)
@@ -240,7 +267,7 @@ def reject_refund(db: Database, refund_id: str, reason: str | None, *, by: str |
         refund = _get(db, refund_id)
         raise Conflict(f"The refund is {refund['status']} and cannot be rejected",
                        code="REFUND_NOT_REJECTABLE", details={"status": refund["status"]})
-    _free_claim(db, rejected["order_id"], refund_id)
+    free_claim(db, rejected["order_id"], refund_id)
     tell.refund_result(db, rejected)
     return refund_view(rejected)
 
@@ -287,7 +314,7 @@ def _check_against_request(refund: Mapping[str, Any], resource: Mapping[str, Any
     got = {"mchid": resource.get("mchid"), "out_trade_no": resource.get("out_trade_no"),
            "amount.refund": amount.get("refund"), "amount.total": amount.get("total")}
     wrong = sorted(k for k in expected if got[k] != expected[k])
-    if refund["status"] in (REQUESTED, REJECTED):
+    if refund["status"] not in SENT_STATUSES:
         wrong.append("status")
     if wrong:
         logs.error("ALERT wechatpay refund notification does not match the refund we sent", refund_id=refund["_id"],
@@ -323,11 +350,11 @@ def apply_refund_result(db: Database, refund: dict[str, Any], status: str, wecha
 
 
 def _fail(db: Database, refund: dict[str, Any], why: str) -> None:
-    failed = db.refunds.find_one_and_update({"_id": refund["_id"], "status": {"$in": [REQUESTED, APPROVED]}},
+    failed = db.refunds.find_one_and_update({"_id": refund["_id"], "status": {"$nin": list(FINAL_STATUSES)}},
                                             {"$set": {"status": FAILED, "fail_reason": why, "failed_at": clock.now()}},
                                             return_document=ReturnDocument.AFTER)
     if refund.get("order_id"):
-        _free_claim(db, refund["order_id"], refund["_id"])
+        free_claim(db, refund["order_id"], refund["_id"])
     if failed is not None:
         tell.refund_result(db, failed)
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pymongo.database import Database
 
 from fenxiao.settings.store import SettingsStore
+from fenxiao.users.models import AddressIn
 
 MAX_FEE = 1_000_000            # 10 000 yuan: far above any real shipping fee, catches yuan/fen mix-ups
 MAX_THRESHOLD = 100_000_000    # 1 000 000 yuan
@@ -42,6 +43,10 @@ class ShopSettings(BaseModel):
     pay_deadline_minutes: int = Field(30, ge=5, le=1440)
     auto_confirm_days: int = Field(7, ge=1, le=30)
     after_sales_days: int = Field(7, ge=0, le=60)
+    # 退货退款 / 换货: where shoppers send goods back (snapshotted on each agreed return), and how many
+    # days they have to ship them before the return closes by itself (payments.returns.expire_overdue)
+    return_address: AddressIn | None = None
+    return_ship_days: int = Field(7, ge=1, le=30)
 
 
 def after_sales_ends_at(order: Mapping[str, Any], settings: ShopSettings) -> datetime | None:
