@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pymongo.database import Database
 
-from fenxiao.errors import BusinessRule, InvalidInput, NotFound
+from fenxiao.errors import BusinessRule, Conflict, InvalidInput, NotFound
 from fenxiao.orders.models import MAX_LINES, MAX_QUANTITY, CheckoutIn
 from fenxiao.pricing import Coupon, LineItem, Quote, QuotedLine, ShippingPolicy, price, rank_coupons
 from fenxiao.pricing.rules import Rule
@@ -140,6 +140,17 @@ class Checkout:
                                details=shortages[0])
         self.quote.ensure_coupon_applied()
 
+    def ensure_expected(self, expected_pay_amount: int | None) -> None:
+        """409 PRICE_CHANGED, with the preview as it is now, when the shopper saw another amount.
+
+        A promotion that ended, a price the merchant changed or a coupon that expired between the preview
+        and the tap on "pay" must not silently charge a different amount (issue 16).
+        """
+        if expected_pay_amount is not None and expected_pay_amount != self.quote.pay_amount:
+            raise Conflict("The price changed since you saw it", code="PRICE_CHANGED",
+                           details={"expected_pay_amount": expected_pay_amount,
+                                    "pay_amount": self.quote.pay_amount, "preview": self.preview()})
+
     def order_lines(self) -> list[dict[str, Any]]:
         return [item.snapshot(quoted) for item, quoted in zip(self.items, self.quote.lines, strict=True)]
 
@@ -230,4 +241,6 @@ def build_checkout(db: Database, user_id: str, request: CheckoutIn, now: datetim
 
 
 def preview_checkout(db: Database, user_id: str, request: CheckoutIn, now: datetime) -> dict[str, Any]:
-    return build_checkout(db, user_id, request, now).preview()
+    checkout = build_checkout(db, user_id, request, now)
+    checkout.ensure_expected(request.expected_pay_amount)
+    return checkout.preview()
