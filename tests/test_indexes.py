@@ -74,3 +74,15 @@ def test_hot_query_uses_an_index(db, collection, filter_, sort, why):
     plan = cursor.explain()["queryPlanner"]["winningPlan"]
     stages = _stages(plan)
     assert "COLLSCAN" not in stages, f"{why}: {collection} {filter_} scans the collection ({stages})"
+
+
+def test_search_reads_only_products_sharing_a_token(db):
+    """catalog.search's aggregation starts on the multikey index of title bigrams, never a scan."""
+    from fenxiao.catalog.search import query_tokens, search_pipeline
+
+    pipeline = search_pipeline({"status": "on_sale", "category_id": {"$in": ["c"]}}, query_tokens("降噪耳机"),
+                               None, {"title": 1}, 0, 20)
+    explained = db.command("aggregate", "products", pipeline=pipeline, explain=True)
+    planner = explained.get("queryPlanner") or explained["stages"][0]["$cursor"]["queryPlanner"]
+    stages = _stages(planner["winningPlan"])
+    assert "COLLSCAN" not in stages and "IXSCAN" in stages, stages

@@ -1,6 +1,7 @@
 """Admin routes for shop-wide settings; composed into the one admin function by functions/admin/handler.py."""
 from fenxiao.runtime import Request, Routes
 from fenxiao.settings import ShopSettings, get_shop_settings, update_shop_settings
+from fenxiao.settings.search import SearchSettings, get_search_settings, update_search_settings
 
 routes = Routes()
 
@@ -16,3 +17,15 @@ def put_shop(req: Request) -> ShopSettings:
     """Change shop settings; fields left out keep their value. Owner only: the after-sales window decides
     when commission settles and the shipping fee is money, like the distribution settings."""
     return update_shop_settings(req.db, req.body, by=req.admin.subject if req.admin else None)
+
+
+@routes.route("GET", "/v1/admin/settings/search", auth="admin")
+def get_search(req: Request) -> SearchSettings:
+    """The hot searches shown on the shop's search page."""
+    return get_search_settings(req.db)
+
+
+@routes.route("PUT", "/v1/admin/settings/search", auth="admin", body=SearchSettings, roles=("owner", "operator"))
+def put_search(req: Request) -> SearchSettings:
+    """Replace the hot searches (`{hot: [word, …]}`, at most 20, each at most 20 characters)."""
+    return update_search_settings(req.db, req.body, by=req.admin.subject if req.admin else None)

@@ -47,7 +47,8 @@ PUBLIC = {
     ("POST", "/v1/admin/login"),
     ("GET", "/v1/categories"), ("GET", "/v1/products"), ("GET", "/v1/products/{product_id}"),
     ("GET", "/v1/coupons"), ("GET", "/v1/promotions"), ("GET", "/v1/banners"), ("GET", "/v1/group-buys/{group_id}"),
-    ("GET", "/v1/share-links/{link_id}"),
+    ("GET", "/v1/share-links/{link_id}"), ("GET", "/v1/search/hot"),
+    ("GET", "/v1/products/{product_id}/reviews"),  # visible reviews and the rating summary, no reviewer ids
     ("POST", "/v1/payments/wechat/notify"), ("POST", "/v1/payments/wechat/refund-notify"),
     ("POST", "/v1/payments/wechat/transfer-notify"),
     ("GET", "/v1/wechat/events"), ("POST", "/v1/wechat/events"),  # WeChat's message push: signature-checked

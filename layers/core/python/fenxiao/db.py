@@ -82,6 +82,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("status", A), ("price_min", A), ("_id", A)]),
         _ix([("status", A), ("created_at", D), ("_id", D)]),
         _ix([("created_at", D), ("_id", D)]),  # admin list, any status
+        _ix([("search_tokens", A), ("status", A)]),  # catalog.search: title bigrams (multikey)
     ],
     "skus": [
         _ix([("product_id", A), ("sort", A)]),

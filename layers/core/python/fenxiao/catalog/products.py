@@ -17,6 +17,7 @@ from fenxiao import clock
 from fenxiao.catalog.categories import category_exists, subtree_ids
 from fenxiao.catalog.models import AdminProductQuery, ProductIn, ProductQuery, SkuIn
 from fenxiao.catalog.rules import check_product, plan_skus, price_range, spec_key
+from fenxiao.catalog.search import search_page, title_tokens
 from fenxiao.distribution.preview import apply_to_card, apply_to_detail, previewer_for
 from fenxiao.errors import BusinessRule, Conflict, NotFound
 from fenxiao.ids import new_id
@@ -60,7 +61,7 @@ def card(doc: dict[str, Any], promotion: dict[str, Any] | None = None) -> dict[s
 
 
 def list_products(db: Database, query: ProductQuery, viewer_id: str | None = None) -> dict[str, Any]:
-    filter_: dict[str, Any] = {"status": "on_sale", **_title_filter(query.q)}
+    filter_: dict[str, Any] = {"status": "on_sale"}
     if query.category_id:
         filter_["category_id"] = {"$in": subtree_ids(db, query.category_id)}
     running = active_promotions(db)  # cached per container: no extra round trip on most requests
@@ -71,9 +72,16 @@ def list_products(db: Database, query: ProductQuery, viewer_id: str | None = Non
         filter_["_id"] = {"$in": running_campaign_products(db)}
     # distribution: `commission` for approved distributors only
     preview = previewer_for(db, approved_distributor(db, viewer_id))
-    return page_of(db.products, filter_, query, SORTS[query.sort],
-                   lambda doc: apply_to_card(preview, card(doc, product_promotion(running, doc["_id"])), doc),
-                   projection=_CARD)
+
+    def render(doc: dict[str, Any]) -> dict[str, Any]:
+        return apply_to_card(preview, card(doc, product_promotion(running, doc["_id"])), doc)
+
+    if query.q is None:
+        return page_of(db.products, filter_, query, SORTS[query.sort], render, projection=_CARD)
+    # a search ranks by relevance unless the shopper chose another order (catalog.search)
+    docs, total = search_page(db, filter_, query.q, None if query.sort == "default" else SORTS[query.sort],
+                              _CARD, (query.page - 1) * query.page_size, query.page_size)
+    return {"items": [render(d) for d in docs], "page": query.page, "page_size": query.page_size, "total": total}
 
 
 def shop_sku(doc: dict[str, Any]) -> dict[str, Any]:
@@ -155,7 +163,8 @@ def _validate(db: Database, data: ProductIn) -> None:
 def _product_fields(data: ProductIn) -> dict[str, Any]:
     low, high = price_range(data.skus)
     fields = data.model_dump(exclude={"skus"})
-    return {**fields, "cover": data.images[0], "price_min": low, "price_max": high, "updated_at": clock.now()}
+    return {**fields, "cover": data.images[0], "price_min": low, "price_max": high,
+            "search_tokens": title_tokens(data.title), "updated_at": clock.now()}
 
 
 def _sku_values(sku: SkuIn, position: int, now: Any) -> dict[str, Any]:
