@@ -16,11 +16,12 @@ from functions.admin import (
     page,
     refunds,
     settings,
+    shipping_templates,
     uploads,
 )
 
 AREAS = (auth, catalog, settings, orders, refunds, marketing, distribution, dashboard, uploads, page, ledger,
-         group_buys, messages)
+         group_buys, messages, shipping_templates)
 
 admin = HttpFunction(*(area.routes for area in AREAS), name="admin")
 

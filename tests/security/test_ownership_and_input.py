@@ -289,6 +289,7 @@ class World:
     link_id: str
     commission_ids: list[str]
     refund_id: str  # Bob's after-sales request on the completed order
+    template_id: str  # a shipping template of the shop
 
 
 def ok(resp: Resp, status: int = 200) -> Any:
@@ -346,10 +347,12 @@ def world(api: Api, db: Any, stack: dict[str, Any]) -> World:
     group_id = ok(api.get(f"/v1/orders/{grouped['id']}", token=bob.token))["group_buy"]["group_id"]
 
     unpaid = ok(api.post("/v1/orders", buy, token=bob.token), 201)["id"]
+    template_id = ok(api.post("/v1/admin/shipping-templates", {
+        "name": "按件", "mode": "piece", "default": {"first": 1, "first_fee": 800}}, token=owner), 201)["id"]
     commission_ids = [c["_id"] for c in db.commissions.find({"user_id": alice.user_id}, {"_id": 1})]
     assert commission_ids, "the world needs Alice to have earned something"
     return World(owner, alice, bob, carol, product_id, sku_id, address_id, coupon_id, completed, unpaid,
-                 group_id, withdrawal_id, link_id, commission_ids, refund_id)
+                 group_id, withdrawal_id, link_id, commission_ids, refund_id, template_id)
 
 
 # --- another shopper's objects are 404 --------------------------------------------------------------
@@ -451,7 +454,8 @@ def test_group_buy_page_masks_its_members(api: Api, world: World) -> None:
 # --- nothing secret in any answer -------------------------------------------------------------------
 
 PATH_VALUES = {"product_id": "product_id", "order_id": "completed_order_id", "group_id": "group_id",
-               "link_id": "link_id", "distributor_id": "alice", "refund_id": "refund_id"}
+               "link_id": "link_id", "distributor_id": "alice", "refund_id": "refund_id",
+               "template_id": "template_id"}
 
 
 def _path_for(route: Route, world: World) -> str:

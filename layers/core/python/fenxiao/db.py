@@ -83,7 +83,9 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("status", A), ("created_at", D), ("_id", D)]),
         _ix([("created_at", D), ("_id", D)]),  # admin list, any status
         _ix([("search_tokens", A), ("status", A)]),  # catalog.search: title bigrams (multikey)
+        _ix("shipping_template_id", sparse=True),  # shipping.templates: is a template still in use
     ],
+    "shipping_templates": [_ix([("created_at", D), ("_id", D)])],  # shipping.templates: admin list
     "skus": [
         _ix([("product_id", A), ("sort", A)]),
         # one SKU per spec combination (partial: SKUs written by hand in tests may lack spec_key)

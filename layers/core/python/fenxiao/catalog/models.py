@@ -55,6 +55,7 @@ class SkuIn(_Strict):
     price: int = Field(ge=1, le=MAX_PRICE)
     original_price: int | None = Field(None, ge=1, le=MAX_PRICE)
     stock: int = Field(ge=0, le=10_000_000)
+    weight: int = Field(0, ge=0, le=1_000_000)  # grams per unit: shipping templates that charge by weight
 
 
 class CommissionIn(_Strict):
@@ -83,6 +84,7 @@ class ProductIn(_Strict):
     skus: list[SkuIn] = Field(min_length=1, max_length=MAX_SKUS)
     status: Status
     commission: CommissionIn | None = None
+    shipping_template_id: Id | None = None  # null: the shop's flat shipping fee (fenxiao.shipping.templates)
 
 
 class CategoryIn(_Strict):

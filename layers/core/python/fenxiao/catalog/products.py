@@ -26,6 +26,7 @@ from fenxiao.marketing.promotions import active_promotions
 from fenxiao.marketing.rules import product_promotion, sku_promo_prices
 from fenxiao.marketing.share import approved_distributor, share_card
 from fenxiao.paging import page_of
+from fenxiao.shipping.templates import template_exists
 
 # Every sort ends on _id so pages never repeat or skip products with equal keys; each is the
 # suffix of a products index after `status` (db.py), so the shop list never sorts in memory.
@@ -139,7 +140,8 @@ def _admin_view(doc: dict[str, Any], skus: list[dict[str, Any]]) -> dict[str, An
             "status": doc["status"], "commission": doc.get("commission"), "price_min": doc["price_min"],
             "price_max": doc["price_max"], "sales": doc.get("sales", 0), "sort": doc.get("sort", 0),
             "created_at": doc.get("created_at"), "updated_at": doc.get("updated_at"),
-            "skus": [{**shop_sku(s), "sales": s.get("sales", 0)} for s in skus]}
+            "shipping_template_id": doc.get("shipping_template_id"),
+            "skus": [{**shop_sku(s), "sales": s.get("sales", 0), "weight": s.get("weight", 0)} for s in skus]}
 
 
 def _active_skus(db: Database, product_id: str) -> list[dict[str, Any]]:
@@ -158,6 +160,9 @@ def _validate(db: Database, data: ProductIn) -> None:
     if not category_exists(db, data.category_id):
         raise BusinessRule("The category does not exist", code="UNKNOWN_CATEGORY",
                            details={"category_id": data.category_id})
+    if data.shipping_template_id is not None and not template_exists(db, data.shipping_template_id):
+        raise BusinessRule("The shipping template does not exist", code="UNKNOWN_SHIPPING_TEMPLATE",
+                           details={"shipping_template_id": data.shipping_template_id})
 
 
 def _product_fields(data: ProductIn) -> dict[str, Any]:
@@ -169,7 +174,7 @@ def _product_fields(data: ProductIn) -> dict[str, Any]:
 
 def _sku_values(sku: SkuIn, position: int, now: Any) -> dict[str, Any]:
     return {"specs": sku.specs, "price": sku.price, "original_price": sku.original_price, "stock": sku.stock,
-            "sort": position, "active": True, "updated_at": now}
+            "weight": sku.weight, "sort": position, "active": True, "updated_at": now}
 
 
 def _new_sku(product_id: str, sku: SkuIn, position: int, now: Any) -> dict[str, Any]:
