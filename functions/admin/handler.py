@@ -15,13 +15,14 @@ from functions.admin import (
     orders,
     page,
     refunds,
+    reviews,
     settings,
     shipping_templates,
     uploads,
 )
 
 AREAS = (auth, catalog, settings, orders, refunds, marketing, distribution, dashboard, uploads, page, ledger,
-         group_buys, messages, shipping_templates)
+         group_buys, messages, shipping_templates, reviews)
 
 admin = HttpFunction(*(area.routes for area in AREAS), name="admin")
 

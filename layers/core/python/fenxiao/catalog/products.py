@@ -14,7 +14,9 @@ from pymongo.database import Database
 from pymongo.errors import BulkWriteError
 
 from fenxiao import clock
+from fenxiao.catalog.cards import CARD_FIELDS, card
 from fenxiao.catalog.categories import category_exists, subtree_ids
+from fenxiao.catalog.favourites import is_favourite
 from fenxiao.catalog.models import AdminProductQuery, ProductIn, ProductQuery, SkuIn
 from fenxiao.catalog.rules import check_product, plan_skus, price_range, spec_key
 from fenxiao.catalog.search import search_page, title_tokens
@@ -26,6 +28,7 @@ from fenxiao.marketing.promotions import active_promotions
 from fenxiao.marketing.rules import product_promotion, sku_promo_prices
 from fenxiao.marketing.share import approved_distributor, share_card
 from fenxiao.paging import page_of
+from fenxiao.reviews.summary import rating_summary
 from fenxiao.shipping.templates import template_exists
 
 # Every sort ends on _id so pages never repeat or skip products with equal keys; each is the
@@ -37,7 +40,6 @@ SORTS: dict[str, list[tuple[str, int]]] = {
     "price_desc": [("price_min", -1), ("_id", -1)],
     "new": [("created_at", -1), ("_id", -1)],
 }
-_CARD = {"title": 1, "cover": 1, "price_min": 1, "price_max": 1, "sales": 1, "commission": 1}
 
 
 def _not_found(product_id: str) -> NotFound:
@@ -51,15 +53,6 @@ def _title_filter(q: str | None) -> dict[str, Any]:
 
 
 # --- shop side ------------------------------------------------------------------------------------
-
-def card(doc: dict[str, Any], promotion: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A product in a list; `promotion` (the running limited-time price) only when one applies."""
-    shown = {"id": doc["_id"], "title": doc["title"], "cover": doc.get("cover"), "price_min": doc["price_min"],
-             "price_max": doc["price_max"], "sales": doc.get("sales", 0)}
-    if promotion is not None:
-        shown["promotion"] = promotion
-    return shown
-
 
 def list_products(db: Database, query: ProductQuery, viewer_id: str | None = None) -> dict[str, Any]:
     filter_: dict[str, Any] = {"status": "on_sale"}
@@ -78,10 +71,10 @@ def list_products(db: Database, query: ProductQuery, viewer_id: str | None = Non
         return apply_to_card(preview, card(doc, product_promotion(running, doc["_id"])), doc)
 
     if query.q is None:
-        return page_of(db.products, filter_, query, SORTS[query.sort], render, projection=_CARD)
+        return page_of(db.products, filter_, query, SORTS[query.sort], render, projection=CARD_FIELDS)
     # a search ranks by relevance unless the shopper chose another order (catalog.search)
     docs, total = search_page(db, filter_, query.q, None if query.sort == "default" else SORTS[query.sort],
-                              _CARD, (query.page - 1) * query.page_size, query.page_size)
+                              CARD_FIELDS, (query.page - 1) * query.page_size, query.page_size)
     return {"items": [render(d) for d in docs], "page": query.page, "page_size": query.page_size, "total": total}
 
 
@@ -114,6 +107,9 @@ def get_product(db: Database, product_id: str, viewer_id: str | None = None) -> 
     group_buy = product_group_buy(db, product_id)
     if group_buy is not None:
         page["group_buy"] = group_buy
+    page["rating"] = rating_summary(doc.get("rating"))  # reviews: the counters kept on the product
+    if viewer_id is not None:
+        page["favourited"] = is_favourite(db, viewer_id, product_id)
     return apply_to_detail(previewer_for(db, distributor), page, doc)  # distribution: `commission`
 
 

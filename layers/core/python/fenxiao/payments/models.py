@@ -25,7 +25,6 @@ class RefundLineIn(BaseModel):
 
 
 MAX_PHOTOS = 6
-SHOPPER_UPLOADS = "uploads/shoppers/"  # where POST /v1/me/uploads puts a shopper's images
 
 
 class RefundRequest(BaseModel):
@@ -43,9 +42,8 @@ class RefundRequest(BaseModel):
     @field_validator("photos")
     @classmethod
     def _our_uploads(cls, photos: list[str]) -> list[str]:
-        prefix = storage.public_url(SHOPPER_UPLOADS)
         for url in photos:
-            if not url.startswith(prefix) or any(c.isspace() for c in url):
+            if not storage.is_shopper_upload(url):
                 raise ValueError("photos must be images uploaded through POST /v1/me/uploads")
         return photos
 
