@@ -54,6 +54,8 @@ HOT_QUERIES: list[tuple[str, dict[str, Any], list[tuple[str, int]] | None, str]]
     ("shipping_uploads", {"status": "failed"}, [("created_at", -1), ("_id", -1)], "admin failed uploads"),
     ("reviews", {"product_id": "p", "status": "visible"}, [("created_at", -1), ("_id", -1)], "product reviews"),
     ("reviews", {"order_id": "o", "sku_id": "s"}, None, "one review per order line"),
+    ("reviews", {"user_id": "u", "order_id": "o"}, [("created_at", -1), ("_id", -1)], "my reviews of an order"),
+    ("reviews", {"user_id": "u"}, [("created_at", -1), ("_id", -1)], "my reviews"),
     ("reviews", {"status": "hidden"}, [("created_at", -1), ("_id", -1)], "admin reviews by status"),
     ("favourites", {"user_id": "u"}, [("created_at", -1), ("_id", -1)], "my favourites"),
     ("products", {"shipping_template_id": "t"}, None, "is a shipping template in use"),

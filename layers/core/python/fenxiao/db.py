@@ -89,6 +89,7 @@ INDEXES: dict[str, list[IndexModel]] = {
     "reviews": [  # fenxiao.reviews: one per order line; a product's visible reviews; admin lists
         _ix([("order_id", A), ("sku_id", A)], unique=True),
         _ix([("product_id", A), ("status", A), ("created_at", D), ("_id", D)]),
+        _ix([("user_id", A), ("order_id", A), ("created_at", D)]),  # the shopper's own reviews (of an order)
         _ix([("status", A), ("created_at", D), ("_id", D)]),
         _ix([("created_at", D), ("_id", D)]),
     ],

@@ -17,9 +17,10 @@ class _Strict(BaseModel):
 
 
 class ReviewIn(_Strict):
-    """`POST /v1/orders/{order_id}/reviews`: one line of a completed order, once. `images` are uploaded
-    first through POST /v1/me/uploads (only our storage's URLs are taken)."""
+    """`POST /v1/me/reviews`: one line (`sku_id`) of the caller's completed order, once. `images` are
+    uploaded first through POST /v1/me/uploads (only our storage's URLs are taken)."""
 
+    order_id: Id
     sku_id: Id
     rating: int = Field(ge=1, le=5)
     content: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
@@ -36,6 +37,10 @@ class ReviewIn(_Strict):
 
 class ReplyIn(_Strict):
     content: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+class MyReviewQuery(PageQuery):
+    order_id: Id | None = None
 
 
 class AdminReviewQuery(PageQuery):

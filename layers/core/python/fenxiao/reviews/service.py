@@ -22,7 +22,7 @@ from fenxiao.content import ensure_clean
 from fenxiao.errors import Conflict, NotFound
 from fenxiao.ids import new_id
 from fenxiao.paging import PageQuery, page_of
-from fenxiao.reviews.models import AdminReviewQuery, ReplyIn, ReviewIn
+from fenxiao.reviews.models import AdminReviewQuery, MyReviewQuery, ReplyIn, ReviewIn
 from fenxiao.reviews.summary import rating_summary
 from fenxiao.users.models import mask_name
 
@@ -64,8 +64,9 @@ def admin_view(doc: dict[str, Any]) -> dict[str, Any]:
             "reply": doc.get("reply")}
 
 
-def write_review(db: Database, user_id: str, order_id: str, body: ReviewIn) -> dict[str, Any]:
+def write_review(db: Database, user_id: str, body: ReviewIn) -> dict[str, Any]:
     """The buyer reviews one line of their completed order; 409 REVIEW_EXISTS the second time."""
+    order_id = body.order_id
     # local: order states are read only where a review is written
     from fenxiao.orders.states import COMPLETED
 
@@ -101,13 +102,13 @@ def write_review(db: Database, user_id: str, order_id: str, body: ReviewIn) -> d
                    details={"review_id": existing["_id"] if existing else None})
 
 
-def order_reviews(db: Database, user_id: str, order_id: str) -> dict[str, Any]:
-    """The caller's reviews of one of their orders (which lines are still to review); someone else's
-    order is 404 like every order route."""
-    if db.orders.count_documents({"_id": order_id, "user_id": user_id}, limit=1) == 0:
-        raise NotFound("No such order", code="ORDER_NOT_FOUND", details={"order_id": order_id})
-    docs = db.reviews.find({"order_id": order_id, "user_id": user_id}).sort("created_at", 1)
-    return {"items": [owner_view(d) for d in docs]}
+def my_reviews(db: Database, user_id: str, query: MyReviewQuery) -> dict[str, Any]:
+    """A page of the caller's reviews, newest first; `order_id` narrows it to one order (which lines of
+    it are reviewed already)."""
+    filter_: dict[str, Any] = {"user_id": user_id}
+    if query.order_id:
+        filter_["order_id"] = query.order_id
+    return page_of(db.reviews, filter_, query, _NEWEST, owner_view)
 
 
 def product_reviews(db: Database, product_id: str, query: PageQuery) -> dict[str, Any]:
