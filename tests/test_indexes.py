@@ -80,6 +80,13 @@ HOT_QUERIES: list[tuple[str, dict[str, Any], list[tuple[str, int]] | None, str]]
     *[(collection, {field: {"$gte": T, "$lt": T}}, None, f"rollups: rebuild a day ({collection})")
       for collection, field in (("orders", "paid_at"), ("refunds", "refunded_at"), ("users", "created_at"),
                                 ("distributors", "approved_at"), ("commissions", "created_at"))],
+    ("reviews", {"product_id": "p", "status": "visible"}, [("created_at", -1), ("_id", -1)], "product reviews"),
+    ("reviews", {"order_id": "o", "sku_id": "s"}, None, "one review per order line"),
+    ("reviews", {"user_id": "u", "order_id": "o"}, [("created_at", -1), ("_id", -1)], "my reviews of an order"),
+    ("reviews", {"user_id": "u"}, [("created_at", -1), ("_id", -1)], "my reviews"),
+    ("reviews", {"status": "hidden"}, [("created_at", -1), ("_id", -1)], "admin reviews by status"),
+    ("favourites", {"user_id": "u"}, [("created_at", -1), ("_id", -1)], "my favourites"),
+    ("products", {"shipping_template_id": "t"}, None, "is a shipping template in use"),
 ]
 
 
@@ -102,3 +109,15 @@ def test_hot_query_uses_an_index(db, collection, filter_, sort, why):
     plan = cursor.explain()["queryPlanner"]["winningPlan"]
     stages = _stages(plan)
     assert "COLLSCAN" not in stages, f"{why}: {collection} {filter_} scans the collection ({stages})"
+
+
+def test_search_reads_only_products_sharing_a_token(db):
+    """catalog.search's aggregation starts on the multikey index of title bigrams, never a scan."""
+    from fenxiao.catalog.search import query_tokens, search_pipeline
+
+    pipeline = search_pipeline({"status": "on_sale", "category_id": {"$in": ["c"]}}, query_tokens("降噪耳机"),
+                               None, {"title": 1}, 0, 20)
+    explained = db.command("aggregate", "products", pipeline=pipeline, explain=True)
+    planner = explained.get("queryPlanner") or explained["stages"][0]["$cursor"]["queryPlanner"]
+    stages = _stages(planner["winningPlan"])
+    assert "COLLSCAN" not in stages and "IXSCAN" in stages, stages

@@ -16,13 +16,15 @@ from functions.admin import (
     orders,
     page,
     refunds,
+    reviews,
     settings,
+    shipping_templates,
     staff,
     uploads,
 )
 
 AREAS = (auth, catalog, settings, orders, refunds, marketing, distribution, dashboard, uploads, page, ledger,
-         group_buys, messages, staff, customers)
+         group_buys, messages, staff, customers, shipping_templates, reviews)
 
 admin = HttpFunction(*(area.routes for area in AREAS), name="admin")
 

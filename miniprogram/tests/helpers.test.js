@@ -155,7 +155,8 @@ test('checkout bodies from the page query', () => {
 test('order actions follow the status', () => {
   const base = { amounts: { pay_amount: 100 }, refunded_amount: 0 };
   assert.deepEqual(orders.actions(Object.assign({ status: 'pending_payment' }, base)),
-    { pay: true, cancel: true, confirm: false, refund: false, group: false });
+    { pay: true, cancel: true, confirm: false, refund: false, group: false, review: false });
+  assert.equal(orders.actions(Object.assign({ status: 'completed' }, base)).review, true);
   assert.equal(orders.actions(Object.assign({ status: 'shipped' }, base)).confirm, true);
   assert.equal(orders.actions(Object.assign({ status: 'paid' }, base)).refund, true);
   assert.equal(orders.actions(Object.assign({ status: 'paid', refund_open: true }, base)).refund, false);

@@ -27,6 +27,7 @@ function actions(order) {
     confirm: status === 'shipped',
     refund: ['paid', 'shipped', 'completed'].indexOf(status) !== -1 && !refunding && !paidAll,
     group: Boolean(order.group_buy && order.group_buy.group_id),
+    review: status === 'completed',
   };
 }
 

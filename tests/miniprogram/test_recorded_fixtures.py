@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from infra.local import wechat_emulator
-from tests.contract.world import World, ok
+from tests.contract.world import World, ok, product_body
 from tests.support.client import Resp
 
 FIXTURES = Path(__file__).resolve().parents[2] / "miniprogram" / "tests" / "fixtures"
@@ -102,6 +102,35 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     shot("distributor_commissions", "GET", "/v1/distributor/commissions?page=1&page_size=20", token=dist)
     shot("distributor_none", "GET", "/v1/distributor", token=fresh)
     shot("me", "GET", "/v1/me", token=fresh)
+
+    # issue 16: hot searches and a Chinese search; a review of a completed order on the product page;
+    # favourites; a region not delivered to and a price that changed at checkout
+    ok(api.put("/v1/admin/settings/search", {"hot": ["龙井", "礼盒"]}, token=w.admin))
+    shot("search_hot", "GET", "/v1/search/hot")
+    shot("search_results", "GET", "/v1/products?q=%E6%98%8E%E5%89%8D%E9%BE%99%E4%BA%95&sort=default&page=1&page_size=20")
+    reviewed = w.pay(w.place(w.shopper, w.address["id"]), w.shopper)
+    w.ship(reviewed)
+    ok(api.post(f"/v1/orders/{reviewed['id']}/confirm-receipt", token=w.shopper))
+    shot("review_order", "GET", f"/v1/orders/{reviewed['id']}", token=w.shopper)
+    shot("my_reviews_none", "GET", f"/v1/me/reviews?order_id={reviewed['id']}&page=1&page_size=20", token=w.shopper)
+    shot("review_written", "POST", "/v1/me/reviews", {"order_id": reviewed["id"], "sku_id": w.sku_id, "rating": 5,
+                                                      "content": "茶香浓郁，回购"}, token=w.shopper)
+    ok(api.post(f"/v1/admin/reviews/{shots['review_written']['body']['id']}/reply", {"content": "感谢支持"},
+                token=w.admin))
+    shot("product_reviews", "GET", f"/v1/products/{w.product['id']}/reviews?page=1&page_size=5")
+    ok(api.put(f"/v1/me/favourites/{w.product['id']}", token=w.shopper))
+    shot("product_favourited", "GET", f"/v1/products/{w.product['id']}", token=w.shopper)
+    shot("favourites", "GET", "/v1/me/favourites?page=1&page_size=20", token=w.shopper)
+    template = ok(api.post("/v1/admin/shipping-templates", {
+        "name": "江浙沪不发", "mode": "piece", "default": {"first": 1, "first_fee": 1000},
+        "not_delivered": ["浙江省"]}, token=w.admin), 201)
+    remote = ok(api.post("/v1/admin/products", product_body(w.category["id"], title="高山乌龙",
+                                                            shipping_template_id=template["id"]), token=w.admin), 201)
+    direct = {"items": [{"sku_id": remote["skus"][0]["id"], "quantity": 1}], "address_id": w.address["id"]}
+    shot("checkout_not_delivered", "POST", "/v1/checkout/preview", direct, token=w.shopper)
+    plain = {"items": [{"sku_id": w.sku_id, "quantity": 1}], "address_id": w.address["id"]}
+    shot("checkout_direct", "POST", "/v1/checkout/preview", plain, token=w.shopper)
+    shot("order_price_changed", "POST", "/v1/orders", {**plain, "expected_pay_amount": 1}, token=w.shopper)
     return shots
 
 

@@ -47,7 +47,8 @@ PUBLIC = {
     ("POST", "/v1/admin/login"),
     ("GET", "/v1/categories"), ("GET", "/v1/products"), ("GET", "/v1/products/{product_id}"),
     ("GET", "/v1/coupons"), ("GET", "/v1/promotions"), ("GET", "/v1/banners"), ("GET", "/v1/group-buys/{group_id}"),
-    ("GET", "/v1/share-links/{link_id}"),
+    ("GET", "/v1/share-links/{link_id}"), ("GET", "/v1/search/hot"),
+    ("GET", "/v1/products/{product_id}/reviews"),  # visible reviews and the rating summary, no reviewer ids
     ("POST", "/v1/payments/wechat/notify"), ("POST", "/v1/payments/wechat/refund-notify"),
     ("POST", "/v1/payments/wechat/transfer-notify"),
     ("GET", "/v1/wechat/events"), ("POST", "/v1/wechat/events"),  # WeChat's message push: signature-checked
@@ -291,6 +292,7 @@ class World:
     link_id: str
     commission_ids: list[str]
     refund_id: str  # Bob's after-sales request on the completed order
+    template_id: str  # a shipping template of the shop
 
 
 def ok(resp: Resp, status: int = 200) -> Any:
@@ -348,10 +350,12 @@ def world(api: Api, db: Any, stack: dict[str, Any]) -> World:
     group_id = ok(api.get(f"/v1/orders/{grouped['id']}", token=bob.token))["group_buy"]["group_id"]
 
     unpaid = ok(api.post("/v1/orders", buy, token=bob.token), 201)["id"]
+    template_id = ok(api.post("/v1/admin/shipping-templates", {
+        "name": "按件", "mode": "piece", "default": {"first": 1, "first_fee": 800}}, token=owner), 201)["id"]
     commission_ids = [c["_id"] for c in db.commissions.find({"user_id": alice.user_id}, {"_id": 1})]
     assert commission_ids, "the world needs Alice to have earned something"
     return World(owner, alice, bob, carol, product_id, sku_id, address_id, coupon_id, completed, unpaid,
-                 group_id, campaign["id"], withdrawal_id, link_id, commission_ids, refund_id)
+                 group_id, campaign["id"], withdrawal_id, link_id, commission_ids, refund_id, template_id)
 
 
 # --- another shopper's objects are 404 --------------------------------------------------------------
@@ -454,7 +458,8 @@ def test_group_buy_page_masks_its_members(api: Api, world: World) -> None:
 
 PATH_VALUES = {"product_id": "product_id", "order_id": "completed_order_id", "group_id": "group_id",
                "campaign_id": "campaign_id",
-               "link_id": "link_id", "distributor_id": "alice", "refund_id": "refund_id"}
+               "link_id": "link_id", "distributor_id": "alice", "refund_id": "refund_id",
+               "template_id": "template_id"}
 
 
 def _path_for(route: Route, world: World) -> str:

@@ -8,7 +8,7 @@ const subscribe = require('../../utils/subscribe');
 const { showError } = require('../../utils/ui');
 
 Page({
-  data: { address: null, addressText: '', view: null, couponIndex: 0, couponId: '', placing: false },
+  data: { address: null, addressText: '', view: null, couponIndex: 0, couponId: '', placing: false, notice: '' },
 
   onLoad(query) {
     this.base = baseBody(query);
@@ -44,17 +44,28 @@ Page({
         this.setData({ couponId: best.id });
         return this.preview();
       }
-      const view = previewView(preview);
-      const index = Math.max(0, view.coupons.findIndex((c) => c.id === this.data.couponId));
-      this.setData({ view, couponIndex: index, couponId: view.coupons[index].id });
+      this.show(preview);
       return null;
     }).catch((err) => {
       if (err.code === 'COUPON_NOT_APPLICABLE' && this.data.couponId) { // e.g. after a change of address
         this.setData({ couponId: '', couponIndex: 0 });
         return this.preview();
       }
+      if (err.code === 'REGION_NOT_DELIVERED') { // the shipping template refuses this address: say so, stop
+        this.payAmount = null;
+        this.setData({ view: null, notice: err.message });
+        return null;
+      }
       return showError(err);
     });
+  },
+
+  // The preview on screen, and the amount the order must charge (sent as expected_pay_amount).
+  show(preview) {
+    const view = previewView(preview);
+    const index = Math.max(0, view.coupons.findIndex((c) => c.id === this.data.couponId));
+    this.payAmount = preview.pay_amount;
+    this.setData({ view, notice: '', couponIndex: index, couponId: view.coupons[index].id });
   },
 
   pickCoupon(e) {
@@ -77,7 +88,7 @@ Page({
       wx.showToast({ title: '请选择收货地址', icon: 'none' });
       return;
     }
-    const body = this.body();
+    const body = Object.assign(this.body(), { expected_pay_amount: this.payAmount });
     this.setData({ placing: true });
     // the tap is the moment WeChat allows the dialog; the order is placed once the shopper answered it
     subscribe.ask(api, body.group_buy ? 'group_pay' : 'pay')
@@ -87,6 +98,12 @@ Page({
         return payOrder(api, order.id).catch((err) => { showError(err); return { paid: false }; })
           .then(() => wx.redirectTo({ url: '/pages/orders/detail?id=' + order.id }));
       })
-      .catch((err) => { this.setData({ placing: false }); showError(err); });
+      .catch((err) => {
+        this.setData({ placing: false });
+        // the price moved since the preview (a promotion ended, a fee changed): show the new amount, let
+        // the shopper submit again knowingly
+        if (err.code === 'PRICE_CHANGED' && err.details && err.details.preview) this.show(err.details.preview);
+        showError(err);
+      });
   },
 });

@@ -77,6 +77,10 @@ Page({
     wx.navigateTo({ url: '/pages/aftersales/apply?order_id=' + this.orderId });
   },
 
+  review() {
+    wx.navigateTo({ url: '/pages/review/write?order_id=' + this.orderId });
+  },
+
   openRefund(e) {
     wx.navigateTo({ url: '/pages/aftersales/detail?id=' + e.currentTarget.dataset.id });
   },

@@ -9,10 +9,12 @@ const { countdown } = require('../../utils/countdown');
 const { showError } = require('../../utils/ui');
 const { currentUser, ownRef } = require('../../utils/share');
 const poster = require('../../utils/poster');
+const { summaryText, reviewCard } = require('../../utils/reviews');
 
 Page({
   data: { product: null, view: null, selection: {}, quantity: 1, groupId: '', promotionLeft: '', error: '',
-    canPoster: false, posterOpen: false, posterPath: '', posterBusy: false },
+    canPoster: false, posterOpen: false, posterPath: '', posterBusy: false,
+    reviews: [], ratingText: '', favourited: false },
 
   onLoad(query) {
     const app = getApp();
@@ -35,10 +37,31 @@ Page({
   load() {
     return api.get('/v1/products/' + encodeURIComponent(this.productId)).then((product) => {
       const selection = initialSelection(product.specs);
-      this.setData({ product, selection, view: productView(product, selection), canPoster: Boolean(ownRef()) });
+      this.setData({ product, selection, view: productView(product, selection), canPoster: Boolean(ownRef()),
+        ratingText: summaryText(product.rating), favourited: Boolean(product.favourited) });
       wx.setNavigationBarTitle({ title: product.title.slice(0, 16) });
       this.startTimer(product);
+      this.loadReviews();
     });
+  },
+
+  // The newest few reviews under the product; the page still works when they cannot load.
+  loadReviews() {
+    return api.get('/v1/products/' + encodeURIComponent(this.productId) + '/reviews', { page: 1, page_size: 5 })
+      .then((res) => this.setData({ reviews: (res.items || []).map(reviewCard), ratingText: summaryText(res.summary) }))
+      .catch(() => null);
+  },
+
+  // 收藏: PUT saves, DELETE unsaves; the heart follows what the backend accepted.
+  toggleFavourite() {
+    const path = '/v1/me/favourites/' + encodeURIComponent(this.productId);
+    const saving = !this.data.favourited;
+    (saving ? api.put(path) : api.del(path))
+      .then(() => {
+        this.setData({ favourited: saving });
+        wx.showToast({ title: saving ? '已收藏' : '已取消收藏', icon: 'none' });
+      })
+      .catch(showError);
   },
 
   startTimer(product) {

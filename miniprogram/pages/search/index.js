@@ -5,9 +5,11 @@ const { bindPager, openProduct } = require('../../utils/page');
 const { shareCard } = require('../../utils/share');
 
 Page({
-  data: { q: '', sort: 'default', sorts: SORTS, products: [], done: false, searched: false },
+  data: { q: '', sort: 'default', sorts: SORTS, products: [], done: false, searched: false, hot: [] },
 
   onLoad(query) {
+    // the merchant's hot searches (热门搜索) under the box; the search works without them
+    api.get('/v1/search/hot').then((res) => this.setData({ hot: res.items || [] })).catch(() => null);
     this.list = bindPager(this, (page, size) => api.get('/v1/products',
       { q: this.data.q, sort: this.data.sort, page, page_size: size }), { field: 'products', map: productCard });
     if (query && query.q) this.search({ detail: { value: decodeURIComponent(query.q) } });
@@ -22,6 +24,10 @@ Page({
     if (!q) return;
     this.setData({ q, searched: true });
     this.list.reload();
+  },
+
+  searchHot(e) {
+    this.search({ detail: { value: e.currentTarget.dataset.q } });
   },
 
   changeSort(e) {

@@ -83,7 +83,19 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("status", A), ("price_min", A), ("_id", A)]),
         _ix([("status", A), ("created_at", D), ("_id", D)]),
         _ix([("created_at", D), ("_id", D)]),  # admin list, any status
+        _ix([("search_tokens", A), ("status", A)]),  # catalog.search: title bigrams (multikey)
+        _ix("shipping_template_id", sparse=True),  # shipping.templates: is a template still in use
     ],
+    "shipping_templates": [_ix([("created_at", D), ("_id", D)])],  # shipping.templates: admin list
+    "reviews": [  # fenxiao.reviews: one per order line; a product's visible reviews; admin lists
+        _ix([("order_id", A), ("sku_id", A)], unique=True),
+        _ix([("product_id", A), ("status", A), ("created_at", D), ("_id", D)]),
+        _ix([("user_id", A), ("order_id", A), ("created_at", D)]),  # the shopper's own reviews (of an order)
+        _ix([("status", A), ("created_at", D), ("_id", D)]),
+        _ix([("created_at", D), ("_id", D)]),
+    ],
+    # catalog.favourites: _id = "user:product" (one save per product); the shopper's list, newest first
+    "favourites": [_ix([("user_id", A), ("created_at", D), ("_id", D)])],
     "skus": [
         _ix([("product_id", A), ("sort", A)]),
         # one SKU per spec combination (partial: SKUs written by hand in tests may lack spec_key)

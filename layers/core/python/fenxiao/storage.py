@@ -88,6 +88,15 @@ def public_url(key: str) -> str:
     return get_settings().s3_public_base.rstrip("/") + "/" + object_key(key)
 
 
+SHOPPER_UPLOADS = "uploads/shoppers/"  # where POST /v1/me/uploads puts a shopper's images
+
+
+def is_shopper_upload(url: str) -> bool:
+    """An image a shopper uploaded through POST /v1/me/uploads (refund photos, review images): only our
+    own storage's URLs are taken, so nobody's page loads an image from a place a shopper chose."""
+    return url.startswith(public_url(SHOPPER_UPLOADS)) and not any(c.isspace() for c in url)
+
+
 def object_exists(key: str) -> bool:
     """HEAD the object. A missing key is 404 only when the caller may list the bucket (the deployed role
     may, for PUBLIC_PREFIX); a 403 is a real permission problem and raises instead of reading as "absent"."""

@@ -1,4 +1,5 @@
-"""Bring a database up to what this release needs: every index, and the first owner account.
+"""Bring a database up to what this release needs: every index, search tokens on products written before
+search understood Chinese, and the first owner account.
 
 Run from the deployed artifacts after each deploy (the `ops-migrate` function), so production never
 depends on a laptop's virtualenv. Idempotent: indexes are created only when missing, and the owner only
@@ -13,13 +14,15 @@ from pymongo.database import Database
 
 from fenxiao import secrets
 from fenxiao.admin.service import ensure_owner
+from fenxiao.catalog.search import backfill_tokens
 from fenxiao.db import INDEXES, ensure_indexes
 
 
 def migrate(db: Database, owner_username: str | None) -> dict[str, Any]:
     """Create missing indexes; create the owner `owner_username` if given and absent."""
     ensure_indexes(db)
-    result: dict[str, Any] = {"collections": len(INDEXES), "owner": None}
+    result: dict[str, Any] = {"collections": len(INDEXES), "owner": None,
+                              "search_tokens_backfilled": backfill_tokens(db)}
     if owner_username:
         created = ensure_owner(db, owner_username.strip().lower(), secrets.get("owner-password"))
         result["owner"] = {"username": owner_username.strip().lower(), "created": created}

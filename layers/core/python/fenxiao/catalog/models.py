@@ -57,6 +57,7 @@ class SkuIn(_Strict):
     original_price: int | None = Field(None, ge=1, le=MAX_PRICE)
     stock: int = Field(ge=0, le=10_000_000)
     image: ImageUrl | None = None  # the picture of this variant (the product page shows it when chosen)
+    weight: int = Field(0, ge=0, le=1_000_000)  # grams per unit: shipping templates that charge by weight
 
 
 class CommissionIn(_Strict):
@@ -87,6 +88,7 @@ class ProductIn(_Strict):
     skus: list[SkuIn] = Field(min_length=1, max_length=MAX_SKUS)
     status: Status
     commission: CommissionIn | None = None
+    shipping_template_id: Id | None = None  # null: the shop's flat shipping fee (fenxiao.shipping.templates)
 
 
 class CategoryIn(_Strict):

@@ -14,9 +14,12 @@ from pymongo.database import Database
 from pymongo.errors import BulkWriteError
 
 from fenxiao import clock
+from fenxiao.catalog.cards import CARD_FIELDS, card
 from fenxiao.catalog.categories import category_exists, subtree_ids
+from fenxiao.catalog.favourites import is_favourite
 from fenxiao.catalog.models import ARCHIVED, AdminProductQuery, ProductIn, ProductQuery, SkuIn
 from fenxiao.catalog.rules import check_product, plan_skus, price_range, spec_key
+from fenxiao.catalog.search import search_page, title_tokens
 from fenxiao.distribution.preview import apply_to_card, apply_to_detail, previewer_for
 from fenxiao.errors import BusinessRule, Conflict, NotFound
 from fenxiao.ids import new_id
@@ -25,6 +28,8 @@ from fenxiao.marketing.promotions import active_promotions
 from fenxiao.marketing.rules import product_promotion, sku_promo_prices
 from fenxiao.marketing.share import approved_distributor, share_card
 from fenxiao.paging import page_of
+from fenxiao.reviews.summary import rating_summary
+from fenxiao.shipping.templates import template_exists
 
 # Every sort ends on _id so pages never repeat or skip products with equal keys; each is the
 # suffix of a products index after `status` (db.py), so the shop list never sorts in memory.
@@ -35,7 +40,6 @@ SORTS: dict[str, list[tuple[str, int]]] = {
     "price_desc": [("price_min", -1), ("_id", -1)],
     "new": [("created_at", -1), ("_id", -1)],
 }
-_CARD = {"title": 1, "cover": 1, "price_min": 1, "price_max": 1, "sales": 1, "commission": 1}
 
 
 def _not_found(product_id: str) -> NotFound:
@@ -50,17 +54,8 @@ def _title_filter(q: str | None) -> dict[str, Any]:
 
 # --- shop side ------------------------------------------------------------------------------------
 
-def card(doc: dict[str, Any], promotion: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A product in a list; `promotion` (the running limited-time price) only when one applies."""
-    shown = {"id": doc["_id"], "title": doc["title"], "cover": doc.get("cover"), "price_min": doc["price_min"],
-             "price_max": doc["price_max"], "sales": doc.get("sales", 0)}
-    if promotion is not None:
-        shown["promotion"] = promotion
-    return shown
-
-
 def list_products(db: Database, query: ProductQuery, viewer_id: str | None = None) -> dict[str, Any]:
-    filter_: dict[str, Any] = {"status": "on_sale", **_title_filter(query.q)}
+    filter_: dict[str, Any] = {"status": "on_sale"}
     if query.category_id:
         filter_["category_id"] = {"$in": subtree_ids(db, query.category_id)}
     running = active_promotions(db)  # cached per container: no extra round trip on most requests
@@ -71,9 +66,16 @@ def list_products(db: Database, query: ProductQuery, viewer_id: str | None = Non
         filter_["_id"] = {"$in": running_campaign_products(db)}
     # distribution: `commission` for approved distributors only
     preview = previewer_for(db, approved_distributor(db, viewer_id))
-    return page_of(db.products, filter_, query, SORTS[query.sort],
-                   lambda doc: apply_to_card(preview, card(doc, product_promotion(running, doc["_id"])), doc),
-                   projection=_CARD)
+
+    def render(doc: dict[str, Any]) -> dict[str, Any]:
+        return apply_to_card(preview, card(doc, product_promotion(running, doc["_id"])), doc)
+
+    if query.q is None:
+        return page_of(db.products, filter_, query, SORTS[query.sort], render, projection=CARD_FIELDS)
+    # a search ranks by relevance unless the shopper chose another order (catalog.search)
+    docs, total = search_page(db, filter_, query.q, None if query.sort == "default" else SORTS[query.sort],
+                              CARD_FIELDS, (query.page - 1) * query.page_size, query.page_size)
+    return {"items": [render(d) for d in docs], "page": query.page, "page_size": query.page_size, "total": total}
 
 
 def shop_sku(doc: dict[str, Any]) -> dict[str, Any]:
@@ -106,6 +108,9 @@ def get_product(db: Database, product_id: str, viewer_id: str | None = None) -> 
     group_buy = product_group_buy(db, product_id)
     if group_buy is not None:
         page["group_buy"] = group_buy
+    page["rating"] = rating_summary(doc.get("rating"))  # reviews: the counters kept on the product
+    if viewer_id is not None:
+        page["favourited"] = is_favourite(db, viewer_id, product_id)
     return apply_to_detail(previewer_for(db, distributor), page, doc)  # distribution: `commission`
 
 
@@ -131,7 +136,8 @@ def _admin_view(doc: dict[str, Any], skus: list[dict[str, Any]]) -> dict[str, An
             "specs": doc.get("specs", []), "status": doc["status"], "commission": doc.get("commission"),
             "price_min": doc["price_min"], "price_max": doc["price_max"], "sales": doc.get("sales", 0),
             "sort": doc.get("sort", 0), "created_at": doc.get("created_at"), "updated_at": doc.get("updated_at"),
-            "skus": [{**shop_sku(s), "sales": s.get("sales", 0)} for s in skus]}
+            "shipping_template_id": doc.get("shipping_template_id"),
+            "skus": [{**shop_sku(s), "sales": s.get("sales", 0), "weight": s.get("weight", 0)} for s in skus]}
 
 
 def _active_skus(db: Database, product_id: str) -> list[dict[str, Any]]:
@@ -150,17 +156,21 @@ def _validate(db: Database, data: ProductIn) -> None:
     if not category_exists(db, data.category_id):
         raise BusinessRule("The category does not exist", code="UNKNOWN_CATEGORY",
                            details={"category_id": data.category_id})
+    if data.shipping_template_id is not None and not template_exists(db, data.shipping_template_id):
+        raise BusinessRule("The shipping template does not exist", code="UNKNOWN_SHIPPING_TEMPLATE",
+                           details={"shipping_template_id": data.shipping_template_id})
 
 
 def _product_fields(data: ProductIn) -> dict[str, Any]:
     low, high = price_range(data.skus)
     fields = data.model_dump(exclude={"skus"})
-    return {**fields, "cover": data.images[0], "price_min": low, "price_max": high, "updated_at": clock.now()}
+    return {**fields, "cover": data.images[0], "price_min": low, "price_max": high,
+            "search_tokens": title_tokens(data.title), "updated_at": clock.now()}
 
 
 def _sku_values(sku: SkuIn, position: int, now: Any) -> dict[str, Any]:
     return {"specs": sku.specs, "price": sku.price, "original_price": sku.original_price, "stock": sku.stock,
-            "image": sku.image, "sort": position, "active": True, "updated_at": now}
+            "image": sku.image, "weight": sku.weight, "sort": position, "active": True, "updated_at": now}
 
 
 def _new_sku(product_id: str, sku: SkuIn, position: int, now: Any) -> dict[str, Any]:

@@ -35,7 +35,7 @@ from fenxiao.marketing.models import (
 )
 from fenxiao.marketing.rules import claim_refusal, claim_validity, coupon_rule, usability_refusal
 from fenxiao.paging import PageQuery, page_of
-from fenxiao.pricing import Coupon, LineItem, ShippingPolicy, rank_coupons
+from fenxiao.pricing import Coupon, LineItem, ShippingRule, rank_coupons
 from fenxiao.pricing.rules import Rule
 
 # What a user coupon copies from its template: later template edits never change a claimed coupon.
@@ -275,7 +275,7 @@ def candidate_coupons(db: Database, user_id: str, now: datetime | None = None) -
 
 
 def usable_coupons(db: Database, user_id: str, lines: Sequence[LineItem], rules: Sequence[Rule],
-                   shipping: ShippingPolicy | None, now: datetime | None = None) -> list[dict[str, Any]]:
+                   shipping: ShippingRule | None, now: datetime | None = None) -> list[dict[str, Any]]:
     """The preview's `usable_coupons`: the buyer's valid unused coupons that apply to these lines, best
     first (biggest discount). `rules` are the promotions only (no coupon). Each is the user coupon's shape
     plus `discount` and the `pay_amount` the order would have with it."""

@@ -14,15 +14,16 @@ from typing import Any, Literal
 
 from pymongo.database import Database
 
-from fenxiao.errors import BusinessRule, InvalidInput, NotFound
+from fenxiao.errors import BusinessRule, Conflict, InvalidInput, NotFound
 from fenxiao.orders.models import MAX_LINES, MAX_QUANTITY, CheckoutIn
-from fenxiao.pricing import Coupon, LineItem, Quote, QuotedLine, ShippingPolicy, price, rank_coupons
+from fenxiao.pricing import Coupon, LineItem, Quote, QuotedLine, ShippingPolicy, ShippingRule, price, rank_coupons
 from fenxiao.pricing.rules import Rule
 
 Source = Literal["cart", "direct"]
 
-_SKU_FIELDS = {"product_id": 1, "specs": 1, "price": 1, "stock": 1, "active": 1}
-_PRODUCT_FIELDS = {"title": 1, "cover": 1, "images": {"$slice": 1}, "status": 1, "category_id": 1}
+_SKU_FIELDS = {"product_id": 1, "specs": 1, "price": 1, "stock": 1, "active": 1, "weight": 1}
+_PRODUCT_FIELDS = {"title": 1, "cover": 1, "images": {"$slice": 1}, "status": 1, "category_id": 1,
+                   "shipping_template_id": 1}
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class CheckoutRules:
     to a parent category), else None for the lines as given.
     """
 
-    shipping: ShippingPolicy
+    shipping: ShippingRule
     rules: list[Rule] = field(default_factory=list)
     coupon: Coupon | None = None
     candidates: list[Coupon] = field(default_factory=list)
@@ -44,9 +45,10 @@ class CheckoutRules:
     lines: list[LineItem] | None = None
 
 
-def load_rules(db: Database, user_id: str, lines: list[LineItem], request: CheckoutIn, now: datetime
-               ) -> CheckoutRules:
-    """THE one place marketing plugs into checkout: promotions, coupons and group-buy prices.
+def load_rules(db: Database, user_id: str, lines: list[LineItem], request: CheckoutIn, now: datetime,
+               address: dict[str, Any] | None = None) -> CheckoutRules:
+    """THE one place marketing and shipping plug into checkout: promotions, coupons, group-buy prices and
+    the shipping fee (the shop's flat fee, or the lines' shipping templates for the address's region).
 
     - active limited-time prices and full reductions (filtered by `now`, `fenxiao.marketing.promotions`)
       → `rules`;
@@ -64,8 +66,11 @@ def load_rules(db: Database, user_id: str, lines: list[LineItem], request: Check
     from fenxiao.marketing.coupons import candidate_coupons, checkout_coupon, lines_for_coupons
     from fenxiao.marketing.promotions import active_rules
     from fenxiao.settings import get_shop_settings
+    from fenxiao.shipping.templates import checkout_shipping
 
-    shipping = get_shop_settings(db).shipping
+    flat = get_shop_settings(db).shipping
+    shipping = checkout_shipping(db, [line.shipping_template_id for line in lines],
+                                 ShippingPolicy(flat_fee=flat.flat_fee, free_over=flat.free_over), address)
     group = None
     if request.group_buy is not None:
         # Local for cold start, and group buys import the order states back (a cycle listed in pyproject).
@@ -74,7 +79,7 @@ def load_rules(db: Database, user_id: str, lines: list[LineItem], request: Check
         group = group_buy_rule(db, user_id, lines, request.group_buy, now)
     coupon = checkout_coupon(db, user_id, request.coupon_id, now) if request.coupon_id is not None else None
     candidates = candidate_coupons(db, user_id, now) if group is None else []  # none stacks on a group price
-    return CheckoutRules(shipping=ShippingPolicy(flat_fee=shipping.flat_fee, free_over=shipping.free_over),
+    return CheckoutRules(shipping=shipping,
                          rules=[*active_rules(db, now), *([group.rule] if group else [])], coupon=coupon,
                          candidates=candidates, lines=lines_for_coupons(db, lines, [coupon, *candidates]),
                          group_buy=group.order_fields if group else None)
@@ -102,7 +107,9 @@ class Item:
 
     def line_item(self) -> LineItem:
         return LineItem(self.sku_id, self.product["_id"], self.product.get("category_id"), self.quantity,
-                        self.sku["price"], title=self.product.get("title", ""))
+                        self.sku["price"], title=self.product.get("title", ""),
+                        shipping_template_id=self.product.get("shipping_template_id"),
+                        weight=int(self.sku.get("weight") or 0))
 
     def snapshot(self, quoted: QuotedLine) -> dict[str, Any]:
         """The order line: what was bought and what it cost, frozen at placement (data-model.md)."""
@@ -139,6 +146,17 @@ class Checkout:
             raise BusinessRule("Not enough stock for one of the items", code="OUT_OF_STOCK",
                                details=shortages[0])
         self.quote.ensure_coupon_applied()
+
+    def ensure_expected(self, expected_pay_amount: int | None) -> None:
+        """409 PRICE_CHANGED, with the preview as it is now, when the shopper saw another amount.
+
+        A promotion that ended, a price the merchant changed or a coupon that expired between the preview
+        and the tap on "pay" must not silently charge a different amount (issue 16).
+        """
+        if expected_pay_amount is not None and expected_pay_amount != self.quote.pay_amount:
+            raise Conflict("The price changed since you saw it", code="PRICE_CHANGED",
+                           details={"expected_pay_amount": expected_pay_amount,
+                                    "pay_amount": self.quote.pay_amount, "preview": self.preview()})
 
     def order_lines(self) -> list[dict[str, Any]]:
         return [item.snapshot(quoted) for item, quoted in zip(self.items, self.quote.lines, strict=True)]
@@ -223,11 +241,13 @@ def build_checkout(db: Database, user_id: str, request: CheckoutIn, now: datetim
 
         address = get_address(db, user_id, request.address_id)
     line_items = [item.line_item() for item in items]
-    rules = load_rules(db, user_id, line_items, request, now)
+    rules = load_rules(db, user_id, line_items, request, now, address)
     coupon = [rules.coupon] if rules.coupon is not None else []
     quote = price(rules.lines or line_items, [*rules.rules, *coupon], rules.shipping)
     return Checkout(items, quote, rules, source, address)
 
 
 def preview_checkout(db: Database, user_id: str, request: CheckoutIn, now: datetime) -> dict[str, Any]:
-    return build_checkout(db, user_id, request, now).preview()
+    checkout = build_checkout(db, user_id, request, now)
+    checkout.ensure_expected(request.expected_pay_amount)
+    return checkout.preview()

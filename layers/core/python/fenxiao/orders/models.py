@@ -47,6 +47,8 @@ class CheckoutIn(_Strict):
     address_id: Id | None = None
     coupon_id: Id | None = None
     group_buy: GroupBuyIn | None = None
+    # What the shopper was shown: a different amount now is 409 PRICE_CHANGED with the new preview (API.md)
+    expected_pay_amount: int | None = Field(None, ge=0, le=10**11)
 
     @model_validator(mode="after")
     def _one_source(self) -> CheckoutIn:

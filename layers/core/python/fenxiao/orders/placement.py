@@ -80,6 +80,7 @@ def _place(db: Database, user_id: str, request: PlaceOrderIn, idempotency_key: s
     now = clock.now()
     checkout = build_checkout(db, user_id, request, now)
     checkout.ensure_placeable()
+    checkout.ensure_expected(request.expected_pay_amount)
     deadline = now + timedelta(minutes=get_shop_settings(db).pay_deadline_minutes)
     doc = _insert(db, {**_order_doc(order_id, user_id, checkout, now, deadline, idempotency_key),
                        "note": request.note or None})

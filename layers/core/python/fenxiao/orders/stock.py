@@ -96,3 +96,21 @@ def commit_sale(db: Database, lines: Iterable[tuple[str, int]], product_ids: Ite
         totals[product_id] = totals.get(product_id, 0) + quantity
     for product_id, quantity in totals.items():
         db.products.update_one({"_id": product_id}, {"$inc": {"sales": quantity}})
+
+
+def uncount_sale(db: Database, refund_id: str, lines: Iterable[tuple[str, int]], product_ids: Iterable[str]) -> None:
+    """Refunded units no longer count as sales, exactly once per refund however often this runs.
+
+    Like `return_once`, each SKU and product remembers the refund (`unsold`, the most recent ones) in the
+    same write as the decrement, so a follow-up re-run after a crash cannot take the units off twice.
+    """
+    by_sku: dict[str, int] = {}
+    by_product: dict[str, int] = {}
+    for (sku_id, quantity), product_id in zip(lines, product_ids, strict=True):
+        by_sku[sku_id] = by_sku.get(sku_id, 0) + quantity
+        by_product[product_id] = by_product.get(product_id, 0) + quantity
+    for collection, counts in ((db.skus, by_sku), (db.products, by_product)):
+        for doc_id, quantity in counts.items():
+            collection.update_one({"_id": doc_id, "unsold": {"$ne": refund_id}},
+                                  {"$inc": {"sales": -quantity},
+                                   "$push": {"unsold": {"$each": [refund_id], "$slice": -RECENT_RETURNS}}})

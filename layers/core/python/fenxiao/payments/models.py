@@ -42,14 +42,12 @@ class RefundLineIn(BaseModel):
 
 
 MAX_PHOTOS = 6
-SHOPPER_UPLOADS = "uploads/shoppers/"  # where POST /v1/me/uploads puts a shopper's images
 
 
 def our_uploads(photos: list[str]) -> list[str]:
     """Photos must be URLs of our own storage under the shoppers' upload folder."""
-    prefix = storage.public_url(SHOPPER_UPLOADS)
     for url in photos:
-        if not url.startswith(prefix) or any(c.isspace() for c in url):
+        if not storage.is_shopper_upload(url):
             raise ValueError("photos must be images uploaded through POST /v1/me/uploads")
     return photos
 

@@ -377,8 +377,9 @@ def _complete(db: Database, refund: dict[str, Any], wechat_data: Mapping[str, An
 
 
 def finish_effects(db: Database, refund: dict[str, Any]) -> None:
-    """What follows a completed refund: unshipped units back on sale, the order `refunded` when nothing
-    is left, then the hooks (commission reversal, coupon return); `effects_done` last.
+    """What follows a completed refund: unshipped units back on sale, the refunded units off the sales
+    counts, the order `refunded` when nothing is left, then the hooks (commission reversal, coupon
+    return); `effects_done` last.
 
     Every step is safe to repeat, so `recovery.finish_refunds` can run this again for a refund whose
     follow-up a crash interrupted: each SKU remembers the refund in the same write as its units
@@ -390,6 +391,9 @@ def finish_effects(db: Database, refund: dict[str, Any]) -> None:
         if unshipped:  # exactly once per SKU even when this runs again after a crash
             stock.return_once(db, refund["_id"], [(line["sku_id"], int(line["quantity"])) for line in refund["lines"]])
             db.refunds.update_one({"_id": refund["_id"]}, {"$set": {"stock_returned": True}})
+        product_of = {line["sku_id"]: line["product_id"] for line in order["lines"]}
+        stock.uncount_sale(db, refund["_id"], [(line["sku_id"], int(line["quantity"])) for line in refund["lines"]],
+                           [product_of[line["sku_id"]] for line in refund["lines"]])
         if fully_refunded(order["lines"]) and order["status"] in REFUNDABLE:
             try:
                 order = states.transition(db, order["_id"], "refund_all", set_fields={"refunded_at": clock.now()})

@@ -15,12 +15,14 @@ Public API
 - `price(lines, rules=(), shipping=None) -> Quote`; `rank_coupons(lines, rules, coupons, shipping)` →
   `[CouponOption]` applicable first, biggest discount first (the preview's `usable_coupons`).
 - Inputs: `LineItem`; rules `LimitedTimePrice`, `GroupBuyPrice` (exclusive), `FullReduction`, `Coupon`;
-  `ShippingPolicy`. New promotion kinds implement `UnitPriceRule` or `DiscountRule` with a `Stage`.
+  `ShippingPolicy` (the flat fee) or `TemplateShipping` (shipping templates, `pricing.shipping`).
+  New promotion kinds implement `UnitPriceRule` or `DiscountRule` with a `Stage`.
 - Outputs: `Quote` (lines, goods_total, promotion_discount, coupon_discount, shipping_fee, pay_amount,
   promotions, coupon), `QuotedLine` (unit_price, original_unit_price, discount, paid, promotion_discount,
   coupon_discount, adjustments), `CouponOutcome` (applied, reason: a `CouponReason`).
-- Errors: `CouponNotApplicable` (422). Invalid rule or line data raises ValueError (a programming or
-  data error, not user input); an empty order raises InvalidInput NO_ITEMS.
+- Errors: `CouponNotApplicable` (422), `RegionNotDelivered` (422, from the shipping templates). Invalid
+  rule or line data raises ValueError (a programming or data error, not user input); an empty order
+  raises InvalidInput NO_ITEMS.
 - Money maths (`fenxiao.pricing.allocation`): `allocate`, `pro_rata`, `refund_for_units`.
 """
 from fenxiao.pricing.allocation import allocate, pro_rata, refund_for_units
@@ -39,6 +41,16 @@ from fenxiao.pricing.rules import (
     Stage,
     UnitPriceRule,
 )
+from fenxiao.pricing.shipping import (
+    FreeRule,
+    Rate,
+    Region,
+    RegionNotDelivered,
+    RegionRate,
+    ShippingRule,
+    ShippingTemplate,
+    TemplateShipping,
+)
 
 __all__ = [
     "Adjustment",
@@ -49,6 +61,7 @@ __all__ = [
     "CouponOutcome",
     "CouponReason",
     "DiscountRule",
+    "FreeRule",
     "FullReduction",
     "GroupBuyPrice",
     "LimitedTimePrice",
@@ -56,8 +69,15 @@ __all__ = [
     "Outcome",
     "Quote",
     "QuotedLine",
+    "Rate",
+    "Region",
+    "RegionNotDelivered",
+    "RegionRate",
     "ShippingPolicy",
+    "ShippingRule",
+    "ShippingTemplate",
     "Stage",
+    "TemplateShipping",
     "UnitPriceRule",
     "allocate",
     "price",

@@ -19,13 +19,13 @@ from fenxiao.pricing.rules import (
     DiscountRule,
     Outcome,
     Rule,
-    ShippingPolicy,
     Stage,
     UnitPriceRule,
 )
+from fenxiao.pricing.shipping import ShippingRule
 
 
-def price(lines: Sequence[LineItem], rules: Sequence[Rule] = (), shipping: ShippingPolicy | None = None,
+def price(lines: Sequence[LineItem], rules: Sequence[Rule] = (), shipping: ShippingRule | None = None,
           ) -> Quote:
     """Price an order. `rules` are the promotions in force now (the caller filters by time and status)
     plus at most one `Coupon`; their order in the list does not matter except within a stage.
@@ -65,7 +65,7 @@ class CouponOption:
 
 
 def rank_coupons(lines: Sequence[LineItem], rules: Sequence[Rule], coupons: Sequence[Coupon],
-                 shipping: ShippingPolicy | None = None) -> list[CouponOption]:
+                 shipping: ShippingRule | None = None) -> list[CouponOption]:
     """Evaluate each candidate on this order: applicable ones first, biggest discount first, then input order.
 
     Each option carries its `pay_amount` too: a bigger discount can push the goods under the free-shipping
@@ -127,13 +127,12 @@ class _Pricing:
         elif discount > 0:
             self.promotions.append(AppliedRule(rule, discount))
 
-    def quote(self, shipping: ShippingPolicy | None, coupon: Coupon | None, *, exclusive: bool) -> Quote:
+    def quote(self, shipping: ShippingRule | None, coupon: Coupon | None, *, exclusive: bool) -> Quote:
         if coupon is not None and self.coupon is None:  # switched off by an exclusive rule
             eligible = sum(self.remaining(i) for i, item in enumerate(self.items) if coupon.covers(item))
             self.coupon = CouponOutcome(coupon, 0, eligible, CouponReason.NOT_STACKABLE)
         lines = tuple(QuotedLine(item, unit_price, tuple(adjustments))
                       for item, unit_price, adjustments in zip(self.items, self.unit_prices, self.adjustments,
                                                                strict=True))
-        goods_paid = sum(line.paid for line in lines)
-        fee = shipping.fee_for(goods_paid) if shipping else 0
+        fee = shipping.fee(lines) if shipping else 0
         return Quote(lines, fee, tuple(self.promotions), self.coupon, exclusive)

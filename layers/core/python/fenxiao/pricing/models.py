@@ -28,6 +28,8 @@ class LineItem:
     list_price: int
     title: str = ""
     parent_category_ids: tuple[str, ...] = ()
+    shipping_template_id: str | None = None  # the product's shipping template (pricing.shipping)
+    weight: int = 0                          # grams per unit, for templates that charge by weight
 
     def __post_init__(self) -> None:
         if isinstance(self.quantity, bool) or not isinstance(self.quantity, int) or self.quantity < 1:

@@ -7,7 +7,7 @@ orders work by stage, not by the order of the list it was given, so precedence l
 """
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum, StrEnum
@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, cast
 
 if TYPE_CHECKING:
-    from fenxiao.pricing.models import LineItem
+    from fenxiao.pricing.models import LineItem, QuotedLine
 
 BP_WHOLE = 10_000  # basis points in 100 %
 
@@ -281,3 +281,7 @@ class ShippingPolicy:
         if self.free_over is not None and goods_amount >= self.free_over:
             return 0
         return self.flat_fee
+
+    def fee(self, lines: Sequence[QuotedLine]) -> int:
+        """The engine's shipping question (`pricing.shipping.ShippingRule`): judged on what the lines cost."""
+        return self.fee_for(sum(line.paid for line in lines))
