@@ -1,6 +1,6 @@
 """The merchant's customer list; composed into the admin function by handler.py."""
-from fenxiao.admin.roles import ANY_STAFF
 from fenxiao.admin.customers import CustomerQuery, list_customers
+from fenxiao.admin.roles import ANY_STAFF
 from fenxiao.runtime import AdminRequest, Routes
 
 routes = Routes()
