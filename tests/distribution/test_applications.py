@@ -181,5 +181,5 @@ def test_admin_list_filters_and_searches(api, db, owner, distributor):
     by_code = api.get("/v1/admin/distributors", query={"q": code.lower()}, token=owner).json["items"]
     assert [d["id"] for d in by_code] == [first]
     detail = api.get(f"/v1/admin/distributors/{first}", token=owner).json
-    assert detail["team"] == {"level1": 0, "level2": 0}
+    assert detail["team"] == {"level1": 0, "level2": 0, "level3": 0}
     assert api.get("/v1/admin/distributors/unknown", token=owner).status == 404
