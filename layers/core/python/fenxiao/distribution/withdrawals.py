@@ -28,11 +28,10 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from pymongo import ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from fenxiao import clock, logs
+from fenxiao import clock, logs, transitions
 from fenxiao.config import get_settings
 from fenxiao.distribution import balances
 from fenxiao.distribution.commission import BP
@@ -212,16 +211,8 @@ def request_withdrawal(db: Database, user_id: str, body: WithdrawalIn, idempoten
 def _move(db: Database, withdrawal_id: str, sources: tuple[str, ...], target: str, fields: dict[str, Any]
           ) -> dict[str, Any] | None:
     """One conditional transition; None when the withdrawal was already in `target` (a replay)."""
-    moved = db.withdrawals.find_one_and_update({"_id": withdrawal_id, "status": {"$in": list(sources)}},
-                                               {"$set": {"status": target, **fields}},
-                                               return_document=ReturnDocument.AFTER)
-    if moved is not None:
-        return moved
-    current = _get(db, withdrawal_id)
-    if current["status"] == target:
-        return None
-    raise Conflict(f"The withdrawal is {current['status']}", code="WITHDRAWAL_STATE_CONFLICT",
-                   details={"status": current["status"], "expected": list(sources)})
+    return transitions.move(db.withdrawals, withdrawal_id, sources, target, code="WITHDRAWAL_STATE_CONFLICT",
+                            not_found="WITHDRAWAL_NOT_FOUND", fields=fields, replay=True)
 
 
 def _final_journal(doc: Mapping[str, Any]) -> dict[str, Any]:
@@ -285,8 +276,7 @@ def approve(db: Database, withdrawal_id: str, *, by: str | None) -> dict[str, An
 
     doc = _get(db, withdrawal_id)
     if doc["status"] not in (PENDING, APPROVED):
-        raise Conflict(f"The withdrawal is {doc['status']}", code="WITHDRAWAL_STATE_CONFLICT",
-                       details={"status": doc["status"], "expected": [PENDING, APPROVED]})
+        raise transitions.refusal("WITHDRAWAL_STATE_CONFLICT", doc["status"], (PENDING, APPROVED))
     openid, real_name = _transfer_payee(db, doc)
     if doc["status"] == PENDING:
         _move(db, withdrawal_id, (PENDING,), APPROVED, {"approved_at": clock.now(), "approved_by": by,

@@ -25,7 +25,7 @@ from pymongo import DESCENDING, ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from fenxiao import clock, logs, wechat
+from fenxiao import clock, logs, transitions, wechat
 from fenxiao.config import get_settings
 from fenxiao.content import ensure_clean
 from fenxiao.errors import BusinessRule, Conflict, NotFound
@@ -197,8 +197,7 @@ def approve_refund(db: Database, refund_id: str, *, by: str | None = None) -> di
     call (same out_refund_no, so WeChat refunds once), which is how a timed-out approval is finished."""
     refund = _get(db, refund_id)
     if refund["status"] not in (REQUESTED, APPROVED):
-        raise Conflict(f"The refund is {refund['status']} and cannot be approved",
-                       code="REFUND_NOT_APPROVABLE", details={"status": refund["status"]})
+        raise transitions.refusal("REFUND_NOT_APPROVABLE", refund["status"], (REQUESTED, APPROVED))
     if refund["status"] == REQUESTED and refund["kind"] == AFTER_SALES:
         # before any money moves, the order must still reserve these units for this refund
         order = db.orders.find_one({"_id": refund["order_id"]}, {"open_refund_id": 1}) or {}
@@ -206,29 +205,20 @@ def approve_refund(db: Database, refund_id: str, *, by: str | None = None) -> di
             _fail(db, refund, "the order no longer reserves this refund")
             raise Conflict("This refund no longer matches its order", code="REFUND_STALE")
     if refund["status"] == REQUESTED:
-        approved = db.refunds.find_one_and_update(
-            {"_id": refund_id, "status": REQUESTED},
-            {"$set": {"status": APPROVED, "approved_at": clock.now(), "approved_by": by}},
-            return_document=ReturnDocument.AFTER)
+        approved = transitions.move(db.refunds, refund_id, (REQUESTED,), APPROVED, code="REFUND_NOT_APPROVABLE",
+                                    not_found="REFUND_NOT_FOUND", replay=True,
+                                    fields={"approved_at": clock.now(), "approved_by": by})
         refund = approved or _get(db, refund_id)
-        if refund["status"] != APPROVED:
-            raise Conflict(f"The refund is {refund['status']} now", code="REFUND_NOT_APPROVABLE",
-                           details={"status": refund["status"]})
     execute_refund(db, refund)
     return refund_view(_get(db, refund_id))
 
 
 def reject_refund(db: Database, refund_id: str, reason: str | None, *, by: str | None = None
                   ) -> dict[str, Any]:
-    rejected = db.refunds.find_one_and_update(
-        {"_id": refund_id, "status": REQUESTED},
-        {"$set": {"status": REJECTED, "reject_reason": reason, "rejected_at": clock.now(),
-                  "rejected_by": by}},
-        return_document=ReturnDocument.AFTER)
-    if rejected is None:
-        refund = _get(db, refund_id)
-        raise Conflict(f"The refund is {refund['status']} and cannot be rejected",
-                       code="REFUND_NOT_REJECTABLE", details={"status": refund["status"]})
+    rejected = transitions.move(db.refunds, refund_id, (REQUESTED,), REJECTED, code="REFUND_NOT_REJECTABLE",
+                                not_found="REFUND_NOT_FOUND",
+                                fields={"reject_reason": reason, "rejected_at": clock.now(), "rejected_by": by})
+    assert rejected is not None  # no replay asked for
     _free_claim(db, rejected["order_id"], refund_id)
     tell.refund_result(db, rejected)
     return refund_view(rejected)
