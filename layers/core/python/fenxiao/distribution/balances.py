@@ -27,7 +27,7 @@ were ever exceeded, reconciliation shows the drift and repairs it.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pymongo.database import Database
@@ -108,16 +108,10 @@ def mark_applied(db: Database, refs: list[str]) -> None:
         db.ledger.update_many({"_id": {"$in": part}, "applied": False}, {"$set": {"applied": True}})
 
 
-def apply_many(db: Database, entries: list[dict[str, Any]],
-               before_each: Callable[[int], None] | None = None) -> int:
-    """Apply unguarded entries (one update per entry), then mark them applied in a few bulk writes.
-
-    `before_each(k)` runs before the k-th update: settlement's crash-injection point in tests.
-    """
+def apply_many(db: Database, entries: list[dict[str, Any]]) -> int:
+    """Apply unguarded entries (one update per entry), then mark them applied in a few bulk writes."""
     done = []
-    for k, ledger_entry in enumerate(entries):
-        if before_each is not None:
-            before_each(k)
+    for ledger_entry in entries:
         if apply_to_balance(db, ledger_entry):
             done.append(ledger_entry["_id"])
     mark_applied(db, done)

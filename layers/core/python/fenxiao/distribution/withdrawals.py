@@ -44,6 +44,8 @@ from fenxiao.paging import PageQuery, page_of
 OPENING, PENDING, APPROVED, PAID, REJECTED, FAILED = "opening", "pending", "approved", "paid", "rejected", "failed"
 FINAL = (PAID, REJECTED, FAILED)
 STALE_OPENING = timedelta(minutes=20)  # longer than any function runs: its creator is surely gone
+TRANSFER_GRACE = timedelta(minutes=10)  # the transfer answer and its notification normally arrive within seconds
+RECOVERY_BATCH = 200
 TRANSFER_REMARK = "佣金提现"
 Status = Literal["pending", "approved", "paid", "rejected", "failed"]
 
@@ -365,3 +367,27 @@ def recover(db: Database) -> int:
             _undo_opening(db, doc, "abandoned while opening")
         touched += 1
     return touched
+
+
+def settle_transfers(db: Database, now: datetime) -> dict[str, int]:
+    """`approved` withdrawals older than TRANSFER_GRACE whose transfer answer and notification were lost:
+    ask WeChat about the bill (out_bill_no = withdrawal id) and apply its state. A bill WeChat never saw
+    (the transfer call itself failed) waits for the owner to approve again: paying needs their decision."""
+    from fenxiao import wechat  # local for cold start: only a stuck transfer loads the WeChat Pay client
+
+    counts = {"queried": 0, "finished": 0, "errors": 0}
+    # index: withdrawals (status, created_at); few are approved at any time
+    for doc in db.withdrawals.find({"status": APPROVED, "approved_at": {"$lte": now - TRANSFER_GRACE}},
+                                   {"_id": 1, "payout": 1, "transfer": 1}).limit(RECOVERY_BATCH):
+        counts["queried"] += 1
+        try:
+            bill = wechat.query_transfer(doc["_id"])
+            _check_bill(doc, bill)
+            apply_transfer_state(db, doc["_id"], str(bill.get("state") or ""), bill.get("fail_reason"))
+        except AppError as exc:
+            counts["errors"] += 1
+            logs.error("querying a stuck withdrawal transfer failed", withdrawal_id=doc["_id"], code=exc.code)
+            continue
+        if db.withdrawals.count_documents({"_id": doc["_id"], "status": {"$ne": APPROVED}}, limit=1):
+            counts["finished"] += 1
+    return counts
