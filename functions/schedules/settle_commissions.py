@@ -1,11 +1,17 @@
-"""Nightly at 02:00 Beijing: frozen commission past its after-sales window becomes available balance."""
+"""Nightly at 02:00 Beijing: frozen commission past its after-sales window becomes available balance.
+
+Distribution's recovery runs first, explicitly (journal entries left unapplied, withdrawals left half done
+or waiting on a lost transfer answer): settlement then starts from balances that match the journal.
+"""
+from fenxiao.distribution import recovery
 from fenxiao.distribution.settlement import settle
 from fenxiao.runtime import Job, scheduled
 
 
 @scheduled("settle_commissions", aws="cron(0 18 * * ? *)", scf="0 0 2 * * * *")
 def settle_commissions(job: Job) -> dict:
-    return settle(job.db, job.now, run_id=job.run_id)
+    recovered = recovery.recover(job.db, job.now)
+    return {**settle(job.db, job.now, run_id=job.run_id), "distribution_recovery": recovered}
 
 
 handler = settle_commissions.handler

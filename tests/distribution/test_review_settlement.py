@@ -7,7 +7,6 @@ import pytest
 
 from fenxiao import clock
 from fenxiao.distribution import ledger, settlement
-from fenxiao.distribution.settlement import SettlementInterrupted
 from tests.distribution.ledger_support import (
     assert_consistent,
     balance,
@@ -17,6 +16,7 @@ from tests.distribution.ledger_support import (
     paid_order,
     refund,
 )
+from tests.support.interleave import ProcessDied, die_before
 
 
 def test_a_crashed_run_whose_entries_were_all_refunded_is_still_finished(db):
@@ -29,8 +29,8 @@ def test_a_crashed_run_whose_entries_were_all_refunded_is_still_finished(db):
     (entry,) = entries(db, order["_id"])
     assert balance(db, d1)["frozen"] == entry["amount"] > 0
 
-    with pytest.raises(SettlementInterrupted):
-        settlement.settle(db, clock.now(), stop_after_batches=1)
+    with pytest.raises(ProcessDied), die_before(settlement, "_renew"):  # killed after its first batch
+        settlement.settle(db, clock.now())
     crashed = db.settlement_runs.find_one({"status": "running"})
     assert entries(db, order["_id"])[0]["status"] == "settling"
 

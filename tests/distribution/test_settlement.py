@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from fenxiao import clock
-from fenxiao.distribution import settlement
-from fenxiao.distribution.settlement import SettlementInterrupted, is_eligible
+from fenxiao.distribution import balances, settlement
+from fenxiao.distribution.settlement import is_eligible
 from fenxiao.settings import ShopSettings
 from tests.distribution.ledger_support import (
     assert_consistent,
@@ -20,6 +20,7 @@ from tests.distribution.ledger_support import (
     settle_via_schedule,
 )
 from tests.support.factories import admin_token
+from tests.support.interleave import ProcessDied, die_before
 
 NOW = clock.now()
 
@@ -98,13 +99,18 @@ def _after_lease():
     clock.pin(clock.now() + settlement.LEASE + timedelta(seconds=1))
 
 
-@pytest.mark.parametrize("crash", [{"stop_after_batches": 1}, {"stop_after_batches": 3},
-                                   {"stop_after_distributors": 0}, {"stop_after_distributors": 2}])
-def test_a_crashed_run_is_finished_by_the_next_and_nothing_is_credited_twice(db, crash):
+# (where, which call): killed between batches (before renewing the lease after batch k) or between
+# distributors (before crediting the k-th)
+CRASHES = [(settlement, "_renew", 1), (settlement, "_renew", 3), (balances, "apply_to_balance", 1),
+           (balances, "apply_to_balance", 3)]
+
+
+@pytest.mark.parametrize(("target", "name", "call"), CRASHES)
+def test_a_crashed_run_is_finished_by_the_next_and_nothing_is_credited_twice(db, target, name, call):
     users = _many(db)
     expected = _expected_available(db)
-    with pytest.raises(SettlementInterrupted):
-        settlement.settle(db, clock.now(), batch_size=8, **crash)
+    with pytest.raises(ProcessDied), die_before(target, name, call=call):
+        settlement.settle(db, clock.now(), batch_size=8)
     crashed = db.settlement_runs.find_one({"status": "running"})
     assert crashed is not None
     # while the dead run's lease lasts, another run stays out of its way

@@ -231,3 +231,23 @@ def test_a_disabled_distributor_cannot_request_a_withdrawal(api, db, owner):
     assert api.put(f"/v1/admin/distributors/{user_id}", {"status": "approved"}, token=owner).status == 200
     assert _withdraw(api, token, 2_000).status == 201  # enabled again: the balance was kept for them
     assert_consistent(db, user_id)
+
+
+def test_the_nightly_run_asks_wechat_about_an_approved_transfer_whose_answer_and_notification_were_lost(
+        api, db, owner):
+    from fenxiao import wechat
+    from functions.schedules import settle_commissions
+
+    user_id, token = _funded(db, 5_000)
+    wid = _withdraw(api, token, 2_000).json["id"]
+    db.withdrawals.update_one({"_id": wid}, {"$set": {"status": "approved", "approved_at": clock.now(),
+                                                      "method": "wechat"}})
+    # the transfer reached WeChat (paid there), but its answer and its notification never reached us
+    wechat.transfer(wid, f"dev_{user_id}", 2_000, "佣金提现", notify_url="http://127.0.0.1:9/lost")
+    soon = settle_commissions.handler({"now": clock.iso(clock.now() + timedelta(minutes=1))})
+    assert soon["distribution_recovery"]["transfers"]["queried"] == 0  # within the grace: the normal path
+    later = settle_commissions.handler({"now": clock.iso(clock.now() + timedelta(minutes=11))})
+    assert later["distribution_recovery"]["transfers"] == {"queried": 1, "finished": 1, "errors": 0}
+    assert db.withdrawals.find_one({"_id": wid})["status"] == "paid"
+    assert balance(db, user_id) == {"frozen": 0, "available": 3_000, "withdrawing": 0, "withdrawn": 2_000}
+    assert_consistent(db, user_id)

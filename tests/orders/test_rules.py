@@ -24,7 +24,7 @@ def test_order_number_is_the_china_date_and_ten_digits():
 def test_refusal_names_the_state_or_the_race():
     wrong = states.refusal("ship", "pending_payment")
     assert isinstance(wrong, Conflict) and wrong.code == "ORDER_NOT_SHIPPABLE"
-    assert "pending_payment" in wrong.message and wrong.details == {"status": "pending_payment"}
+    assert "pending_payment" in wrong.message and wrong.details == {"status": "pending_payment", "expected": ["paid"]}
     assert "changed meanwhile" in states.refusal("ship", "paid").message
 
 

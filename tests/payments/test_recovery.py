@@ -100,3 +100,25 @@ def test_interrupted_follow_up_is_finished_once(api, db, paid_order, shopper, ow
                                    {"Type": "Timer", "Time": "2030-01-01T00:00:00Z"}])
 def test_runs_from_platform_timer_events(db, event):
     assert handler(event, None) == IDLE
+
+
+# --- payments whose notifications never came (close_unpaid_orders) ----------------------------------
+
+def test_close_unpaid_orders_applies_a_payment_whose_notifications_all_failed(api, db, shopper):
+    from functions.schedules import close_unpaid_orders
+    from tests.payments.conftest import pay, signed_transaction
+    from tests.support.orders import make_order
+
+    user_id, token = shopper
+    order = make_order(db, user_id)
+    signed_transaction(pay(api, order, token))  # paid at WeChat; no notification ever reaches us
+    deadline = db.orders.find_one({"_id": order["_id"]})["pay_deadline"]
+    first = close_unpaid_orders.handler({"now": clock.iso(deadline + timedelta(seconds=1))})
+    assert (first["paid_meanwhile"], first["payments_queried"]) == (1, 0)  # WeChat refused the close
+    assert db.orders.find_one({"_id": order["_id"]})["status"] == "pending_payment"
+    later = close_unpaid_orders.handler({"now": clock.iso(deadline + timedelta(minutes=6))})
+    assert (later["payments_queried"], later["payments_applied"], later["payment_errors"]) == (1, 1, 0)
+    paid = db.orders.find_one({"_id": order["_id"]})
+    assert paid["status"] == "paid" and db.payments.count_documents({"order_id": order["_id"]}) == 1
+    again = close_unpaid_orders.handler({"now": clock.iso(deadline + timedelta(minutes=11))})
+    assert (again["paid_meanwhile"], again["payments_queried"]) == (0, 0)

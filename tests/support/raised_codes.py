@@ -2,8 +2,8 @@
 
 The error catalogue must list exactly these codes (tests/runtime/test_error_catalogue.py). A code reaches
 a client through an `AppError` (or subclass) built somewhere in `layers/` or `functions/`: its `code=`
-argument, or the class's own code. Where a site picks its code from a table (the order state machine,
-the distributor states, the group-buy refusals, WeChat Pay's answers), `DYNAMIC` says which codes the
+argument, or the class's own code. Where a site picks its code from a table (the state transitions' codes
+from their callers, the group-buy refusals, WeChat Pay's answers), `DYNAMIC` says which codes the
 table holds — read from the real table, so a code added there is seen. A new site with a computed code
 that `DYNAMIC` does not know fails the test rather than being skipped.
 """
@@ -91,6 +91,37 @@ def _order_transitions(_: ast.AST) -> set[str]:
     return {code for _, _, code in TRANSITIONS.values()}
 
 
+def _transition_codes(_: ast.AST) -> set[str]:
+    """The 409 codes callers hand to `transitions.move(code=...)` / `transitions.refusal(code, ...)`:
+    written out, a module-level state → code table of the calling module, or the order state machine's."""
+    codes: set[str] = set()
+    for path in _files():
+        tree = ast.parse(path.read_text(), filename=str(path))
+        tables = {stmt.targets[0].id: _local_code_table(stmt.value) for stmt in tree.body
+                  if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name)
+                  and isinstance(stmt.value, ast.Dict)}
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and _name(node.func.value) == "transitions" and node.func.attr in ("move", "refusal")):
+                continue
+            kwargs = {k.arg: k.value for k in node.keywords}
+            given = kwargs.get("code") or node.args[0]
+            found = _literal_codes(given) or tables.get(ast.unparse(given), set())
+            if not found and _rel(path) == "layers/core/python/fenxiao/orders/states.py":
+                found = _order_transitions(node)
+            if not found:
+                raise UnresolvedCode(f"{_rel(path)}:{node.lineno}: a transition's code raised_codes cannot read")
+            codes |= found
+    return codes
+
+
+def _transition_not_found(_: ast.AST) -> set[str]:
+    """The 404 codes callers hand to `transitions.move(not_found=...)`."""
+    return {_const(k.value) for path in _files() for n in ast.walk(ast.parse(path.read_text()))
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "move"
+            and _name(n.func.value) == "transitions" for k in n.keywords if k.arg == "not_found"} - {None}
+
+
 def _group_buy_refusals(_: ast.AST) -> set[str]:
     from fenxiao.marketing.groupbuy.rules import MESSAGES
 
@@ -129,9 +160,9 @@ def _return_steps(_: ast.AST) -> set[str]:
 
 # (file, the `code=` expression as written) → the codes it can hold, given the enclosing function.
 DYNAMIC: dict[tuple[str, str], Callable[[ast.AST], set[str]]] = {
-    ("layers/core/python/fenxiao/orders/states.py", "code"): _order_transitions,
+    ("layers/core/python/fenxiao/transitions.py", "chosen"): _transition_codes,
+    ("layers/core/python/fenxiao/transitions.py", "not_found"): _transition_not_found,
     ("layers/core/python/fenxiao/marketing/groupbuy/checkout.py", "code"): _group_buy_refusals,
-    ("layers/core/python/fenxiao/distribution/distributors.py", "code"): _local_code_table,
     ("layers/core/python/fenxiao/wechat/pay.py", "not_found"): _wechat_pay_not_found,
     ("layers/core/python/fenxiao/wechat/pay.py", "_CONFLICTS[code]"): _wechat_pay_conflicts,
     ("layers/core/python/fenxiao/payments/returns.py", "code"): _return_steps,

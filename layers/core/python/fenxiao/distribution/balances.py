@@ -27,7 +27,7 @@ were ever exceeded, reconciliation shows the drift and repairs it.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pymongo.database import Database
@@ -123,21 +123,16 @@ def _apply_together(db: Database, user_id: str, group: list[dict[str, Any]]) -> 
     return bool(db.distributors.update_one({"_id": user_id, "applied_refs": {"$nin": refs}}, update).modified_count)
 
 
-def apply_many(db: Database, entries: list[dict[str, Any]],
-               before_each: Callable[[int], None] | None = None) -> int:
+def apply_many(db: Database, entries: list[dict[str, Any]]) -> int:
     """Apply unguarded entries (one update per distributor), then mark them applied in a few bulk writes.
 
-    A payment's entries (every line and level) update each distributor once, not once per entry
-    (issue 15). `before_each(k)` runs before the k-th distributor's update: settlement's crash-injection
-    point in tests.
+    A payment's entries (every line and level) update each distributor once, not once per entry.
     """
     groups: dict[str, list[dict[str, Any]]] = {}
     for ledger_entry in entries:
         groups.setdefault(ledger_entry["user_id"], []).append(ledger_entry)
     done = []
-    for k, (user_id, group) in enumerate(groups.items()):
-        if before_each is not None:
-            before_each(k)
+    for user_id, group in groups.items():
         if len(group) > 1 and _apply_together(db, user_id, group):
             done += [e["_id"] for e in group]
             continue

@@ -19,11 +19,10 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from pymongo import ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from fenxiao import clock
+from fenxiao import clock, transitions
 from fenxiao.analytics import rollups
 from fenxiao.content import ensure_clean
 from fenxiao.crypto import DecryptError, decrypt_field, encrypt_field
@@ -81,19 +80,9 @@ def _mirror(db: Database, doc: dict[str, Any]) -> None:
                                                        "updated_at": clock.now()}})
 
 
-def _state_conflict(db: Database, user_id: str) -> Conflict | NotFound:
-    """Why a conditional transition matched nothing: the document is missing or in another state."""
-    doc = db.distributors.find_one({"_id": user_id}, {"status": 1})
-    if doc is None:
-        return NotFound("No such distributor or application", code="DISTRIBUTOR_NOT_FOUND",
-                        details={"id": user_id})
-    status = doc["status"]
-    codes = {PENDING: ("An application is already waiting for review", "APPLICATION_PENDING"),
-             APPROVED: ("You are already a distributor", "ALREADY_DISTRIBUTOR"),
-             REJECTED: ("The application was rejected; the shopper may apply again", "APPLICATION_REJECTED"),
-             DISABLED: ("This distributor is disabled; contact the merchant", "DISTRIBUTOR_DISABLED")}
-    message, code = codes[status]
-    return Conflict(message, code=code, details={"status": status})
+# The 409 code when a move finds the distributor (or application) in this state.
+STATE_CODES = {PENDING: "APPLICATION_PENDING", APPROVED: "ALREADY_DISTRIBUTOR", REJECTED: "APPLICATION_REJECTED",
+               DISABLED: "DISTRIBUTOR_DISABLED"}
 
 
 # --- applying -----------------------------------------------------------------------------------------
@@ -118,21 +107,20 @@ def _insert(db: Database, user_id: str, fields: dict[str, Any]) -> dict[str, Any
 
 
 def _transition(db: Database, user_id: str, sources: Iterable[str], fields: dict[str, Any]) -> dict[str, Any]:
-    """Move a distributor from one of `sources`, giving it a share code on its first approval."""
-    sources = list(sources)
+    """Move a distributor from one of `sources` to `fields["status"]`, giving it a share code on its
+    first approval."""
+    target = fields["status"]
 
     def write(code: str) -> dict[str, Any] | None:
         update = dict(fields)
-        if fields.get("status") == APPROVED:
+        if target == APPROVED:
             current = db.distributors.find_one({"_id": user_id}, {"code": 1})
             update["code"] = (current or {}).get("code") or code
-        return db.distributors.find_one_and_update({"_id": user_id, "status": {"$in": sources}},
-                                                   {"$set": {**update, "updated_at": clock.now()}},
-                                                   return_document=ReturnDocument.AFTER)
+        return transitions.move(db.distributors, user_id, sources, target, code=STATE_CODES,
+                                not_found="DISTRIBUTOR_NOT_FOUND", fields={**update, "updated_at": clock.now()})
 
     doc = _with_code(write)
-    if doc is None:
-        raise _state_conflict(db, user_id)
+    assert doc is not None  # no replay asked for
     _mirror(db, doc)
     return doc
 
@@ -288,15 +276,10 @@ def admin_update(db: Database, distributor_id: str, data: DistributorPatch, *, b
     if not changes:
         return admin_get(db, distributor_id)
     # Only an approved or disabled distributor is edited here; applications go through review.
-    doc = db.distributors.find_one_and_update(
-        {"_id": distributor_id, "status": {"$in": [APPROVED, DISABLED]}},
-        {"$set": {**changes, "updated_at": clock.now(), "updated_by": by}}, return_document=ReturnDocument.AFTER)
-    if doc is None:
-        error = _state_conflict(db, distributor_id)
-        if isinstance(error, Conflict):
-            error = Conflict("Only an approved or disabled distributor can be edited; review the application "
-                             "first", code="DISTRIBUTOR_NOT_APPROVED", details=error.details)
-        raise error
+    doc = transitions.move(db.distributors, distributor_id, [APPROVED, DISABLED], None,
+                           code="DISTRIBUTOR_NOT_APPROVED", not_found="DISTRIBUTOR_NOT_FOUND",
+                           fields={**changes, "updated_at": clock.now(), "updated_by": by})
+    assert doc is not None  # no replay asked for
     if "status" in changes:
         _mirror(db, doc)
     return admin_get(db, distributor_id)

@@ -17,10 +17,8 @@ One run, in bulk (never a query per entry):
    journal entry per distributor (`settle:<run_id>:<user>`: frozen −x, available +x), apply each with
    one conditional update, then update_many settling → settled.
 Every step is idempotent: claims are conditional per document, journal refs are unique, balance updates
-remember their ref, so a crash anywhere is finished by the next run and credits nothing twice.
-
-`settle(..., stop_after_batches=k)` / `stop_after_distributors=k` raise `SettlementInterrupted` at that
-point without cleaning up, exactly as a killed process would: the crash-injection hooks of the tests.
+remember their ref, so a crash anywhere is finished by the next run and credits nothing twice (the tests
+kill a run between batches and between distributors with `tests/support/interleave.py`).
 """
 from __future__ import annotations
 
@@ -35,7 +33,7 @@ from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock, logs
 from fenxiao.analytics import rollups
-from fenxiao.distribution import balances, ledger, withdrawals
+from fenxiao.distribution import balances, ledger
 from fenxiao.distribution.settings import get_distribution_settings
 from fenxiao.ids import new_id
 from fenxiao.messages import tell
@@ -46,10 +44,6 @@ LOCK_ID = "lock:settlement"
 LEASE = timedelta(minutes=20)  # longer than any function may run (Lambda and SCF stop at 15 minutes)
 BATCH_SIZE = 100               # orders per batch: one `$in` read of the orders, one claim of their entries
 RUNNING, DONE, SKIPPED, CRASHED, FAILED = "running", "done", "skipped", "crashed", "failed"
-
-
-class SettlementInterrupted(Exception):
-    """Raised by the crash-injection hooks; the run stops as if its process had died."""
 
 
 class LeaseLost(Exception):
@@ -128,8 +122,7 @@ def _order_batches(db: Database, batch_size: int) -> Iterator[list[str]]:
         yield list(batch)
 
 
-def _claim_batches(db: Database, run_id: str, now: datetime, batch_size: int,
-                   stop_after_batches: int | None) -> dict[str, int]:
+def _claim_batches(db: Database, run_id: str, now: datetime, batch_size: int) -> dict[str, int]:
     freeze_days, shop = get_distribution_settings(db).freeze_days, get_shop_settings(db)
     stats = {"batches": 0, "claimed": 0, "orders": 0, "reversed_orders": 0}
     for order_ids in _order_batches(db, batch_size):
@@ -150,14 +143,11 @@ def _claim_batches(db: Database, run_id: str, now: datetime, batch_size: int,
             stats["claimed"] += claimed.modified_count
             stats["orders"] += len(eligible)
         stats["batches"] += 1
-        if stop_after_batches is not None and stats["batches"] >= stop_after_batches:
-            raise SettlementInterrupted(f"stopped after {stats['batches']} batches")
         _renew(db, run_id)
     return stats
 
 
-def _finish(db: Database, run_id: str, now: datetime, stop_after_distributors: int | None = None
-            ) -> dict[str, int]:
+def _finish(db: Database, run_id: str, now: datetime) -> dict[str, int]:
     """Credit a run's claimed entries: one journal entry and one balance update per distributor."""
     totals = list(db.commissions.aggregate([
         {"$match": {"run_id": run_id}},  # index: commissions {run_id}
@@ -168,12 +158,7 @@ def _finish(db: Database, run_id: str, now: datetime, stop_after_distributors: i
                               {"frozen": -int(row["amount"]), "available": int(row["amount"])}, run_id=run_id)
                for row in totals if row["amount"]]
     balances.record(db, journal)
-
-    def crash_point(k: int) -> None:
-        if stop_after_distributors is not None and k >= stop_after_distributors:
-            raise SettlementInterrupted(f"stopped after {k} distributors")
-
-    balances.apply_many(db, journal, before_each=crash_point)
+    balances.apply_many(db, journal)
     db.commissions.update_many({"run_id": run_id, "status": ledger.SETTLING},
                                {"$set": {"status": ledger.SETTLED, "settled_at": now}})
     rollups.commissions_settled(db, run_id)  # the dashboard's days, once per run
@@ -211,8 +196,8 @@ def _recover_crashed_runs(db: Database, run_id: str, now: datetime) -> list[str]
     return stuck
 
 
-def settle(db: Database, now: datetime, *, batch_size: int = BATCH_SIZE, run_id: str | None = None,
-           stop_after_batches: int | None = None, stop_after_distributors: int | None = None) -> dict[str, Any]:
+def settle(db: Database, now: datetime, *, batch_size: int = BATCH_SIZE, run_id: str | None = None
+           ) -> dict[str, Any]:
     """Run settlement as of `now`; returns the settlement-run record."""
     run_id = run_id or new_id()
     started = time.perf_counter()
@@ -222,12 +207,9 @@ def settle(db: Database, now: datetime, *, batch_size: int = BATCH_SIZE, run_id:
     if not _acquire(db, run_id):
         return _close(db, run_id, started, {"status": SKIPPED, "reason": "another settlement run holds the lease"})
     try:
-        recovered = {"journal": balances.recover(db), "withdrawals": withdrawals.recover(db),
-                     "runs": _recover_crashed_runs(db, run_id, now)}
-        claimed = _claim_batches(db, run_id, now, batch_size, stop_after_batches)
-        result = _finish(db, run_id, now, stop_after_distributors)
-    except SettlementInterrupted:
-        raise  # a simulated crash: leave the lease and the run record exactly as a dead process would
+        recovered = {"runs": _recover_crashed_runs(db, run_id, now)}
+        claimed = _claim_batches(db, run_id, now, batch_size)
+        result = _finish(db, run_id, now)
     except Exception as exc:
         _release(db, run_id)
         _close(db, run_id, started, {"status": FAILED, "error": type(exc).__name__})

@@ -28,11 +28,10 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from pymongo import ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from fenxiao import clock, logs
+from fenxiao import clock, logs, transitions
 from fenxiao.config import get_settings
 from fenxiao.distribution import balances
 from fenxiao.distribution.commission import BP
@@ -47,6 +46,8 @@ from fenxiao.users.names import people
 OPENING, PENDING, APPROVED, PAID, REJECTED, FAILED = "opening", "pending", "approved", "paid", "rejected", "failed"
 FINAL = (PAID, REJECTED, FAILED)
 STALE_OPENING = timedelta(minutes=20)  # longer than any function runs: its creator is surely gone
+TRANSFER_GRACE = timedelta(minutes=10)  # the transfer answer and its notification normally arrive within seconds
+RECOVERY_BATCH = 200
 TRANSFER_REMARK = "佣金提现"
 Status = Literal["pending", "approved", "paid", "rejected", "failed"]
 
@@ -230,16 +231,8 @@ def request_withdrawal(db: Database, user_id: str, body: WithdrawalIn, idempoten
 def _move(db: Database, withdrawal_id: str, sources: tuple[str, ...], target: str, fields: dict[str, Any]
           ) -> dict[str, Any] | None:
     """One conditional transition; None when the withdrawal was already in `target` (a replay)."""
-    moved = db.withdrawals.find_one_and_update({"_id": withdrawal_id, "status": {"$in": list(sources)}},
-                                               {"$set": {"status": target, **fields}},
-                                               return_document=ReturnDocument.AFTER)
-    if moved is not None:
-        return moved
-    current = _get(db, withdrawal_id)
-    if current["status"] == target:
-        return None
-    raise Conflict(f"The withdrawal is {current['status']}", code="WITHDRAWAL_STATE_CONFLICT",
-                   details={"status": current["status"], "expected": list(sources)})
+    return transitions.move(db.withdrawals, withdrawal_id, sources, target, code="WITHDRAWAL_STATE_CONFLICT",
+                            not_found="WITHDRAWAL_NOT_FOUND", fields=fields, replay=True)
 
 
 def _final_journal(doc: Mapping[str, Any]) -> dict[str, Any]:
@@ -303,8 +296,7 @@ def approve(db: Database, withdrawal_id: str, *, by: str | None) -> dict[str, An
 
     doc = _get(db, withdrawal_id)
     if doc["status"] not in (PENDING, APPROVED):
-        raise Conflict(f"The withdrawal is {doc['status']}", code="WITHDRAWAL_STATE_CONFLICT",
-                       details={"status": doc["status"], "expected": [PENDING, APPROVED]})
+        raise transitions.refusal("WITHDRAWAL_STATE_CONFLICT", doc["status"], (PENDING, APPROVED))
     openid, real_name = _transfer_payee(db, doc)
     if doc["status"] == PENDING:
         _move(db, withdrawal_id, (PENDING,), APPROVED, {"approved_at": clock.now(), "approved_by": by,
@@ -393,3 +385,27 @@ def recover(db: Database) -> int:
             _undo_opening(db, doc, "abandoned while opening")
         touched += 1
     return touched
+
+
+def settle_transfers(db: Database, now: datetime) -> dict[str, int]:
+    """`approved` withdrawals older than TRANSFER_GRACE whose transfer answer and notification were lost:
+    ask WeChat about the bill (out_bill_no = withdrawal id) and apply its state. A bill WeChat never saw
+    (the transfer call itself failed) waits for the owner to approve again: paying needs their decision."""
+    from fenxiao import wechat  # local for cold start: only a stuck transfer loads the WeChat Pay client
+
+    counts = {"queried": 0, "finished": 0, "errors": 0}
+    # index: withdrawals (status, created_at); few are approved at any time
+    for doc in db.withdrawals.find({"status": APPROVED, "approved_at": {"$lte": now - TRANSFER_GRACE}},
+                                   {"_id": 1, "payout": 1, "transfer": 1}).limit(RECOVERY_BATCH):
+        counts["queried"] += 1
+        try:
+            bill = wechat.query_transfer(doc["_id"])
+            _check_bill(doc, bill)
+            apply_transfer_state(db, doc["_id"], str(bill.get("state") or ""), bill.get("fail_reason"))
+        except AppError as exc:
+            counts["errors"] += 1
+            logs.error("querying a stuck withdrawal transfer failed", withdrawal_id=doc["_id"], code=exc.code)
+            continue
+        if db.withdrawals.count_documents({"_id": doc["_id"], "status": {"$ne": APPROVED}}, limit=1):
+            counts["finished"] += 1
+    return counts

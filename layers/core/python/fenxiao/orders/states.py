@@ -1,16 +1,17 @@
 """The order state machine (API.md): the only transitions an order can make.
 
-Every transition is applied as one conditional update whose filter names the expected current state,
-so two racing requests cannot both move the same order: the loser gets a 409 with a specific code.
+Every transition is one `fenxiao.transitions.move` (a conditional update whose filter names the states
+it may start from), so two racing requests cannot both move the same order: the loser gets a 409 with
+the action's code below.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from pymongo import ReturnDocument
 from pymongo.database import Database
 
-from fenxiao.errors import Conflict, NotFound
+from fenxiao import transitions
+from fenxiao.errors import Conflict
 
 PLACING = "placing"  # written, stock being reserved: not yet visible, payable or cancellable
 PENDING_PAYMENT = "pending_payment"
@@ -40,26 +41,18 @@ def transition(db: Database, order_id: str, action: str, *, owner: str | None = 
                extra_filter: dict[str, Any] | None = None, set_fields: dict[str, Any] | None = None,
                ) -> dict[str, Any]:
     """Move one order through `action`; returns the updated order or raises 404 / 409."""
-    sources, target, _ = TRANSITIONS[action]
-    query: dict[str, Any] = {"_id": order_id, "status": {"$in": list(sources)}, **(extra_filter or {})}
-    if owner is not None:
-        query["user_id"] = owner
-    updated = db.orders.find_one_and_update(query, {"$set": {"status": target, **(set_fields or {})}},
-                                            return_document=ReturnDocument.AFTER)
-    if updated is not None:
-        return updated
-    current = db.orders.find_one({"_id": order_id, **({"user_id": owner} if owner else {})}, {"status": 1})
-    if current is None:
-        raise NotFound("No such order", code="ORDER_NOT_FOUND")
-    raise refusal(action, current["status"])
+    sources, target, code = TRANSITIONS[action]
+    moved = transitions.move(db.orders, order_id, sources, target, code=code, not_found="ORDER_NOT_FOUND",
+                             scope={"user_id": owner} if owner is not None else None, when=extra_filter,
+                             fields=set_fields)
+    assert moved is not None  # no replay asked for
+    return moved
 
 
 def refusal(action: str, status: str) -> Conflict:
     """The 409 for `action` on an order in `status`: wrong state, or (right state) a race lost meanwhile."""
     sources, _, code = TRANSITIONS[action]
-    message = (f"The order is {status} and cannot be {action.replace('_', ' ')}ed now" if status not in sources
-               else "The order changed meanwhile; reload it")
-    return Conflict(message, code=code, details={"status": status})
+    return transitions.refusal(code, status, sources)
 
 
 def ensure_can(order: dict[str, Any], action: str) -> None:

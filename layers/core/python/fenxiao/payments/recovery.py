@@ -10,6 +10,11 @@ Runs every few minutes (`finish_refunds` schedule):
   paid, or its hooks — coupon used, frozen commission, group seat — or sales counters interrupted) is
   finished like a retried notification. Nothing else would retry it: a free order has no notification,
   and WeChat stops retrying after about a day.
+
+`apply_unnotified_payments` (run by the `close_unpaid_orders` schedule, right after closing): an order
+still `pending_payment` a GRACE past its pay deadline is one WeChat refused to close because it was paid
+(`paid_meanwhile`); its notifications have not arrived, so WeChat is asked (`query_payment`) and a
+successful transaction is applied exactly as its notification would be.
 """
 from __future__ import annotations
 
@@ -20,9 +25,10 @@ from pymongo.database import Database
 
 from fenxiao import logs, wechat
 from fenxiao.errors import AppError, NotFound
+from fenxiao.orders import states
 from fenxiao.payments import refunds
 from fenxiao.payments.models import APPROVED, REFUNDED
-from fenxiao.payments.notifications import AMOUNT_MISMATCH, ORPHAN, finish_recorded_payment
+from fenxiao.payments.notifications import AMOUNT_MISMATCH, ORPHAN, apply_transaction, finish_recorded_payment
 from fenxiao.payments.notifications import APPLIED as APPLIED_PAYMENT
 
 GRACE = timedelta(minutes=5)  # leave the normal path (answer + notification) time to finish first
@@ -45,6 +51,27 @@ def finish_refunds(db: Database, now: datetime) -> dict[str, int]:
         refunds.finish_effects(db, refund)
         counts["effects_finished"] += 1
     finish_payments(db, cutoff, counts)
+    return counts
+
+
+def apply_unnotified_payments(db: Database, now: datetime) -> dict[str, int]:
+    """Orders paid at WeChat whose notifications never got through: ask WeChat, apply what it says."""
+    counts = {"payments_queried": 0, "payments_applied": 0, "payment_errors": 0}
+    # index: orders (status, pay_deadline)
+    overdue = db.orders.find({"status": states.PENDING_PAYMENT, "pay_deadline": {"$lte": now - GRACE},
+                              "payment.out_trade_no": {"$exists": True}}, {"payment.out_trade_no": 1}).limit(BATCH)
+    for order in list(overdue):
+        out_trade_no = order["payment"]["out_trade_no"]
+        try:
+            counts["payments_queried"] += 1
+            tx = wechat.query_payment(out_trade_no)
+            if tx.get("trade_state") == "SUCCESS":
+                apply_transaction(db, tx)
+                counts["payments_applied"] += 1
+        except AppError as exc:  # WeChat unreachable, or the payment not applicable: logged, next run again
+            counts["payment_errors"] += 1
+            logs.error("querying an unnotified payment failed", order_id=order["_id"], out_trade_no=out_trade_no,
+                       code=exc.code)
     return counts
 
 

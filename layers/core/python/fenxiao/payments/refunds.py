@@ -25,7 +25,7 @@ from pymongo import DESCENDING, ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from fenxiao import clock, logs, wechat
+from fenxiao import clock, logs, transitions, wechat
 from fenxiao.analytics import rollups
 from fenxiao.config import get_settings
 from fenxiao.content import ensure_clean
@@ -229,24 +229,19 @@ def approve_refund(db: Database, refund_id: str, *, by: str | None = None) -> di
     refund = _get(db, refund_id)
     start = approvable_from(refund)  # requested (refund only), received (a return), never (an exchange)
     if refund["status"] not in (start, APPROVED):
-        raise Conflict(f"The refund is {refund['status']} and cannot be approved",
-                       code="REFUND_NOT_APPROVABLE", details={"status": refund["status"],
-                                                              "type": refund.get("type") or REFUND_ONLY})
+        raise transitions.refusal("REFUND_NOT_APPROVABLE", refund["status"],
+                                  tuple(s for s in (start, APPROVED) if s))
     if refund["status"] == start and refund["kind"] == AFTER_SALES:
         # before any money moves, the order must still reserve these units for this refund
         order = db.orders.find_one({"_id": refund["order_id"]}, {"open_refund_id": 1}) or {}
         if order.get("open_refund_id") != refund_id:
             _fail(db, refund, "the order no longer reserves this refund")
             raise Conflict("This refund no longer matches its order", code="REFUND_STALE")
-    if refund["status"] == start:
-        approved = db.refunds.find_one_and_update(
-            {"_id": refund_id, "status": start},
-            {"$set": {"status": APPROVED, "approved_at": clock.now(), "approved_by": by}},
-            return_document=ReturnDocument.AFTER)
+    if start is not None and refund["status"] == start:
+        approved = transitions.move(db.refunds, refund_id, (start,), APPROVED, code="REFUND_NOT_APPROVABLE",
+                                    not_found="REFUND_NOT_FOUND", replay=True,
+                                    fields={"approved_at": clock.now(), "approved_by": by})
         refund = approved or _get(db, refund_id)
-        if refund["status"] != APPROVED:
-            raise Conflict(f"The refund is {refund['status']} now", code="REFUND_NOT_APPROVABLE",
-                           details={"status": refund["status"]})
     execute_refund(db, refund)
     return refund_view(_get(db, refund_id))
 
@@ -258,15 +253,10 @@ def reject_refund(db: Database, refund_id: str, reason: str | None, *, by: str |
     REJECT_REASON_REQUIRED)."""
     if not (reason or "").strip() and _get(db, refund_id)["status"] != REQUESTED:
         raise BusinessRule("Say why the return is rejected", code="REJECT_REASON_REQUIRED")
-    rejected = db.refunds.find_one_and_update(
-        {"_id": refund_id, "status": {"$in": list(REJECTABLE)}},
-        {"$set": {"status": REJECTED, "reject_reason": reason, "rejected_at": clock.now(),
-                  "rejected_by": by}},
-        return_document=ReturnDocument.AFTER)
-    if rejected is None:
-        refund = _get(db, refund_id)
-        raise Conflict(f"The refund is {refund['status']} and cannot be rejected",
-                       code="REFUND_NOT_REJECTABLE", details={"status": refund["status"]})
+    rejected = transitions.move(db.refunds, refund_id, tuple(REJECTABLE), REJECTED, code="REFUND_NOT_REJECTABLE",
+                                not_found="REFUND_NOT_FOUND",
+                                fields={"reject_reason": reason, "rejected_at": clock.now(), "rejected_by": by})
+    assert rejected is not None  # no replay asked for
     free_claim(db, rejected["order_id"], refund_id)
     tell.refund_result(db, rejected)
     return refund_view(rejected)
