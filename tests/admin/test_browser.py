@@ -402,7 +402,7 @@ def test_the_owner_manages_coupons_grades_and_money_checks(window, db, shop) -> 
     owner.dialog().locator(".subtabs button", has_text="团队").click()
     owner.dialog().locator("tr", has_text="Bob 李").wait_for()
     owner.dialog().locator(".subtabs button", has_text="资金流水").click()
-    owner.dialog().locator("text=余额与流水一致").wait_for()
+    owner.dialog().locator("text=当前余额：").wait_for()
     assert owner.dialog().locator("tr", has_text="结算到可提现").count() == 1
     owner.shot("distributor-ledger")
     owner.page.click("#dialog-close")

@@ -37,6 +37,7 @@ test('product page: rating summary, the newest review with the shop\'s reply, an
   assert.equal(sent.method, 'DELETE');
   assert.equal(sent.path, '/v1/me/favourites/' + product.id);
   assert.deepEqual(view.all('favourite'), ['收藏']);
+  view.page.onUnload();  // the page leaves: its promotion countdown stops (else node never exits)
 });
 
 test('review page: a completed order\'s line gets stars and text, then shows as reviewed', async () => {
