@@ -137,6 +137,7 @@ def test_detail_shape_and_only_active_skus(api, admin, make_product) -> None:
                   "original_price": None, "stock": 3, "image": None}],
         "share": {"title": "纯棉T恤", "image": "https://img.test/a.jpg",
                   "path": f"/pages/product/detail?id={made['id']}"},
+        "rating": {"count": 0, "average": None, "dist": {str(n): 0 for n in range(1, 6)}, "good_rate": None},
     }
 
 
