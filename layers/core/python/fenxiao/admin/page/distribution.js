@@ -51,7 +51,7 @@ export function showDistributor(id) {
         // the balance beside its journal; whether they agree is the reconcile schedule's check (「结算对账」),
         // not re-summed per page view
         const balance = data.balance || {};
-        fill(summary, h('span', { class: 'badge' }, `当前余额：${BUCKETS.map(([k, label]) => `${label} ¥${yuan(balance[k] || 0)}`).join('，')}`));
+        fill(summary, h('span', { class: 'badge' }, `当前余额：${BUCKETS.map(([k, label]) => `${label} ${yuan(balance[k] || 0)}`).join('，')}`));
         return data;
       }, [['时间', (e) => time(e.created_at)], ['类型', (e) => LEDGER_KINDS[e.kind] || e.kind], ['变动', (e) => moves(e.deltas || {})],
         ['状态', (e) => (e.void ? '已作废' : e.applied ? '已入账' : '处理中')]], '还没有资金流水');
