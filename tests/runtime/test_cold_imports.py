@@ -35,3 +35,11 @@ def test_schedules_import_no_http_stack():
                     ("flask", "werkzeug", "serverless_wsgi"))
     assert result["n"] > 0
     assert result["loaded"] == []
+
+
+def test_shopper_functions_do_not_load_the_admin_audit_log():
+    """The runtime sends admin writes through the audit log, but loads it only when one happens: a shopper
+    function's cold start does not build the audit log's models."""
+    result = _probe("import functions.catalog.list_products, functions.orders.place_order\nn = 2",
+                    ("fenxiao.admin.audit",))
+    assert result["loaded"] == []

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import Any, Generic, Literal, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, overload
 
 from flask import Flask, Response
 from flask import request as flask_request
@@ -24,7 +24,6 @@ from pymongo.database import Database
 from typing_extensions import TypeVar
 
 from fenxiao import clock, logs, untrusted_json
-from fenxiao.admin import audit
 from fenxiao.admin.roles import ADMIN_ROLES
 from fenxiao.db import get_db
 from fenxiao.error_messages import language
@@ -32,6 +31,9 @@ from fenxiao.errors import AppError, Forbidden, InvalidInput, NotFound, PayloadT
 from fenxiao.runtime import auth
 from fenxiao.runtime.events import request_id_of, to_wsgi_event
 from fenxiao.tokens import Principal, verify_token
+
+if TYPE_CHECKING:  # the audit log (and its query model) loads only when an admin writes: cold start
+    from fenxiao.admin import audit
 
 AuthMode = Literal["none", "user", "optional_user", "admin"]
 # An action's input models: `Request[AddressIn]` has a body of that model and no query; `Request[None, PageQuery]`
@@ -395,6 +397,8 @@ def _run(route: Route, req: Request) -> Any:
     """The route's view; an admin write goes through the audit log (one mechanism for every such route)."""
     if req.admin is None or route.method == "GET":
         return route.view(req)
+    from fenxiao.admin import audit  # local for cold start: shopper functions never load the audit log
+
     return audit.audited(req.db, action=route.action, path=route.path, params=req.params, admin=req.admin,
                          ip=req.ip, body=req.body, tracked=route.tracked, run=lambda: route.view(req))
 
