@@ -5,9 +5,9 @@ For each size (default 1k, 10k, 100k) a fresh database is seeded in bulk with do
 real ones: N users, orders (two lines, 90 days of history, Beijing-day rollups rebuilt by the real
 `refresh_stats` code), commissions and journal entries; N·1.5% distributors, N·5% refunds, N·1%
 withdrawals. One top distributor has 30% of the shoppers as direct team and refers 45% of the orders
-(issue 15's shape). Each endpoint runs through its real handler (the Lambda event path): warm-up, then
-the median of `--repeat` runs and the Mongo round trips of one run. The last column is the acceptance
-figure: time at the largest size ÷ time at the smallest (≤ 2 passes).
+(the shape of the first 100k measurement). Each endpoint runs through its real handler (the Lambda
+event path): warm-up, then the median of `--repeat` runs and the Mongo round trips of one run. The
+last column is the acceptance figure: time at the largest size ÷ time at the smallest (≤ 2 passes).
 
     .venv/bin/python bench/growth.py [--sizes 1000,10000,100000] [--repeat 3] [--load-seconds 10]
 
@@ -163,7 +163,7 @@ def seed(bench: Bench, size: int, now: datetime) -> Shop:
                    "commission_id": _oid(k, "c"), "order_id": oid}
 
     for batch in _chunks(journal_docs()):
-        db.ledger.insert_many(batch, ordered=False)
+        db.balance_journal.insert_many(batch, ordered=False)
     refunded = [orders[k * 20] for k in range(size // 20)]
     db.refunds.insert_many([
         {"_id": _oid(k, "d"), "out_refund_no": _oid(k, "d"), "order_id": oid, "user_id": buyer, "kind": "after_sales",

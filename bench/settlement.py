@@ -73,7 +73,7 @@ def populate(db: Any, entries: int, distributors: int) -> None:
             frozen[earner] += amount
     _insert(db, "orders", orders)
     _insert(db, "commissions", commissions)
-    _insert(db, "ledger", journal)
+    _insert(db, "balance_journal", journal)
     _insert(db, "distributors", [{"_id": u, "status": "approved", "code": u.upper(), "applied_refs": [],
                                   "balance": {"frozen": frozen[u], "available": 0, "withdrawing": 0,
                                               "withdrawn": 0}} for u in users])

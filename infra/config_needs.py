@@ -103,9 +103,9 @@ def closure(module: str) -> set[str]:
 
 @functools.cache
 def settings_fields() -> frozenset[str]:
-    from fenxiao.config import Settings
+    from fenxiao.config import Config
 
-    return frozenset(f.name for f in fields(Settings))
+    return frozenset(f.name for f in fields(Config))
 
 
 @functools.cache
@@ -114,7 +114,7 @@ def _property_fields() -> dict[str, frozenset[str]]:
     known = settings_fields()
     result: dict[str, frozenset[str]] = {}
     for node in ast.walk(_tree(CONFIG_MODULE)):
-        if isinstance(node, ast.ClassDef) and node.name == "Settings":
+        if isinstance(node, ast.ClassDef) and node.name == "Config":
             for item in node.body:
                 if isinstance(item, ast.FunctionDef) and item.name != "require":
                     result[item.name] = frozenset(_field_uses(item, known, {}))

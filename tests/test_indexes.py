@@ -35,7 +35,7 @@ HOT_QUERIES: list[tuple[str, dict[str, Any], list[tuple[str, int]] | None, str]]
     ("commissions", {"run_id": "r"}, None, "settlement run"),
     ("commissions", {"user_id": "u"}, [("created_at", -1), ("_id", -1)], "my commissions"),
     ("commissions", {"order_id": "o"}, None, "reversal on refund"),
-    ("ledger", {"applied": False}, [("created_at", 1)], "journal recovery"),
+    ("balance_journal", {"applied": False}, [("created_at", 1)], "journal recovery"),
     ("withdrawals", {"user_id": "u"}, [("created_at", -1), ("_id", -1)], "my withdrawals"),
     ("withdrawals", {"status": "pending"}, [("created_at", -1), ("_id", -1)], "admin withdrawals"),
     ("user_coupons", {"user_id": "u", "status": "unused"}, None, "my coupons / checkout candidates"),
@@ -52,7 +52,7 @@ HOT_QUERIES: list[tuple[str, dict[str, Any], list[tuple[str, int]] | None, str]]
     ("shipping_uploads", {"status": "uploading", "claimed_at": {"$lte": T}}, None, "upload_shipping_info stuck"),
     ("orders", {"upload_pending": True}, None, "upload_shipping_info: interrupted shipments"),
     ("shipping_uploads", {"status": "failed"}, [("created_at", -1), ("_id", -1)], "admin failed uploads"),
-    # issue 15: each window of a windowed list (fenxiao.paging) is a range on its time field
+    # each window of a windowed list (fenxiao.paging) is a range on its time field
     *[(collection, {**prefix, field: {"$gte": T, "$lt": T}}, [(field, -1), ("_id", -1)], f"{why} (window)")
       for collection, prefix, field, why in (
           ("orders", {}, "created_at", "admin orders"),
@@ -66,7 +66,7 @@ HOT_QUERIES: list[tuple[str, dict[str, Any], list[tuple[str, int]] | None, str]]
           ("distributors", {"status": "approved"}, "created_at", "admin distributors by status"),
           ("distributors", {"status": "pending"}, "applied_at", "admin applications"),
           ("commissions", {"user_id": "u"}, "created_at", "my commissions"),
-          ("ledger", {"user_id": "u"}, "created_at", "admin ledger of a distributor"),
+          ("balance_journal", {"user_id": "u"}, "created_at", "admin ledger of a distributor"),
           ("users", {"upline.0": "u"}, "bound_at", "team level 1"),
           ("users", {"upline.1": "u"}, "bound_at", "team level 2"),
           ("users", {"upline.2": "u"}, "bound_at", "team level 3"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.distribution.ledger_support import make_buyer, make_distributor, paid_order
+from tests.distribution.money_support import make_buyer, make_distributor, paid_order
 from tests.support.invariants import assert_invariants
 
 

@@ -10,9 +10,9 @@ from functions.admin import (
     dashboard,
     distribution,
     group_buys,
-    ledger,
     marketing,
     messages,
+    money,
     orders,
     page,
     refunds,
@@ -23,7 +23,7 @@ from functions.admin import (
     uploads,
 )
 
-AREAS = (auth, catalog, settings, orders, refunds, marketing, distribution, dashboard, uploads, page, ledger,
+AREAS = (auth, catalog, settings, orders, refunds, marketing, distribution, dashboard, uploads, page, money,
          group_buys, messages, staff, customers, shipping_templates, reviews)
 
 admin = HttpFunction(*(area.routes for area in AREAS), name="admin")

@@ -1,5 +1,5 @@
 """The caller's commission entries (frozen, settled, reversed): what they earned, order by order."""
-from fenxiao.distribution.ledger import CommissionQuery, list_mine
+from fenxiao.distribution.commission_entries import CommissionQuery, list_mine
 from fenxiao.runtime import UserRequest, http_action
 
 

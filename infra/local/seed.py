@@ -144,6 +144,15 @@ def _skus_of(db: Database, title: str) -> tuple[str, list[dict[str, Any]]]:
     return product["_id"], list(db.skus.find({"product_id": product["_id"], "active": True}).sort("sort", 1))
 
 
+COUPONS: list[dict[str, Any]] = [
+    {"name": "新人无门槛 5 元券", "kind": "no_threshold", "amount": 500, "total": 10000, "per_user_limit": 1},
+    {"name": "满 99 减 10", "kind": "threshold", "amount": 1000, "threshold": 9900, "total": 5000,
+     "per_user_limit": 2},
+    {"name": "数码 9 折券", "kind": "discount", "discount_bp": 1000, "cap": 5000, "total": 1000,
+     "per_user_limit": 1},
+]
+
+
 def seed_marketing(db: Database) -> str:
     """Coupons, a limited-time price, 满减 tiers and a 拼团 campaign, running for the next 30 days."""
     from fenxiao.marketing.coupons import create_template
@@ -168,15 +177,6 @@ def seed_marketing(db: Database) -> str:
     create_campaign(db, CampaignIn(product_id=earbuds, size=3, hours=24,
                                    sku_prices={s["_id"]: 24900 for s in buds}, **window))
     return f"marketing: {len(COUPONS)} coupons, a limited-time price, 满减 tiers, a 3-person 拼团"
-
-
-COUPONS: list[dict[str, Any]] = [
-    {"name": "新人无门槛 5 元券", "kind": "no_threshold", "amount": 500, "total": 10000, "per_user_limit": 1},
-    {"name": "满 99 减 10", "kind": "threshold", "amount": 1000, "threshold": 9900, "total": 5000,
-     "per_user_limit": 2},
-    {"name": "数码 9 折券", "kind": "discount", "discount_bp": 1000, "cap": 5000, "total": 1000,
-     "per_user_limit": 1},
-]
 
 
 def seed_distributors(db: Database) -> str:

@@ -1,4 +1,4 @@
-"""Prove every distributor's balance equals Σ its ledger journal; optionally repair the drift.
+"""Prove every distributor's balance equals Σ its balance journal; optionally repair the drift.
 
     MONGODB_URI=mongodb+srv://... MONGODB_DB=fenxiao python -m infra.mongo.reconcile [--repair]
 
@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     report = reconcile(get_db(), repair=args.repair)
     print(json.dumps(report, default=str, ensure_ascii=False, indent=2))
     unresolved = [d for d in report["drift"] if d["user_id"] not in report["repaired"]]
-    return 0 if not unresolved and not report["orphan_ledger_users"] else 1
+    return 0 if not unresolved and not report["orphan_journal_users"] else 1
 
 
 if __name__ == "__main__":

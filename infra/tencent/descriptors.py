@@ -55,7 +55,7 @@ def template_stage() -> Stage:
                   bucket=_ref("FENXIAO_S3_BUCKET"), assets_base_url=_ref("FENXIAO_S3_PUBLIC_BASE"),
                   secrets_version=_ref("FENXIAO_SECRETS_VERSION"))
     plain = {n for function in build().functions for n in function.env}
-    defaulted = {config.env_name(f.name) for f in fields(config.Settings)
+    defaulted = {config.env_name(f.name) for f in fields(config.Config)
                  if f.type in ("int", int) or config.default_of(f.name)}   # omitted: the default applies
     given = sorted(plain - set(stage.derived()) - defaulted)
     return replace(stage, values={n: _ref(n) for n in given})

@@ -70,7 +70,7 @@ def test_script_and_stylesheet(api) -> None:
     for pattern in (r"/v1/admin/group-buys/\$\{[^}]+\}/disable", r"/v1/admin/withdrawals/\$\{[^}]+\}",
                     r"/v1/admin/coupons/\$\{[^}]+\}", r"/v1/admin/promotions/\$\{[^}]+\}"):
         assert re.search(pattern, source), pattern
-    # the farming guard's flagged referrers and its limits (issue 11)
+    # the farming guard's flagged referrers and its limits
     assert "flagged: flaggedOnly.checked" in source and "flagCell(d.flag)" in source
     assert "referral_limits.bindings_per_referrer_hour" in source
     assert "sessionStorage" in source and ".innerHTML" not in source

@@ -59,11 +59,11 @@ def test_declared_secrets_are_fetched_once_per_container(ssm, monkeypatch):
     calls = _count_calls(monkeypatch)
     config.reset()
 
-    settings = config.get_settings()
-    assert settings.mongodb_uri == "mongodb://db.example/"
-    assert settings.jwt_key == "j" * 40
-    assert settings.wechatpay_apiv3_key == ""  # not declared, so not fetched
-    config.get_settings()
+    loaded = config.get_config()
+    assert loaded.mongodb_uri == "mongodb://db.example/"
+    assert loaded.jwt_key == "j" * 40
+    assert loaded.wechatpay_apiv3_key == ""  # not declared, so not fetched
+    config.get_config()
     secrets.values()
     assert calls == [["jwt-secret", "mongodb-uri"]]
 
@@ -73,7 +73,7 @@ def test_a_missing_parameter_is_named(ssm, monkeypatch):
     monkeypatch.setenv("FENXIAO_SECRET_NAMES", "mongodb-uri,field-key-b64")
     config.reset()
     with pytest.raises(ConfigError, match="field-key-b64"):
-        config.get_settings()
+        config.get_config()
 
 
 def test_an_unknown_provider_is_a_config_error(monkeypatch):

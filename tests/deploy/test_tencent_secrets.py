@@ -36,9 +36,9 @@ def store(monkeypatch: pytest.MonkeyPatch) -> Iterator[TencentApiStub]:
 def test_settings_read_their_secrets_from_the_store(store: TencentApiStub) -> None:
     store.ssm.secrets = {("fenxiao-prod-jwt-secret", "v2"): "j" * 40,
                          ("fenxiao-prod-mongodb-uri", "v2"): "mongodb://db.internal:27017"}
-    settings = config.get_settings()
-    assert settings.jwt_secret == "j" * 40 and settings.mongodb_uri == "mongodb://db.internal:27017"
-    config.get_settings()
+    loaded = config.get_config()
+    assert loaded.jwt_secret == "j" * 40 and loaded.mongodb_uri == "mongodb://db.internal:27017"
+    config.get_config()
     assert sorted(p["SecretName"] for _, p in store.calls) == ["fenxiao-prod-jwt-secret", "fenxiao-prod-mongodb-uri"]
     assert {p["VersionId"] for _, p in store.calls} == {"v2"}
     for headers in store.headers:   # the stub verified each TC3 signature; these are the rest of the protocol
@@ -49,11 +49,11 @@ def test_settings_read_their_secrets_from_the_store(store: TencentApiStub) -> No
 def test_a_missing_secret_is_named(store: TencentApiStub) -> None:
     store.ssm.secrets = {("fenxiao-prod-jwt-secret", "v2"): "j" * 40}
     with pytest.raises(ConfigError, match="fenxiao-prod-mongodb-uri"):
-        config.get_settings()
+        config.get_config()
 
 
 def test_without_a_run_role_the_error_says_so(store: TencentApiStub, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TENCENTCLOUD_SECRETID")
     with pytest.raises(ConfigError, match="运行角色"):
-        config.get_settings()
+        config.get_config()
     assert store.calls == []

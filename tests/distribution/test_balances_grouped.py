@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pymongo import monitoring
 
-from fenxiao.distribution import balances, ledger
-from tests.distribution.ledger_support import assert_consistent, balance, make_buyer, make_distributor
+from fenxiao.distribution import balances, commission_entries
+from tests.distribution.money_support import assert_consistent, balance, make_buyer, make_distributor
 from tests.support.orders import make_order
 
 
@@ -39,7 +39,7 @@ def test_two_lines_two_levels_one_update_per_distributor(db):
     buyer, _ = make_buyer(db, [near, top])
     order = make_order(db, buyer, items=[{"price": 10_000}, {"price": 20_000}], status="paid")
     counted, listener = _listening(db)
-    entries = ledger.create_for_paid_order(counted, order)
+    entries = commission_entries.create_for_paid_order(counted, order)
     assert len(entries) == 4  # 2 lines × 2 levels
     assert listener.distributor_updates == 2  # one per distributor, not one per entry
     assert_consistent(db, top, near)
@@ -51,14 +51,14 @@ def test_a_replay_after_a_partial_apply_applies_the_rest_once(db):
     near, _ = make_distributor(db, upline=[top])
     buyer, _ = make_buyer(db, [near, top])
     order = make_order(db, buyer, items=[{"price": 10_000}, {"price": 20_000}], status="paid")
-    entries = ledger.create_for_paid_order(db, order)
+    entries = commission_entries.create_for_paid_order(db, order)
     expected = {uid: balance(db, uid) for uid in (top, near)}
     # as if a crash had left everything unapplied except one of `near`'s entries
     db.distributors.update_many({}, {"$set": {"applied_refs": [], "balance.frozen": 0}})
-    db.ledger.update_many({}, {"$set": {"applied": False}})
+    db.balance_journal.update_many({}, {"$set": {"applied": False}})
     first = next(f"freeze:{e['_id']}" for e in entries if e["user_id"] == near)
-    balances.apply(db, db.ledger.find_one({"_id": first}))
-    ledger.create_for_paid_order(db, order)  # the payment hook again
-    ledger.create_for_paid_order(db, order)
+    balances.apply(db, db.balance_journal.find_one({"_id": first}))
+    commission_entries.create_for_paid_order(db, order)  # the payment hook again
+    commission_entries.create_for_paid_order(db, order)
     assert {uid: balance(db, uid) for uid in (top, near)} == expected
     assert_consistent(db, top, near)

@@ -1,4 +1,4 @@
-"""Referral farming (issue 11, item 8): velocity limits on sign-ups and bindings, flagged referrers.
+"""Referral farming: velocity limits on sign-ups and bindings, flagged referrers.
 
 The hostile test: 200 WeChat sign-ups with one share code in 4.8 s, all bound. Through the real handlers:
 sign-ups always succeed, bindings past a limit are refused (`VELOCITY_LIMITED`), the referrer is flagged
@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from fenxiao import clock
 from fenxiao.users.throttle import hour_start
-from tests.distribution.ledger_support import make_distributor
+from tests.distribution.money_support import make_distributor
 from tests.support.factories import admin_token, make_user
 
 LOGIN = "/v1/auth/wechat-login"

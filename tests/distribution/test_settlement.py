@@ -10,7 +10,7 @@ from fenxiao import clock
 from fenxiao.distribution import balances, settlement
 from fenxiao.distribution.settlement import is_eligible
 from fenxiao.settings import ShopSettings
-from tests.distribution.ledger_support import (
+from tests.distribution.money_support import (
     assert_consistent,
     balance,
     entries,

@@ -1,4 +1,4 @@
-"""Commission never becomes available while any unit of its order can still be refunded (issue 11, item 1).
+"""Commission never becomes available while any unit of its order can still be refunded.
 
 The hostile test's story, through the real handlers: after-sales 15 days, freeze 7. Before the fix the
 commission settled on day 8, was withdrawn, and a whole-order refund on day 10 left the distributor at
@@ -14,8 +14,8 @@ import pytest
 from fenxiao import clock
 from fenxiao.distribution.settlement import is_eligible
 from fenxiao.settings import ShopSettings
-from tests.distribution.ledger_support import assert_consistent, balance, entries, make_buyer, make_distributor
-from tests.distribution.ledger_support import settle_via_schedule as settle
+from tests.distribution.money_support import assert_consistent, balance, entries, make_buyer, make_distributor
+from tests.distribution.money_support import settle_via_schedule as settle
 from tests.payments.conftest import pay, succeed
 from tests.support.factories import admin_token
 from tests.support.orders import make_order

@@ -44,7 +44,7 @@ def test_stats_count_paid_orders_of_the_upline_and_the_team(api, db, distributor
     team2 = api.get("/v1/distributor/team", query={"level": 2, "page_size": 1}, token=a_token).json
     assert [m["id"] for m in team2["items"]] == [c1]
     assert team2["items"][0]["sales"] == 5500 and team2["page_size"] == 1
-    # the third commission level has its team too (issue 16): c3 bound to c (b's member, a's level 2)
+    # the third commission level has its team too: c3 bound to c (b's member, a's level 2)
     _, c_token, c_code = distributor()
     assert api.post("/v1/referrals/bind", {"ref": b_code}, token=c_token).json["bound"]
     c3, _ = bound(api, db, c_code)

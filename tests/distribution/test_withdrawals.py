@@ -7,7 +7,7 @@ from datetime import timedelta
 from fenxiao import clock
 from fenxiao.distribution import balances
 from infra.local import wechat_emulator
-from tests.distribution.ledger_support import assert_consistent, balance, make_distributor
+from tests.distribution.money_support import assert_consistent, balance, make_distributor
 from tests.support.factories import admin_token
 from tests.support.invariants import assert_invariants
 
@@ -81,7 +81,7 @@ def test_parallel_withdrawals_never_overdraw(api, db):
     assert sorted(r.status for r in results) == [201] * 3 + [422] * 7, results
     assert {r.error_code for r in results if r.status == 422} == {"INSUFFICIENT_BALANCE"}
     assert balance(db, user_id) == {"frozen": 0, "available": 100, "withdrawing": 900, "withdrawn": 0}
-    assert db.ledger.count_documents({"kind": "withdraw", "void": False}) == 3
+    assert db.balance_journal.count_documents({"kind": "withdraw", "void": False}) == 3
     assert_consistent(db, user_id)
     assert_invariants(db)
 

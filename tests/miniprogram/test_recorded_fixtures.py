@@ -103,7 +103,7 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     shot("distributor_none", "GET", "/v1/distributor", token=fresh)
     shot("me", "GET", "/v1/me", token=fresh)
 
-    # issue 16: hot searches and a Chinese search; a review of a completed order on the product page;
+    # hot searches and a Chinese search; a review of a completed order on the product page;
     # favourites; a region not delivered to and a price that changed at checkout
     ok(api.put("/v1/admin/settings/search", {"hot": ["龙井", "礼盒"]}, token=w.admin))
     shot("search_hot", "GET", "/v1/search/hot")

@@ -1,4 +1,4 @@
-"""`make dev` restarts keep payments and refunds of existing data working (issue 11, item 10).
+"""`make dev` restarts keep payments and refunds of existing data working.
 
 The dev server persists the emulator's WeChat Pay memory under the data directory (`persist_to`); the
 restart is simulated in process: the emulator forgets everything, then loads the file as a new process

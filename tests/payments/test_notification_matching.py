@@ -1,6 +1,6 @@
 """A validly signed notification is checked against what we asked WeChat for before anything changes.
 
-Issue 11, item 3: a REFUND.SUCCESS for a refund that was only requested changed the order's refunded
+A REFUND.SUCCESS for a refund that was only requested changed the order's refunded
 amount; a transfer notification overwrote a withdrawal's transfer record before checking its state and
 never checked mch_id; a payment whose out_trade_no carried a suffix we never issued marked the order paid.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from fenxiao.config import get_settings
+from fenxiao.config import get_config
 from infra.local import wechat_emulator
 from infra.local.wechat_emulator.pay import transaction_view
 from tests.distribution.test_withdrawals import TRANSFER_NOTIFY, _funded, _withdraw
@@ -18,7 +18,7 @@ from tests.support.orders import make_order
 
 def _refund_notification(out_trade_no: str, out_refund_no: str, *, refund: int, total: int,
                          mchid: str | None = None, status: str = "SUCCESS") -> tuple[dict[str, str], bytes]:
-    resource = {"mchid": mchid or get_settings().wechatpay_mchid, "out_trade_no": out_trade_no,
+    resource = {"mchid": mchid or get_config().wechatpay_mchid, "out_trade_no": out_trade_no,
                 "transaction_id": "4200x", "out_refund_no": out_refund_no, "refund_id": "5030x",
                 "refund_status": status, "amount": {"total": total, "refund": refund}}
     return wechat_emulator.build_notification("REFUND.SUCCESS", resource, original_type="refund", summary="退款成功")
@@ -74,7 +74,7 @@ def test_a_refund_notification_that_differs_from_the_refund_we_sent_changes_noth
 def _bill(wid: str, state: str = "SUCCESS", amount: int = 2_000, mch_id: str | None = None):
     return wechat_emulator.build_notification("MCHTRANSFER.BILL.FINISHED", {
         "out_bill_no": wid, "transfer_bill_no": "1330" + wid, "state": state, "transfer_amount": amount,
-        "mch_id": mch_id or get_settings().wechatpay_mchid, "openid": "x"},
+        "mch_id": mch_id or get_config().wechatpay_mchid, "openid": "x"},
         original_type="mch_payment", summary="商家转账单据终态通知")
 
 
@@ -99,7 +99,7 @@ def test_a_transfer_notification_from_another_merchant_or_bill_writes_nothing(ap
     assert db.withdrawals.find_one({"_id": wid}) == before
     headers, body = wechat_emulator.build_notification("MCHTRANSFER.BILL.FINISHED", {
         "out_bill_no": wid, "transfer_bill_no": "1330OTHER", "state": "SUCCESS", "transfer_amount": 2_000,
-        "mch_id": get_settings().wechatpay_mchid}, original_type="mch_payment", summary="x")
+        "mch_id": get_config().wechatpay_mchid}, original_type="mch_payment", summary="x")
     assert api.call("POST", TRANSFER_NOTIFY, headers=headers, raw_body=body.decode()).status == 500
     assert db.withdrawals.find_one({"_id": wid}) == before
     headers, body = _bill(wid)  # the genuine one pays it, once

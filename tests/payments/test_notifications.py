@@ -7,7 +7,7 @@ import time
 import pytest
 
 from fenxiao import clock
-from fenxiao.config import get_settings
+from fenxiao.config import get_config
 from infra.local import wechat_emulator
 from tests.payments.conftest import NOTIFY, REFUND_NOTIFY, pay, send, signed_transaction, succeed
 from tests.support.invariants import assert_invariants
@@ -159,7 +159,7 @@ def test_stale_notification_is_refused(api, db, shopper):
 
 def test_unknown_out_trade_no_fails_so_wechat_retries(api, db):
     headers, body = wechat_emulator.build_notification(
-        "TRANSACTION.SUCCESS", {"appid": get_settings().wechat_appid, "mchid": get_settings().wechatpay_mchid,
+        "TRANSACTION.SUCCESS", {"appid": get_config().wechat_appid, "mchid": get_config().wechatpay_mchid,
                                 "out_trade_no": "20240101999_ZZZZ", "transaction_id": "4200x",
                                 "trade_state": "SUCCESS", "amount": {"total": 100}},
         original_type="transaction", summary="支付成功")

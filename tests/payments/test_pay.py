@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from fenxiao import clock
-from fenxiao.config import get_settings
+from fenxiao.config import get_config
 from infra.local import wechat_emulator
 from tests.payments.conftest import pay, succeed
 from tests.support.factories import make_user
@@ -26,7 +26,7 @@ def test_pay_returns_merchant_signed_params_for_the_order_amount(api, db, stack,
     body = resp.json
     params = body["payment"]
     assert set(params) == {"timeStamp", "nonceStr", "package", "signType", "paySign"}
-    message = (f"{get_settings().wechat_appid}\n{params['timeStamp']}\n{params['nonceStr']}\n"
+    message = (f"{get_config().wechat_appid}\n{params['timeStamp']}\n{params['nonceStr']}\n"
                f"{params['package']}\n").encode()
     merchant = load_pem_public_key(stack["secrets"]["wechatpay_merchant_public_key"].encode())
     merchant.verify(base64.b64decode(params["paySign"]), message, PKCS1v15(), SHA256())  # raises if forged

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from fenxiao import clock, wechat
-from fenxiao.config import get_settings
+from fenxiao.config import get_config
 from infra.local import wechat_emulator
 from infra.local.wechat_emulator import pay as emulator_pay
 from tests.payments.conftest import REFUND_NOTIFY, send
@@ -250,7 +250,7 @@ def test_a_refund_still_processing_is_completed_by_its_notification(api, db, pai
     assert db.orders.find_one({"_id": order["_id"]})["refund_open"] is True
     assert _request(api, order, shopper[1]).error_code == "REFUND_IN_PROGRESS"
     (sent,) = wechat_emulator.STORE.refunds.values()
-    resource = {"mchid": get_settings().wechatpay_mchid, "out_trade_no": sent["out_trade_no"],
+    resource = {"mchid": get_config().wechatpay_mchid, "out_trade_no": sent["out_trade_no"],
                 "out_refund_no": sent["out_refund_no"],
                 "refund_id": sent["refund_id"], "refund_status": "SUCCESS",
                 "amount": {"total": 1000, "refund": 1000}}

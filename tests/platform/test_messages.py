@@ -7,7 +7,7 @@ import requests
 
 from fenxiao import clock
 from fenxiao.distribution import balances
-from tests.distribution.ledger_support import make_buyer, make_distributor, paid_order
+from tests.distribution.money_support import make_buyer, make_distributor, paid_order
 from tests.platform.conftest import fault, grant, messages, run_schedule
 from tests.support.factories import admin_token, make_user
 

@@ -161,7 +161,7 @@ def test_the_shopper_is_told_which_parcel_shipped(api, db, stack, paid, shopper,
 def test_wechats_settlement_push_is_verified_recorded_once_and_shown_on_the_order(api, db, stack, paid):
     import requests
 
-    from fenxiao.config import get_settings
+    from fenxiao.config import get_config
     from fenxiao.shipping.events import signature_of
 
     order = paid()
@@ -175,7 +175,7 @@ def test_wechats_settlement_push_is_verified_recorded_once_and_shown_on_the_orde
     forged = api.call("POST", "/v1/wechat/events", json_body={"Event": "trade_manage_order_settlement"},
                       query={"signature": "0" * 40, "timestamp": "1", "nonce": "n"})
     assert (forged.status, forged.error_code) == (401, "PUSH_SIGNATURE_INVALID")
-    token = get_settings().wechat_push_token
+    token = get_config().wechat_push_token
     check = api.call("GET", "/v1/wechat/events", query={"signature": signature_of(token, "9", "n"), "timestamp": "9",
                                                         "nonce": "n", "echostr": "hello"})
     assert (check.status, check.text) == (200, "hello")
@@ -282,7 +282,7 @@ def test_the_push_in_safe_mode_is_decrypted_and_checked_over_the_ciphertext(api,
         assert db.orders.find_one({"_id": order["_id"]})["wechat_trade"]["confirm_receive_method"] == 1
         from fenxiao.shipping.events import signature_of
 
-        token = config.get_settings().wechat_push_token
+        token = config.get_config().wechat_push_token
         signed = {"signature": signature_of(token, "1", "n"), "timestamp": "1", "nonce": "n", "encrypt_type": "aes"}
         tampered = api.call("POST", "/v1/wechat/events", json_body={"ToUserName": "gh", "Encrypt": "AAAA"},
                             query={**signed, "msg_signature": "0" * 40})

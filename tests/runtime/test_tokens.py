@@ -9,20 +9,20 @@ import jwt
 import pytest
 
 from fenxiao import hs256
-from fenxiao.config import get_settings
+from fenxiao.config import get_config
 from fenxiao.errors import Unauthorized
 from fenxiao.tokens import issue_token, verify_token
 
 
 def test_pyjwt_verifies_our_token(stack):
     token = issue_token("admin", "a1", role="owner")
-    claims = jwt.decode(token, get_settings().jwt_secret, algorithms=["HS256"])
+    claims = jwt.decode(token, get_config().jwt_secret, algorithms=["HS256"])
     assert (claims["sub"], claims["kind"], claims["role"]) == ("a1", "admin", "owner")
     assert claims["exp"] > claims["iat"]
 
 
 def test_we_verify_a_pyjwt_token(stack):
-    token = jwt.encode({"sub": "u9", "kind": "user", "exp": int(time.time()) + 60}, get_settings().jwt_secret,
+    token = jwt.encode({"sub": "u9", "kind": "user", "exp": int(time.time()) + 60}, get_config().jwt_secret,
                        algorithm="HS256")
     assert verify_token(token, "user").subject == "u9"
 
@@ -45,6 +45,6 @@ def test_malformed_unsigned_or_foreign_tokens_are_refused(stack, token):
 
 
 def test_a_valid_signature_over_claims_without_exp_is_refused(stack):
-    token = hs256.encode({"sub": "u", "kind": "user"}, get_settings().jwt_secret)
+    token = hs256.encode({"sub": "u", "kind": "user"}, get_config().jwt_secret)
     with pytest.raises(Unauthorized):
         verify_token(token, "user")

@@ -1,6 +1,6 @@
 """Hostile input from anyone on the internet, on every route: always a clean 4xx, never a 500.
 
-Found by a hostile test of the running stack (issue 11): JSON nested a thousand levels deep (RecursionError),
+Found by a hostile test of the running stack: JSON nested a thousand levels deep (RecursionError),
 a Bearer token with non-ASCII characters (UnicodeEncodeError / TypeError in the signature check), a
 400-digit Wechatpay-Timestamp (OverflowError). Bodies above the size cap are refused with 413 everywhere.
 """

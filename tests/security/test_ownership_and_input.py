@@ -58,7 +58,7 @@ CALLBACKS = ("/v1/payments/wechat/",)  # answer in WeChat's {code, message} shap
 # Paths that are always about the caller's own data.
 SHOPPER_PREFIXES = ("/v1/me", "/v1/cart", "/v1/orders", "/v1/checkout", "/v1/distributor", "/v1/referrals")
 # Admin actions that pay out money or change what money is owed (DESIGN.md: roles limit who pays out).
-# Money goes out only by the owner or finance (issue 12's roles); money rules and repairs by the owner alone.
+# Money goes out only by the owner or finance (the staff roles); money rules and repairs by the owner alone.
 MONEY_MOVING = {
     ("POST", "/v1/admin/refunds/{refund_id}/approve"): ("owner", "finance"),
     ("POST", "/v1/admin/withdrawals/{withdrawal_id}/approve"): ("owner", "finance"),

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from fenxiao.config import get_settings
+from fenxiao.config import get_config
 from fenxiao.crypto import DecryptError, blind_index, decrypt_field, encrypt_field, keyed_hash
 from fenxiao.errors import ConfigError
 from fenxiao.users import sms
@@ -69,8 +69,8 @@ def test_sender_selection(stack, monkeypatch):
     assert isinstance(sms.get_sender("log"), sms.LogSender)
     with pytest.raises(ConfigError, match="unknown"):
         sms.get_sender("carrier-pigeon")
-    production = dataclasses.replace(get_settings(), env="production")
-    monkeypatch.setattr(sms, "get_settings", lambda: production)
+    production = dataclasses.replace(get_config(), env="production")
+    monkeypatch.setattr(sms, "get_config", lambda: production)
     with pytest.raises(ConfigError, match="dev and test only"):
         sms.get_sender("outbox")
 

@@ -7,7 +7,7 @@ import pytest
 import requests
 
 from fenxiao import wechat
-from fenxiao.config import get_settings
+from fenxiao.config import get_config
 from fenxiao.errors import BusinessRule, InvalidInput, UpstreamError
 from fenxiao.wechat import miniprogram
 
@@ -15,7 +15,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def _token_key() -> str:
-    return f"{miniprogram.TOKEN_KEY_PREFIX}{get_settings().wechat_appid}_access_token"
+    return f"{miniprogram.TOKEN_KEY_PREFIX}{get_config().wechat_appid}_access_token"
 
 
 def test_login_code_maps_to_a_stable_dev_openid(emulator):
@@ -93,8 +93,8 @@ def _phone(container, code: str) -> None:
 
 
 def test_access_token_is_shared_by_containers_through_mongo(emulator, db):
-    settings = get_settings()
-    container_a, container_b = miniprogram.new_client(settings), miniprogram.new_client(settings)
+    config = get_config()
+    container_a, container_b = miniprogram.new_client(config), miniprogram.new_client(config)
     _phone(container_a, "13800138000")
     assert emulator.token_grants == 1
     stored = db.kv.find_one({"_id": _token_key()})
@@ -109,7 +109,7 @@ def test_expired_stored_token_is_refreshed(emulator, db):
     wechat.phone_number("13800138000")
     past = datetime.now(UTC) - timedelta(seconds=1)
     db.kv.update_one({"_id": _token_key()}, {"$set": {"expires_at": past}})
-    fresh_container = miniprogram.new_client(get_settings())
+    fresh_container = miniprogram.new_client(get_config())
     fresh_container.post("wxa/business/getuserphonenumber", api_base_url=fresh_container.wxa.API_BASE_URL,
                          data={"code": "13800138001"})
     assert emulator.token_grants == 2

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from fenxiao import clock
-from fenxiao.config import get_settings
+from fenxiao.config import get_config
 from fenxiao.wechat import NotificationRejected, parse_notification
 from infra.local.wechat_emulator import build_notification
 
@@ -107,8 +107,8 @@ def test_missing_header_is_rejected(stack, name):
 def test_resource_encrypted_with_another_key_is_malformed(stack, monkeypatch):
     from infra.local.wechat_emulator import signing
 
-    other = type(get_settings())(**{**get_settings().__dict__, "wechatpay_apiv3_key": "k" * 32})
-    monkeypatch.setattr(signing, "get_settings", lambda: other)
+    other = type(get_config())(**{**get_config().__dict__, "wechatpay_apiv3_key": "k" * 32})
+    monkeypatch.setattr(signing, "get_config", lambda: other)
     headers, body = _build()
     monkeypatch.undo()
     assert _rejected(headers, body).code == "NOTIFICATION_MALFORMED"

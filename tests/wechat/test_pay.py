@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from fenxiao import wechat
-from fenxiao.config import get_settings
+from fenxiao.config import get_config
 from fenxiao.errors import BusinessRule, Conflict, NotFound, UpstreamError
 from fenxiao.wechat import pay
 
@@ -51,7 +51,7 @@ def test_prepay_and_pay_params_verify_with_the_merchant_public_key(stack, emulat
     params = wechat.jsapi_pay_params(prepay_id)
     assert set(params) == {"timeStamp", "nonceStr", "package", "signType", "paySign"}
     assert params["package"] == f"prepay_id={prepay_id}" and params["signType"] == "RSA"
-    appid = get_settings().wechat_appid
+    appid = get_config().wechat_appid
     message = f"{appid}\n{params['timeStamp']}\n{params['nonceStr']}\n{params['package']}\n"
     merchant_public = load_pem_public_key(stack["secrets"]["wechatpay_merchant_public_key"].encode())
     merchant_public.verify(base64.b64decode(params["paySign"]), message.encode(), PKCS1v15(), SHA256())
@@ -148,17 +148,17 @@ def test_emulator_refuses_unsigned_or_forged_requests(stack, emulator):
     url = f"{stack['base_url']}/__wechat/v3/pay/transactions/out-trade-no/X123456?mchid=1"
     assert requests.get(url, timeout=5).status_code == 401
     forged = ('WECHATPAY2-SHA256-RSA2048 mchid="{}",nonce_str="n",signature="{}",timestamp="{}",'
-              'serial_no="{}"').format(get_settings().wechatpay_mchid, base64.b64encode(b"x" * 256).decode(),
-                                       int(time.time()), get_settings().wechatpay_cert_serial)
+              'serial_no="{}"').format(get_config().wechatpay_mchid, base64.b64encode(b"x" * 256).decode(),
+                                       int(time.time()), get_config().wechatpay_cert_serial)
     answer = requests.get(url, headers={"Authorization": forged}, timeout=5)
     assert answer.status_code == 401 and answer.json()["code"] == "SIGN_ERROR"
-    assert answer.headers["Wechatpay-Serial"] == get_settings().wechatpay_public_key_id
+    assert answer.headers["Wechatpay-Serial"] == get_config().wechatpay_public_key_id
 
 
 def test_answer_signed_by_an_unknown_key_is_not_trusted(stack, emulator):
     other_key = stack["secrets"]["wechatpay_merchant_public_key"]  # a valid key, but not the platform's
-    distrustful = pay._client_for(dataclasses.replace(get_settings(), wechatpay_public_key=other_key))
-    status, _ = pay._client_for(get_settings()).query(out_trade_no="NEVER_SEEN_002")
+    distrustful = pay._client_for(dataclasses.replace(get_config(), wechatpay_public_key=other_key))
+    status, _ = pay._client_for(get_config()).query(out_trade_no="NEVER_SEEN_002")
     assert status == 404  # error answers are not verified by wechatpayv3; successes are:
     wechat.jsapi_prepay(no := _no(), "d", 100, "dev_alice")
     with pytest.raises(Exception, match="verify the signature"):

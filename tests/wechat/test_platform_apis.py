@@ -6,14 +6,14 @@ from typing import Any
 import pytest
 
 from fenxiao import wechat
-from fenxiao.config import get_settings
+from fenxiao.config import get_config
 from infra.local.wechat_emulator.pay import mark_paid
 from infra.local.wechat_emulator.state import STORE
 
 
 def _paid_transaction(no: str = "ORDER1_AB", openid: str = "dev_buyer") -> dict[str, Any]:
     with STORE.lock:
-        STORE.transactions[no] = {"appid": get_settings().wechat_appid, "mchid": get_settings().wechatpay_mchid,
+        STORE.transactions[no] = {"appid": get_config().wechat_appid, "mchid": get_config().wechatpay_mchid,
                                   "out_trade_no": no, "description": "x", "total": 100, "openid": openid,
                                   "notify_url": "http://x", "trade_state": "NOTPAY", "transaction_id": None,
                                   "success_time": None, "refunded": 0, "prepay_id": "wx1", "time_expire": None}
@@ -51,7 +51,7 @@ def test_upload_shipping_info_is_checked_like_wechat_checks_it(emulator):
         == 10060014  # 顺丰 needs a masked contact
     assert _errcode(_body(tx, order_key={"order_number_type": 2, "transaction_id": "4200nope"})) == 10060001
     assert _errcode(_body(tx, payer={"openid": "dev_someone_else"})) == 10060014
-    by_trade_no = {"order_number_type": 1, "mchid": get_settings().wechatpay_mchid, "out_trade_no": "ORDER1_AB"}
+    by_trade_no = {"order_number_type": 1, "mchid": get_config().wechatpay_mchid, "out_trade_no": "ORDER1_AB"}
     wechat.upload_shipping_info(_body(tx, order_key=by_trade_no))
     wechat.upload_shipping_info(_body(tx))  # one re-shipment is allowed …
     assert _errcode(_body(tx)) == 10060003  # … and only one

@@ -6,7 +6,7 @@ from typing import Any
 import requests
 
 from fenxiao import clock
-from fenxiao.config import get_settings
+from fenxiao.config import get_config
 from infra.local.wechat_emulator.signing import build_notification
 from infra.local.wechat_emulator.state import STORE
 
@@ -17,7 +17,7 @@ TIMEOUT_SECONDS = 30
 
 
 def default_url(path: str) -> str:
-    return get_settings().wechatpay_notify_base.rstrip("/") + path
+    return get_config().wechatpay_notify_base.rstrip("/") + path
 
 
 def deliver(url: str, event_type: str, resource: dict[str, Any], *, original_type: str,

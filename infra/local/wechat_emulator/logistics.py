@@ -22,7 +22,7 @@ import requests
 from flask import Blueprint, Response, request
 
 from fenxiao import clock
-from fenxiao.config import get_settings
+from fenxiao.config import get_config
 from fenxiao.runtime.http import json_response
 from fenxiao.shipping.events import signature_of
 from infra.local.wechat_emulator.guard import Problem, begin
@@ -51,7 +51,7 @@ def _rfc3339(value: Any) -> bool:
 
 
 def _transaction(order_key: dict[str, Any]) -> dict[str, Any] | None:
-    mchid = get_settings().wechatpay_mchid
+    mchid = get_config().wechatpay_mchid
     with STORE.lock:
         if order_key.get("order_number_type") == 2:
             found = [tx for tx in STORE.transactions.values()
@@ -260,7 +260,7 @@ def push(out_trade_no: str) -> Response:
         tx = copy.deepcopy(STORE.transactions.get(out_trade_no))
     if event not in PUSH_EVENTS or tx is None or not tx.get("transaction_id"):
         return _invalid("需要已支付的 out_trade_no 和已知事件")
-    settings = get_settings()
+    config = get_config()
     now = int(time.time())
     payload = {"ToUserName": "gh_emulator", "FromUserName": "o_wechat_system", "CreateTime": now,
                "MsgType": "event", "Event": event, "transaction_id": tx["transaction_id"],
@@ -272,16 +272,16 @@ def push(out_trade_no: str) -> Response:
     else:
         payload["msg"] = "你的订单已支付超过 48 小时，请尽快发货并录入发货信息"
     timestamp, nonce = str(now), secrets.token_hex(8)
-    params = {"signature": signature_of(settings.wechat_push_token, timestamp, nonce), "timestamp": timestamp,
+    params = {"signature": signature_of(config.wechat_push_token, timestamp, nonce), "timestamp": timestamp,
               "nonce": nonce}
-    if settings.wechat_push_aes_key:  # 安全模式: the event travels encrypted, signed over the ciphertext
+    if config.wechat_push_aes_key:  # 安全模式: the event travels encrypted, signed over the ciphertext
         from wechatpy.crypto import PrpCrypto
 
-        key = base64.b64decode(settings.wechat_push_aes_key + "=")
-        encrypted = PrpCrypto(key).encrypt(json.dumps(payload, ensure_ascii=False), settings.wechat_appid).decode()
+        key = base64.b64decode(config.wechat_push_aes_key + "=")
+        encrypted = PrpCrypto(key).encrypt(json.dumps(payload, ensure_ascii=False), config.wechat_appid).decode()
         payload = {"ToUserName": payload["ToUserName"], "Encrypt": encrypted}
         params.update(encrypt_type="aes",
-                      msg_signature=signature_of(settings.wechat_push_token, timestamp, nonce, encrypted))
-    answer = requests.post(settings.public_base_url.rstrip("/") + PUSH_PATH, json=payload, timeout=30,
+                      msg_signature=signature_of(config.wechat_push_token, timestamp, nonce, encrypted))
+    answer = requests.post(config.public_base_url.rstrip("/") + PUSH_PATH, json=payload, timeout=30,
                            params=params)
     return json_response({"status": answer.status_code, "response": answer.text})

@@ -19,7 +19,7 @@ import segno
 from flask import Blueprint, Response, request
 
 from fenxiao import clock
-from fenxiao.config import get_settings
+from fenxiao.config import get_config
 from fenxiao.runtime.http import json_response
 from infra.local.wechat_emulator.state import STORE
 
@@ -41,10 +41,10 @@ def _ok(**payload: Any) -> Response:
 
 
 def _app_error(appid: str | None, secret: str | None) -> Response | None:
-    settings = get_settings()
-    if appid != settings.wechat_appid:
+    config = get_config()
+    if appid != config.wechat_appid:
         return _err(40013, "invalid appid")
-    if secret != settings.wechat_secret:
+    if secret != config.wechat_secret:
         return _err(40125, "invalid appsecret")
     return None
 
@@ -127,7 +127,7 @@ def getuserphonenumber() -> Response:
     code = str(_json_body().get("code") or "")
     if not _PHONE.match(code):
         return _err(40029, "invalid code")
-    watermark = {"timestamp": int(clock.now().timestamp()), "appid": get_settings().wechat_appid}
+    watermark = {"timestamp": int(clock.now().timestamp()), "appid": get_config().wechat_appid}
     return _ok(phone_info={"phoneNumber": code, "purePhoneNumber": code, "countryCode": "86",
                            "watermark": watermark})
 

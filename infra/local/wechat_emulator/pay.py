@@ -18,7 +18,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from fenxiao import clock
-from fenxiao.config import get_settings
+from fenxiao.config import get_config
 from infra.local.wechat_emulator import delivery
 from infra.local.wechat_emulator.signing import signed_headers, verify_merchant, wechat_time
 from infra.local.wechat_emulator.state import STORE
@@ -61,7 +61,7 @@ def v3(rule: str, methods: list[str]) -> Callable[[Callable[..., Any]], Callable
             if problem:
                 return signed_response({"code": "SIGN_ERROR", "message": problem}, 401)
             serial = request.headers.get("Wechatpay-Serial")
-            if serial and serial != get_settings().wechatpay_public_key_id:
+            if serial and serial != get_config().wechatpay_public_key_id:
                 return signed_response({"code": "PARAM_ERROR", "message": "Wechatpay-Serial unknown"}, 400)
             try:
                 body = json.loads(raw) if raw.strip() else {}
@@ -94,9 +94,9 @@ def _positive_int(value: Any, name: str) -> int:
 
 
 def _check_merchant(appid: Any = None, mchid: Any = None) -> None:
-    settings = get_settings()
-    if (appid is not None and appid != settings.wechat_appid) or (
-            mchid is not None and mchid != settings.wechatpay_mchid):
+    config = get_config()
+    if (appid is not None and appid != config.wechat_appid) or (
+            mchid is not None and mchid != config.wechatpay_mchid):
         raise PayError(400, "APPID_MCHID_NOT_MATCH", "appid和mch_id不匹配")
 
 
@@ -277,7 +277,7 @@ def create_transfer(body: dict[str, Any]) -> tuple[int, Any]:
                 raise PayError(400, "INVALID_REQUEST", "商户单号重复，且参数与原单不一致")
             return 200, {k: bill[k] for k in _ANSWER_FIELDS}
         now = wechat_time()
-        bill = {"mch_id": get_settings().wechatpay_mchid, "out_bill_no": no,
+        bill = {"mch_id": get_config().wechatpay_mchid, "out_bill_no": no,
                 "transfer_bill_no": "1330" + clock.now().strftime("%Y%m%d") + f"{STORE.next_number():024d}",
                 "appid": body["appid"], "state": "WAIT_USER_CONFIRM", "transfer_amount": amount,
                 "transfer_remark": body["transfer_remark"], "openid": body["openid"], "create_time": now,

@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.serialization import load_pem_private_key, load_pem_public_key
 
 from fenxiao import clock
-from fenxiao.config import get_settings
+from fenxiao.config import get_config
 
 PLATFORM_PRIVATE_KEY_ENV = "FENXIAO_DEV_WECHATPAY_PLATFORM_PRIVATE_KEY"
 MERCHANT_PUBLIC_KEY_ENV = "FENXIAO_DEV_WECHATPAY_MERCHANT_PUBLIC_KEY"
@@ -75,7 +75,7 @@ def signed_headers(body: bytes, *, timestamp: int | None = None, serial: str | N
     nonce = secrets.token_hex(16).upper()
     return {"Wechatpay-Timestamp": stamp, "Wechatpay-Nonce": nonce,
             "Wechatpay-Signature": signature or sign_platform(stamp, nonce, body),
-            "Wechatpay-Serial": serial or get_settings().wechatpay_public_key_id,
+            "Wechatpay-Serial": serial or get_config().wechatpay_public_key_id,
             "Wechatpay-Signature-Type": SCHEME, "Request-ID": uuid.uuid4().hex}
 
 
@@ -88,10 +88,10 @@ def verify_merchant(method: str, path: str, body: bytes, authorization: str) -> 
     missing = [n for n in ("mchid", "nonce_str", "signature", "timestamp", "serial_no") if not fields.get(n)]
     if missing:
         return "Authorization lacks " + ", ".join(missing)
-    settings = get_settings()
-    if fields["mchid"] != settings.wechatpay_mchid:
+    config = get_config()
+    if fields["mchid"] != config.wechatpay_mchid:
         return "mchid does not match the merchant"
-    if fields["serial_no"] != settings.wechatpay_cert_serial:
+    if fields["serial_no"] != config.wechatpay_cert_serial:
         return "serial_no is not the merchant certificate's serial"
     if not fields["timestamp"].isdigit() or abs(time.time() - int(fields["timestamp"])) > MAX_SKEW_SECONDS:
         return "timestamp is missing or more than 5 minutes off"
@@ -107,7 +107,7 @@ def verify_merchant(method: str, path: str, body: bytes, authorization: str) -> 
 def encrypt_resource(plain: dict[str, Any], associated_data: str, original_type: str) -> dict[str, str]:
     nonce = secrets.token_urlsafe(9)[:12]  # WeChat uses 12 printable characters as the GCM nonce
     text = json.dumps(plain, ensure_ascii=False, separators=(",", ":")).encode()
-    ciphertext = AESGCM(get_settings().wechatpay_apiv3_key.encode()).encrypt(
+    ciphertext = AESGCM(get_config().wechatpay_apiv3_key.encode()).encrypt(
         nonce.encode(), text, associated_data.encode())
     return {"original_type": original_type, "algorithm": "AEAD_AES_256_GCM",
             "ciphertext": base64.b64encode(ciphertext).decode(), "associated_data": associated_data,

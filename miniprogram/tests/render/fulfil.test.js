@@ -1,4 +1,4 @@
-// Issue 16 screens, rendered from the real WXML/JS with answers recorded from the real backend
+// Fulfilment screens (search, reviews, favourites, shipping notices), rendered from the real WXML/JS with answers recorded from the real backend
 // (tests/miniprogram/test_recorded_fixtures.py): hot searches, a Chinese search, reviews and the heart on
 // the product page, writing a review of a completed order, favourites, and checkout refusing a region the
 // shipping template does not deliver to or a price that changed.

@@ -7,7 +7,7 @@ function that never pays does not need the merchant's private key.
 
 The fields in SECRET_FIELDS never travel in a deployed function's environment: a deployment sets
 FENXIAO_SECRETS_PROVIDER (e.g. `ssm`) and FENXIAO_SECRET_NAMES (the secret names this function reads,
-`jwt-secret,mongodb-uri`), and the first `get_settings()` of a container fetches exactly those in one
+`jwt-secret,mongodb-uri`), and the first `get_config()` of a container fetches exactly those in one
 call to the store (fenxiao.secrets). Without a provider (dev, tests) secrets are environment variables
 like every other value. Which fields a function needs is derived from the code it imports
 (infra/config_needs.py), so each function is deployed with only its own configuration.
@@ -24,7 +24,7 @@ from fenxiao.errors import ConfigError
 
 
 @dataclass(frozen=True)
-class Settings:
+class Config:
     env: str
     mongodb_uri: str
     mongodb_db: str
@@ -121,11 +121,11 @@ def _read(name: str, secrets: dict[str, str]) -> str:
     return os.environ.get(env_name(name), _DEFAULTS.get(name, "")).strip()
 
 
-def load() -> Settings:
+def load() -> Config:
     stored = secret_store.values()
     values: dict[str, object] = {}
     problems: list[str] = []
-    for field in fields(Settings):
+    for field in fields(Config):
         raw = _read(field.name, stored)
         if field.name in INT_DEFAULTS:
             try:
@@ -136,19 +136,19 @@ def load() -> Settings:
             values[field.name] = raw
     if problems:
         raise ConfigError("; ".join(problems))
-    settings = Settings(**values)  # type: ignore[arg-type]
-    settings.require("mongodb_uri")
-    if settings.env == "production" and settings.jwt_secret and len(settings.jwt_secret) < 32:
+    config = Config(**values)  # type: ignore[arg-type]
+    config.require("mongodb_uri")
+    if config.env == "production" and config.jwt_secret and len(config.jwt_secret) < 32:
         raise ConfigError("FENXIAO_JWT_SECRET must be at least 32 characters in production")
-    return settings
+    return config
 
 
 @functools.cache
-def get_settings() -> Settings:
-    """The container's settings; tests and the dev server call `reset()` after changing the env."""
+def get_config() -> Config:
+    """The container's configuration; tests and the dev server call `reset()` after changing the env."""
     return load()
 
 
 def reset() -> None:
     secret_store.reset()
-    get_settings.cache_clear()
+    get_config.cache_clear()

@@ -17,7 +17,7 @@ import hashlib
 import hmac
 import secrets
 
-from fenxiao.config import get_settings
+from fenxiao.config import get_config
 
 _VERSION = "v1"
 _NONCE_BYTES = 12
@@ -36,7 +36,7 @@ def _derived_key(field_key: bytes, purpose: str) -> bytes:
 
 def keyed_hash(value: str, purpose: str) -> str:
     """Hex HMAC-SHA256 of `value` under a key derived for `purpose` (e.g. "sms-code")."""
-    key = _derived_key(get_settings().field_key, purpose)
+    key = _derived_key(get_config().field_key, purpose)
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
 
@@ -50,7 +50,7 @@ def encrypt_field(plain: str) -> str:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     nonce = secrets.token_bytes(_NONCE_BYTES)
-    sealed = AESGCM(get_settings().field_key).encrypt(nonce, plain.encode(), _VERSION.encode())
+    sealed = AESGCM(get_config().field_key).encrypt(nonce, plain.encode(), _VERSION.encode())
     return f"{_VERSION}.{base64.urlsafe_b64encode(nonce + sealed).decode().rstrip('=')}"
 
 
@@ -63,7 +63,7 @@ def decrypt_field(token: str) -> str:
         raise DecryptError("unknown field ciphertext format")
     try:
         raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
-        plain = AESGCM(get_settings().field_key).decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:],
+        plain = AESGCM(get_config().field_key).decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:],
                                                          _VERSION.encode())
     except (InvalidTag, ValueError) as exc:
         raise DecryptError("field ciphertext does not verify") from exc

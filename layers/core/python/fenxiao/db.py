@@ -12,7 +12,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, IndexModel, MongoClient
 from pymongo.database import Database
 
-from fenxiao.config import get_settings
+from fenxiao.config import get_config
 from fenxiao.idempotency import KEY_TTL
 
 # A function container serves one request at a time: a small pool is plenty, and many warm containers
@@ -33,9 +33,9 @@ def _client(uri: str, socket_timeout_ms: int, production: bool) -> MongoClient:
 
 
 def get_db() -> Database:
-    settings = get_settings()
-    client = _client(settings.mongodb_uri, settings.mongodb_socket_timeout_ms, settings.env == "production")
-    return client[settings.mongodb_db]
+    config = get_config()
+    client = _client(config.mongodb_uri, config.mongodb_socket_timeout_ms, config.env == "production")
+    return client[config.mongodb_db]
 
 
 def reset() -> None:
@@ -63,7 +63,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         # fenxiao.distribution: team lists and counts, binding's "has members" check (upline, nearest first)
         _ix([("upline.0", A), ("bound_at", D), ("_id", D)]),
         _ix([("upline.1", A), ("bound_at", D), ("_id", D)]),
-        _ix([("upline.2", A), ("bound_at", D), ("_id", D)]),  # the level-3 team (issue 16)
+        _ix([("upline.2", A), ("bound_at", D), ("_id", D)]),  # the level-3 team
     ],
     "admins": [_ix("username", unique=True)],
     # users.codes: the newest code per phone; spent codes linger a day for support questions
@@ -175,7 +175,7 @@ INDEXES: dict[str, list[IndexModel]] = {
     "grades": [_ix("name", unique=True), _ix([("sort", A), ("_id", A)])],  # fenxiao.distribution.grades
     # fenxiao.distribution.share: one link (and one stored wxacode) per distributor and product
     "share_links": [_ix([("distributor_id", A), ("product_id", A)], unique=True)],
-    "commissions": [  # fenxiao.distribution.ledger / settlement
+    "commissions": [  # fenxiao.distribution.commission_entries / settlement
         _ix([("order_id", A), ("line_index", A), ("level", A)], unique=True),  # one entry per line and level
         _ix([("status", A), ("order_id", A)]),  # settlement: frozen entries page by order; stuck `settling`
         _ix("run_id", sparse=True),             # settlement: a run's entries (aggregate, settling → settled)
@@ -185,12 +185,12 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix("created_at"),  # analytics.dashboard: commission totals in a range
     ],
     # fenxiao.distribution.balances: the journal; _id = ref, so every movement is written at most once
-    "ledger": [_ix([("applied", A), ("created_at", A)]), _ix([("user_id", A), ("created_at", D), ("_id", D)])],
+    "balance_journal": [_ix([("applied", A), ("created_at", A)]), _ix([("user_id", A), ("created_at", D), ("_id", D)])],
     "withdrawals": [  # fenxiao.distribution.withdrawals
         _ix([("user_id", A), ("created_at", D), ("_id", D)]),
         _ix([("status", A), ("created_at", D), ("_id", D)]),
         _ix([("created_at", D), ("_id", D)]),
-        _ix([("ledger_done", A), ("status", A)]),  # recovery: final withdrawals not yet booked
+        _ix([("journal_done", A), ("status", A)]),  # recovery: final withdrawals not yet booked
     ],
     "withdrawal_days": [_ix("expires_at", expireAfterSeconds=0)],  # daily-limit counters, _id = user:day
     "settlement_runs": [_ix([("started_at", D), ("_id", D)])],

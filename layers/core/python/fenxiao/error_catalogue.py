@@ -19,6 +19,20 @@ from typing import Any, Literal
 Language = Literal["zh", "en"]
 
 
+class _Formatter(string.Formatter):
+    """`{amount:yuan}`: integer fen as yuan (1990 → 19.90); other specs as Python formats them."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec == "yuan":
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise TypeError("yuan needs an integer number of fen")
+            return f"{value // 100}.{value % 100:02d}" if value >= 0 else f"-{-value // 100}.{-value % 100:02d}"
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
+
+
 @dataclass(frozen=True)
 class Entry:
     status: int
@@ -39,20 +53,6 @@ class Entry:
             except (ValueError, TypeError):
                 pass  # a detail of another shape than the wording expects: say it without the detail
         return self.zh if language == "zh" else self.en
-
-
-class _Formatter(string.Formatter):
-    """`{amount:yuan}`: integer fen as yuan (1990 → 19.90); other specs as Python formats them."""
-
-    def format_field(self, value: Any, format_spec: str) -> str:
-        if format_spec == "yuan":
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise TypeError("yuan needs an integer number of fen")
-            return f"{value // 100}.{value % 100:02d}" if value >= 0 else f"-{-value // 100}.{-value % 100:02d}"
-        return super().format_field(value, format_spec)
-
-
-_FORMATTER = _Formatter()
 
 
 def placeholders(template: str) -> set[str]:

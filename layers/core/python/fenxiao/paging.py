@@ -5,7 +5,7 @@ answer, opaque) for the following page. Answer: `{items, page, page_size, total,
 next_cursor}`.
 
 Why keyset, and why no count: a page found by `skip` costs every skipped document, and a total counted
-per view costs every matching document (issue 15 measured 13 s for page 1 of the admin orders at 100k).
+per view costs every matching document (measured: 13 s for page 1 of the admin orders at 100k).
 A cursor holds the sort values of the page's last item, so the next page starts exactly there (ties on
 the first sort key are broken by `_id`, the last key of every sort). `total` is exact when the caller
 passes one kept by counters (a team's size) or when the list ends on this page; otherwise it is "at

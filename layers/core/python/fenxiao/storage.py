@@ -21,7 +21,7 @@ from typing import Annotated, Any
 
 from pydantic import StringConstraints
 
-from fenxiao.config import get_settings
+from fenxiao.config import get_config
 from fenxiao.ids import new_id
 
 # An image's public URL as clients send it (products, categories, banners): one type for every area, kept here
@@ -49,10 +49,10 @@ def client() -> Any:
 
 
 def _bucket() -> str:
-    settings = get_settings()
-    settings.require("s3_bucket", "s3_public_base")
-    bucket = settings.s3_bucket
-    if settings.env != "production" and bucket not in _ensured:
+    config = get_config()
+    config.require("s3_bucket", "s3_public_base")
+    bucket = config.s3_bucket
+    if config.env != "production" and bucket not in _ensured:
         with _lock:
             if bucket not in _ensured:
                 _create_if_missing(bucket)
@@ -85,7 +85,7 @@ def object_key(key: str) -> str:
 
 
 def public_url(key: str) -> str:
-    return get_settings().s3_public_base.rstrip("/") + "/" + object_key(key)
+    return get_config().s3_public_base.rstrip("/") + "/" + object_key(key)
 
 
 SHOPPER_UPLOADS = "uploads/shoppers/"  # where POST /v1/me/uploads puts a shopper's images
@@ -115,7 +115,7 @@ def put_public_object(key: str, data: bytes, content_type: str, *, cache_seconds
     """Store `data` at `key` and return its public URL. Same key, same URL: callers choose stable keys."""
     # In production the bucket's policy (or CDN) makes objects readable and ACLs are often disabled, so no
     # ACL is sent; the local bucket (moto) has no policy, so its objects are made public one by one.
-    acl = {} if get_settings().env == "production" else {"ACL": "public-read"}
+    acl = {} if get_config().env == "production" else {"ACL": "public-read"}
     client().put_object(Bucket=_bucket(), Key=object_key(key), Body=data, ContentType=content_type,
                         CacheControl=f"public, max-age={cache_seconds}", **acl)
     return public_url(key)
@@ -131,7 +131,7 @@ def presigned_post(key_prefix: str, content_type: str, max_bytes: int, *, suffix
     key = f"{key_prefix.strip('/')}/{new_id()}{suffix}"
     stored = object_key(key)
     fields = {"Content-Type": content_type}
-    if get_settings().env != "production":  # public like put_public_object's local objects (moto has no policy)
+    if get_config().env != "production":  # public like put_public_object's local objects (moto has no policy)
         fields["acl"] = "public-read"
     form = client().generate_presigned_post(
         Bucket=_bucket(), Key=stored, Fields=fields,

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Literal
 
 from fenxiao import clock, hs256
-from fenxiao.config import get_settings
+from fenxiao.config import get_config
 from fenxiao.errors import Forbidden, Unauthorized
 
 Kind = Literal["user", "admin"]
@@ -28,8 +28,8 @@ class Principal:
 
 def issue_token(kind: Kind, subject: str, *, role: str | None = None, hours: int | None = None,
                 version: int = 0) -> str:
-    settings = get_settings()
-    lifetime = hours or (settings.admin_token_hours if kind == "admin" else settings.user_token_hours)
+    config = get_config()
+    lifetime = hours or (config.admin_token_hours if kind == "admin" else config.user_token_hours)
     issued = clock.now()
     claims: dict[str, object] = {"sub": subject, "kind": kind, "iat": int(issued.timestamp()),
                                  "exp": int((issued + timedelta(hours=lifetime)).timestamp())}
@@ -37,12 +37,12 @@ def issue_token(kind: Kind, subject: str, *, role: str | None = None, hours: int
         claims["role"] = role
     if version:
         claims["ver"] = version
-    return hs256.encode(claims, settings.jwt_key)
+    return hs256.encode(claims, config.jwt_key)
 
 
 def verify_token(token: str, kind: Kind) -> Principal:
     try:
-        claims = hs256.decode(token, get_settings().jwt_key)
+        claims = hs256.decode(token, get_config().jwt_key)
     except hs256.TokenError as exc:
         raise Unauthorized("The token is invalid", code="TOKEN_INVALID") from exc
     if not all(isinstance(claims.get(k), t) for k, t in (("sub", str), ("kind", str), ("exp", int | float))):

@@ -1,1 +1,1 @@
-"""Distribution: distributors, referral binding, the commission ledger, settlement and withdrawals."""
+"""Distribution: distributors, referral binding, commission entries, settlement and withdrawals."""

@@ -1,7 +1,7 @@
 """Distributor balances: a journal of movements, applied exactly once, and a reconciliation that proves it.
 
 Every change to `distributors.balance {frozen, available, withdrawing, withdrawn}` is first written to the
-`ledger` collection as a journal entry whose `_id` is its *ref*: a name that says what caused it and is
+`balance_journal` collection as an entry whose `_id` is its *ref*: a name that says what caused it and is
 unique by construction, so writing the same movement twice is impossible (`freeze:<commission_id>`,
 `reverse:<commission_id>:<refund_id>`, `settle:<run_id>:<user_id>`, `withdraw:<withdrawal_id>`,
 `withdraw-return:<id>`, `withdraw-paid:<id>`). Entry shape:
@@ -75,7 +75,7 @@ def insert_ignoring_duplicates(db: Database, collection: str, docs: list[dict[st
 
 
 def record(db: Database, entries: list[dict[str, Any]]) -> None:
-    insert_ignoring_duplicates(db, "ledger", entries)
+    insert_ignoring_duplicates(db, "balance_journal", entries)
 
 
 def apply_to_balance(db: Database, ledger_entry: Mapping[str, Any], require_available: int | None = None
@@ -99,13 +99,13 @@ def apply(db: Database, ledger_entry: Mapping[str, Any], *, require_available: i
     """Apply one journal entry once; False when the guard refused it (the entry stays unapplied)."""
     if not apply_to_balance(db, ledger_entry, require_available):
         return False
-    db.ledger.update_one({"_id": ledger_entry["_id"], "applied": False}, {"$set": {"applied": True}})
+    db.balance_journal.update_one({"_id": ledger_entry["_id"], "applied": False}, {"$set": {"applied": True}})
     return True
 
 
 def mark_applied(db: Database, refs: list[str]) -> None:
     for part in chunks(refs):
-        db.ledger.update_many({"_id": {"$in": part}, "applied": False}, {"$set": {"applied": True}})
+        db.balance_journal.update_many({"_id": {"$in": part}, "applied": False}, {"$set": {"applied": True}})
 
 
 def _apply_together(db: Database, user_id: str, group: list[dict[str, Any]]) -> bool:
@@ -149,7 +149,7 @@ def post(db: Database, entries: list[dict[str, Any]]) -> int:
 
 def void(db: Database, ref: str, reason: str) -> bool:
     """Cancel an entry that was never applied (a withdrawal refused by the overdraft guard)."""
-    result = db.ledger.update_one({"_id": ref, "applied": False, "void": False},
+    result = db.balance_journal.update_one({"_id": ref, "applied": False, "void": False},
                                   {"$set": {"void": True, "void_reason": reason}})
     return bool(result.modified_count)
 
@@ -160,7 +160,8 @@ def recover(db: Database, *, user_id: str | None = None, limit: int = 10_000) ->
     query: dict[str, Any] = {"applied": False, "void": False, "kind": {"$ne": "withdraw"}}
     if user_id is not None:
         query["user_id"] = user_id
-    pending = list(db.ledger.find(query).sort("created_at", 1).limit(limit))  # index: ledger {applied, created_at}
+    # index: balance_journal {applied, created_at}
+    pending = list(db.balance_journal.find(query).sort("created_at", 1).limit(limit))
     return apply_many(db, pending)
 
 
@@ -174,7 +175,7 @@ def ledger_totals(db: Database, user_ids: list[str] | None = None) -> dict[str, 
     group: dict[str, Any] = {"_id": "$user_id"}
     group.update({bucket: {"$sum": f"$deltas.{bucket}"} for bucket in BUCKETS})
     return {row["_id"]: {b: int(row[b]) for b in BUCKETS}
-            for row in db.ledger.aggregate([{"$match": match}, {"$group": group}])}
+            for row in db.balance_journal.aggregate([{"$match": match}, {"$group": group}])}
 
 
 def _balance_of(doc: Mapping[str, Any]) -> dict[str, int]:
@@ -186,7 +187,7 @@ def _drift(user_id: str, balance: dict[str, int], expected: dict[str, int]) -> d
     diff = {b: balance[b] - expected[b] for b in BUCKETS if balance[b] != expected[b]}
     if not diff:
         return None
-    return {"user_id": user_id, "balance": balance, "ledger": expected, "diff": diff}
+    return {"user_id": user_id, "balance": balance, "journal": expected, "diff": diff}
 
 
 def reconcile(db: Database, *, repair: bool = False) -> dict[str, Any]:
@@ -215,10 +216,10 @@ def reconcile(db: Database, *, repair: bool = False) -> dict[str, Any]:
             current = {f"balance.{b}": v for b, v in found["balance"].items()}
             result = db.distributors.update_one(
                 {"_id": found["user_id"], **current},
-                {"$set": {f"balance.{b}": v for b, v in found["ledger"].items()}})
+                {"$set": {f"balance.{b}": v for b, v in found["journal"].items()}})
             (repaired if result.modified_count else changed).append(found["user_id"])
     return {"checked": checked, "recovered": recovered, "drift": drifts, "ok": not drifts and not missing,
-            "orphan_ledger_users": missing, "repaired": repaired, "changed": changed, "at": clock.now()}
+            "orphan_journal_users": missing, "repaired": repaired, "changed": changed, "at": clock.now()}
 
 
 # --- reading -------------------------------------------------------------------------------------------
@@ -233,10 +234,11 @@ def render(doc: Mapping[str, Any]) -> dict[str, Any]:
 def ledger_page(db: Database, user_id: str, query: PageQuery) -> dict[str, Any]:
     """A distributor's journal, newest first, with the stored balance beside it.
 
-    Σ journal is not summed here: that costs every entry the distributor ever had, per view (issue 15);
+    Σ journal is not summed here: that costs every entry the distributor ever had, per view;
     comparing balances with the journal is reconciliation's job.
     """
-    page = page_of(db.ledger, {"user_id": user_id}, query, [("created_at", -1), ("_id", -1)], render, windowed=True)
+    order = [("created_at", -1), ("_id", -1)]
+    page = page_of(db.balance_journal, {"user_id": user_id}, query, order, render, windowed=True)
     doc = db.distributors.find_one({"_id": user_id}, {"balance": 1}) or {}
     page["balance"] = _balance_of(doc)
     return page

@@ -7,13 +7,13 @@ also lets existing customers without a referrer be bound).
 
 "New customer" means no order at all — paid, unpaid or cancelled. A shopper who placed an order before
 arriving through a share code came to the shop on their own: binding them then would pay commission on an
-order (the unpaid one, paid after the binding) that the distributor did not bring (issue 11).
+order (the unpaid one, paid after the binding) that the distributor did not bring.
 The answer says why when it does not bind; binding never raises for a bad code, so a login carrying one still succeeds.
 
 Stored on the user: `referrer_id`, `upline` (nearest first: the referrer, then the referrer's upline,
-at most three ids, so the commission ledger needs one read), `bound_at`, `binding_expires_at`.
+at most three ids, so commission entries needs one read), `bound_at`, `binding_expires_at`.
 
-Decisions the ledger relies on:
+Decisions commission entries rely on:
 - Only a shopper with no team of their own (nobody bound to them) is bound or re-bound. Members store
   their upline by value, so moving a shopper who has members would leave the members' uplines stale,
   and a stored upline of three ids cannot see a cycle longer than three; with no members there is

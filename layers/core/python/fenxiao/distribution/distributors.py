@@ -9,7 +9,7 @@ The user document mirrors `{status, code}` as `users.distributor` so GET /v1/me 
 the distributor document is the truth (the mirror is rewritten after every transition).
 
 Balances (`balance.frozen / available / withdrawing / withdrawn`) start at zero here and are changed only
-by the commission ledger and withdrawals, each with its own conditional `$inc`.
+by commission entries and withdrawals, each with its own conditional `$inc`.
 """
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def zero_balance() -> dict[str, int]:
 
 
 def is_active(doc: dict[str, Any] | None) -> bool:
-    """May earn commission and bind shoppers: approved (a disabled distributor keeps only their ledger)."""
+    """May earn commission and bind shoppers: approved (a disabled distributor keeps only their entries and balance)."""
     return doc is not None and doc.get("status") == APPROVED and bool(doc.get("code"))
 
 

@@ -1,7 +1,7 @@
 """The merchant's distribution settings: mode, levels and rates, binding, self-purchase, withdrawals.
 
-Stored through the shared `SettingsStore` (one `kv` document, cached per container), so the commission
-ledger, settlement and withdrawals read the same validated values cheaply on every call.
+Stored through the shared `SettingsStore` (one `kv` document, cached per container), so commission
+entries, settlement and withdrawals read the same validated values cheaply on every call.
 
 Rate rules are checked here, not in the pydantic model, for two reasons: they span several fields (a
 partial PUT is checked once merged with what is stored), and the merchant deserves a specific code

@@ -33,7 +33,7 @@ from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock, logs
 from fenxiao.analytics import rollups
-from fenxiao.distribution import balances, ledger
+from fenxiao.distribution import balances, commission_entries
 from fenxiao.distribution.settings import get_distribution_settings
 from fenxiao.ids import new_id
 from fenxiao.messages import tell
@@ -111,7 +111,8 @@ def _order_batches(db: Database, batch_size: int) -> Iterator[list[str]]:
     which makes paging quadratic. The same order may come back in two batches (claims move entries out
     of the scanned range meanwhile); claims are conditional, so a repeat is harmless.
     """
-    cursor = db.commissions.find({"status": ledger.FROZEN}, {"_id": 0, "order_id": 1}).batch_size(max(batch_size, 100))
+    frozen = db.commissions.find({"status": commission_entries.FROZEN}, {"_id": 0, "order_id": 1})
+    cursor = frozen.batch_size(max(batch_size, 100))
     batch: dict[str, None] = {}
     for row in cursor:  # index: commissions {status, order_id} (covered)
         batch[row["order_id"]] = None
@@ -132,13 +133,13 @@ def _claim_batches(db: Database, run_id: str, now: datetime, batch_size: int) ->
         eligible = [o["_id"] for o in orders if is_eligible(o, now, freeze_days, shop)]
         for order in orders:
             if _fully_refunded(order):
-                ledger.reverse_whole_order(db, order["_id"], "order-refunded")
+                commission_entries.reverse_whole_order(db, order["_id"], "order-refunded")
                 rollups.commissions_reversed(db, order["_id"], "order-refunded")
                 stats["reversed_orders"] += 1
         if eligible:
             claimed = db.commissions.update_many(
-                {"status": ledger.FROZEN, "order_id": {"$in": eligible}},
-                [{"$set": {"status": ledger.SETTLING, "run_id": run_id, "claimed_at": clock.now(),
+                {"status": commission_entries.FROZEN, "order_id": {"$in": eligible}},
+                [{"$set": {"status": commission_entries.SETTLING, "run_id": run_id, "claimed_at": clock.now(),
                            "settle_amount": {"$subtract": ["$amount", {"$ifNull": ["$reversed_amount", 0]}]}}}])
             stats["claimed"] += claimed.modified_count
             stats["orders"] += len(eligible)
@@ -159,8 +160,8 @@ def _finish(db: Database, run_id: str, now: datetime) -> dict[str, int]:
                for row in totals if row["amount"]]
     balances.record(db, journal)
     balances.apply_many(db, journal)
-    db.commissions.update_many({"run_id": run_id, "status": ledger.SETTLING},
-                               {"$set": {"status": ledger.SETTLED, "settled_at": now}})
+    db.commissions.update_many({"run_id": run_id, "status": commission_entries.SETTLING},
+                               {"$set": {"status": commission_entries.SETTLED, "settled_at": now}})
     rollups.commissions_settled(db, run_id)  # the dashboard's days, once per run
     tell.commissions_settled(db, run_id, ((str(r["_id"]), int(r["amount"])) for r in totals), now)
     return {"entries": sum(int(r["entries"]) for r in totals), "distributors": len(journal),
@@ -176,7 +177,7 @@ def _dead_runs(db: Database, run_id: str) -> list[str]:
     alive (its lease would still hold us off), and a `failed` one stopped on an exception.
     """
     stuck = [row["_id"] for row in db.commissions.aggregate([
-        {"$match": {"status": ledger.SETTLING}},  # index: commissions {status, order_id}
+        {"$match": {"status": commission_entries.SETTLING}},  # index: commissions {status, order_id}
         {"$group": {"_id": "$run_id"}}])]
     # settlement_runs holds one small record per run: no index needed
     records = db.settlement_runs.find({"$or": [{"status": FAILED},

@@ -2,7 +2,7 @@
 
 Orders snapshot the buyer's upline at payment as `referrer_ids` (nearest first), so "orders this
 distributor brought in" is one indexed match (`orders.referrer_ids`, multikey) at any level. Summing
-all of them per view cost a top distributor 6.6 s at 100k orders (issue 15), so the `refresh_stats`
+all of them per view cost a top distributor 6.6 s at 100k orders, so the `refresh_stats`
 schedule writes `distributor_stats` {_id: user id, sales, orders, customers, team_level1..3,
 as_of} for every distributor (`snapshot_all`, hourly) and a view adds only the orders paid and the
 members bound after `as_of` (indexes (referrer_ids, paid_at) and (upline.N, bound_at): the cost is the

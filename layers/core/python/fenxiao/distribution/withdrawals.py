@@ -1,7 +1,7 @@
 """Withdrawals: available commission out to the distributor's WeChat change (or paid offline).
 
 `withdrawals`: {_id, user_id, amount, fee, payout (= amount − fee), status, method: wechat | offline,
-transfer: {bill_no, state, package_info}?, reject_reason, fail_reason, ledger_done, created_at,
+transfer: {bill_no, state, package_info}?, reject_reason, fail_reason, journal_done, created_at,
 approved_at, approved_by, paid_at, rejected_at, failed_at}.
 
 Status: `opening` (internal, milliseconds: being funded) → `pending` → `approved` (owner started a WeChat
@@ -14,7 +14,7 @@ withdrawing) applied with the overdraft guard `balance.available >= amount` in t
 parallel requests can never take more than there is. Paying posts `withdraw-paid:<id>` (withdrawing →
 withdrawn, the whole amount: the fee is the merchant's); rejecting or failing posts
 `withdraw-return:<id>` (withdrawing → available). The status flips first and the journal follows; a
-crash in between is finished by `recover` (status final, `ledger_done` false), as is an `opening`
+crash in between is finished by `recover` (status final, `journal_done` false), as is an `opening`
 withdrawal whose creator died.
 
 The daily limit (fen per China day) is a counter document per user and day taken with one conditional
@@ -32,7 +32,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock, logs, transitions
-from fenxiao.config import get_settings
+from fenxiao.config import get_config
 from fenxiao.distribution import balances
 from fenxiao.distribution.commission import BP
 from fenxiao.distribution.models import Id
@@ -192,7 +192,7 @@ def _open(db: Database, user_id: str, amount: int, withdrawal_id: str) -> str:
     now = clock.now()
     day_key = _take_daily(db, user_id, amount, settings.daily_limit, now)
     doc = {"_id": withdrawal_id, "user_id": user_id, "amount": amount, "fee": fee, "payout": amount - fee,
-           "status": OPENING, "method": None, "transfer": None, "ledger_done": False, "day_key": day_key,
+           "status": OPENING, "method": None, "transfer": None, "journal_done": False, "day_key": day_key,
            "created_at": now, "approved_at": None, "paid_at": None}
     db.withdrawals.insert_one(doc)
     return _finish_opening(db, doc)
@@ -249,14 +249,14 @@ def _book_final(db: Database, doc: Mapping[str, Any]) -> None:
     if doc["status"] != PAID and db.withdrawals.update_one(
             {"_id": doc["_id"], "daily_returned": {"$ne": True}}, {"$set": {"daily_returned": True}}).modified_count:
         _give_back_daily(db, doc["day_key"], doc["amount"])  # money not paid out does not use up today's limit
-    db.withdrawals.update_one({"_id": doc["_id"]}, {"$set": {"ledger_done": True}})
+    db.withdrawals.update_one({"_id": doc["_id"]}, {"$set": {"journal_done": True}})
 
 
 def _finish(db: Database, withdrawal_id: str, sources: tuple[str, ...], target: str, fields: dict[str, Any]
             ) -> dict[str, Any]:
     moved = _move(db, withdrawal_id, sources, target, fields)
     doc = moved or _get(db, withdrawal_id)
-    if not doc.get("ledger_done"):
+    if not doc.get("journal_done"):
         _book_final(db, doc)
     tell.withdrawal_result(db, doc)  # once per withdrawal (outbox key), also when recovery finishes it
     return _get(db, withdrawal_id)
@@ -352,7 +352,7 @@ def _check_bill(doc: Mapping[str, Any], bill: Mapping[str, Any]) -> None:
     number — that bill number."""
     known_bill_no = (doc.get("transfer") or {}).get("bill_no")
     wrong = [name for name, ok in (
-        ("mch_id", bill.get("mch_id") == get_settings().wechatpay_mchid),
+        ("mch_id", bill.get("mch_id") == get_config().wechatpay_mchid),
         ("transfer_amount", bill.get("transfer_amount") == doc["payout"]),
         ("transfer_bill_no", not known_bill_no or bill.get("transfer_bill_no") == known_bill_no)) if not ok]
     if wrong:
@@ -368,12 +368,12 @@ def _check_bill(doc: Mapping[str, Any], bill: Mapping[str, Any]) -> None:
 def recover(db: Database) -> int:
     """Finish withdrawals a crash left half-done; returns how many were touched.
 
-    - final status without its journal entry (`ledger_done` false): post it (idempotent by ref);
+    - final status without its journal entry (`journal_done` false): post it (idempotent by ref);
     - `opening` older than STALE_OPENING: funded → pending, otherwise voided and removed (the shopper
       got no answer, so their retry with the same Idempotency-Key opens a new one).
     """
     touched = 0
-    for doc in db.withdrawals.find({"ledger_done": False, "status": {"$in": list(FINAL)}}):
+    for doc in db.withdrawals.find({"journal_done": False, "status": {"$in": list(FINAL)}}):
         _book_final(db, doc)
         touched += 1
     for doc in db.withdrawals.find({"status": OPENING, "created_at": {"$lt": clock.now() - STALE_OPENING}}):

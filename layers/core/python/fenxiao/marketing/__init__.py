@@ -4,7 +4,8 @@ Each promotion is a rule of the pricing engine (`fenxiao.pricing`), so the previ
 What other areas call:
 - checkout (`fenxiao.orders.checkout.load_rules`): `promotions.active_rules(db, now)` → engine rules running
   now; `coupons.checkout_coupon(db, user_id, coupon_id, now)` → the buyer's chosen `Coupon` (422
-  COUPON_NOT_APPLICABLE {reason}); `coupons.usable_coupons(db, user_id, lines, rules, shipping, now)`.
+  COUPON_NOT_APPLICABLE {reason}); `coupons.candidate_coupons(db, user_id, now)` → the buyer's coupons
+  checkout ranks for the preview's `usable_coupons`.
 - placement / cancel / close / payment / refund: `coupons.lock_coupon`, `coupons.release_coupon`,
   `coupons.mark_coupon_used`.
 - catalog: `promotions.active_promotions(db)` with `rules.product_promotion` / `rules.sku_promo_prices`, and

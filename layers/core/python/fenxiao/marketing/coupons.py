@@ -35,8 +35,7 @@ from fenxiao.marketing.models import (
 )
 from fenxiao.marketing.rules import claim_refusal, claim_validity, coupon_rule, usability_refusal
 from fenxiao.paging import PageQuery, page_of
-from fenxiao.pricing import Coupon, LineItem, ShippingRule, rank_coupons
-from fenxiao.pricing.rules import Rule
+from fenxiao.pricing import Coupon, LineItem
 
 # What a user coupon copies from its template: later template edits never change a claimed coupon.
 _SNAPSHOT = ("name", "kind", "amount", "discount_bp", "cap", "threshold", "product_ids", "category_ids")
@@ -272,18 +271,6 @@ def _usable_docs(db: Database, user_id: str, now: datetime) -> list[dict[str, An
 def candidate_coupons(db: Database, user_id: str, now: datetime | None = None) -> list[Coupon]:
     """The buyer's unused coupons valid now, as engine rules: what checkout ranks for `usable_coupons`."""
     return [coupon_rule(doc) for doc in _usable_docs(db, user_id, now or clock.now())]
-
-
-def usable_coupons(db: Database, user_id: str, lines: Sequence[LineItem], rules: Sequence[Rule],
-                   shipping: ShippingRule | None, now: datetime | None = None) -> list[dict[str, Any]]:
-    """The preview's `usable_coupons`: the buyer's valid unused coupons that apply to these lines, best
-    first (biggest discount). `rules` are the promotions only (no coupon). Each is the user coupon's shape
-    plus `discount` and the `pay_amount` the order would have with it."""
-    now = now or clock.now()
-    docs = {d["_id"]: d for d in _usable_docs(db, user_id, now)} if lines else {}
-    options = rank_coupons(lines, rules, [coupon_rule(d) for d in docs.values()], shipping)
-    return [{**render_user_coupon(docs[str(o.coupon.id)], now), "discount": o.discount, "pay_amount": o.pay_amount}
-            for o in options if o.applicable]
 
 
 def lines_for_coupons(db: Database, lines: Sequence[LineItem], coupons: Sequence[Coupon | None]

@@ -151,7 +151,7 @@ class Checkout:
         """409 PRICE_CHANGED, with the preview as it is now, when the shopper saw another amount.
 
         A promotion that ended, a price the merchant changed or a coupon that expired between the preview
-        and the tap on "pay" must not silently charge a different amount (issue 16).
+        and the tap on "pay" must not silently charge a different amount.
         """
         if expected_pay_amount is not None and expected_pay_amount != self.quote.pay_amount:
             raise Conflict("The price changed since you saw it", code="PRICE_CHANGED",
@@ -178,7 +178,7 @@ class Checkout:
             return []
         lines = self.rules.lines or [item.line_item() for item in self.items]
         options = rank_coupons(lines, self.rules.rules, self.rules.candidates, self.rules.shipping)
-        # issue 5: the coupons that apply, best first (rank_coupons puts applicable ones first)
+        # the coupons that apply, best first (rank_coupons puts applicable ones first)
         return [{"id": o.coupon.id, "name": o.coupon.name, "discount": o.discount, "pay_amount": o.pay_amount}
                 for o in options if o.applicable]
 

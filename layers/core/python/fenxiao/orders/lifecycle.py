@@ -117,6 +117,9 @@ def close_unpaid_orders(db: Database, now: datetime, limit: int = BATCH) -> dict
     return counts
 
 
+RETURN_GRACE = timedelta(minutes=2)  # a cancel in progress finishes its own return well within this
+
+
 def _finish_interrupted_returns(db: Database, now: datetime, limit: int) -> int:
     """Cancelled orders whose units a crash kept from coming back (`stock_returned` still false)."""
     # index: orders (stock_returned, cancelled_at)
@@ -125,9 +128,6 @@ def _finish_interrupted_returns(db: Database, now: datetime, limit: int) -> int:
     for order in stuck:
         _release(db, order)
     return len(stuck)
-
-
-RETURN_GRACE = timedelta(minutes=2)  # a cancel in progress finishes its own return well within this
 
 
 STRANDED_AFTER = timedelta(hours=25)  # longer than the longest pay deadline (24 h): its order is final

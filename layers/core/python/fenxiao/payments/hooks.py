@@ -24,7 +24,7 @@ def on_order_paid(db: Database, order: dict[str, Any]) -> None:
 
         mark_coupon_used(db, order["coupon_id"], order["_id"])
     from fenxiao.analytics import rollups  # the dashboard's day: once per event id
-    from fenxiao.distribution.ledger import create_for_paid_order  # frozen commission, exactly once
+    from fenxiao.distribution.commission_entries import create_for_paid_order  # frozen commission, exactly once
 
     entries = create_for_paid_order(db, order)
     rollups.order_paid(db, order)
@@ -52,7 +52,7 @@ def on_refund_completed(db: Database, order: dict[str, Any], refund: dict[str, A
 
         release_coupon(db, order["coupon_id"], order["_id"])  # back to unused only while still valid
     from fenxiao.analytics import rollups
-    from fenxiao.distribution.ledger import reverse_for_refund  # pro rata to the refunded units, once
+    from fenxiao.distribution.commission_entries import reverse_for_refund  # pro rata to the refunded units, once
 
     reverse_for_refund(db, order, refund)
     rollups.commissions_reversed(db, order["_id"], str(refund["_id"]))

@@ -26,7 +26,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock, logs, wechat
-from fenxiao.config import get_settings
+from fenxiao.config import get_config
 from fenxiao.errors import AppError, Conflict
 from fenxiao.orders import states, stock
 from fenxiao.payments import hooks, refunds
@@ -34,6 +34,8 @@ from fenxiao.payments.rules import make_out_trade_no, order_no_of
 
 APPLIED, ORPHAN, AMOUNT_MISMATCH = "applied", "orphan", "amount_mismatch"
 TRANSACTION_SUCCESS = "TRANSACTION.SUCCESS"
+FREE_SUFFIX = "FREE"
+_REFUND_REASONS = {ORPHAN: "订单已关闭，自动退款", AMOUNT_MISMATCH: "支付金额与订单不符，自动退款"}
 
 
 class PaymentNotApplicable(AppError):
@@ -112,21 +114,17 @@ def apply_free_order(db: Database, order: Mapping[str, Any]) -> dict[str, Any]:
     WeChat Pay cannot charge 0 fen, so the order is paid here, through the same record-then-apply path
     as a notification: exactly once, with the same hooks (commission, coupons, group buying).
     """
-    settings = get_settings()
-    tx = {"appid": settings.wechat_appid, "mchid": settings.wechatpay_mchid,
+    config = get_config()
+    tx = {"appid": config.wechat_appid, "mchid": config.wechatpay_mchid,
           "out_trade_no": make_out_trade_no(order["order_no"], FREE_SUFFIX),
           "transaction_id": f"{FREE_SUFFIX}-{order['order_no']}", "trade_state": "SUCCESS",
           "amount": {"total": 0}, "success_time": clock.iso(clock.now())}
     return apply_transaction(db, tx)
 
 
-FREE_SUFFIX = "FREE"
-_REFUND_REASONS = {ORPHAN: "订单已关闭，自动退款", AMOUNT_MISMATCH: "支付金额与订单不符，自动退款"}
-
-
 def _check_merchant(tx: Mapping[str, Any]) -> None:
-    settings = get_settings()
-    if tx.get("appid") != settings.wechat_appid or tx.get("mchid") != settings.wechatpay_mchid:
+    config = get_config()
+    if tx.get("appid") != config.wechat_appid or tx.get("mchid") != config.wechatpay_mchid:
         logs.error("ALERT wechatpay notification for another merchant", appid=tx.get("appid"),
                    mchid=tx.get("mchid"), out_trade_no=tx.get("out_trade_no"))
         raise PaymentNotApplicable("The notification is for another appid or mchid",

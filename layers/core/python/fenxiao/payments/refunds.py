@@ -27,7 +27,7 @@ from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock, logs, transitions, wechat
 from fenxiao.analytics import rollups
-from fenxiao.config import get_settings
+from fenxiao.config import get_config
 from fenxiao.content import ensure_clean
 from fenxiao.errors import BusinessRule, Conflict, NotFound
 from fenxiao.idempotency import run_once
@@ -299,7 +299,7 @@ def _check_against_request(refund: Mapping[str, Any], resource: Mapping[str, Any
     amounts, and a refund we actually sent (approved or already final: a replay). A refund that was
     only requested — or rejected — was never sent, so WeChat cannot be reporting on it."""
     amount = resource.get("amount") or {}
-    expected = {"mchid": get_settings().wechatpay_mchid, "out_trade_no": refund["out_trade_no"],
+    expected = {"mchid": get_config().wechatpay_mchid, "out_trade_no": refund["out_trade_no"],
                 "amount.refund": int(refund["amount"]), "amount.total": int(refund["total"])}
     got = {"mchid": resource.get("mchid"), "out_trade_no": resource.get("out_trade_no"),
            "amount.refund": amount.get("refund"), "amount.total": amount.get("total")}

@@ -7,7 +7,7 @@ A deployed function's environment names its secrets but never holds them:
     FENXIAO_SECRET_NAMES=jwt-secret,mongodb-uri   exactly the secrets this function reads
 
 `values()` asks the store for all of FENXIAO_SECRET_NAMES in ONE call on the first use in a container
-and keeps the answer (config.get_settings() calls it, so a cold start pays at most one round trip and a
+and keeps the answer (config.get_config() calls it, so a cold start pays at most one round trip and a
 function that declares no secret pays none). A function can only read what its role allows, and the
 generator grants each role exactly the names it declares.
 

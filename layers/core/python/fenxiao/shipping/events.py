@@ -26,7 +26,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock
-from fenxiao.config import get_settings
+from fenxiao.config import get_config
 from fenxiao.errors import InvalidInput, Unauthorized
 
 log = logging.getLogger("fenxiao.shipping")
@@ -55,9 +55,9 @@ def signature_of(*parts: str) -> str:
 
 def verify(query: PushQuery) -> None:
     """401 PUSH_SIGNATURE_INVALID unless the query carries WeChat's signature for our token."""
-    settings = get_settings()
-    settings.require("wechat_push_token")
-    expected = signature_of(settings.wechat_push_token, query.timestamp, query.nonce)
+    config = get_config()
+    config.require("wechat_push_token")
+    expected = signature_of(config.wechat_push_token, query.timestamp, query.nonce)
     if not hmac.compare_digest(expected, query.signature):
         raise Unauthorized("消息推送签名无效", code="PUSH_SIGNATURE_INVALID")
 
@@ -81,17 +81,17 @@ def _json(raw: bytes | str) -> Any:
 
 def _decrypt(query: PushQuery, body: dict[str, Any]) -> Any:
     """安全模式: check msg_signature over the ciphertext, then decrypt it (our app id must close it)."""
-    settings = get_settings()
-    settings.require("wechat_push_aes_key")
+    config = get_config()
+    config.require("wechat_push_aes_key")
     encrypted = str(body.get("Encrypt") or "")
-    expected = signature_of(settings.wechat_push_token, query.timestamp, query.nonce, encrypted)
+    expected = signature_of(config.wechat_push_token, query.timestamp, query.nonce, encrypted)
     if not hmac.compare_digest(expected, query.msg_signature):
         raise Unauthorized("消息推送签名无效", code="PUSH_SIGNATURE_INVALID")
     from wechatpy.crypto import PrpCrypto
 
     try:
-        key = base64.b64decode(settings.wechat_push_aes_key + "=")
-        return _json(PrpCrypto(key).decrypt(encrypted, settings.wechat_appid))
+        key = base64.b64decode(config.wechat_push_aes_key + "=")
+        return _json(PrpCrypto(key).decrypt(encrypted, config.wechat_appid))
     except (ValueError, TypeError, IndexError, struct.error, UnicodeDecodeError):
         raise InvalidInput("消息推送无法解密", code="PUSH_NOT_DECRYPTABLE") from None
     except Exception as exc:  # wechatpy's InvalidAppIdException: encrypted for another mini-program

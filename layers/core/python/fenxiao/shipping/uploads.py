@@ -25,7 +25,7 @@ from pymongo.database import Database
 
 from fenxiao import clock
 from fenxiao.clock import CHINA_TZ
-from fenxiao.config import get_settings
+from fenxiao.config import get_config
 from fenxiao.errors import AppError, Conflict, NotFound
 from fenxiao.shipping.jump_path import ensure_jump_path
 from fenxiao.work_queue import WorkQueue
@@ -67,7 +67,7 @@ def order_key(order: dict[str, Any]) -> dict[str, Any]:
     payment = order.get("payment") or {}
     if payment.get("transaction_id"):
         return {"order_number_type": 2, "transaction_id": payment["transaction_id"]}
-    return {"order_number_type": 1, "mchid": get_settings().wechatpay_mchid, "out_trade_no": payment["out_trade_no"]}
+    return {"order_number_type": 1, "mchid": get_config().wechatpay_mchid, "out_trade_no": payment["out_trade_no"]}
 
 
 def build_request(order: dict[str, Any], shipments: list[dict[str, Any]], openid: str, now: datetime

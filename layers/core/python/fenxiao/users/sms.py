@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from fenxiao import clock, logs
-from fenxiao.config import get_settings
+from fenxiao.config import get_config
 from fenxiao.db import get_db
 from fenxiao.errors import AppError, ConfigError, UpstreamError
 from fenxiao.ids import new_id
@@ -50,12 +50,12 @@ def unavailable(reason: str) -> AppError:
 
 class LogSender:
     def __init__(self) -> None:
-        if get_settings().env == "production":
+        if get_config().env == "production":
             raise unavailable("FENXIAO_SMS_SENDER is `log` in production: configure Tencent Cloud SMS")
 
     def send(self, phone: str, code: str) -> None:
         # The code is a credential: only a dev or test deployment may write it to its logs.
-        shown = code if get_settings().env in ("dev", "test") else "******"
+        shown = code if get_config().env in ("dev", "test") else "******"
         logs.info("sms code not delivered (log sender)", phone=mask_phone(phone), code=shown)
 
 
@@ -75,7 +75,7 @@ class TencentSmsSender:
         missing = [name for name in names.values() if not env.get(name, "").strip()]
         if missing:
             message = "FENXIAO_SMS_SENDER=tencent needs " + ", ".join(missing)
-            if get_settings().env == "production":
+            if get_config().env == "production":
                 raise unavailable(message)
             raise ConfigError(message)
         self.config = {key.lower(): env[name].strip() for key, name in names.items()}
@@ -106,14 +106,14 @@ class TencentSmsSender:
 
 
 def _tencent_settings() -> dict[str, str]:
-    """The sender's configuration by variable name; secrets arrive through the settings' secret store."""
-    settings = get_settings()
-    return {"FENXIAO_TENCENT_SMS_SECRET_ID": settings.tencent_sms_secret_id,
-            "FENXIAO_TENCENT_SMS_SECRET_KEY": settings.tencent_sms_secret_key,
-            "FENXIAO_TENCENT_SMS_SDK_APP_ID": settings.tencent_sms_sdk_app_id,
-            "FENXIAO_TENCENT_SMS_SIGN_NAME": settings.tencent_sms_sign_name,
-            "FENXIAO_TENCENT_SMS_TEMPLATE_ID": settings.tencent_sms_template_id,
-            "FENXIAO_TENCENT_SMS_REGION": settings.tencent_sms_region}
+    """The sender's configuration by variable name; secrets arrive through the config' secret store."""
+    config = get_config()
+    return {"FENXIAO_TENCENT_SMS_SECRET_ID": config.tencent_sms_secret_id,
+            "FENXIAO_TENCENT_SMS_SECRET_KEY": config.tencent_sms_secret_key,
+            "FENXIAO_TENCENT_SMS_SDK_APP_ID": config.tencent_sms_sdk_app_id,
+            "FENXIAO_TENCENT_SMS_SIGN_NAME": config.tencent_sms_sign_name,
+            "FENXIAO_TENCENT_SMS_TEMPLATE_ID": config.tencent_sms_template_id,
+            "FENXIAO_TENCENT_SMS_REGION": config.tencent_sms_region}
 
 
 def _https_post(url: str, body: bytes, headers: dict[str, str]) -> dict[str, Any]:
@@ -134,11 +134,11 @@ _SENDERS: dict[str, Callable[[], SmsSender]] = {
 
 
 def get_sender(name: str | None = None) -> SmsSender:
-    settings = get_settings()
-    name = (name or settings.sms_sender).lower()
+    config = get_config()
+    name = (name or config.sms_sender).lower()
     if name not in _SENDERS:
         raise ConfigError(f"FENXIAO_SMS_SENDER={name!r} is unknown; use one of {', '.join(_SENDERS)}")
-    if name == "outbox" and settings.env == "production":
+    if name == "outbox" and config.env == "production":
         raise ConfigError("FENXIAO_SMS_SENDER=outbox stores codes in the database and delivers nothing; "
                           "it is for dev and test only")
     return _SENDERS[name]()

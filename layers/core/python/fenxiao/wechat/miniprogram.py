@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from fenxiao.config import Settings, get_settings
+from fenxiao.config import Config, get_config
 from fenxiao.db import get_db
 from fenxiao.errors import BusinessRule, InvalidInput, UpstreamError
 
@@ -73,16 +73,16 @@ class MongoSessionStorage:
         self.delete(key)
 
 
-def new_client(settings: Settings) -> Any:
-    """A wechatpy client pointed at `settings.wechat_api_base` (the emulator in the local stack).
+def new_client(config: Config) -> Any:
+    """A wechatpy client pointed at `config.wechat_api_base` (the emulator in the local stack).
 
     wechatpy hard-codes https://api.weixin.qq.com in two places (the client's base and the token
     URL), so both are overridden here; tests build two of these to play two containers.
     """
-    settings.require("wechat_appid", "wechat_secret")
+    config.require("wechat_appid", "wechat_secret")
     from wechatpy import WeChatClient
 
-    base = settings.wechat_api_base.rstrip("/") + "/"
+    base = config.wechat_api_base.rstrip("/") + "/"
 
     class _Client(WeChatClient):  # type: ignore[misc]
         API_BASE_URL = base + "cgi-bin/"
@@ -92,20 +92,20 @@ def new_client(settings: Settings) -> Any:
                                             params={"grant_type": "client_credential",
                                                     "appid": self.appid, "secret": self.secret})
 
-    client = _Client(settings.wechat_appid, settings.wechat_secret, session=MongoSessionStorage(),
+    client = _Client(config.wechat_appid, config.wechat_secret, session=MongoSessionStorage(),
                      timeout=_TIMEOUT)
     client.wxa.API_BASE_URL = base
     return client
 
 
 @functools.cache
-def _client_for(settings: Settings) -> Any:
-    return new_client(settings)
+def _client_for(config: Config) -> Any:
+    return new_client(config)
 
 
 def client() -> Any:
     """The container's client; a new one when the settings change (tests, the dev server)."""
-    return _client_for(get_settings())
+    return _client_for(get_config())
 
 
 def _call(operation: str, action: Callable[[Any], T]) -> T:
@@ -137,13 +137,13 @@ def code_to_session(code: str) -> dict[str, Any]:
     """wx.login code → {openid, session_key, unionid (None unless the app is bound to an open account)}."""
     if not code or not code.strip():
         raise BusinessRule("The WeChat login code is empty", code="WECHAT_CODE_INVALID")
-    settings = get_settings()
+    config = get_config()
 
     def call(c: Any) -> dict[str, Any]:
         # jscode2session needs no access token, but wechatpy adds one to every call (costing a token
         # fetch on a cold login); an explicit None makes requests drop the parameter.
         return c.get("sns/jscode2session", api_base_url=c.wxa.API_BASE_URL,
-                     params={"appid": settings.wechat_appid, "secret": settings.wechat_secret,
+                     params={"appid": config.wechat_appid, "secret": config.wechat_secret,
                              "js_code": code, "grant_type": "authorization_code", "access_token": None})
 
     result = _call("code_to_session", call)

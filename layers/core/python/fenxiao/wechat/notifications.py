@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from fenxiao import clock, untrusted_json
-from fenxiao.config import get_settings
+from fenxiao.config import get_config
 from fenxiao.errors import AppError
 from fenxiao.wechat.keys import rsa_verify
 
@@ -85,18 +85,18 @@ def parse_notification(headers: Mapping[str, str], body: bytes | str,
     Raises NotificationRejected (401) with code SIGNATURE_INVALID, NOTIFICATION_STALE or
     NOTIFICATION_MALFORMED. The signature covers the exact body bytes, so pass the raw body.
     """
-    settings = get_settings()
-    settings.require("wechatpay_public_key", "wechatpay_public_key_id", "wechatpay_apiv3_key")
+    config = get_config()
+    config.require("wechatpay_public_key", "wechatpay_public_key_id", "wechatpay_apiv3_key")
     raw = body.encode() if isinstance(body, str) else bytes(body)
     values = _header_values(headers)
     if values["signature"].startswith(SIGNTEST_PREFIX):
         raise NotificationRejected("Signature probe refused", details={"probe": True})
-    if values["serial"] != settings.wechatpay_public_key_id:
+    if values["serial"] != config.wechatpay_public_key_id:
         raise NotificationRejected("The notification is signed with a key we do not know",
                                    details={"serial": values["serial"][:64]})
     _check_freshness(values["timestamp"], now or clock.now())
     message = f"{values['timestamp']}\n{values['nonce']}\n".encode() + raw + b"\n"
-    if not rsa_verify(settings.wechatpay_public_key, message, values["signature"]):
+    if not rsa_verify(config.wechatpay_public_key, message, values["signature"]):
         raise NotificationRejected("The notification signature does not verify")
     try:
         envelope = untrusted_json.loads(raw)
@@ -107,4 +107,4 @@ def parse_notification(headers: Mapping[str, str], body: bytes | str,
                                    code="NOTIFICATION_MALFORMED")
     return {"id": envelope.get("id"), "event_type": envelope["event_type"],
             "create_time": envelope.get("create_time"), "summary": envelope.get("summary"),
-            "resource": _decrypt(envelope.get("resource"), settings.wechatpay_apiv3_key)}
+            "resource": _decrypt(envelope.get("resource"), config.wechatpay_apiv3_key)}

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from fenxiao.config import Settings, get_settings
+from fenxiao.config import Config, get_config
 from fenxiao.errors import BusinessRule, Conflict, InvalidInput, NotFound, UpstreamError
 from fenxiao.wechat.keys import rsa_sign
 
@@ -36,30 +36,30 @@ _REQUIRED = ("wechat_appid", "wechatpay_mchid", "wechatpay_private_key", "wechat
 
 
 @functools.cache
-def _client_for(settings: Settings) -> Any:
-    settings.require(*_REQUIRED)
+def _client_for(config: Config) -> Any:
+    config.require(*_REQUIRED)
     from wechatpayv3 import WeChatPay, WeChatPayType
 
-    pay = WeChatPay(wechatpay_type=WeChatPayType.MINIPROG, mchid=settings.wechatpay_mchid,
-                    private_key=settings.wechatpay_private_key,
-                    cert_serial_no=settings.wechatpay_cert_serial, appid=settings.wechat_appid,
-                    apiv3_key=settings.wechatpay_apiv3_key, public_key=settings.wechatpay_public_key,
-                    public_key_id=settings.wechatpay_public_key_id, timeout=(3, 10))
+    pay = WeChatPay(wechatpay_type=WeChatPayType.MINIPROG, mchid=config.wechatpay_mchid,
+                    private_key=config.wechatpay_private_key,
+                    cert_serial_no=config.wechatpay_cert_serial, appid=config.wechat_appid,
+                    apiv3_key=config.wechatpay_apiv3_key, public_key=config.wechatpay_public_key,
+                    public_key_id=config.wechatpay_public_key_id, timeout=(3, 10))
     # wechatpayv3 has no gateway parameter; this attribute is where it builds every URL from.
-    pay._core._gate_way = settings.wechatpay_api_base.rstrip("/")
+    pay._core._gate_way = config.wechatpay_api_base.rstrip("/")
     return pay
 
 
 def client() -> Any:
     """The container's WeChatPay; a new one when the settings change (tests, the dev server)."""
-    return _client_for(get_settings())
+    return _client_for(get_config())
 
 
 def default_notify_url(path: str) -> str:
     """Where WeChat Pay calls us back: FENXIAO_WECHATPAY_NOTIFY_BASE + one of the *_NOTIFY_PATHs."""
-    settings = get_settings()
-    settings.require("wechatpay_notify_base")
-    return settings.wechatpay_notify_base.rstrip("/") + path
+    config = get_config()
+    config.require("wechatpay_notify_base")
+    return config.wechatpay_notify_base.rstrip("/") + path
 
 
 def _call(operation: str, action: Callable[[Any], tuple[int, Any]], *, not_found: str = "NOT_FOUND"
@@ -122,12 +122,12 @@ def jsapi_prepay(out_trade_no: str, description: str, amount: int, openid: str,
 
 def jsapi_pay_params(prepay_id: str) -> dict[str, str]:
     """The wx.requestPayment parameters, signed with the merchant key as WeChat Pay checks them."""
-    settings = get_settings()
-    settings.require("wechat_appid", "wechatpay_private_key")
+    config = get_config()
+    config.require("wechat_appid", "wechatpay_private_key")
     timestamp, nonce, package = str(int(time.time())), secrets.token_hex(16), f"prepay_id={prepay_id}"
-    message = f"{settings.wechat_appid}\n{timestamp}\n{nonce}\n{package}\n".encode()
+    message = f"{config.wechat_appid}\n{timestamp}\n{nonce}\n{package}\n".encode()
     return {"timeStamp": timestamp, "nonceStr": nonce, "package": package, "signType": "RSA",
-            "paySign": rsa_sign(settings.wechatpay_private_key, message)}
+            "paySign": rsa_sign(config.wechatpay_private_key, message)}
 
 
 def query_payment(out_trade_no: str) -> dict[str, Any]:

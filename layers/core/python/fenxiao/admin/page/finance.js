@@ -53,10 +53,10 @@ function reconcileReport(r) {
     ['结果', r.ok ? h('span', { class: 'badge ok' }, '全部一致') : h('span', { class: 'badge bad' }, `${(r.drift || []).length} 人余额与流水不一致`)],
     (r.repaired || []).length ? ['已修复', `${r.repaired.length} 人`] : null,
     (r.changed || []).length ? ['核对中有变动', `${r.changed.length} 人（请再核对一次）`] : null,
-    (r.orphan_ledger_users || []).length ? ['无分销商档案的流水', `${r.orphan_ledger_users.length} 人`] : null].filter(Boolean)),
+    (r.orphan_journal_users || []).length ? ['无分销商档案的流水', `${r.orphan_journal_users.length} 人`] : null].filter(Boolean)),
   (r.drift || []).length ? table([
     ['分销商', (d) => h('button', { class: 'link', onclick: () => showDistributor(d.user_id) }, d.nickname || '查看')],
-    ['余额（可提现）', (d) => yuan(d.balance.available), 'num'], ['流水合计（可提现）', (d) => yuan(d.ledger.available), 'num'],
+    ['余额（可提现）', (d) => yuan(d.balance.available), 'num'], ['流水合计（可提现）', (d) => yuan(d.journal.available), 'num'],
     ['差异', (d) => Object.entries(d.diff).map(([k, v]) => `${k} ${yuan(v)}`).join('，')],
   ], r.drift) : null];
 }

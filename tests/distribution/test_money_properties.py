@@ -12,11 +12,11 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from fenxiao import clock, settings
-from fenxiao.distribution import ledger, settlement, withdrawals
+from fenxiao.distribution import commission_entries, settlement, withdrawals
 from fenxiao.errors import AppError
-from tests.distribution.ledger_support import balance, journal, make_buyer, make_distributor, paid_order, refund
+from tests.distribution.money_support import balance, journal, make_buyer, make_distributor, paid_order, refund
 
-COLLECTIONS = ("users", "distributors", "orders", "products", "skus", "commissions", "ledger", "withdrawals",
+COLLECTIONS = ("users", "distributors", "orders", "products", "skus", "commissions", "balance_journal", "withdrawals",
                "withdrawal_days", "settlement_runs", "kv", "idempotency_keys")
 
 pay = st.tuples(st.just("pay"), st.integers(1, 5), st.integers(0, 5000), st.booleans())
@@ -48,7 +48,7 @@ def _run(db: Any, ops: list[tuple]) -> tuple[list[str], bool]:
             if units <= 0:
                 continue
             clawback |= db.commissions.count_documents({"order_id": order["_id"], "status": "settled"}) > 0
-            ledger.reverse_for_refund(db, order, refund(order, {0: units}))
+            commission_entries.reverse_for_refund(db, order, refund(order, {0: units}))
             db.orders.update_one({"_id": order["_id"]}, {"$inc": {"lines.0.refunded_quantity": units}})
         elif op[0] == "settle":
             settlement.settle(db, clock.now())

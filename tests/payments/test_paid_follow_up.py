@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fenxiao import clock
-from fenxiao.distribution import ledger
+from fenxiao.distribution import commission_entries
 from fenxiao.ids import new_id
 from fenxiao.marketing import coupons
 from fenxiao.orders import states
 from functions.schedules.finish_refunds import handler as finish_handler
-from tests.distribution.ledger_support import assert_consistent, balance, make_buyer, make_distributor
+from tests.distribution.money_support import assert_consistent, balance, make_buyer, make_distributor
 from tests.payments.conftest import NOTIFY, pay, send, signed_transaction
 from tests.support.orders import make_order
 
@@ -67,7 +67,7 @@ def test_a_paid_order_whose_notification_retries_ran_out_is_finished_by_the_sche
     buyer, token = make_buyer(db, [d1])
     order = make_order(db, buyer, items=[{"price": 2000, "quantity": 2}])
     headers, body = signed_transaction(pay(api, order, token))
-    monkeypatch.setattr(ledger, "create_for_paid_order", _crash)
+    monkeypatch.setattr(commission_entries, "create_for_paid_order", _crash)
     for _ in range(3):  # WeChat retries, the hook keeps failing, WeChat stops asking
         assert send(api, NOTIFY, headers, body).status == 500
     monkeypatch.undo()

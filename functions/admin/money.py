@@ -1,4 +1,4 @@
-"""Admin routes for the money side of distribution: withdrawals, settlement runs, ledgers, reconciliation.
+"""Admin routes for the money side of distribution: withdrawals, settlement runs, balance journals, reconciliation.
 
 Withdrawals and settlement runs are the finance role's (and the owner's): they move real money, and the
 audit log keeps each withdrawal's fields before → after. Repairing balances rewrites them: owner only.

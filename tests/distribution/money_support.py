@@ -8,7 +8,7 @@ from typing import Any
 from pymongo.database import Database
 
 from fenxiao import clock
-from fenxiao.distribution import balances, ledger
+from fenxiao.distribution import balances, commission_entries
 from fenxiao.ids import new_id, short_code
 from tests.support.factories import make_user
 from tests.support.orders import make_order
@@ -44,7 +44,7 @@ def paid_order(db: Database, buyer_id: str, items: list[dict[str, Any]] | None =
         status = "completed"
         fields["completed_at"] = clock.now() - timedelta(days=completed_days_ago)
     order = make_order(db, buyer_id, items=items or [{"price": 10_000}], status=status, **fields)
-    ledger.create_for_paid_order(db, order)
+    commission_entries.create_for_paid_order(db, order)
     return db.orders.find_one({"_id": order["_id"]})
 
 

@@ -1,4 +1,4 @@
-"""The commission ledger: frozen entries at payment, pro-rata reversal at refund, the distributor's list.
+"""Commission entries: frozen at payment, pro-rata reversal at refund, the distributor's list.
 
 `commissions`, one document per order line per level (unique index on order_id + line_index + level):
 

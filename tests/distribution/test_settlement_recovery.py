@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 
 from fenxiao import clock
-from fenxiao.distribution import ledger, settlement
-from tests.distribution.ledger_support import (
+from fenxiao.distribution import commission_entries, settlement
+from tests.distribution.money_support import (
     assert_consistent,
     balance,
     entries,
@@ -34,7 +34,7 @@ def test_a_crashed_run_whose_entries_were_all_refunded_is_still_finished(db):
     crashed = db.settlement_runs.find_one({"status": "running"})
     assert entries(db, order["_id"])[0]["status"] == "settling"
 
-    ledger.reverse_for_refund(db, order, refund(order, {0: 2}))  # the whole line comes back
+    commission_entries.reverse_for_refund(db, order, refund(order, {0: 2}))  # the whole line comes back
     (reversed_entry,) = entries(db, order["_id"])
     assert reversed_entry["status"] == "reversed" and reversed_entry["reversed_amount"] == entry["amount"]
 

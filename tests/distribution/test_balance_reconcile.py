@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from fenxiao.distribution import balances
 from infra.mongo import reconcile as reconcile_command
-from tests.distribution.ledger_support import balance, make_buyer, make_distributor, paid_order
+from tests.distribution.money_support import balance, make_buyer, make_distributor, paid_order
 from tests.support.factories import admin_token
 
 

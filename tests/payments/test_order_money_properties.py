@@ -42,7 +42,7 @@ from fenxiao.runtime.auth import USER_FIELDS
 from fenxiao.settings import update_shop_settings
 from infra.local import wechat_emulator
 from infra.local.wechat_emulator.pay import mark_paid, transaction_view
-from tests.distribution.ledger_support import balance, journal, make_buyer, make_distributor
+from tests.distribution.money_support import balance, journal, make_buyer, make_distributor
 from tests.support.catalog import make_product
 
 STOCK = 20

@@ -5,10 +5,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from fenxiao.distribution import ledger
+from fenxiao.distribution import commission_entries
 from fenxiao.ids import new_id
 from infra.local import wechat_emulator
-from tests.distribution.ledger_support import (
+from tests.distribution.money_support import (
     assert_consistent,
     balance,
     entries,
@@ -43,7 +43,7 @@ def test_two_levels_at_the_global_rates_freeze_commission(db):
 def _order_with_product_commission(db, buyer, commission, **item):
     order = make_order(db, buyer, items=[item], status="paid")
     db.products.update_one({"_id": order["lines"][0]["product_id"]}, {"$set": {"commission": commission}})
-    ledger.create_for_paid_order(db, order)
+    commission_entries.create_for_paid_order(db, order)
     return [(e["level"], e["amount"], e["rate_bp"], e["fixed_per_unit"]) for e in entries(db, order["_id"])]
 
 
@@ -106,7 +106,7 @@ def test_replays_create_each_entry_once_and_freeze_once(db):
     buyer, _ = make_buyer(db, [d1, d2])
     order = paid_order(db, buyer)
     for _ in range(3):
-        ledger.create_for_paid_order(db, db.orders.find_one({"_id": order["_id"]}))
+        commission_entries.create_for_paid_order(db, db.orders.find_one({"_id": order["_id"]}))
     assert len(entries(db, order["_id"])) == 2
     assert balance(db, d1)["frozen"] == 1000 and balance(db, d2)["frozen"] == 500
     assert_consistent(db, d1, d2)
@@ -117,7 +117,7 @@ def test_upline_is_fixed_at_first_payment_call(db):
     buyer, _ = make_buyer(db, [d1])
     order = paid_order(db, buyer)
     db.users.update_one({"_id": buyer}, {"$set": {"upline": [d2], "referrer_id": d2}})  # re-bound later
-    ledger.create_for_paid_order(db, db.orders.find_one({"_id": order["_id"]}))
+    commission_entries.create_for_paid_order(db, db.orders.find_one({"_id": order["_id"]}))
     assert {e["user_id"] for e in entries(db, order["_id"])} == {d1}
 
 
@@ -126,7 +126,7 @@ def test_a_thread_race_of_the_same_on_paid_call_creates_one_entry_per_line_and_l
     buyer, _ = make_buyer(db, [d1, d2])
     order = make_order(db, buyer, items=[{"price": 1000}, {"price": 3000, "quantity": 2}], status="paid")
     with ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(lambda _: ledger.create_for_paid_order(db, order), range(8)))
+        list(pool.map(lambda _: commission_entries.create_for_paid_order(db, order), range(8)))
     got = [(e["line_index"], e["level"]) for e in entries(db, order["_id"])]
     assert got == [(0, 1), (0, 2), (1, 1), (1, 2)]
     assert balance(db, d1)["frozen"] == 100 + 600 and balance(db, d2)["frozen"] == 50 + 300
@@ -155,8 +155,8 @@ def test_commission_list_shows_only_the_callers_entries_by_status(api, db):
     first = paid_order(db, buyer)
     paid_order(db, make_buyer(db, [d_other])[0])
     second = paid_order(db, buyer, [{"price": 3000}])
-    ledger.reverse_for_refund(db, second, {"_id": new_id(), "lines": [{"sku_id": second["lines"][0]["sku_id"],
-                                                                         "quantity": 1, "amount": 3000}]})
+    refund_line = {"sku_id": second["lines"][0]["sku_id"], "quantity": 1, "amount": 3000}
+    commission_entries.reverse_for_refund(db, second, {"_id": new_id(), "lines": [refund_line]})
     page = api.get("/v1/distributor/commissions", token=d1_token).json
     assert page["total"] == 2
     assert {i["order_no"] for i in page["items"]} == {first["order_no"], second["order_no"]}

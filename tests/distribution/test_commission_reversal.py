@@ -4,8 +4,8 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 from fenxiao import clock
-from fenxiao.distribution import ledger, settlement
-from tests.distribution.ledger_support import (
+from fenxiao.distribution import commission_entries, settlement
+from tests.distribution.money_support import (
     assert_consistent,
     balance,
     entries,
@@ -27,11 +27,11 @@ def _setup(db, *, quantity=3, price=333, **order_fields):
 def test_partial_refunds_before_settlement_reverse_pro_rata_and_sum_exactly(db):
     d1, _, order = _setup(db)  # 999 paid → 99 commission
     assert balance(db, d1)["frozen"] == 99
-    assert ledger.reverse_for_refund(db, order, refund(order, {0: 1})) == 33
+    assert commission_entries.reverse_for_refund(db, order, refund(order, {0: 1})) == 33
     [entry] = entries(db, order["_id"])
     assert (entry["status"], entry["reversed_units"], entry["reversed_amount"]) == ("frozen", 1, 33)
     assert balance(db, d1)["frozen"] == 66
-    assert ledger.reverse_for_refund(db, order, refund(order, {0: 2})) == 66
+    assert commission_entries.reverse_for_refund(db, order, refund(order, {0: 2})) == 66
     [entry] = entries(db, order["_id"])
     assert (entry["status"], entry["reversed_amount"]) == ("reversed", 99)
     assert balance(db, d1) == {"frozen": 0, "available": 0, "withdrawing": 0, "withdrawn": 0}
@@ -40,7 +40,7 @@ def test_partial_refunds_before_settlement_reverse_pro_rata_and_sum_exactly(db):
 
 def test_uneven_partial_refunds_never_lose_or_invent_a_fen(db):
     d1, _, order = _setup(db, quantity=7, price=143)  # 1001 paid → 100 commission over 7 units
-    reversed_ = [ledger.reverse_for_refund(db, order, refund(order, {0: units})) for units in (2, 1, 3, 1)]
+    reversed_ = [commission_entries.reverse_for_refund(db, order, refund(order, {0: units})) for units in (2, 1, 3, 1)]
     assert sum(reversed_) == 100 and all(r >= 0 for r in reversed_)
     assert balance(db, d1)["frozen"] == 0
 
@@ -49,8 +49,8 @@ def test_the_same_refund_replayed_or_raced_reverses_once(db):
     d1, _, order = _setup(db)
     same = refund(order, {0: 1})
     with ThreadPoolExecutor(max_workers=6) as pool:
-        list(pool.map(lambda _: ledger.reverse_for_refund(db, order, same), range(6)))
-    assert ledger.reverse_for_refund(db, order, same) == 33  # a replay reports the same, changes nothing
+        list(pool.map(lambda _: commission_entries.reverse_for_refund(db, order, same), range(6)))
+    assert commission_entries.reverse_for_refund(db, order, same) == 33  # a replay reports the same, changes nothing
     assert balance(db, d1)["frozen"] == 66
     assert entries(db, order["_id"])[0]["reversals"][0]["refund_id"] == same["_id"]
     assert_consistent(db, d1)
@@ -60,7 +60,7 @@ def test_different_refunds_racing_on_one_line_add_up(db):
     d1, _, order = _setup(db, quantity=4, price=250)  # 100 commission
     refunds = [refund(order, {0: 1}) for _ in range(4)]
     with ThreadPoolExecutor(max_workers=4) as pool:
-        list(pool.map(lambda r: ledger.reverse_for_refund(db, order, r), refunds))
+        list(pool.map(lambda r: commission_entries.reverse_for_refund(db, order, r), refunds))
     [entry] = entries(db, order["_id"])
     assert (entry["status"], entry["reversed_units"], entry["reversed_amount"]) == ("reversed", 4, 100)
     assert balance(db, d1)["frozen"] == 0
@@ -73,7 +73,7 @@ def test_refund_after_settlement_debits_available_and_may_leave_it_negative(api,
     assert balance(db, d1) == {"frozen": 0, "available": 999, "withdrawing": 0, "withdrawn": 0}
     resp = api.post("/v1/distributor/withdrawals", {"amount": 999}, token=token)
     assert resp.status == 201, resp
-    ledger.reverse_for_refund(db, order, refund(order, {0: 1}))
+    commission_entries.reverse_for_refund(db, order, refund(order, {0: 1}))
     assert balance(db, d1) == {"frozen": 0, "available": -333, "withdrawing": 999, "withdrawn": 0}
     shown = api.get("/v1/distributor", token=token).json
     assert shown["balance"]["available"] == -333  # the clawback is visible, not absorbed
@@ -93,7 +93,7 @@ def test_reversal_while_a_run_holds_the_entry_lands_in_available(db):
     d1, _, order = _setup(db, completed_days_ago=10)
     db.commissions.update_many({"order_id": order["_id"]}, [{"$set": {
         "status": "settling", "run_id": "r-test", "settle_amount": {"$subtract": ["$amount", "$reversed_amount"]}}}])
-    ledger.reverse_for_refund(db, order, refund(order, {0: 1}))
+    commission_entries.reverse_for_refund(db, order, refund(order, {0: 1}))
     assert balance(db, d1) == {"frozen": 99, "available": -33, "withdrawing": 0, "withdrawn": 0}
     settlement.settle(db, clock.now())  # finishes r-test as a crashed run
     assert balance(db, d1) == {"frozen": 0, "available": 66, "withdrawing": 0, "withdrawn": 0}
