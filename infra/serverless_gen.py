@@ -206,6 +206,18 @@ def _bucket_resources() -> dict[str, Any]:
     }
 
 
+def gateway_routes(function: HttpFunction) -> list[tuple[str, str]]:
+    """(method, path) of the API gateway routes that reach `function`: one per declared route, except that
+    a function with a `gateway_prefix` takes everything under it through one greedy route."""
+    prefix = function.gateway_prefix
+    own = [(r.method, r.path) for r in function.routes if not (prefix and r.path.startswith(prefix + "/"))]
+    return own + ([("*", prefix + "/{proxy+}")] if prefix else [])
+
+
+def _http_events(function: HttpFunction) -> list[dict[str, Any]]:
+    return [{"httpApi": {"method": method, "path": path}} for method, path in gateway_routes(function)]
+
+
 def aws_document(entries: list[registry.Entry]) -> dict[str, Any]:
     functions: dict[str, Any] = {}
     resources: dict[str, Any] = {**_bucket_resources(), **_failure_channel()}
@@ -221,7 +233,7 @@ def aws_document(entries: list[registry.Entry]) -> dict[str, Any]:
                                 "layers": [{"Ref": "CoreLambdaLayer"}, {"Ref": "DepsLambdaLayer"}]}
         if is_http:
             spec["timeout"] = HTTP_TIMEOUT
-            spec["events"] = [{"httpApi": {"method": r.method, "path": r.path}} for r in entry.function.routes]
+            spec["events"] = _http_events(entry.function)
         elif is_schedule:
             spec["timeout"] = SCHEDULE_TIMEOUT
             resources.update(_schedule_resources(entry))

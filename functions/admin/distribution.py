@@ -6,7 +6,7 @@ settings', grades' and distributors' fields before → after.
 """
 from fenxiao.admin.audit import Tracked
 from fenxiao.admin.roles import ANY_STAFF, OWNER_ONLY, SHOP
-from fenxiao.distribution import distributors, grades
+from fenxiao.distribution import distributors, grades, simulator
 from fenxiao.distribution.models import ApplicationQuery, DistributorPatch, DistributorQuery, GradeIn, ReviewIn
 from fenxiao.distribution.settings import (
     DistributionSettings,
@@ -33,6 +33,13 @@ def get_settings(req: AdminRequest) -> DistributionSettings:
 def put_settings(req: AdminRequest[DistributionSettings]) -> DistributionSettings:
     """Change distribution settings (owner only); fields left out keep their value."""
     return update_distribution_settings(req.db, req.body, by=req.admin.subject)
+
+
+@routes.route("GET", "/v1/admin/settings/distribution/simulation", auth="admin", query=simulator.SimulationQuery,
+               roles=ANY_STAFF)
+def simulate_settings(req: AdminRequest[None, simulator.SimulationQuery]) -> dict:
+    """What the last days' paid orders would pay under proposed commission settings (nothing is saved)."""
+    return simulator.simulate(req.db, req.query)
 
 
 @routes.route("GET", "/v1/admin/distributor-applications", auth="admin", query=ApplicationQuery, roles=ANY_STAFF)

@@ -26,6 +26,6 @@ from functions.admin import (
 AREAS = (auth, catalog, settings, orders, refunds, marketing, distribution, dashboard, uploads, page, money,
          group_buys, messages, staff, customers, shipping_templates, reviews)
 
-admin = HttpFunction(*(area.routes for area in AREAS), name="admin")
+admin = HttpFunction(*(area.routes for area in AREAS), name="admin", gateway_prefix="/v1/admin")
 
 handler = admin.handler

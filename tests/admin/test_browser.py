@@ -20,7 +20,8 @@ import pytest
 import requests
 
 from fenxiao.admin.service import create_admin
-from fenxiao.distribution import balances
+from fenxiao.distribution import balances, simulator
+from fenxiao.distribution.settings import get_distribution_settings
 from infra.local import seed
 
 CHROMIUM = os.environ.get("FENXIAO_CHROMIUM", "/usr/bin/chromium")
@@ -150,6 +151,11 @@ def window(browser, stack) -> Iterator[Any]:
     yield make
     for admin in opened:
         admin.close()
+
+
+def _yuan(fen: int) -> str:
+    """As the page's format.yuan shows an amount: ¥1,234.50."""
+    return f"¥{fen // 100:,}.{fen % 100:02d}"
 
 
 def _tabs(admin: Admin) -> list[str]:
@@ -427,4 +433,18 @@ def test_the_owner_manages_coupons_grades_and_money_checks(window, db, shop) -> 
     page.locator("text=全部一致").wait_for()
     owner.shot("settlement")
     assert db.settlement_runs.count_documents({"status": "done"}) == 1
+
+    # 佣金试算 beside the distribution settings: bob's orders (alice brought him) at 15% / 3% instead of 10% / 5%
+    page = owner.open("settings")
+    trial = page.locator("section.panel", has_text="佣金试算")
+    trial.locator("input[name=rates_bp]").fill("15, 3")
+    trial.locator("button", has_text="试算").click()
+    total = trial.locator("tr", has_text="合计")
+    total.wait_for()
+    expected = simulator.simulate(db, simulator.SimulationQuery(rates_bp="1500,300"))
+    assert expected["orders"] >= 2 and expected["proposed"]["net_amount"] > expected["current"]["net_amount"] > 0
+    cells = total.locator("td").all_inner_texts()
+    assert cells[2:4] == [_yuan(expected["current"]["net_amount"]), _yuan(expected["proposed"]["net_amount"])], cells
+    assert get_distribution_settings(db).rates_bp == [1000, 500]  # a trial saves nothing
+    owner.shot("commission-simulation")
     assert owner.errors == []

@@ -57,19 +57,25 @@ def _fix_upline(db: Database, order: Mapping[str, Any]) -> list[str]:
 
 
 def _beneficiaries(db: Database, order: Mapping[str, Any], upline: list[str]) -> list[Beneficiary]:
-    """Who earns at which level: disabled or not-yet-approved distributors are skipped (their level pays
-    nobody; the next one up does not move down, so nobody earns a rate meant for another level)."""
+    """Who earns at which level under the shop's settings (see `beneficiaries_of`)."""
     settings = get_distribution_settings(db)
-    buyer_id = order["user_id"]
-    ids = list(dict.fromkeys([buyer_id, *upline]))
+    ids = list(dict.fromkeys([order["user_id"], *upline]))
     docs = {d["_id"]: d for d in db.distributors.find({"_id": {"$in": ids}},
                                                       {"status": 1, "code": 1, "grade_id": 1})}
-    chain = beneficiaries_for(buyer_id, is_active(docs.get(buyer_id)), upline, settings.levels,
-                              settings.self_purchase)
-    earners = [(level, uid) for level, uid in chain if is_active(docs.get(uid))]
-    grade_ids = list({docs[uid]["grade_id"] for _, uid in earners if docs[uid].get("grade_id")})
+    grade_ids = list({d["grade_id"] for d in docs.values() if d.get("grade_id")})
     grades = {g["_id"]: tuple(g.get("rates_bp") or ()) for g in db.grades.find({"_id": {"$in": grade_ids}})}
-    return [Beneficiary(uid, level, grades.get(docs[uid].get("grade_id") or "")) for level, uid in earners]
+    return beneficiaries_of(order["user_id"], upline, docs, grades, settings.levels, settings.self_purchase)
+
+
+def beneficiaries_of(buyer_id: str, upline: list[str], distributors: Mapping[str, Mapping[str, Any]],
+                     grades: Mapping[str, tuple[int, ...]], levels: int, self_purchase: bool) -> list[Beneficiary]:
+    """Who earns at which level, from the distributors' documents and their grades' rates: disabled or
+    not-yet-approved distributors are skipped (their level pays nobody; the next one up does not move down,
+    so nobody earns a rate meant for another level). Shared with the commission simulator."""
+    chain = beneficiaries_for(buyer_id, is_active(distributors.get(buyer_id)), upline, levels,
+                              self_purchase)
+    earners = [(level, uid) for level, uid in chain if is_active(distributors.get(uid))]
+    return [Beneficiary(uid, level, grades.get(distributors[uid].get("grade_id") or "")) for level, uid in earners]
 
 
 def _entry_doc(order: Mapping[str, Any], e: Any, now: Any) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -47,7 +47,7 @@ def zero_balance() -> dict[str, int]:
     return {"frozen": 0, "available": 0, "withdrawing": 0, "withdrawn": 0}
 
 
-def is_active(doc: dict[str, Any] | None) -> bool:
+def is_active(doc: Mapping[str, Any] | None) -> bool:
     """May earn commission and bind shoppers: approved (a disabled distributor keeps only their entries and balance)."""
     return doc is not None and doc.get("status") == APPROVED and bool(doc.get("code"))
 

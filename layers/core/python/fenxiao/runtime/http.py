@@ -189,9 +189,13 @@ class Routes:
 class HttpFunction:
     """One deployable cloud function serving one or more routes."""
 
-    def __init__(self, *groups: Routes, name: str | None = None) -> None:
+    def __init__(self, *groups: Routes, name: str | None = None, gateway_prefix: str | None = None) -> None:
+        """`gateway_prefix`: the API gateway sends every path under it to this function, which routes the
+        request itself (Flask), instead of one gateway route per declared route. For the admin function:
+        each AWS HTTP API route is a CloudFormation resource, and one stack holds at most 500."""
         self.groups = list(groups)
         self.name = name
+        self.gateway_prefix = gateway_prefix
         self._app: Flask | None = None
 
     @property

@@ -3,6 +3,7 @@ import { fill, h } from './dom.js';
 import { api } from './api.js';
 import { time, toInt } from './format.js';
 import { can } from './roles.js';
+import { simulationPanel } from './simulation.js';
 import { badge, buildForm, errorBox, filterBar, loading, pagedTable, panel, toast } from './ui.js';
 
 const MESSAGE_STATUS = { pending: ['待发送', 'warn'], sending: ['发送中', 'info'], sent: ['已发送', 'ok'],
@@ -112,5 +113,6 @@ export async function renderSettings(view) {
       { name: 'referral_limits.bindings_per_ip_hour', label: '同一网络每小时绑定', type: 'int', required: true },
       { name: 'referral_limits.bindings_per_referrer_hour', label: '每位分销商每小时绑定', type: 'int', required: true },
       { name: 'referral_limits.bindings_per_referrer_day', label: '每位分销商每天绑定', type: 'int', required: true },
-    ], owner));
+    ], owner),
+    simulationPanel());
 }
