@@ -6,7 +6,7 @@ settings', grades' and distributors' fields before → after.
 """
 from fenxiao.admin.audit import Tracked
 from fenxiao.admin.roles import ANY_STAFF, OWNER_ONLY, SHOP
-from fenxiao.distribution import distributors, grades, simulator
+from fenxiao.distribution import distributors, grades, materials, simulator
 from fenxiao.distribution.models import ApplicationQuery, DistributorPatch, DistributorQuery, GradeIn, ReviewIn
 from fenxiao.distribution.settings import (
     DistributionSettings,
@@ -99,3 +99,29 @@ def new_grade(req: AdminRequest[GradeIn]) -> dict:
 def edit_grade(req: AdminRequest[GradeIn]) -> dict:
     """Replace a grade's name, rates and sort (owner only)."""
     return grades.update_grade(req.db, req.params["grade_id"], req.body)
+
+
+@routes.route("GET", "/v1/admin/materials", auth="admin", query=materials.MaterialQuery, roles=ANY_STAFF)
+def list_materials(req: AdminRequest[None, materials.MaterialQuery]) -> dict:
+    """Promotion materials (推广素材), hidden ones too, in the order distributors see them."""
+    return materials.admin_list(req.db, req.query)
+
+
+@routes.route("POST", "/v1/admin/materials", auth="admin", body=materials.MaterialIn, status=201, roles=SHOP)
+def new_material(req: AdminRequest[materials.MaterialIn]) -> dict:
+    """Write a post distributors copy and share (text, up to 9 pictures, optionally for one product)."""
+    return materials.create_material(req.db, req.body, by=req.admin.subject)
+
+
+@routes.route("PUT", "/v1/admin/materials/{material_id}", auth="admin", body=materials.MaterialIn, roles=SHOP,
+               audit=Tracked("materials"))
+def edit_material(req: AdminRequest[materials.MaterialIn]) -> dict:
+    """Replace a post (hide it with `visible: false`)."""
+    return materials.update_material(req.db, req.params["material_id"], req.body)
+
+
+@routes.route("DELETE", "/v1/admin/materials/{material_id}", auth="admin", status=204, roles=SHOP,
+               audit=Tracked("materials"))
+def delete_material(req: AdminRequest) -> None:
+    """Delete a post."""
+    materials.delete_material(req.db, req.params["material_id"])

@@ -1,12 +1,28 @@
-"""The caller's share of a product (or the shop): ref code, mini-program path and a stored wxacode."""
+"""The caller's share of a product (or the shop): ref code, mini-program path and a stored wxacode; and the
+merchant's promotion materials, each with the caller's share path.
+
+Two routes in one function: both are what a distributor shares, load the same code, and the deploy stack
+is near its resource limit.
+"""
+from fenxiao.distribution.materials import MaterialQuery, for_distributor
 from fenxiao.distribution.models import ShareQuery
 from fenxiao.distribution.share import share
-from fenxiao.runtime import UserRequest, http_action
+from fenxiao.runtime import HttpFunction, Routes, UserRequest
+
+routes = Routes()
 
 
-@http_action("GET", "/v1/distributor/share", auth="user", query=ShareQuery)
+@routes.route("GET", "/v1/distributor/share", auth="user", query=ShareQuery)
 def share_product(req: UserRequest[None, ShareQuery]) -> dict:
     return share(req.db, req.user_id, req.query.product_id)
 
 
-handler = share_product.handler
+@routes.route("GET", "/v1/distributor/materials", auth="user", query=MaterialQuery)
+def materials(req: UserRequest[None, MaterialQuery]) -> dict:
+    """The merchant's visible promotion posts, newest first, each carrying the caller's ref and share path."""
+    return for_distributor(req.db, req.user_id, req.query)
+
+
+distribution_share = HttpFunction(routes, name="distribution-share")
+
+handler = distribution_share.handler

@@ -172,6 +172,11 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix("approved_at"),                                   # analytics.dashboard: new distributors
         _ix([("flag.last_at", D), ("_id", D)], sparse=True),  # admin: referrers the farming guard flagged
     ],
+    "materials": [  # fenxiao.distribution.materials: admin list, distributors' list (visible), by product
+        _ix([("sort", D), ("created_at", D), ("_id", D)]),
+        _ix([("visible", A), ("sort", D), ("created_at", D), ("_id", D)]),
+        _ix([("product_id", A), ("visible", A), ("sort", D), ("created_at", D), ("_id", D)]),
+    ],
     "grades": [_ix("name", unique=True), _ix([("sort", A), ("_id", A)])],  # fenxiao.distribution.grades
     # fenxiao.distribution.share: one link (and one stored wxacode) per distributor and product
     "share_links": [_ix([("distributor_id", A), ("product_id", A)], unique=True)],

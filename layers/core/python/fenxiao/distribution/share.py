@@ -68,12 +68,18 @@ def _qrcode_url(db: Database, link: dict[str, Any]) -> str:
     return url
 
 
-def share(db: Database, user_id: str, product_id: str | None) -> dict[str, Any]:
-    """{ref, path, qrcode_url} for the caller's share of a product (or of the shop)."""
+def sharing_distributor(db: Database, user_id: str) -> dict[str, Any]:
+    """The caller's distributor document when they may share with their code (approved), else 409."""
     distributor = my_distributor(db, user_id)
     if not is_active(distributor):
         raise Conflict("Only an approved distributor can share with a referral code", code="DISTRIBUTOR_NOT_ACTIVE",
                        details={"status": distributor.get("status")})
+    return distributor
+
+
+def share(db: Database, user_id: str, product_id: str | None) -> dict[str, Any]:
+    """{ref, path, qrcode_url} for the caller's share of a product (or of the shop)."""
+    distributor = sharing_distributor(db, user_id)
     if product_id and not db.products.count_documents({"_id": product_id, "status": "on_sale"}, limit=1):
         raise NotFound("No such product, or it is no longer on sale", code="PRODUCT_NOT_FOUND",
                        details={"id": product_id})

@@ -9,12 +9,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from pymongo import ReturnDocument
 from pymongo.database import Database
 
-from fenxiao import clock
 from fenxiao.errors import NotFound
-from fenxiao.ids import new_id
+from fenxiao.merchant_docs import MerchantDocs
 from fenxiao.storage import ImageUrl
 
 MAX_BANNERS = 20  # what the home page's swiper shows; more is a merchant's mistake, not a use case
@@ -53,22 +51,16 @@ def admin_list(db: Database) -> dict[str, Any]:
     return {"items": [render(d) for d in db.banners.find({}).sort(_ORDER)]}
 
 
+_BANNERS = MerchantDocs("banners", _not_found, render)
+
+
 def create_banner(db: Database, data: BannerIn) -> dict[str, Any]:
-    now = clock.now()
-    doc = {"_id": new_id(), **data.model_dump(), "created_at": now, "updated_at": now}
-    db.banners.insert_one(doc)
-    return render(doc)
+    return _BANNERS.create(db, data)
 
 
 def update_banner(db: Database, banner_id: str, data: BannerIn) -> dict[str, Any]:
-    doc = db.banners.find_one_and_update({"_id": banner_id},
-                                         {"$set": {**data.model_dump(), "updated_at": clock.now()}},
-                                         return_document=ReturnDocument.AFTER)
-    if doc is None:
-        raise _not_found(banner_id)
-    return render(doc)
+    return _BANNERS.replace(db, banner_id, data)
 
 
 def delete_banner(db: Database, banner_id: str) -> None:
-    if db.banners.delete_one({"_id": banner_id}).deleted_count == 0:
-        raise _not_found(banner_id)
+    _BANNERS.delete(db, banner_id)
