@@ -131,7 +131,74 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     plain = {"items": [{"sku_id": w.sku_id, "quantity": 1}], "address_id": w.address["id"]}
     shot("checkout_direct", "POST", "/v1/checkout/preview", plain, token=w.shopper)
     shot("order_price_changed", "POST", "/v1/orders", {**plain, "expected_pay_amount": 1}, token=w.shopper)
+    _after_sales(w, shot)
     return shots
+
+
+RETURN_ADDRESS = {"name": "售后部", "phone": "0571-88886666", "province": "浙江省", "city": "杭州市",
+                  "district": "西湖区", "detail": "龙井路 1 号仓"}
+
+
+def _after_sales(w: World, shot: Any) -> None:
+    """Return-and-refund and exchange in every state the shopper's after-sales pages show, each on its own
+    shipped order (one open request per order): A goes requested → awaiting_return → returned → received
+    → refunded, B is an exchange that ends reshipped, C is rejected after it was sent back, D is withdrawn
+    by the shopper. The list is recorded 3 to a page so its second page is reached by `next_cursor`."""
+    api, me = w.api, w.shopper
+    ok(api.put("/v1/admin/settings/shop", {"return_address": RETURN_ADDRESS, "return_ship_days": 7}, token=w.admin))
+
+    def requested(kind: str, name: str | None = None) -> str:
+        order = w.pay(w.place(me, w.address["id"]), me)
+        w.ship(order)
+        url, body = f"/v1/orders/{order['id']}/refunds", {"type": kind, "reason": "尺码不合适",
+                                                         "lines": [{"sku_id": w.sku_id, "quantity": 1}]}
+        if name is None:
+            return ok(api.post(url, body, token=me), 201)["id"]
+        return shot(name, "POST", url, body, token=me)["id"]
+
+    def step(refund_id: str, action: str, body: Any = None) -> None:
+        ok(api.post(f"/v1/admin/refunds/{refund_id}/{action}", body or {}, token=w.admin))
+
+    def back(refund_id: str, name: str | None = None) -> None:
+        url, body = f"/v1/me/refunds/{refund_id}/return", {"carrier": "顺丰速运", "tracking_no": "SF1234567890"}
+        if name is None:
+            ok(api.post(url, body, token=me))
+        else:
+            shot(name, "POST", url, body, token=me)
+
+    def state(name: str, refund_id: str) -> None:
+        shot(name, "GET", f"/v1/me/refunds/{refund_id}", token=me)
+
+    a = requested("return_refund")
+    step(a, "agree-return")
+    state("refund_awaiting_return", a)
+    back(a, "return_sent")
+    state("refund_returned", a)
+    step(a, "receive")
+    state("refund_received", a)
+    step(a, "approve")
+    state("refund_refunded", a)
+
+    b = requested("exchange")
+    step(b, "agree-return")
+    back(b)
+    step(b, "receive")
+    step(b, "reship", {"carrier": "SF", "tracking_no": "SF5550001"})
+    state("refund_reshipped", b)
+
+    c = requested("return_refund")
+    step(c, "agree-return")
+    back(c)
+    step(c, "reject", {"reason": "寄回的商品已拆封使用，不符合退货条件"})
+    state("refund_rejected", c)
+
+    d = requested("return_refund", "refund_apply")
+    state("refund_requested", d)
+    shot("refund_cancel", "POST", f"/v1/me/refunds/{d}/cancel", {}, token=me)
+    state("refund_cancelled", d)
+
+    first = shot("refunds_page1", "GET", "/v1/me/refunds?page_size=3", token=me)
+    shot("refunds_page2", "GET", f"/v1/me/refunds?page_size=3&cursor={first['next_cursor']}", token=me)
 
 
 _OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")

@@ -72,6 +72,8 @@ def test_a_return_goes_requested_agreed_returned_received_refunded(api, db, paid
     assert timedelta(days=4, hours=23) < deadline <= timedelta(days=5)
     detail = api.get(f"/v1/me/refunds/{refund_id}", token=token).json
     assert detail["return_address"]["detail"] == "科技园 2 号仓" and detail["status"] == "awaiting_return"
+    # the shopper's progress shows when the merchant agreed (the mini-program's 商家同意退货 step)
+    assert detail["return_agreed_at"] == agreed.json["return_agreed_at"] and detail["return_agreed_at"]
     assert _admin(api, refund_id, "receive", owner).error_code == "RETURN_NOT_RECEIVABLE"  # nothing sent yet
 
     photo = api.post("/v1/me/uploads", {"filename": "box.jpg", "content_type": "image/jpeg", "size": 900},

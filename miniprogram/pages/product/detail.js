@@ -47,7 +47,7 @@ Page({
 
   // The newest few reviews under the product; the page still works when they cannot load.
   loadReviews() {
-    return api.get('/v1/products/' + encodeURIComponent(this.productId) + '/reviews', { page: 1, page_size: 5 })
+    return api.get('/v1/products/' + encodeURIComponent(this.productId) + '/reviews', { page_size: 5 })
       .then((res) => this.setData({ reviews: (res.items || []).map(reviewCard), ratingText: summaryText(res.summary) }))
       .catch(() => null);
   },
