@@ -68,8 +68,13 @@ function listPage(list, definition) {
   });
 }
 
+// bindtap="go" with data-url="/pages/…": open that (non-tab) page
+function go(e) {
+  wx.navigateTo({ url: e.currentTarget.dataset.url });
+}
+
 function openProduct(e) {
   wx.navigateTo({ url: '/pages/product/detail?id=' + e.currentTarget.dataset.id });
 }
 
-module.exports = { bindPager, listPage, openProduct };
+module.exports = { bindPager, listPage, go, openProduct };

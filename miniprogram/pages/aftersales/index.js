@@ -2,7 +2,7 @@
 // show: a request cancelled or sent back on its detail page shows its new status here.
 const api = require('../../utils/api');
 const { FILTERS, refundView } = require('../../utils/aftersales');
-const { listPage } = require('../../utils/page');
+const { listPage, go } = require('../../utils/page');
 
 Page(listPage({
   fetch(cursor, size) { return api.get('/v1/me/refunds', { status: this.data.status, cursor, page_size: size }); },
@@ -11,7 +11,5 @@ Page(listPage({
 }, {
   data: { filters: FILTERS, status: '' },
 
-  open(e) {
-    wx.navigateTo({ url: '/pages/aftersales/detail?id=' + e.currentTarget.dataset.id });
-  },
+  go,
 }));

@@ -2,7 +2,7 @@
 // coming back from a detail page that paid or cancelled shows the new state.
 const api = require('../../utils/api');
 const { TABS, orderView } = require('../../utils/orders');
-const { listPage } = require('../../utils/page');
+const { listPage, go } = require('../../utils/page');
 
 Page(listPage({
   fetch(cursor, size) { return api.get('/v1/orders', { status: this.data.status, cursor, page_size: size }); },
@@ -15,7 +15,5 @@ Page(listPage({
     this.setData({ status: (query && query.status) || '' });
   },
 
-  open(e) {
-    wx.navigateTo({ url: '/pages/orders/detail?id=' + e.currentTarget.dataset.id });
-  },
+  go,
 }));
