@@ -132,6 +132,16 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     shot("checkout_direct", "POST", "/v1/checkout/preview", plain, token=w.shopper)
     shot("order_price_changed", "POST", "/v1/orders", {**plain, "expected_pay_amount": 1}, token=w.shopper)
     _after_sales(w, shot)
+
+    # pages walked as a newcomer would (issue 13 item 6): a category's products, the 拼团 page, a
+    # withdrawal in the list, a nickname edited on the profile
+    shot("category_products", "GET", f"/v1/products?category_id={w.category['id']}&page_size=20", token=w.shopper)
+    group_id = w.group_order["group_buy"]["group_id"]
+    shot("group", "GET", f"/v1/group-buys/{group_id}", token=w.shopper)
+    w.withdrawal  # noqa: B018
+    shot("withdraw_distributor", "GET", "/v1/distributor", token=dist)
+    shot("withdrawals", "GET", "/v1/distributor/withdrawals?page_size=20", token=dist)
+    shot("me_renamed", "PATCH", "/v1/me", {"nickname": "新茶客"}, token=fresh)
     return shots
 
 
