@@ -55,10 +55,10 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     shot("banners", "GET", "/v1/banners")
     shot("promotions", "GET", "/v1/promotions")
     shot("categories", "GET", "/v1/categories")
-    shot("products", "GET", "/v1/products?page=1&page_size=20")
+    shot("products", "GET", "/v1/products?page_size=20")
     shot("products_limited", "GET", "/v1/products?promotion=limited_time&page_size=6")
     shot("products_group", "GET", "/v1/products?promotion=group_buy&page_size=6")
-    shot("coupons_claim", "GET", "/v1/coupons?page=1&page_size=20", token=w.shopper)
+    shot("coupons_claim", "GET", "/v1/coupons?page_size=20", token=w.shopper)
     shot("product", "GET", f"/v1/products/{w.product['id']}", token=w.shopper)
 
     # cart: the gift box at its limited-time price; an empty cart; checkout from the cart with the coupon
@@ -71,7 +71,7 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     shot("addresses", "GET", "/v1/me/addresses", token=w.shopper)
     shot("checkout_preview", "POST", "/v1/checkout/preview",
          {"from_cart": True, "address_id": w.address["id"], "coupon_id": coupon["id"]}, token=w.shopper)
-    shot("my_coupons", "GET", "/v1/me/coupons?status=unused&page=1&page_size=20", token=w.shopper)
+    shot("my_coupons", "GET", "/v1/me/coupons?status=unused&page_size=20", token=w.shopper)
     shot("claim_again", "POST", f"/v1/coupons/{w.coupon_template['id']}/claim", {}, token=w.shopper)
 
     # orders: unpaid, then paid, then shipped; the list; a newcomer's empty list
@@ -81,25 +81,25 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     shot("order_paid", "GET", f"/v1/orders/{order['id']}", token=w.shopper)
     w.shipped_order  # noqa: B018
     shot("order_shipped", "GET", f"/v1/orders/{order['id']}", token=w.shopper)
-    shot("orders", "GET", "/v1/orders?page=1&page_size=20", token=w.shopper)
-    shot("orders_empty", "GET", "/v1/orders?page=1&page_size=20", token=fresh)
+    shot("orders", "GET", "/v1/orders?page_size=20", token=w.shopper)
+    shot("orders_empty", "GET", "/v1/orders?page_size=20", token=fresh)
 
     # after-sales: one unit of the shipped order asked back (refund only) with a photo, listed and shown
     photo = ok(api.post("/v1/me/uploads", {"filename": "p.jpg", "content_type": "image/jpeg", "size": 1000},
                         token=w.shopper))["public_url"]
     refund = ok(api.post(f"/v1/orders/{order['id']}/refunds", {
         "reason": "不想要了", "lines": [{"sku_id": w.sku_id, "quantity": 1}], "photos": [photo]}, token=w.shopper), 201)
-    shot("refunds", "GET", "/v1/me/refunds?page=1&page_size=20", token=w.shopper)
+    shot("refunds", "GET", "/v1/me/refunds?page_size=20", token=w.shopper)
     shot("refund", "GET", f"/v1/me/refunds/{refund['id']}", token=w.shopper)
-    shot("refunds_empty", "GET", "/v1/me/refunds?page=1&page_size=20", token=fresh)
+    shot("refunds_empty", "GET", "/v1/me/refunds?page_size=20", token=fresh)
 
     # distributor centre: an approved distributor with a settled commission; a shopper who never applied
     w.available_commission  # noqa: B018
     dist = w.distributor["token"]
     shot("me_distributor", "GET", "/v1/me", token=dist)
     shot("distributor", "GET", "/v1/distributor", token=dist)
-    shot("distributor_team", "GET", "/v1/distributor/team?level=1&page=1&page_size=20", token=dist)
-    shot("distributor_commissions", "GET", "/v1/distributor/commissions?page=1&page_size=20", token=dist)
+    shot("distributor_team", "GET", "/v1/distributor/team?level=1&page_size=20", token=dist)
+    shot("distributor_commissions", "GET", "/v1/distributor/commissions?page_size=20", token=dist)
     shot("distributor_none", "GET", "/v1/distributor", token=fresh)
     shot("me", "GET", "/v1/me", token=fresh)
 
@@ -107,20 +107,20 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     # favourites; a region not delivered to and a price that changed at checkout
     ok(api.put("/v1/admin/settings/search", {"hot": ["龙井", "礼盒"]}, token=w.admin))
     shot("search_hot", "GET", "/v1/search/hot")
-    shot("search_results", "GET", "/v1/products?q=%E6%98%8E%E5%89%8D%E9%BE%99%E4%BA%95&sort=default&page=1&page_size=20")
+    shot("search_results", "GET", "/v1/products?q=%E6%98%8E%E5%89%8D%E9%BE%99%E4%BA%95&sort=default&page_size=20")
     reviewed = w.pay(w.place(w.shopper, w.address["id"]), w.shopper)
     w.ship(reviewed)
     ok(api.post(f"/v1/orders/{reviewed['id']}/confirm-receipt", token=w.shopper))
     shot("review_order", "GET", f"/v1/orders/{reviewed['id']}", token=w.shopper)
-    shot("my_reviews_none", "GET", f"/v1/me/reviews?order_id={reviewed['id']}&page=1&page_size=20", token=w.shopper)
+    shot("my_reviews_none", "GET", f"/v1/me/reviews?order_id={reviewed['id']}&page_size=20", token=w.shopper)
     shot("review_written", "POST", "/v1/me/reviews", {"order_id": reviewed["id"], "sku_id": w.sku_id, "rating": 5,
                                                       "content": "茶香浓郁，回购"}, token=w.shopper)
     ok(api.post(f"/v1/admin/reviews/{shots['review_written']['body']['id']}/reply", {"content": "感谢支持"},
                 token=w.admin))
-    shot("product_reviews", "GET", f"/v1/products/{w.product['id']}/reviews?page=1&page_size=5")
+    shot("product_reviews", "GET", f"/v1/products/{w.product['id']}/reviews?page_size=5")
     ok(api.put(f"/v1/me/favourites/{w.product['id']}", token=w.shopper))
     shot("product_favourited", "GET", f"/v1/products/{w.product['id']}", token=w.shopper)
-    shot("favourites", "GET", "/v1/me/favourites?page=1&page_size=20", token=w.shopper)
+    shot("favourites", "GET", "/v1/me/favourites?page_size=20", token=w.shopper)
     template = ok(api.post("/v1/admin/shipping-templates", {
         "name": "江浙沪不发", "mode": "piece", "default": {"first": 1, "first_fee": 1000},
         "not_delivered": ["浙江省"]}, token=w.admin), 201)

@@ -10,6 +10,7 @@ const { showError } = require('../../utils/ui');
 const { currentUser, ownRef } = require('../../utils/share');
 const poster = require('../../utils/poster');
 const { summaryText, reviewCard } = require('../../utils/reviews');
+const { go } = require('../../utils/page');
 
 Page({
   data: { product: null, view: null, selection: {}, quantity: 1, groupId: '', promotionLeft: '', error: '',
@@ -44,6 +45,8 @@ Page({
       this.loadReviews();
     });
   },
+
+  go, // 查看全部评价
 
   // The newest few reviews under the product; the page still works when they cannot load.
   loadReviews() {

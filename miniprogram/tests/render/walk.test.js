@@ -62,3 +62,28 @@ test('profile: a nickname typed with the nickname keyboard is saved and shown', 
   assert.equal(view.comp.dom.querySelector('wx-input').getAttribute('value') || view.page.data.user.nickname, '新茶客');
   assert.deepEqual(view.fake.toasts, []);
 });
+
+test('product reviews: 查看全部评价 opens every review with the summary and the shop\'s reply', async () => {
+  const product = fixture('product').body;
+  const recorded = fixture('product_reviews');
+  assert.equal(recorded.path, '/v1/products/' + product.id + '/reviews');
+  const view = await renderPage('pages/review/list', { fixtures: ['product_reviews'], query: { product_id: product.id } });
+  await view.settle();
+  assert.deepEqual(view.all('summary'), ['5.0分 · 好评率 100% · 共 1 条评价']);
+  assert.match(view.text(), /★★★★★/);
+  assert.match(view.text(), /茶香浓郁，回购/);
+  assert.match(view.text(), /商家回复：感谢支持/);
+  assert.match(view.text(), /没有更多了/);
+  assert.match(view.fake.requests[0].path, /\/reviews\?page_size=20$/);
+
+  const page = await renderPage('pages/product/detail', { fixtures: ['product', 'product_reviews'], query: { id: product.id } });
+  await page.settle();
+  const link = page.comp.dom.querySelector('.main--all-reviews');
+  assert.equal(link.textContent.trim(), '查看全部评价 ›');
+  const opened = [];
+  global.wx.navigateTo = (o) => opened.push(o.url);
+  page.comp.querySelector('.all-reviews').dispatchEvent('tap'); // the link's own data-url and handler
+  await page.settle();
+  assert.deepEqual(opened, ['/pages/review/list?product_id=' + product.id]);
+  page.page.onUnload();
+});
