@@ -176,8 +176,8 @@ def _after_sales(w: World, shot: Any) -> None:
         else:
             shot(name, "POST", url, body, token=me)
 
-    def state(name: str, refund_id: str) -> None:
-        shot(name, "GET", f"/v1/me/refunds/{refund_id}", token=me)
+    def state(name: str, refund_id: str) -> dict[str, Any]:
+        return shot(name, "GET", f"/v1/me/refunds/{refund_id}", token=me)
 
     a = requested("return_refund")
     step(a, "agree-return")
@@ -194,7 +194,8 @@ def _after_sales(w: World, shot: Any) -> None:
     back(b)
     step(b, "receive")
     step(b, "reship", {"carrier": "SF", "tracking_no": "SF5550001"})
-    state("refund_reshipped", b)
+    exchanged = state("refund_reshipped", b)
+    shot("order_exchanged", "GET", f"/v1/orders/{exchanged['order_id']}", token=me)
 
     c = requested("return_refund")
     step(c, "agree-return")

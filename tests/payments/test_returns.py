@@ -171,6 +171,9 @@ def test_an_exchange_reships_and_moves_no_money(api, db, paid_order, shopper, ow
     current = db.orders.find_one({"_id": order["_id"]})
     assert current["refunded_amount"] == 0 and current["refund_open"] is False
     assert wechat_emulator.STORE.refunds == {}
+    # the shopper's order lists it as an exchange (the mini-program shows 换货, not ¥0.00)
+    listed = api.get(f"/v1/orders/{order['_id']}", token=shopper[1]).json["refunds"]
+    assert [(r["id"], r["type"], r["status"], r["amount"]) for r in listed] == [(refund_id, "exchange", "reshipped", 0)]
     assert _ask(api, order, shopper[1], lines=[{"sku_id": sku, "quantity": 2}]).status == 201  # units free again
     assert_invariants(db)
 

@@ -8,6 +8,7 @@ const { countdown } = require('../../utils/countdown');
 const { showError, confirm } = require('../../utils/ui');
 const subscribe = require('../../utils/subscribe');
 const { showTracking } = require('../../utils/tracking');
+const { go } = require('../../utils/page');
 
 Page({
   data: { order: null, addressText: '', payLeft: '', busy: false },
@@ -81,9 +82,7 @@ Page({
     wx.navigateTo({ url: '/pages/review/write?order_id=' + this.orderId });
   },
 
-  openRefund(e) {
-    wx.navigateTo({ url: '/pages/aftersales/detail?id=' + e.currentTarget.dataset.id });
-  },
+  go, // an after-sales row opens its request
 
   track() {
     showTracking(api, this.orderId).catch(showError);

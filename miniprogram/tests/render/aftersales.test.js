@@ -176,3 +176,16 @@ test('list: every status has a Chinese label and a filter tab', () => {
   assert.deepEqual(FILTERS.map((f) => f.label), ['全部', '待商家审核', '待寄回商品', '商品寄回中', '商家已收货', '已退款',
     '换货已发出', '商家已拒绝', '已撤销']);
 });
+
+test('order page: its after-sales request reads 换货 with its status, and opens the request', async () => {
+  const order = fixture('order_exchanged').body;
+  const view = await renderPage('pages/orders/detail', { fixtures: ['order_exchanged'], query: { id: order.id } });
+  assert.match(view.text(), /售后 · 换货 · 换货已发出\s*换货 ›/);
+  assert.doesNotMatch(view.text(), /换货已发出\s*¥/);
+  const opened = [];
+  global.wx.navigateTo = (o) => opened.push(o.url);
+  view.comp.querySelector('.after-sales').dispatchEvent('tap');
+  await view.settle();
+  assert.deepEqual(opened, ['/pages/aftersales/detail?id=' + fixture('refund_reshipped').body.id]);
+  view.page.onUnload && view.page.onUnload();
+});
