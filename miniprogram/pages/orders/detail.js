@@ -32,6 +32,12 @@ Page({
     clearInterval(this.timer);
   },
 
+  // the merchant ships, a refund completes: pull down to see it
+  onPullDownRefresh() {
+    const done = () => wx.stopPullDownRefresh();
+    return (this.orderId ? this.load() : Promise.resolve()).then(done, done);
+  },
+
   load() {
     return api.get('/v1/orders/' + encodeURIComponent(this.orderId)).then((raw) => {
       const order = orderView(raw);

@@ -87,3 +87,15 @@ test('product reviews: 查看全部评价 opens every review with the summary an
   assert.deepEqual(opened, ['/pages/review/list?product_id=' + product.id]);
   page.page.onUnload();
 });
+
+test('order page: pull-down asks for the order again and closes the spinner', async () => {
+  const order = fixture('order_shipped').body;
+  const view = await renderPage('pages/orders/detail', { fixtures: ['order_shipped'], query: { id: order.id } });
+  let stopped = 0;
+  global.wx.stopPullDownRefresh = () => { stopped += 1; };
+  await view.page.onPullDownRefresh();
+  assert.equal(view.fake.requests.filter((r) => r.path === '/v1/orders/' + order.id).length, 2);
+  assert.equal(stopped, 1);
+  assert.match(view.text(), /待收货/);
+  view.page.onUnload();
+});
