@@ -14,12 +14,14 @@ from __future__ import annotations
 import json
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from fenxiao import clock
 from infra.local import wechat_emulator
 from tests.contract.world import World, ok, product_body
 from tests.support.client import Resp
@@ -153,7 +155,8 @@ def _after_sales(w: World, shot: Any) -> None:
     """Return-and-refund and exchange in every state the shopper's after-sales pages show, each on its own
     shipped order (one open request per order): A goes requested → awaiting_return → returned → received
     → refunded, B is an exchange that ends reshipped, C is rejected after it was sent back, D is withdrawn
-    by the shopper. The list is recorded 3 to a page so its second page is reached by `next_cursor`."""
+    by the shopper, E closes when its return deadline passes unshipped. The list is recorded 3 to a page
+    so its second page is reached by `next_cursor`."""
     api, me = w.api, w.shopper
     ok(api.put("/v1/admin/settings/shop", {"return_address": RETURN_ADDRESS, "return_ship_days": 7}, token=w.admin))
 
@@ -207,6 +210,14 @@ def _after_sales(w: World, shot: Any) -> None:
     state("refund_requested", d)
     shot("refund_cancel", "POST", f"/v1/me/refunds/{d}/cancel", {}, token=me)
     state("refund_cancelled", d)
+
+    # E: agreed, but the shopper let the deadline pass (moved into the past here, as a week going by would)
+    e = requested("return_refund")
+    step(e, "agree-return")
+    w.db.refunds.update_one({"_id": e}, {"$set": {"return_deadline": clock.now() - timedelta(minutes=1)}})
+    state("refund_due", e)
+    back(e, "return_overdue")
+    state("refund_overdue", e)
 
     first = shot("refunds_page1", "GET", "/v1/me/refunds?page_size=3", token=me)
     shot("refunds_page2", "GET", f"/v1/me/refunds?page_size=3&cursor={first['next_cursor']}", token=me)

@@ -101,6 +101,31 @@ test('awaiting_return: the merchant\'s address (copyable), the deadline, and the
   assert.doesNotMatch(view.text(), /填写寄回物流|前寄出/);
 });
 
+test('awaiting_return past its deadline: sending is refused with the catalogue\'s message and the request shows closed', async () => {
+  const due = fixture('refund_due');
+  const refused = fixture('return_overdue');
+  const closed = fixture('refund_overdue');
+  assert.equal(refused.body.error.code, 'RETURN_OVERDUE');
+  const view = await detail('refund_due');
+  assert.match(view.text(), /^待寄回商品/);
+  // the recorded answers in the order the backend gave them: the request, the refusal, the request again
+  const answers = [refused, closed];
+  view.fake.routes = (call) => {
+    const next = call.method === 'POST' || call.path.startsWith('/v1/me/refunds/') ? answers.shift() : null;
+    return next ? { statusCode: next.status, data: next.body } : { statusCode: 404, data: {} };
+  };
+  view.page.pickCarrier({ detail: { value: 0 } });
+  view.page.onTrackingNo({ detail: { value: 'SF1234567890' } });
+  await view.page.shipBack();
+  await view.settle();
+  assert.deepEqual(view.fake.toasts.map((t) => t.title), [refused.body.error.message]);
+  assert.match(refused.body.error.message, /寄回期限已过/);
+  assert.match(view.text(), /^已关闭（超时未寄回）/);
+  assert.deepEqual(view.steps(), ['提交申请', '商家同意退货', '超时未寄回，申请已关闭']);
+  assert.deepEqual(view.buttons(), []);
+  assert.equal(due.body.id, closed.body.id);
+});
+
 test('returned: the tracking sent, the address still shown, cancel still allowed; no form', async () => {
   const view = await detail('refund_returned');
   assert.match(view.text(), /^商品寄回中/);

@@ -1,7 +1,7 @@
 // Every list pages by the API's cursor (utils/page.js listPage): the first page without a cursor, the next
 // one at the bottom with the answer's next_cursor appended below it, 没有更多了 once next_cursor is null,
 // and pull-down starting again from the first page. Recorded from the real backend 3 to a page
-// (tests/miniprogram/test_recorded_fixtures.py `_after_sales`: 5 after-sales requests).
+// (tests/miniprogram/test_recorded_fixtures.py `_after_sales`: 6 after-sales requests).
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { renderPage, fixture } = require('./harness');
@@ -16,14 +16,14 @@ test('after-sales list: the second page is appended via next_cursor, then the en
   const gets = () => view.fake.requests.filter((r) => r.method === 'GET').map((r) => r.path);
   const statuses = () => view.page.data.items.map((i) => i.status_text);
   assert.deepEqual(gets(), ['/v1/me/refunds?page_size=20']);
-  assert.deepEqual(statuses(), ['已撤销', '商家已拒绝', '换货已发出']);
+  assert.deepEqual(statuses(), ['已关闭（超时未寄回）', '已撤销', '商家已拒绝']);
   assert.doesNotMatch(view.text(), /没有更多了/);
 
   await view.page.onReachBottom();
   await view.settle();
   assert.equal(gets()[1], '/v1/me/refunds?cursor=' + encodeURIComponent(first.next_cursor) + '&page_size=20');
-  assert.deepEqual(statuses(), ['已撤销', '商家已拒绝', '换货已发出', '已退款', '待商家审核']);
-  assert.equal(view.all('card').length, 5);
+  assert.deepEqual(statuses(), ['已关闭（超时未寄回）', '已撤销', '商家已拒绝', '换货已发出', '已退款', '待商家审核']);
+  assert.equal(view.all('card').length, 6);
   assert.match(view.text(), /没有更多了$/);
 
   await view.page.onReachBottom(); // the end: nothing more is asked
@@ -33,7 +33,7 @@ test('after-sales list: the second page is appended via next_cursor, then the en
   global.wx.stopPullDownRefresh = () => { stopped += 1; };
   await view.page.onPullDownRefresh();
   assert.equal(gets()[2], '/v1/me/refunds?page_size=20');
-  assert.deepEqual(statuses(), ['已撤销', '商家已拒绝', '换货已发出']);
+  assert.deepEqual(statuses(), ['已关闭（超时未寄回）', '已撤销', '商家已拒绝']);
   assert.equal(stopped, 1);
   assert.doesNotMatch(view.text(), /没有更多了/);
 });
