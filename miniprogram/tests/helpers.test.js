@@ -268,7 +268,8 @@ test('after-sales: units left per line, the request body with its type, the retu
   // goods go back only from a shipped order
   assert.deepEqual(aftersales.typesFor({ status: 'paid' }).map((t) => t.label), ['仅退款']);
   assert.deepEqual(aftersales.typesFor({ status: 'completed' }).map((t) => t.label), ['仅退款', '退货退款', '换货']);
-  assert.deepEqual(aftersales.returnBody('顺丰速运', ' SF 1002 003 '), { body: { carrier: '顺丰速运', tracking_no: 'SF1002003' } });
+  assert.deepEqual(aftersales.returnBody('顺丰速运', ' SF 1002 003 ', ['https://cdn/box.jpg']),
+    { body: { carrier: '顺丰速运', tracking_no: 'SF1002003', photos: ['https://cdn/box.jpg'] } });
   assert.deepEqual(aftersales.returnBody('', 'SF1'), { error: '请选择快递公司' });
   assert.deepEqual(aftersales.returnBody('顺丰速运', '单号'), { error: '请填写正确的快递单号' });
 });

@@ -58,13 +58,16 @@ function requestBody(type, lines, reason, photos) {
     ? { type: type || 'refund_only', reason: text, lines: chosen, photos: (photos || []).slice(0, MAX_PHOTOS) } : null;
 }
 
-/** {carrier, tracking_no} for POST /v1/me/refunds/{id}/return, or a Chinese reason it cannot be sent. */
-function returnBody(carrier, trackingNo) {
+/**
+ * {carrier, tracking_no, photos} for POST /v1/me/refunds/{id}/return (photos of the parcel: public URLs
+ * from utils/upload.js, optional), or a Chinese reason it cannot be sent.
+ */
+function returnBody(carrier, trackingNo, photos) {
   const name = String(carrier || '').trim();
   const number = String(trackingNo || '').replace(/\s+/g, '');
   if (!name) return { error: '请选择快递公司' };
   if (!/^[A-Za-z0-9-]{1,64}$/.test(number)) return { error: '请填写正确的快递单号' };
-  return { body: { carrier: name.slice(0, 32), tracking_no: number } };
+  return { body: { carrier: name.slice(0, 32), tracking_no: number, photos: (photos || []).slice(0, MAX_PHOTOS) } };
 }
 
 // Each type's steps: [title once done, the time field that marks it done, title while waiting for it].

@@ -3,12 +3,13 @@
 // carrier and tracking number before the deadline (awaiting_return), or withdraw the request until the
 // merchant has the goods (requested, awaiting_return, returned).
 const api = require('../../utils/api');
-const { CARRIERS, progress, refundView, returnBody } = require('../../utils/aftersales');
+const { CARRIERS, MAX_PHOTOS, progress, refundView, returnBody } = require('../../utils/aftersales');
+const { choosePhotos } = require('../../utils/upload');
 const { showError } = require('../../utils/ui');
 
 Page({
   data: { refund: null, steps: [], carriers: CARRIERS, carrierIndex: -1, trackingNo: '', sending: false,
-    cancelling: false },
+    cancelling: false, parcelPhotos: [], maxPhotos: MAX_PHOTOS, uploading: false },
 
   onLoad(query) {
     this.refundId = query.id;
@@ -43,10 +44,19 @@ Page({
     wx.scanCode({ scanType: ['barCode'], success: (res) => this.setData({ trackingNo: res.result }) });
   },
 
+  // photos of the parcel (optional), each sent to object storage first
+  addParcelPhotos() {
+    this.setData({ uploading: true });
+    choosePhotos(api, MAX_PHOTOS - this.data.parcelPhotos.length,
+      (url) => this.setData({ parcelPhotos: this.data.parcelPhotos.concat([url]) }))
+      .catch(showError)
+      .then(() => this.setData({ uploading: false }));
+  },
+
   // awaiting_return → returned; past the deadline the backend closes the request (409 RETURN_OVERDUE)
   shipBack() {
-    if (this.data.sending) return null;
-    const checked = returnBody(this.data.carriers[this.data.carrierIndex], this.data.trackingNo);
+    if (this.data.sending || this.data.uploading) return null;
+    const checked = returnBody(this.data.carriers[this.data.carrierIndex], this.data.trackingNo, this.data.parcelPhotos);
     if (checked.error) {
       wx.showToast({ title: checked.error, icon: 'none' });
       return null;

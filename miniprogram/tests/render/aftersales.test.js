@@ -80,6 +80,7 @@ test('awaiting_return: the merchant\'s address (copyable), the deadline, and the
   assert.deepEqual(view.steps(), ['提交申请', '商家同意退货', '寄回商品', '商家收货', '退款到账']);
   assert.equal(view.all('done').length, 2);
   assert.match(text, /填写寄回物流快递公司请选择 ›快递单号/);
+  assert.match(text, /＋包裹照片（选填）/);
   assert.deepEqual(view.buttons(), ['提交寄回信息', '撤销申请']);
 
   const copied = [];
@@ -95,7 +96,7 @@ test('awaiting_return: the merchant\'s address (copyable), the deadline, and the
   await view.settle();
   const sent = view.fake.requests.find((r) => r.method === 'POST');
   assert.equal(sent.path, '/v1/me/refunds/' + refund.id + '/return');
-  assert.deepEqual(sent.data, { carrier: '顺丰速运', tracking_no: 'SF1234567890' });
+  assert.deepEqual(sent.data, { carrier: '顺丰速运', tracking_no: 'SF1234567890', photos: [] });
   assert.match(view.text(), /^商品寄回中/);
   assert.match(view.text(), /寄回物流顺丰速运 SF1234567890/);
   assert.doesNotMatch(view.text(), /填写寄回物流|前寄出/);
