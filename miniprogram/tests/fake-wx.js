@@ -12,6 +12,7 @@ function installWx(options) {
   const fake = {
     storage,
     requests: [],
+    pending: 0, // requests not answered yet (render tests settle when none are left)
     logins: 0,
     payments: [],
     toasts: [],
@@ -26,7 +27,9 @@ function installWx(options) {
       const path = call.url.replace(/^https?:\/\/[^/]+/, '');
       const recorded = { method: call.method, url: call.url, path, data: call.data, header: Object.assign({}, call.header) };
       fake.requests.push(recorded);
+      fake.pending += 1;
       later(() => {
+        fake.pending -= 1;
         let answer;
         try {
           answer = fake.routes(recorded);

@@ -59,36 +59,56 @@ test('coupon titles', () => {
   assert.equal(discountText(1195), '8.805折');
 });
 
-test('pager: appends pages, stops at total, ignores calls while loading', async () => {
+// A list of 5 served 2 at a time the way the API does: the cursor is where the previous page ended.
+function cursorList(all, asked) {
+  return (cursor, size) => {
+    asked.push(cursor);
+    const start = cursor ? Number(cursor.slice(1)) : 0;
+    const end = start + size;
+    return Promise.resolve({ items: all.slice(start, end), next_cursor: end < all.length ? 'c' + end : null });
+  };
+}
+
+test('pager: follows next_cursor, stops when it is null, ignores calls while loading', async () => {
   const asked = [];
-  const pager = createPager((page, size) => {
-    asked.push(page);
-    const start = (page - 1) * size;
-    return Promise.resolve({ items: [1, 2, 3, 4, 5].slice(start, start + size), page, page_size: size, total: 5 });
-  }, 2);
+  const pager = createPager(cursorList([1, 2, 3, 4, 5], asked), 2);
   const first = pager.next();
   pager.next(); // while loading: no second request
   assert.deepEqual((await first).items, [1, 2]);
+  assert.equal(pager.state().done, false);
   await pager.next();
   const last = await pager.next();
   assert.deepEqual(last.items, [1, 2, 3, 4, 5]);
   assert.equal(last.done, true);
   await pager.next();
-  assert.deepEqual(asked, [1, 2, 3]);
-  assert.deepEqual((await pager.reset()).items, [1, 2]);
+  assert.deepEqual(asked, [undefined, 'c2', 'c4']);
+  assert.deepEqual((await pager.reset()).items, [1, 2]); // a reset starts again without a cursor
+  assert.deepEqual(asked, [undefined, 'c2', 'c4', undefined]);
+});
+
+test('pager: a list that ends on its first page is done at once; a failed page can be retried', async () => {
+  const short = createPager(() => Promise.resolve({ items: ['a'], next_cursor: null }));
+  assert.equal((await short.next()).done, true);
+  let fail = true;
+  const flaky = createPager((cursor) => (fail ? Promise.reject({ code: 'NETWORK_ERROR' })
+    : Promise.resolve({ items: [cursor || 'first'], next_cursor: null })));
+  await assert.rejects(flaky.next());
+  fail = false;
+  assert.deepEqual((await flaky.next()).items, ['first']);
 });
 
 test('pager: a reset during a load discards the stale page', async () => {
   let release;
-  const pager = createPager((page) => (page === 1 && !release
-    ? new Promise((resolve) => { release = () => resolve({ items: ['stale'], total: 1 }); })
-    : Promise.resolve({ items: ['fresh'], total: 1 })));
+  const pager = createPager((cursor) => (!cursor && !release
+    ? new Promise((resolve) => { release = () => resolve({ items: ['stale'], next_cursor: 'x' }); })
+    : Promise.resolve({ items: ['fresh'], next_cursor: null })));
   const stale = pager.next();
   const fresh = await pager.reset();
   release();
   await stale;
   assert.deepEqual(fresh.items, ['fresh']);
   assert.deepEqual(pager.state().items, ['fresh']);
+  assert.equal(pager.state().done, true);
 });
 
 test('pay: wx.requestPayment gets the backend parameters', async () => {
@@ -235,19 +255,37 @@ test('home promotions: the limited-time sale ending first, full-reduction tiers 
   assert.deepEqual(promotionsView(null), { limited: null, reductions: [] });
 });
 
-test('after-sales: units left per line, the request body, progress through approval and refund', () => {
+test('after-sales: units left per line, the request body with its type, the return form\'s checks', () => {
   const aftersales = require('../utils/aftersales');
   const lines = aftersales.refundableLines({ lines: [
     { sku_id: 'a', title: 'A', quantity: 3, refunded_quantity: 1, paid: 3000, specs: {} },
     { sku_id: 'b', title: 'B', quantity: 1, refunded_quantity: 1, paid: 900, specs: {} }] });
   assert.deepEqual(lines.map((l) => [l.sku_id, l.max, l.chosen]), [['a', 2, 2]]);
-  assert.deepEqual(aftersales.requestBody(lines, ' 拍错了 ', ['https://cdn/p.jpg']),
-    { reason: '拍错了', lines: [{ sku_id: 'a', quantity: 2 }], photos: ['https://cdn/p.jpg'] });
-  assert.equal(aftersales.requestBody(lines, ''), null);
-  assert.equal(aftersales.requestBody([Object.assign({}, lines[0], { chosen: 0 })], '拍错了'), null);
-  const done = aftersales.progress({ status: 'refunded', created_at: '2026-11-30T01:00:00Z',
-    approved_at: '2026-11-30T02:00:00Z', refunded_at: '2026-11-30T02:01:00Z' });
-  assert.deepEqual(done.map((s) => [s.title, s.done]), [['提交申请', true], ['商家已同意', true], ['退款已原路退回', true]]);
-  const rejected = aftersales.progress({ status: 'rejected', reject_reason: '已超过售后期', created_at: '2026-11-30T01:00:00Z' });
-  assert.deepEqual(rejected.map((s) => s.title), ['提交申请', '商家拒绝：已超过售后期']);
+  assert.deepEqual(aftersales.requestBody('return_refund', lines, ' 拍错了 ', ['https://cdn/p.jpg']),
+    { type: 'return_refund', reason: '拍错了', lines: [{ sku_id: 'a', quantity: 2 }], photos: ['https://cdn/p.jpg'] });
+  assert.equal(aftersales.requestBody('refund_only', lines, ''), null);
+  assert.equal(aftersales.requestBody('refund_only', [Object.assign({}, lines[0], { chosen: 0 })], '拍错了'), null);
+  // goods go back only from a shipped order
+  assert.deepEqual(aftersales.typesFor({ status: 'paid' }).map((t) => t.label), ['仅退款']);
+  assert.deepEqual(aftersales.typesFor({ status: 'completed' }).map((t) => t.label), ['仅退款', '退货退款', '换货']);
+  assert.deepEqual(aftersales.returnBody('顺丰速运', ' SF 1002 003 ', ['https://cdn/box.jpg']),
+    { body: { carrier: '顺丰速运', tracking_no: 'SF1002003', photos: ['https://cdn/box.jpg'] } });
+  assert.deepEqual(aftersales.returnBody('', 'SF1'), { error: '请选择快递公司' });
+  assert.deepEqual(aftersales.returnBody('顺丰速运', '单号'), { error: '请填写正确的快递单号' });
+});
+
+test('after-sales progress: each type\'s steps, done by their times; an early end shows where it stopped', () => {
+  const { progress } = require('../utils/aftersales');
+  const at = '2026-11-30T01:00:00Z';
+  const titles = (r) => progress(r).map((s) => (s.done ? '✓' : '·') + s.title);
+  assert.deepEqual(titles({ type: 'refund_only', status: 'refunded', created_at: at, approved_at: at, refunded_at: at }),
+    ['✓提交申请', '✓商家已同意', '✓退款已原路退回']);
+  assert.deepEqual(titles({ type: 'return_refund', status: 'awaiting_return', created_at: at, return_agreed_at: at }),
+    ['✓提交申请', '✓商家同意退货', '·寄回商品', '·商家收货', '·退款到账']);
+  assert.deepEqual(titles({ type: 'exchange', status: 'reshipped', created_at: at, return_agreed_at: at, returned_at: at,
+    received_at: at, reshipped_at: at }), ['✓提交申请', '✓商家同意换货', '✓已寄回商品', '✓商家已收货', '✓换货商品已发出']);
+  assert.deepEqual(titles({ type: 'refund_only', status: 'rejected', reject_reason: '已超过售后期', created_at: at, rejected_at: at }),
+    ['✓提交申请', '✓商家拒绝：已超过售后期']);
+  assert.deepEqual(titles({ type: 'return_refund', status: 'cancelled', cancel_reason: 'return_overdue', created_at: at,
+    return_agreed_at: at, cancelled_at: at }), ['✓提交申请', '✓商家同意退货', '✓超时未寄回，申请已关闭']);
 });

@@ -19,7 +19,9 @@ function loadPage(page) {
   let registered = null;
   global.Page = (definition) => { registered = definition; };
   global.getApp = () => ({});
-  require(path.join(ROOT, page + '.js'));
+  const file = path.join(ROOT, page + '.js');
+  delete require.cache[file]; // registered afresh for every test that loads it
+  require(file);
   return registered;
 }
 
@@ -77,16 +79,26 @@ test('the home page\'s banner links know the tab pages app.json declares', () =>
   assert.deepEqual(HOME_TABS, TAB_PAGES.map((p) => '/' + p));
 });
 
-test('every page with a list refreshes on pull-down, and pull-down is enabled in its json', () => {
+test('every page with a list refreshes on pull-down and loads more at the bottom, pull-down enabled in its json', () => {
+  let lists = 0;
   for (const page of app.pages) {
-    const js = read(page + '.js');
+    const definition = loadPage(page);
     const json = JSON.parse(read(page + '.json'));
-    if (/bindPager|onPullDownRefresh/.test(js)) {
-      assert.ok(/onPullDownRefresh\(\)/.test(js), page + ' has no onPullDownRefresh');
+    const paged = /listPage\(|bindPager\(/.test(read(page + '.js'));
+    if (paged) {
+      lists += 1;
+      assert.equal(typeof definition.onReachBottom, 'function', page + ' has no onReachBottom');
+    }
+    if (paged || definition.onPullDownRefresh) {
+      assert.equal(typeof definition.onPullDownRefresh, 'function', page + ' has no onPullDownRefresh');
       assert.equal(json.enablePullDownRefresh, true, page + '.json does not enable pull-down refresh');
     }
-    if (/bindPager/.test(js)) assert.ok(/onReachBottom\(\)/.test(js), page + ' has no onReachBottom');
   }
+  assert.ok(lists >= 9, 'list pages found: ' + lists);
+});
+
+test('lists page by cursor: no page asks for `page=` (deep pages would re-read every page before them)', () => {
+  for (const page of app.pages) assert.doesNotMatch(read(page + '.js'), /[{,]\s*page\s*[:,}]/, page);
 });
 
 test('every shareable page shares through utils/share.js (the card carries the sharer\'s ref)', () => {

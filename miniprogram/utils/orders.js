@@ -2,7 +2,7 @@
 const money = require('./money');
 const { specsText } = require('./cart');
 const { localTime } = require('./countdown');
-const { REFUND_TEXT } = require('./aftersales');
+const { refundView } = require('./aftersales');
 
 const STATUS_TEXT = {
   pending_payment: '待付款', paid: '待发货', shipped: '待收货', completed: '已完成',
@@ -54,9 +54,7 @@ function orderView(order) {
     lines: (order.lines || []).map((line) => Object.assign({}, line, {
       specs_text: specsText(line.specs), unit_price_text: money.fenToYuan(line.unit_price), paid_text: money.fenToYuan(line.paid),
     })),
-    refunds: (order.refunds || []).map((refund) => Object.assign({}, refund, {
-      status_text: REFUND_TEXT[refund.status] || refund.status, amount_text: money.fenToYuan(refund.amount),
-    })),
+    refunds: (order.refunds || []).map(refundView),
   });
 }
 

@@ -1,5 +1,8 @@
-// Page-by-page loading for `{items, page, page_size, total}` lists (reach-bottom pagination).
-// Pure state: `fetchPage(page)` is injected, so the rules (no double load, stop at total) are testable.
+// Cursor paging for the API's lists (`{items, next_cursor}`; the next page is `?cursor=<next_cursor>`,
+// docs/api-notes.md "Cursors"). A cursor page costs the backend one page however long the list is, where
+// `?page=n` reads the n − 1 pages before it. Pure state: `fetchPage(cursor, size)` is injected (cursor is
+// undefined for the first page), so the rules (no double load, stop when next_cursor is null, a reset
+// starts again from the first page) are testable without a page.
 
 /**
  * createPager(fetchPage, pageSize) → {state(), next(), reset()}. next() loads the following page and
@@ -7,20 +10,18 @@
  */
 function createPager(fetchPage, pageSize) {
   const size = pageSize || 20;
-  let state = { items: [], page: 0, total: null, loading: false, done: false };
+  const empty = () => ({ items: [], cursor: undefined, loading: false, done: false });
+  let state = empty();
   let generation = 0; // a reset() while loading discards the stale answer
 
   function next() {
     if (state.loading || state.done) return Promise.resolve(state);
-    const page = state.page + 1;
     const mine = generation;
     state = Object.assign({}, state, { loading: true });
-    return fetchPage(page, size).then((res) => {
+    return fetchPage(state.cursor, size).then((res) => {
       if (mine !== generation) return state;
-      const items = state.items.concat(res.items || []);
-      const total = typeof res.total === 'number' ? res.total : items.length;
-      state = { items, page, total, loading: false,
-        done: items.length >= total || (res.items || []).length < size };
+      const cursor = res.next_cursor || undefined;
+      state = { items: state.items.concat(res.items || []), cursor, loading: false, done: !cursor };
       return state;
     }, (err) => {
       if (mine === generation) state = Object.assign({}, state, { loading: false });
@@ -33,7 +34,7 @@ function createPager(fetchPage, pageSize) {
     next,
     reset() {
       generation += 1;
-      state = { items: [], page: 0, total: null, loading: false, done: false };
+      state = empty();
       return next();
     },
   };

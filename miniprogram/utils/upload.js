@@ -35,4 +35,21 @@ function uploadImage(api, filePath) {
     .then((form) => send(form, filePath));
 }
 
-module.exports = { uploadImage, contentType };
+/**
+ * choosePhotos(api, count, onUploaded) → Promise: the shopper picks up to `count` images (album or camera,
+ * compressed); each is sent to object storage in turn and `onUploaded(url)` runs as it lands, so a slow
+ * batch shows its progress. Resolves when all are sent or the picker was closed; rejects with the first
+ * upload that failed (the ones before it are kept).
+ */
+function choosePhotos(api, count, onUploaded) {
+  return new Promise((resolve, reject) => {
+    wx.chooseMedia({
+      count, mediaType: ['image'], sizeType: ['compressed'],
+      success: (res) => res.tempFiles.reduce((done, file) => done.then(() => uploadImage(api, file.tempFilePath)
+        .then(onUploaded)), Promise.resolve()).then(resolve, reject),
+      fail: () => resolve(),
+    });
+  });
+}
+
+module.exports = { uploadImage, choosePhotos, contentType };

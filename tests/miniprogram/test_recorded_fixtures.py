@@ -14,12 +14,14 @@ from __future__ import annotations
 import json
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from fenxiao import clock
 from infra.local import wechat_emulator
 from tests.contract.world import World, ok, product_body
 from tests.support.client import Resp
@@ -55,10 +57,10 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     shot("banners", "GET", "/v1/banners")
     shot("promotions", "GET", "/v1/promotions")
     shot("categories", "GET", "/v1/categories")
-    shot("products", "GET", "/v1/products?page=1&page_size=20")
+    shot("products", "GET", "/v1/products?page_size=20")
     shot("products_limited", "GET", "/v1/products?promotion=limited_time&page_size=6")
     shot("products_group", "GET", "/v1/products?promotion=group_buy&page_size=6")
-    shot("coupons_claim", "GET", "/v1/coupons?page=1&page_size=20", token=w.shopper)
+    shot("coupons_claim", "GET", "/v1/coupons?page_size=20", token=w.shopper)
     shot("product", "GET", f"/v1/products/{w.product['id']}", token=w.shopper)
 
     # cart: the gift box at its limited-time price; an empty cart; checkout from the cart with the coupon
@@ -71,7 +73,7 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     shot("addresses", "GET", "/v1/me/addresses", token=w.shopper)
     shot("checkout_preview", "POST", "/v1/checkout/preview",
          {"from_cart": True, "address_id": w.address["id"], "coupon_id": coupon["id"]}, token=w.shopper)
-    shot("my_coupons", "GET", "/v1/me/coupons?status=unused&page=1&page_size=20", token=w.shopper)
+    shot("my_coupons", "GET", "/v1/me/coupons?status=unused&page_size=20", token=w.shopper)
     shot("claim_again", "POST", f"/v1/coupons/{w.coupon_template['id']}/claim", {}, token=w.shopper)
 
     # orders: unpaid, then paid, then shipped; the list; a newcomer's empty list
@@ -81,25 +83,25 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     shot("order_paid", "GET", f"/v1/orders/{order['id']}", token=w.shopper)
     w.shipped_order  # noqa: B018
     shot("order_shipped", "GET", f"/v1/orders/{order['id']}", token=w.shopper)
-    shot("orders", "GET", "/v1/orders?page=1&page_size=20", token=w.shopper)
-    shot("orders_empty", "GET", "/v1/orders?page=1&page_size=20", token=fresh)
+    shot("orders", "GET", "/v1/orders?page_size=20", token=w.shopper)
+    shot("orders_empty", "GET", "/v1/orders?page_size=20", token=fresh)
 
     # after-sales: one unit of the shipped order asked back (refund only) with a photo, listed and shown
     photo = ok(api.post("/v1/me/uploads", {"filename": "p.jpg", "content_type": "image/jpeg", "size": 1000},
                         token=w.shopper))["public_url"]
     refund = ok(api.post(f"/v1/orders/{order['id']}/refunds", {
         "reason": "不想要了", "lines": [{"sku_id": w.sku_id, "quantity": 1}], "photos": [photo]}, token=w.shopper), 201)
-    shot("refunds", "GET", "/v1/me/refunds?page=1&page_size=20", token=w.shopper)
+    shot("refunds", "GET", "/v1/me/refunds?page_size=20", token=w.shopper)
     shot("refund", "GET", f"/v1/me/refunds/{refund['id']}", token=w.shopper)
-    shot("refunds_empty", "GET", "/v1/me/refunds?page=1&page_size=20", token=fresh)
+    shot("refunds_empty", "GET", "/v1/me/refunds?page_size=20", token=fresh)
 
     # distributor centre: an approved distributor with a settled commission; a shopper who never applied
     w.available_commission  # noqa: B018
     dist = w.distributor["token"]
     shot("me_distributor", "GET", "/v1/me", token=dist)
     shot("distributor", "GET", "/v1/distributor", token=dist)
-    shot("distributor_team", "GET", "/v1/distributor/team?level=1&page=1&page_size=20", token=dist)
-    shot("distributor_commissions", "GET", "/v1/distributor/commissions?page=1&page_size=20", token=dist)
+    shot("distributor_team", "GET", "/v1/distributor/team?level=1&page_size=20", token=dist)
+    shot("distributor_commissions", "GET", "/v1/distributor/commissions?page_size=20", token=dist)
     shot("distributor_none", "GET", "/v1/distributor", token=fresh)
     shot("me", "GET", "/v1/me", token=fresh)
 
@@ -107,20 +109,20 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     # favourites; a region not delivered to and a price that changed at checkout
     ok(api.put("/v1/admin/settings/search", {"hot": ["龙井", "礼盒"]}, token=w.admin))
     shot("search_hot", "GET", "/v1/search/hot")
-    shot("search_results", "GET", "/v1/products?q=%E6%98%8E%E5%89%8D%E9%BE%99%E4%BA%95&sort=default&page=1&page_size=20")
+    shot("search_results", "GET", "/v1/products?q=%E6%98%8E%E5%89%8D%E9%BE%99%E4%BA%95&sort=default&page_size=20")
     reviewed = w.pay(w.place(w.shopper, w.address["id"]), w.shopper)
     w.ship(reviewed)
     ok(api.post(f"/v1/orders/{reviewed['id']}/confirm-receipt", token=w.shopper))
     shot("review_order", "GET", f"/v1/orders/{reviewed['id']}", token=w.shopper)
-    shot("my_reviews_none", "GET", f"/v1/me/reviews?order_id={reviewed['id']}&page=1&page_size=20", token=w.shopper)
+    shot("my_reviews_none", "GET", f"/v1/me/reviews?order_id={reviewed['id']}&page_size=20", token=w.shopper)
     shot("review_written", "POST", "/v1/me/reviews", {"order_id": reviewed["id"], "sku_id": w.sku_id, "rating": 5,
                                                       "content": "茶香浓郁，回购"}, token=w.shopper)
     ok(api.post(f"/v1/admin/reviews/{shots['review_written']['body']['id']}/reply", {"content": "感谢支持"},
                 token=w.admin))
-    shot("product_reviews", "GET", f"/v1/products/{w.product['id']}/reviews?page=1&page_size=5")
+    shot("product_reviews", "GET", f"/v1/products/{w.product['id']}/reviews?page_size=5")
     ok(api.put(f"/v1/me/favourites/{w.product['id']}", token=w.shopper))
     shot("product_favourited", "GET", f"/v1/products/{w.product['id']}", token=w.shopper)
-    shot("favourites", "GET", "/v1/me/favourites?page=1&page_size=20", token=w.shopper)
+    shot("favourites", "GET", "/v1/me/favourites?page_size=20", token=w.shopper)
     template = ok(api.post("/v1/admin/shipping-templates", {
         "name": "江浙沪不发", "mode": "piece", "default": {"first": 1, "first_fee": 1000},
         "not_delivered": ["浙江省"]}, token=w.admin), 201)
@@ -131,7 +133,94 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     plain = {"items": [{"sku_id": w.sku_id, "quantity": 1}], "address_id": w.address["id"]}
     shot("checkout_direct", "POST", "/v1/checkout/preview", plain, token=w.shopper)
     shot("order_price_changed", "POST", "/v1/orders", {**plain, "expected_pay_amount": 1}, token=w.shopper)
+    _after_sales(w, shot)
+
+    # pages walked as a newcomer would (issue 13 item 6): a category's products, the 拼团 page, a
+    # withdrawal in the list, a nickname edited on the profile
+    shot("category_products", "GET", f"/v1/products?category_id={w.category['id']}&page_size=20", token=w.shopper)
+    group_id = w.group_order["group_buy"]["group_id"]
+    shot("group", "GET", f"/v1/group-buys/{group_id}", token=w.shopper)
+    w.withdrawal  # noqa: B018
+    shot("withdraw_distributor", "GET", "/v1/distributor", token=dist)
+    shot("withdrawals", "GET", "/v1/distributor/withdrawals?page_size=20", token=dist)
+    shot("me_renamed", "PATCH", "/v1/me", {"nickname": "新茶客"}, token=fresh)
     return shots
+
+
+RETURN_ADDRESS = {"name": "售后部", "phone": "0571-88886666", "province": "浙江省", "city": "杭州市",
+                  "district": "西湖区", "detail": "龙井路 1 号仓"}
+
+
+def _after_sales(w: World, shot: Any) -> None:
+    """Return-and-refund and exchange in every state the shopper's after-sales pages show, each on its own
+    shipped order (one open request per order): A goes requested → awaiting_return → returned → received
+    → refunded, B is an exchange that ends reshipped, C is rejected after it was sent back, D is withdrawn
+    by the shopper, E closes when its return deadline passes unshipped. The list is recorded 3 to a page
+    so its second page is reached by `next_cursor`."""
+    api, me = w.api, w.shopper
+    ok(api.put("/v1/admin/settings/shop", {"return_address": RETURN_ADDRESS, "return_ship_days": 7}, token=w.admin))
+
+    def requested(kind: str, name: str | None = None) -> str:
+        order = w.pay(w.place(me, w.address["id"]), me)
+        w.ship(order)
+        url, body = f"/v1/orders/{order['id']}/refunds", {"type": kind, "reason": "尺码不合适",
+                                                         "lines": [{"sku_id": w.sku_id, "quantity": 1}]}
+        if name is None:
+            return ok(api.post(url, body, token=me), 201)["id"]
+        return shot(name, "POST", url, body, token=me)["id"]
+
+    def step(refund_id: str, action: str, body: Any = None) -> None:
+        ok(api.post(f"/v1/admin/refunds/{refund_id}/{action}", body or {}, token=w.admin))
+
+    def back(refund_id: str, name: str | None = None) -> None:
+        url, body = f"/v1/me/refunds/{refund_id}/return", {"carrier": "顺丰速运", "tracking_no": "SF1234567890"}
+        if name is None:
+            ok(api.post(url, body, token=me))
+        else:
+            shot(name, "POST", url, body, token=me)
+
+    def state(name: str, refund_id: str) -> dict[str, Any]:
+        return shot(name, "GET", f"/v1/me/refunds/{refund_id}", token=me)
+
+    a = requested("return_refund")
+    step(a, "agree-return")
+    state("refund_awaiting_return", a)
+    back(a, "return_sent")
+    state("refund_returned", a)
+    step(a, "receive")
+    state("refund_received", a)
+    step(a, "approve")
+    state("refund_refunded", a)
+
+    b = requested("exchange")
+    step(b, "agree-return")
+    back(b)
+    step(b, "receive")
+    step(b, "reship", {"carrier": "SF", "tracking_no": "SF5550001"})
+    exchanged = state("refund_reshipped", b)
+    shot("order_exchanged", "GET", f"/v1/orders/{exchanged['order_id']}", token=me)
+
+    c = requested("return_refund")
+    step(c, "agree-return")
+    back(c)
+    step(c, "reject", {"reason": "寄回的商品已拆封使用，不符合退货条件"})
+    state("refund_rejected", c)
+
+    d = requested("return_refund", "refund_apply")
+    state("refund_requested", d)
+    shot("refund_cancel", "POST", f"/v1/me/refunds/{d}/cancel", {}, token=me)
+    state("refund_cancelled", d)
+
+    # E: agreed, but the shopper let the deadline pass (moved into the past here, as a week going by would)
+    e = requested("return_refund")
+    step(e, "agree-return")
+    w.db.refunds.update_one({"_id": e}, {"$set": {"return_deadline": clock.now() - timedelta(minutes=1)}})
+    state("refund_due", e)
+    back(e, "return_overdue")
+    state("refund_overdue", e)
+
+    first = shot("refunds_page1", "GET", "/v1/me/refunds?page_size=3", token=me)
+    shot("refunds_page2", "GET", f"/v1/me/refunds?page_size=3&cursor={first['next_cursor']}", token=me)
 
 
 _OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")

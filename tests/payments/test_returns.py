@@ -72,6 +72,8 @@ def test_a_return_goes_requested_agreed_returned_received_refunded(api, db, paid
     assert timedelta(days=4, hours=23) < deadline <= timedelta(days=5)
     detail = api.get(f"/v1/me/refunds/{refund_id}", token=token).json
     assert detail["return_address"]["detail"] == "科技园 2 号仓" and detail["status"] == "awaiting_return"
+    # the shopper's progress shows when the merchant agreed (the mini-program's 商家同意退货 step)
+    assert detail["return_agreed_at"] == agreed.json["return_agreed_at"] and detail["return_agreed_at"]
     assert _admin(api, refund_id, "receive", owner).error_code == "RETURN_NOT_RECEIVABLE"  # nothing sent yet
 
     photo = api.post("/v1/me/uploads", {"filename": "box.jpg", "content_type": "image/jpeg", "size": 900},
@@ -169,6 +171,9 @@ def test_an_exchange_reships_and_moves_no_money(api, db, paid_order, shopper, ow
     current = db.orders.find_one({"_id": order["_id"]})
     assert current["refunded_amount"] == 0 and current["refund_open"] is False
     assert wechat_emulator.STORE.refunds == {}
+    # the shopper's order lists it as an exchange (the mini-program shows 换货, not ¥0.00)
+    listed = api.get(f"/v1/orders/{order['_id']}", token=shopper[1]).json["refunds"]
+    assert [(r["id"], r["type"], r["status"], r["amount"]) for r in listed] == [(refund_id, "exchange", "reshipped", 0)]
     assert _ask(api, order, shopper[1], lines=[{"sku_id": sku, "quantity": 2}]).status == 201  # units free again
     assert_invariants(db)
 

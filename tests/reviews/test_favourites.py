@@ -38,3 +38,24 @@ def test_only_products_on_sale_can_be_saved(api, db):
     missing = api.delete("/v1/me/favourites/nope", token=token)
     assert (missing.status, missing.error_code) == (404, "PRODUCT_NOT_FOUND")
     assert api.get("/v1/me/favourites").status == 401
+
+
+def test_favourites_page_by_cursor_newest_first(api, db):
+    """The mini-program's infinite scroll follows `next_cursor`: every favourite once, newest first."""
+    _, token = make_user(db)
+    saved = []
+    for n in range(5):
+        product_id, _ = make_product(db, title=f"商品{n}")
+        assert api.put(f"/v1/me/favourites/{product_id}", token=token).status == 200
+        saved.append(product_id)
+    first = api.get("/v1/me/favourites", token=token, query={"page_size": 2}).json
+    assert [i["product_id"] for i in first["items"]] == saved[::-1][:2] and first["total_is_estimate"] is True
+    seen, cursor = [i["product_id"] for i in first["items"]], first["next_cursor"]
+    while cursor:
+        page = api.get("/v1/me/favourites", token=token, query={"page_size": 2, "cursor": cursor}).json
+        seen += [i["product_id"] for i in page["items"]]
+        cursor = page["next_cursor"]
+    assert seen == saved[::-1]
+    assert page["total"] == 5 and page["total_is_estimate"] is False
+    bad = api.get("/v1/me/favourites", token=token, query={"cursor": "not-a-cursor"})
+    assert (bad.status, bad.error_code) == (400, "INVALID_INPUT")

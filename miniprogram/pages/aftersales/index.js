@@ -1,34 +1,15 @@
-// My after-sales requests, newest first, filtered by status; tap one for its progress.
+// My after-sales requests, newest first, filtered by status; tap one for its progress. Reloaded on every
+// show: a request cancelled or sent back on its detail page shows its new status here.
 const api = require('../../utils/api');
 const { FILTERS, refundView } = require('../../utils/aftersales');
-const { bindPager } = require('../../utils/page');
+const { listPage, go } = require('../../utils/page');
 
-Page({
-  data: { filters: FILTERS, status: '', items: [], done: false },
+Page(listPage({
+  fetch(cursor, size) { return api.get('/v1/me/refunds', { status: this.data.status, cursor, page_size: size }); },
+  map: refundView,
+  reload: 'show',
+}, {
+  data: { filters: FILTERS, status: '' },
 
-  onLoad() {
-    this.list = bindPager(this, (page, size) => api.get('/v1/me/refunds', { status: this.data.status, page, page_size: size }),
-      { map: refundView });
-  },
-
-  onShow() {
-    this.list.reload();
-  },
-
-  changeFilter(e) {
-    this.setData({ status: e.currentTarget.dataset.value, items: [] });
-    this.list.reload();
-  },
-
-  onPullDownRefresh() {
-    this.list.refresh();
-  },
-
-  onReachBottom() {
-    this.list.more();
-  },
-
-  open(e) {
-    wx.navigateTo({ url: '/pages/aftersales/detail?id=' + e.currentTarget.dataset.id });
-  },
-});
+  go,
+}));

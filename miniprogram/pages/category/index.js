@@ -2,17 +2,18 @@
 const api = require('../../utils/api');
 const keys = require('../../utils/storage');
 const { categoryTree, productCard } = require('../../utils/catalog');
-const { bindPager, openProduct } = require('../../utils/page');
+const { listPage, openProduct } = require('../../utils/page');
 const { shareCard } = require('../../utils/share');
 
-Page({
-  data: { tree: [], current: null, child: '', products: [], done: false },
-
-  onLoad() {
-    this.list = bindPager(this, (page, size) => api.get('/v1/products',
-      { category_id: this.data.child || (this.data.current && this.data.current.id), page, page_size: size }),
-    { field: 'products', map: productCard });
+Page(listPage({
+  fetch(cursor, size) {
+    const category = this.data.child || (this.data.current && this.data.current.id);
+    return api.get('/v1/products', { category_id: category, cursor, page_size: size });
   },
+  field: 'products',
+  map: productCard,
+}, {
+  data: { tree: [], current: null, child: '' },
 
   // The home banner may have picked a category before switching to this tab.
   onShow() {
@@ -42,18 +43,10 @@ Page({
     this.list.reload();
   },
 
-  onReachBottom() {
-    this.list.more();
-  },
-
-  onPullDownRefresh() {
-    this.list.refresh();
-  },
-
   // A category tab cannot be opened with a query (switchTab): the card opens the tab, carrying the ref.
   onShareAppMessage() {
     return shareCard((this.data.current && this.data.current.name) || '商品分类', '/pages/category/index');
   },
 
   openProduct,
-});
+}));

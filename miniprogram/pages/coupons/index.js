@@ -1,7 +1,7 @@
 // Coupons: the claim centre and my coupons by status.
 const api = require('../../utils/api');
 const { couponView } = require('../../utils/coupon');
-const { bindPager } = require('../../utils/page');
+const { listPage } = require('../../utils/page');
 const { showError } = require('../../utils/ui');
 
 const TABS = [
@@ -9,28 +9,16 @@ const TABS = [
   { value: 'used', label: '已使用' }, { value: 'expired', label: '已过期' },
 ];
 
-Page({
-  data: { tabs: TABS, tab: 'claim', items: [], done: false },
-
-  onLoad() {
-    this.list = bindPager(this, (page, size) => (this.data.tab === 'claim'
-      ? api.get('/v1/coupons', { page, page_size: size })
-      : api.get('/v1/me/coupons', { status: this.data.tab, page, page_size: size })), { map: couponView });
-    this.list.reload();
+Page(listPage({
+  fetch(cursor, size) {
+    return this.data.tab === 'claim'
+      ? api.get('/v1/coupons', { cursor, page_size: size })
+      : api.get('/v1/me/coupons', { status: this.data.tab, cursor, page_size: size });
   },
-
-  changeTab(e) {
-    this.setData({ tab: e.currentTarget.dataset.value, items: [] });
-    this.list.reload();
-  },
-
-  onReachBottom() {
-    this.list.more();
-  },
-
-  onPullDownRefresh() {
-    this.list.refresh();
-  },
+  map: couponView,
+  reload: 'load',
+}, {
+  data: { tabs: TABS, tab: 'claim' },
 
   claim(e) {
     const coupon = this.data.items[e.currentTarget.dataset.index];
@@ -38,4 +26,4 @@ Page({
       .then(() => { wx.showToast({ title: '领取成功' }); return this.list.reload(); })
       .catch(showError);
   },
-});
+}));

@@ -24,7 +24,7 @@ Page({
   },
 
   onLoad() {
-    this.list = bindPager(this, (page, size) => this.fetchSection(page, size), { map: (x) => x });
+    this.list = bindPager(this, (cursor, size) => this.fetchSection(cursor, size), { map: (x) => x });
   },
 
   onShow() {
@@ -63,13 +63,13 @@ Page({
       .then(() => this.setData({ submitting: false }));
   },
 
-  fetchSection(page, size) {
+  fetchSection(cursor, size) {
     const section = this.data.section;
     if (section === 'commissions') {
-      return api.get('/v1/distributor/commissions', { status: this.data.commissionStatus, page, page_size: size })
+      return api.get('/v1/distributor/commissions', { status: this.data.commissionStatus, cursor, page_size: size })
         .then((res) => Object.assign({}, res, { items: res.items.map(commissionView) }));
     }
-    return api.get('/v1/distributor/team', { level: section === 'team2' ? 2 : 1, page, page_size: size })
+    return api.get('/v1/distributor/team', { level: section === 'team2' ? 2 : 1, cursor, page_size: size })
       .then((res) => Object.assign({}, res, { items: res.items.map(memberView) }));
   },
 

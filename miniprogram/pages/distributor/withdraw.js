@@ -5,18 +5,20 @@ const config = require('../../config');
 const { yuanToFen, fenToYuan } = require('../../utils/money');
 const { withdrawalView } = require('../../utils/distributor');
 const { createKeyKeeper } = require('../../utils/idempotency');
-const { bindPager } = require('../../utils/page');
+const { listPage } = require('../../utils/page');
 const { showError } = require('../../utils/ui');
 const subscribe = require('../../utils/subscribe');
 
-Page({
-  data: { amount: '', available: 0, availableText: '0.00', submitting: false, items: [], done: false },
+Page(listPage({
+  fetch(cursor, size) { return api.get('/v1/distributor/withdrawals', { cursor, page_size: size }); },
+  map: withdrawalView,
+  refresh() { return this.refresh(); },
+}, {
+  data: { amount: '', available: 0, availableText: '0.00', submitting: false },
 
   onLoad() {
     subscribe.preload(api);
     this.keys = createKeyKeeper();
-    this.list = bindPager(this, (page, size) => api.get('/v1/distributor/withdrawals', { page, page_size: size }),
-      { map: withdrawalView });
   },
 
   onShow() {
@@ -76,12 +78,4 @@ Page({
       fail: (err) => { if (!/cancel/.test(err.errMsg || '')) wx.showToast({ title: '确认收款失败', icon: 'none' }); },
     });
   },
-
-  onPullDownRefresh() {
-    this.refresh().then(() => wx.stopPullDownRefresh());
-  },
-
-  onReachBottom() {
-    this.list.more();
-  },
-});
+}));

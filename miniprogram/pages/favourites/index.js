@@ -1,26 +1,18 @@
-// My favourites (收藏), newest first, page by page; a product taken off sale stays, marked 已下架.
+// My favourites (收藏), newest first; a product taken off sale stays, marked 已下架.
 const api = require('../../utils/api');
 const { productCard } = require('../../utils/catalog');
-const { bindPager, openProduct } = require('../../utils/page');
+const { listPage, openProduct } = require('../../utils/page');
 const { showError } = require('../../utils/ui');
 
 function favouriteView(entry) {
   return Object.assign({}, entry, { card: entry.product ? productCard(entry.product) : null });
 }
 
-Page({
-  data: { items: [], done: false, loading: false },
-
-  onLoad() {
-    this.list = bindPager(this, (page, size) => api.get('/v1/me/favourites', { page, page_size: size }),
-      { map: favouriteView });
-    return this.list.reload();
-  },
-
-  onReachBottom() { this.list.more(); },
-
-  onPullDownRefresh() { this.list.refresh(); },
-
+Page(listPage({
+  fetch(cursor, size) { return api.get('/v1/me/favourites', { cursor, page_size: size }); },
+  map: favouriteView,
+  reload: 'load',
+}, {
   open(e) {
     if (e.currentTarget.dataset.available) openProduct(e);
     else wx.showToast({ title: '该商品已下架', icon: 'none' });
@@ -31,4 +23,4 @@ Page({
       .then(() => this.list.reload())
       .catch(showError);
   },
-});
+}));

@@ -8,10 +8,13 @@ const { shareCard } = require('../../utils/share');
 const STATUS_TEXT = { forming: '拼团中', succeeded: '拼团成功', failed: '拼团失败' };
 
 Page({
-  data: { group: null, seats: [], left: '', statusText: '', canJoin: false },
+  data: { group: null, seats: [], left: '', statusText: '', canJoin: false, canInvite: false },
 
+  // `mine`: opened from the buyer's own order (the group view does not say who its members are): they
+  // invite friends instead of being offered 立即参团 in a group they are already in.
   onLoad(query) {
     this.groupId = query.id;
+    this.mine = query.mine === '1';
     this.load();
   },
 
@@ -28,7 +31,8 @@ Page({
       const empty = Math.max(0, group.size - group.members.length);
       this.setData({ group, statusText: STATUS_TEXT[group.status] || group.status,
         seats: group.members.concat(new Array(empty).fill({ empty: true })),
-        canJoin: group.status === 'forming' && empty > 0 && remainingMs(group.expires_at) > 0 });
+        canJoin: !this.mine && group.status === 'forming' && empty > 0 && remainingMs(group.expires_at) > 0,
+        canInvite: group.status === 'forming' && empty > 0 });
       this.startTimer(group);
     }).catch(showError);
   },
@@ -40,7 +44,7 @@ Page({
       this.setData({ left: countdown(group.expires_at) });
       if (remainingMs(group.expires_at) === 0) {
         clearInterval(this.timer);
-        this.setData({ canJoin: false });
+        this.setData({ canJoin: false, canInvite: false });
       }
     };
     tick();

@@ -8,19 +8,22 @@ const { categoryTree, productCard } = require('../../utils/catalog');
 const { couponView } = require('../../utils/coupon');
 const { countdown } = require('../../utils/countdown');
 const { promotionsView, openLink } = require('../../utils/home');
-const { bindPager, openProduct } = require('../../utils/page');
+const { listPage, openProduct } = require('../../utils/page');
 const { shareCard } = require('../../utils/share');
 const { showError } = require('../../utils/ui');
 
 const SECTION_SIZE = 6;
 
-Page({
+Page(listPage({
+  fetch(cursor, size) { return api.get('/v1/products', { cursor, page_size: size }); },
+  field: 'products',
+  map: productCard,
+  refresh() { return this.refresh(); },
+}, {
   data: { banners: [], categories: [], promo: { limited: null, reductions: [] }, limitedLeft: '',
-    limitedProducts: [], groupProducts: [], coupons: [], products: [], done: false, loading: false },
+    limitedProducts: [], groupProducts: [], coupons: [] },
 
   onLoad() {
-    this.list = bindPager(this, (page, size) => api.get('/v1/products', { page, page_size: size }),
-      { field: 'products', map: productCard });
     this.refresh();
   },
 
@@ -51,14 +54,6 @@ Page({
     const tick = () => this.setData({ limitedLeft: countdown(promo.limited.ends_at) });
     tick();
     this.timer = setInterval(tick, 1000);
-  },
-
-  onPullDownRefresh() {
-    this.refresh().then(() => wx.stopPullDownRefresh());
-  },
-
-  onReachBottom() {
-    this.list.more();
   },
 
   openBanner(e) {
@@ -95,4 +90,4 @@ Page({
   onShareAppMessage() {
     return shareCard('分销商城', '/pages/index/index');
   },
-});
+}));

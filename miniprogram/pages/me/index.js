@@ -5,6 +5,7 @@ const { APPLICATION_TEXT } = require('../../utils/distributor');
 const { showError } = require('../../utils/ui');
 const { rememberUser } = require('../../utils/share');
 const { uploadImage } = require('../../utils/upload');
+const { go } = require('../../utils/page');
 
 Page({
   data: { user: null, distributorText: '' },
@@ -53,7 +54,5 @@ Page({
     api.patch('/v1/me', { nickname }).then((user) => this.setUser(user)).catch(showError);
   },
 
-  go(e) {
-    wx.navigateTo({ url: e.currentTarget.dataset.url });
-  },
+  go,
 });

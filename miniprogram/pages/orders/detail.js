@@ -8,6 +8,7 @@ const { countdown } = require('../../utils/countdown');
 const { showError, confirm } = require('../../utils/ui');
 const subscribe = require('../../utils/subscribe');
 const { showTracking } = require('../../utils/tracking');
+const { go } = require('../../utils/page');
 
 Page({
   data: { order: null, addressText: '', payLeft: '', busy: false },
@@ -29,6 +30,12 @@ Page({
 
   onUnload() {
     clearInterval(this.timer);
+  },
+
+  // the merchant ships, a refund completes: pull down to see it
+  onPullDownRefresh() {
+    const done = () => wx.stopPullDownRefresh();
+    return (this.orderId ? this.load() : Promise.resolve()).then(done, done);
   },
 
   load() {
@@ -81,16 +88,14 @@ Page({
     wx.navigateTo({ url: '/pages/review/write?order_id=' + this.orderId });
   },
 
-  openRefund(e) {
-    wx.navigateTo({ url: '/pages/aftersales/detail?id=' + e.currentTarget.dataset.id });
-  },
+  go, // an after-sales row opens its request
 
   track() {
     showTracking(api, this.orderId).catch(showError);
   },
 
   openGroup() {
-    wx.navigateTo({ url: '/pages/group/index?id=' + this.data.order.group_buy.group_id });
+    wx.navigateTo({ url: '/pages/group/index?mine=1&id=' + this.data.order.group_buy.group_id }); // the buyer's own group
   },
 
   openProduct(e) {

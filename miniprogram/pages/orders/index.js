@@ -1,36 +1,19 @@
-// My orders by status tab; `?status=` opens a tab directly (from the "me" page).
+// My orders by status tab; `?status=` opens a tab directly (from the "me" page). Reloaded on every show:
+// coming back from a detail page that paid or cancelled shows the new state.
 const api = require('../../utils/api');
 const { TABS, orderView } = require('../../utils/orders');
-const { bindPager } = require('../../utils/page');
+const { listPage, go } = require('../../utils/page');
 
-Page({
-  data: { tabs: TABS, status: '', items: [], done: false },
+Page(listPage({
+  fetch(cursor, size) { return api.get('/v1/orders', { status: this.data.status, cursor, page_size: size }); },
+  map: orderView,
+  reload: 'show',
+}, {
+  data: { tabs: TABS, status: '' },
 
   onLoad(query) {
     this.setData({ status: (query && query.status) || '' });
-    this.list = bindPager(this, (page, size) => api.get('/v1/orders', { status: this.data.status, page, page_size: size }),
-      { map: orderView });
   },
 
-  // Coming back from a detail page that paid or cancelled: show the new state.
-  onShow() {
-    this.list.reload();
-  },
-
-  changeTab(e) {
-    this.setData({ status: e.currentTarget.dataset.value });
-    this.list.reload();
-  },
-
-  onReachBottom() {
-    this.list.more();
-  },
-
-  onPullDownRefresh() {
-    this.list.refresh();
-  },
-
-  open(e) {
-    wx.navigateTo({ url: '/pages/orders/detail?id=' + e.currentTarget.dataset.id });
-  },
-});
+  go,
+}));

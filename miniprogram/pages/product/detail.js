@@ -10,6 +10,7 @@ const { showError } = require('../../utils/ui');
 const { currentUser, ownRef } = require('../../utils/share');
 const poster = require('../../utils/poster');
 const { summaryText, reviewCard } = require('../../utils/reviews');
+const { go } = require('../../utils/page');
 
 Page({
   data: { product: null, view: null, selection: {}, quantity: 1, groupId: '', promotionLeft: '', error: '',
@@ -45,9 +46,11 @@ Page({
     });
   },
 
+  go, // 查看全部评价
+
   // The newest few reviews under the product; the page still works when they cannot load.
   loadReviews() {
-    return api.get('/v1/products/' + encodeURIComponent(this.productId) + '/reviews', { page: 1, page_size: 5 })
+    return api.get('/v1/products/' + encodeURIComponent(this.productId) + '/reviews', { page_size: 5 })
       .then((res) => this.setData({ reviews: (res.items || []).map(reviewCard), ratingText: summaryText(res.summary) }))
       .catch(() => null);
   },

@@ -1,7 +1,7 @@
 // Writing reviews for a completed order: each line not reviewed yet gets stars, text and up to 6 photos
 // (uploaded first through POST /v1/me/uploads), sent as POST /v1/me/reviews one line at a time.
 const api = require('../../utils/api');
-const { uploadImage } = require('../../utils/upload');
+const { choosePhotos } = require('../../utils/upload');
 const { showError } = require('../../utils/ui');
 
 const MAX_IMAGES = 6;
@@ -13,7 +13,7 @@ Page({
     this.orderId = (query && query.order_id) || '';
     return Promise.all([
       api.get('/v1/orders/' + encodeURIComponent(this.orderId)),
-      api.get('/v1/me/reviews', { order_id: this.orderId, page: 1, page_size: 50 }),
+      api.get('/v1/me/reviews', { order_id: this.orderId, page_size: 50 }),
     ]).then(([order, reviews]) => {
       const done = {};
       (reviews.items || []).forEach((r) => { done[r.sku_id] = true; });
@@ -36,15 +36,10 @@ Page({
   addImages(e) {
     const index = Number(e.currentTarget.dataset.index);
     const line = this.data.lines[index];
-    wx.chooseMedia({
-      count: MAX_IMAGES - line.images.length, mediaType: ['image'],
-      success: (res) => {
-        this.setData({ busy: true });
-        res.tempFiles.reduce((done, file) => done.then(() => uploadImage(api, file.tempFilePath)
-          .then((url) => this.setData({ ['lines[' + index + '].images']: this.data.lines[index].images.concat([url]) }))),
-        Promise.resolve()).catch(showError).then(() => this.setData({ busy: false }));
-      },
-    });
+    this.setData({ busy: true });
+    choosePhotos(api, MAX_IMAGES - line.images.length,
+      (url) => this.setData({ ['lines[' + index + '].images']: this.data.lines[index].images.concat([url]) }))
+      .catch(showError).then(() => this.setData({ busy: false }));
   },
 
   submit(e) {

@@ -1,17 +1,21 @@
-// Search: keyword + sort, results loaded page by page.
+// Search: keyword + sort, results loaded a cursor page at a time as the shopper scrolls.
 const api = require('../../utils/api');
 const { productCard, SORTS } = require('../../utils/catalog');
-const { bindPager, openProduct } = require('../../utils/page');
+const { listPage, openProduct } = require('../../utils/page');
 const { shareCard } = require('../../utils/share');
 
-Page({
-  data: { q: '', sort: 'default', sorts: SORTS, products: [], done: false, searched: false, hot: [] },
+Page(listPage({
+  fetch(cursor, size) { return api.get('/v1/products', { q: this.data.q, sort: this.data.sort, cursor, page_size: size }); },
+  field: 'products',
+  map: productCard,
+  when() { return this.data.searched; },
+  refresh() { return this.data.searched ? this.list.reload() : null; },
+}, {
+  data: { q: '', sort: 'default', sorts: SORTS, searched: false, hot: [] },
 
   onLoad(query) {
     // the merchant's hot searches (热门搜索) under the box; the search works without them
     api.get('/v1/search/hot').then((res) => this.setData({ hot: res.items || [] })).catch(() => null);
-    this.list = bindPager(this, (page, size) => api.get('/v1/products',
-      { q: this.data.q, sort: this.data.sort, page, page_size: size }), { field: 'products', map: productCard });
     if (query && query.q) this.search({ detail: { value: decodeURIComponent(query.q) } });
   },
 
@@ -35,19 +39,10 @@ Page({
     if (this.data.searched) this.list.reload();
   },
 
-  onReachBottom() {
-    if (this.data.searched) this.list.more();
-  },
-
-  onPullDownRefresh() {
-    if (this.data.searched) this.list.refresh();
-    else wx.stopPullDownRefresh();
-  },
-
   // The card reopens this search for the friend.
   onShareAppMessage() {
     return shareCard(this.data.q ? '搜索：' + this.data.q : '搜索商品', '/pages/search/index', { q: this.data.q });
   },
 
   openProduct,
-});
+}));

@@ -26,10 +26,10 @@ function fixture(name) {
   return JSON.parse(fs.readFileSync(path.join(FIXTURES, name + '.json'), 'utf8'));
 }
 
-// page and page_size are the pager's business; any other query key must match the recording's.
+// page_size is the pager's business; any other query key (a cursor, a filter) must match the recording's.
 function filters(query) {
   const out = {};
-  Object.keys(query || {}).sort().forEach((k) => { if (k !== 'page' && k !== 'page_size') out[k] = String(query[k]); });
+  Object.keys(query || {}).sort().forEach((k) => { if (k !== 'page_size') out[k] = String(query[k]); });
   return JSON.stringify(out);
 }
 
@@ -55,7 +55,16 @@ function backend(names) {
   };
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
+// Waits until the page has nothing left to hear back: no request unanswered for a few turns in a row (an
+// answer may start the next request), however slow the machine is. Bounded, so a page that polls ends.
+const turn = () => new Promise((resolve) => setTimeout(resolve, 5));
+async function settle() {
+  let quiet = 0;
+  for (let waited = 0; quiet < 4 && waited < 400; waited += 1) {
+    await turn();
+    quiet = global.wx && global.wx.__fake && global.wx.__fake.pending > 0 ? 0 : quiet + 1;
+  }
+}
 
 /**
  * renderPage(page, {fixtures, query, storage, show}) → {comp, page, fake, text(), find(selector)}.
@@ -64,6 +73,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
 async function renderPage(page, options) {
   const opts = options || {};
   const fake = installWx({ routes: backend(opts.fixtures || []) });
+  global.wx.__fake = fake;
   Object.assign(global.wx, {
     setNavigationBarTitle: () => {}, showLoading: () => {}, hideLoading: () => {}, switchTab: () => {},
     getAccountInfoSync: () => ({ miniProgram: { appId: 'wxtest', envVersion: 'develop' } }),

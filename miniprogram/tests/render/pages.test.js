@@ -133,26 +133,3 @@ test('product: an approved distributor gets the 海报 button, a shopper does no
   assert.match(seller.text(), /海报/);
   seller.page.onUnload();
 });
-
-test('after-sales: apply by line and quantity, the list, the detail with its progress, the empty list', async () => {
-  const order = fixture('order_shipped').body;
-  const apply = await renderPage('pages/aftersales/apply', { fixtures: ['order_shipped'], query: { order_id: order.id } });
-  assert.match(apply.text(), /明前龙井 250g/);
-  assert.match(apply.text(), /可退 1 件/);
-  assert.match(apply.text(), /退款原因请选择/);
-  apply.page.submit();
-  assert.deepEqual(apply.fake.toasts.map((t) => t.title), ['请选择或填写退款原因']);
-
-  const list = await renderPage('pages/aftersales/index', { fixtures: ['refunds'] });
-  assert.match(list.text(), /退款申请中/);
-  assert.match(list.text(), /1 件¥200\.00/);
-
-  const detail = await renderPage('pages/aftersales/detail', { fixtures: ['refund'], query: { id: fixture('refund').body.id } });
-  assert.match(detail.text(), /退款申请中退款金额 ¥200\.00 · 1 件原因：不想要了/);
-  assert.deepEqual(detail.all('step').map((s) => s.replace(/\d{4}-.*$/, '')), ['提交申请', '等待商家审核', '退款到账']);
-  assert.deepEqual(detail.all('done').length, 1);
-  assert.equal(detail.comp.dom.querySelectorAll('.main--photos wx-image').length, 1); // the evidence photo
-
-  const empty = await renderPage('pages/aftersales/index', { fixtures: ['refunds_empty'] });
-  assert.match(empty.text(), /暂无售后记录/);
-});

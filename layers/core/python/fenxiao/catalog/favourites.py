@@ -12,7 +12,7 @@ from pymongo.database import Database
 from fenxiao import clock
 from fenxiao.catalog.cards import CARD_FIELDS, card
 from fenxiao.errors import NotFound
-from fenxiao.paging import PageQuery
+from fenxiao.paging import PageQuery, page_of
 
 _NEWEST = [("created_at", -1), ("_id", -1)]
 
@@ -45,10 +45,12 @@ def is_favourite(db: Database, user_id: str, product_id: str) -> bool:
 
 
 def list_favourites(db: Database, user_id: str, query: PageQuery) -> dict[str, Any]:
-    """A page of the shopper's favourites, newest first: `{product_id, created_at, available, product}`."""
-    filter_ = {"user_id": user_id}
-    saved = list(db.favourites.find(filter_).sort(_NEWEST).skip((query.page - 1) * query.page_size)
-                 .limit(query.page_size))
+    """A page of the shopper's favourites, newest first: `{product_id, created_at, available, product}`.
+    Paged like every list (`cursor` / `next_cursor`, fenxiao/paging.py), so the mini-program's infinite
+    scroll costs one page per request and never a count of all the shopper's favourites."""
+    # index: favourites (user_id, created_at desc, _id desc)
+    page = page_of(db.favourites, {"user_id": user_id}, query, _NEWEST, lambda doc: doc)
+    saved = page["items"]
     products = {p["_id"]: p for p in db.products.find({"_id": {"$in": [s["product_id"] for s in saved]}},
                                                        {**CARD_FIELDS, "status": 1})}
     items = []
@@ -57,5 +59,4 @@ def list_favourites(db: Database, user_id: str, query: PageQuery) -> dict[str, A
         items.append({"product_id": entry["product_id"], "created_at": entry["created_at"],
                       "available": bool(product and product.get("status") == "on_sale"),
                       "product": card(product) if product else None})
-    return {"items": items, "page": query.page, "page_size": query.page_size,
-            "total": db.favourites.count_documents(filter_)}
+    return {**page, "items": items}

@@ -30,7 +30,9 @@ def _not_found(order_id: str) -> NotFound:
 
 
 def render_refund(doc: dict[str, Any]) -> dict[str, Any]:
-    return {"id": doc["_id"], "status": doc["status"], "amount": doc["amount"], "created_at": doc.get("created_at")}
+    """An order's after-sales request in brief; `type` tells an exchange (amount 0, goods not money) apart."""
+    return {"id": doc["_id"], "type": doc.get("type") or "refund_only", "status": doc["status"],
+            "amount": doc["amount"], "created_at": doc.get("created_at")}
 
 
 def render_order(doc: dict[str, Any], refunds: list[dict[str, Any]] | None = None) -> dict[str, Any]:

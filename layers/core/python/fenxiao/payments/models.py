@@ -125,16 +125,17 @@ class ReshipIn(BaseModel):
     tracking_no: TrackingNo
 
 
+GOODS_FIELDS = ("title", "specs", "cover")  # the order line's goods, copied onto a request's lines (None before)
 _VIEW_FIELDS = ("order_id", "user_id", "out_refund_no", "kind", "status", "amount", "shipping_amount",
                 "reason", "reject_reason", "created_at", "approved_at", "refunded_at", "rejected_at",
-                "return_address", "return_deadline", "return_shipment", "returned_at", "received_at",
-                "reshipment", "reshipped_at", "cancelled_at", "cancel_reason")
+                "return_address", "return_deadline", "return_agreed_at", "return_shipment", "returned_at",
+                "received_at", "reshipment", "reshipped_at", "cancelled_at", "cancel_reason")
 
 
 def refund_view(doc: dict[str, Any]) -> dict[str, Any]:
     """A refund in API answers: `{id, status, amount, ...}` (API.md) plus what the admin page shows."""
     view = {"id": doc["_id"], "type": doc.get("type") or REFUND_ONLY, **{name: doc.get(name) for name in _VIEW_FIELDS}}
     view["photos"] = doc.get("photos") or []
-    view["lines"] = [{"sku_id": line["sku_id"], "quantity": line["quantity"], "amount": line["amount"]}
-                     for line in doc.get("lines", [])]
+    view["lines"] = [{"sku_id": line["sku_id"], "quantity": line["quantity"], "amount": line["amount"],
+                      **{key: line.get(key) for key in GOODS_FIELDS}} for line in doc.get("lines", [])]
     return view

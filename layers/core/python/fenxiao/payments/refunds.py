@@ -44,6 +44,7 @@ from fenxiao.payments.models import (
     EXCHANGE,
     FAILED,
     FINAL_STATUSES,
+    GOODS_FIELDS,
     REFUND_ONLY,
     REFUNDED,
     REJECTED,
@@ -109,12 +110,14 @@ def _open_request(db: Database, user_id: str, order_id: str, body: RefundRequest
     paid = int(order["amounts"]["pay_amount"])
     ensure_within_paid(int(order.get("refunded_amount") or 0), plan.amount, paid)
     money = body.type != EXCHANGE  # an exchange sends goods, never money: its amounts are 0
+    # what the goods were, kept with the request: its list and detail show them without the order
+    goods = {line["sku_id"]: {key: line.get(key) for key in GOODS_FIELDS} for line in order["lines"]}
     now = clock.now()
     refund = {"_id": refund_id, "out_refund_no": "R" + refund_id, "order_id": order["_id"],
               "user_id": user_id, "out_trade_no": order["payment"]["out_trade_no"],
               "total": paid,
-              "lines": [{"sku_id": line.sku_id, "quantity": line.quantity, "amount": line.amount if money else 0}
-                        for line in plan.lines],
+              "lines": [{"sku_id": line.sku_id, "quantity": line.quantity, "amount": line.amount if money else 0,
+                         **goods.get(line.sku_id, {})} for line in plan.lines],
               "shipping_amount": plan.shipping_amount if money else 0, "amount": plan.amount if money else 0,
               "reason": body.reason, "photos": body.photos, "type": body.type,
               "status": REQUESTED, "kind": AFTER_SALES, "reject_reason": None, "created_at": now,
