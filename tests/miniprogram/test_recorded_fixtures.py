@@ -131,6 +131,11 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     plain = {"items": [{"sku_id": w.sku_id, "quantity": 1}], "address_id": w.address["id"]}
     shot("checkout_direct", "POST", "/v1/checkout/preview", plain, token=w.shopper)
     shot("order_price_changed", "POST", "/v1/orders", {**plain, "expected_pay_amount": 1}, token=w.shopper)
+    # 改价: the merchant took 5 元 off an unpaid order; the shopper's order page shows it and the new amount
+    discounted = ok(api.post("/v1/orders", plain, token=w.shopper), 201)
+    ok(api.post(f"/v1/admin/orders/{discounted['id']}/price",
+                {"pay_amount": discounted["amounts"]["pay_amount"] - 500, "reason": "老客户优惠"}, token=w.admin))
+    shot("order_merchant_discount", "GET", f"/v1/orders/{discounted['id']}", token=w.shopper)
     return shots
 
 
