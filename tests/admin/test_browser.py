@@ -455,7 +455,8 @@ def test_finance_changes_an_unpaid_orders_price(window, db, shop, stack) -> None
     finance.toast("已改价")
     changed = db.orders.find_one({"_id": order["id"]})
     assert changed["amounts"]["pay_amount"] == before - 1050
-    assert [(c["from"], c["to"], c["reason"]) for c in changed["price_changes"]] == [(before, before - 1050, "老客户优惠")]
+    (record,) = changed["price_changes"]
+    assert (record["from"], record["to"], record["reason"]) == (before, before - 1050, "老客户优惠")
     finance.dialog().locator("text=改价记录").wait_for()  # the detail reopens with the change
     assert "老客户优惠" in finance.dialog().inner_text()
     finance.shot("price-change-done")
