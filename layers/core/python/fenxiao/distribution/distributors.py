@@ -166,16 +166,15 @@ def my_distributor(db: Database, user_id: str) -> dict[str, Any]:
 
 
 def ensure_everyone_distributor(db: Database, user: dict[str, Any]) -> dict[str, Any]:
-    """Sign-in in `everyone` mode: the shopper's distributor document exists (approved, with a share code)
-    from their first sign-in on, so the product pages show their commission and carry their `ref` before
-    they ever open the distributor page. Answers the user document with its `distributor` mirror.
+    """Sign-in in `everyone` mode (the caller checked the mode): the shopper's distributor document exists
+    (approved, with a share code) from their first sign-in on, so the product pages show their commission
+    and carry their `ref` before they ever open the distributor page. Answers the user document with its
+    `distributor` mirror.
 
     Exactly once and race-safe: the document's `_id` is the user id (two sign-ins at once insert one; the
     other finds it). The caller skips users whose mirror already says approved or disabled, so a later
     sign-in costs nothing.
     """
-    if get_distribution_settings(db).mode != "everyone":
-        return user
     doc = _approve_everyone(db, user["_id"])
     return {**user, "distributor": {"status": doc["status"], "code": doc.get("code")}}
 

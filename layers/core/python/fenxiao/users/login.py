@@ -46,7 +46,11 @@ def _everyone_mode(db: Database, doc: dict[str, Any]) -> dict[str, Any]:
     mini-program signs in at every launch). A distributor's mirror skips it without loading the package."""
     if (doc.get("distributor") or {}).get("status") in ("approved", "disabled"):
         return doc
-    from fenxiao.distribution.distributors import ensure_everyone_distributor  # local: see _apply_ref
+    from fenxiao.distribution.settings import get_distribution_settings  # local: see _apply_ref
+
+    if get_distribution_settings(db).mode != "everyone":  # cached per container: no round trip
+        return doc
+    from fenxiao.distribution.distributors import ensure_everyone_distributor
 
     return ensure_everyone_distributor(db, doc)
 
