@@ -100,6 +100,9 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     shot("distributor", "GET", "/v1/distributor", token=dist)
     shot("distributor_team", "GET", "/v1/distributor/team?level=1&page=1&page_size=20", token=dist)
     shot("distributor_commissions", "GET", "/v1/distributor/commissions?page=1&page_size=20", token=dist)
+    # rankings: everything, then only what came in at level 1 (labelled 一级 on the page)
+    shot("distributor_rankings", "GET", "/v1/distributor/rankings?period=week", token=dist)
+    shot("distributor_rankings_level1", "GET", "/v1/distributor/rankings?period=week&level=1", token=dist)
     shot("distributor_none", "GET", "/v1/distributor", token=fresh)
     shot("me", "GET", "/v1/me", token=fresh)
 
