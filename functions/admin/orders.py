@@ -5,10 +5,11 @@ from urllib.parse import quote
 from flask import Response
 
 from fenxiao.admin.audit import Tracked
-from fenxiao.admin.roles import ANY_STAFF, SHOP
+from fenxiao.admin.roles import ANY_STAFF, MONEY, SHOP
 from fenxiao.orders import AdminOrderQuery, ShipIn, admin_get_order, admin_list_orders, ship_order
 from fenxiao.orders.export import export_orders
-from fenxiao.orders.models import RemarkIn
+from fenxiao.orders.models import PriceChangeIn, RemarkIn
+from fenxiao.orders.price_change import change_price
 from fenxiao.orders.queries import set_remark
 from fenxiao.paging import PageQuery, page_of
 from fenxiao.runtime import AdminRequest, Routes
@@ -49,6 +50,13 @@ def ship(req: AdminRequest[ShipIn]) -> dict:
 def remark(req: AdminRequest[RemarkIn]) -> dict:
     """The merchant's remark on an order (备注), shown only in the admin page."""
     return set_remark(req.db, req.params["order_id"], req.body.remark, by=req.admin.subject)
+
+
+@routes.route("POST", "/v1/admin/orders/{order_id}/price", auth="admin", body=PriceChangeIn, roles=MONEY,
+              audit=Tracked("orders"))
+def price(req: AdminRequest[PriceChangeIn]) -> dict:
+    """改价: a new pay amount for an unpaid order, re-allocated to its lines; the old prepay is closed first."""
+    return change_price(req.db, req.params["order_id"], req.body, by=req.admin.subject)
 
 
 @routes.route("GET", "/v1/admin/carriers", auth="admin", roles=ANY_STAFF)

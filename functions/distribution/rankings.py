@@ -6,7 +6,7 @@ from fenxiao.runtime import UserRequest, http_action
 
 @http_action("GET", "/v1/distributor/rankings", auth="user", query=RankingQuery)
 def distributor_rankings(req: UserRequest[None, RankingQuery]) -> dict:
-    return rankings(req.db, req.user_id, req.query.period)
+    return rankings(req.db, req.user_id, req.query.period, req.query.level)
 
 
 handler = distributor_rankings.handler

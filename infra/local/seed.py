@@ -208,7 +208,8 @@ def _demo_shopper(db: Database, openid: str, nickname: str) -> str:
 
 # event -> the demo merchant's template (the emulator's DEMO_TEMPLATES list what WeChat knows of each)
 DEMO_MESSAGE_TEMPLATES = {"order_paid": "demo-order-paid", "order_shipped": "demo-order-shipped",
-                          "refund_result": "demo-refund-result", "group_succeeded": "demo-group-succeeded",
+                          "refund_result": "demo-refund-result", "return_agreed": "demo-return-agreed",
+                          "exchange_reshipped": "demo-exchange-reshipped", "group_succeeded": "demo-group-succeeded",
                           "group_failed": "demo-group-failed", "application_result": "demo-application-result",
                           "commission_settled": "demo-commission-settled",
                           "withdrawal_paid": "demo-withdrawal-paid", "withdrawal_rejected": "demo-withdrawal-rejected"}

@@ -50,6 +50,8 @@ function orderView(order) {
       goods_total: money.fenToYuan(amounts.goods_total), promotion_discount: money.fenToYuan(amounts.promotion_discount),
       coupon_discount: money.fenToYuan(amounts.coupon_discount), shipping_fee: money.fenToYuan(amounts.shipping_fee),
       pay_amount: money.fenToYuan(amounts.pay_amount),
+      // 商家改价 (≤ 0 fen): shown only when the merchant changed the price, so the rows add up to 实付
+      price_adjustment: order.price_adjustment ? money.fenToYuan(-order.price_adjustment) : '',
     },
     lines: (order.lines || []).map((line) => Object.assign({}, line, {
       specs_text: specsText(line.specs), unit_price_text: money.fenToYuan(line.unit_price), paid_text: money.fenToYuan(line.paid),

@@ -448,3 +448,51 @@ def test_the_owner_manages_coupons_grades_and_money_checks(window, db, shop) -> 
     assert get_distribution_settings(db).rates_bp == [1000, 500]  # a trial saves nothing
     owner.shot("commission-simulation")
     assert owner.errors == []
+
+
+def test_finance_changes_an_unpaid_orders_price(window, db, shop, stack) -> None:
+    """改价 in the order detail: owner / finance only, unpaid orders only; the dialog shows the amount at
+    placement and takes 元; the shopper then pays the new amount."""
+    create_admin(db, "caiwu", "finance password 1", "finance")
+    create_admin(db, *OPERATOR, "operator")
+    carol = Shopper(stack["base_url"], "carol")
+    tee = db.skus.find_one({"product_id": db.products.find_one({"title": {"$regex": "T恤"}})["_id"]})
+    order = carol.call("POST", "/v1/orders", {"items": [{"sku_id": tee["_id"], "quantity": 2}],
+                                              "address_id": carol.address})
+    before = order["amounts"]["pay_amount"]
+    finance = window(DESKTOP, "finance-desktop")
+    finance.sign_in("caiwu", "finance password 1")
+    page = finance.open("orders")
+    page.locator("#view tr", has_text=order["order_no"]).locator("button", has_text="详情").click()
+    finance.dialog().locator("button", has_text="改价").click()
+    form = finance.dialog()
+    form.locator("h4", has_text="下单金额").wait_for()
+    assert f"下单金额 ¥{before / 100:.2f}" in form.inner_text()
+    form.locator("input[name=pay_amount]").fill(f"{(before - 1050) / 100:.2f}")
+    form.locator("input[name=reason]").fill("老客户优惠")
+    finance.shot("price-change-dialog")
+    form.locator("button[type=submit]").click()
+    finance.toast("已改价")
+    changed = db.orders.find_one({"_id": order["id"]})
+    assert changed["amounts"]["pay_amount"] == before - 1050
+    (record,) = changed["price_changes"]
+    assert (record["from"], record["to"], record["reason"]) == (before, before - 1050, "老客户优惠")
+    finance.dialog().locator("text=改价记录").wait_for()  # the detail reopens with the change
+    assert "老客户优惠" in finance.dialog().inner_text()
+    finance.shot("price-change-done")
+    finance.page.click("#dialog-close")
+    paid_row = page.locator("#view tr", has_text=shop["to_refund"]["order_no"])
+    paid_row.locator("button", has_text="详情").click()
+    finance.dialog().locator("text=实付金额").wait_for()
+    assert finance.dialog().locator("button", has_text="改价").count() == 0  # paid: no price change
+    finance.page.click("#dialog-close")
+    operator = window(DESKTOP, "operator-desktop")
+    operator.sign_in(*OPERATOR)
+    page = operator.open("orders")
+    page.locator("#view tr", has_text=order["order_no"]).locator("button", has_text="详情").click()
+    operator.dialog().locator("text=实付金额").wait_for()
+    assert operator.dialog().locator("button", has_text="改价").count() == 0  # money is owner / finance's
+    pay = carol.call("POST", f"/v1/orders/{order['id']}/pay")
+    requests.post(f"{stack['base_url']}/__wechat/pay/{pay['out_trade_no']}/succeed", timeout=30).raise_for_status()
+    assert db.orders.find_one({"_id": order["id"]})["status"] == "paid"
+    assert finance.errors == [] and operator.errors == []

@@ -30,8 +30,13 @@ def test_stats_count_paid_orders_of_the_upline_and_the_team(api, db, distributor
     insert_order(db, c2, referrer_ids=[b], paid=9999)                             # someone else's
 
     mine = api.get("/v1/distributor", token=a_token).json
+    levels = mine["stats"].pop("levels")
     assert mine["stats"] == {"sales": 4500 + 1000 + 700, "orders": 3, "customers": 2, "team_level1": 2,
                              "team_level2": 1, "team_level3": 0}
+    # which level each order came in at: c2 bought directly (level 1), c1 through b (level 2)
+    assert levels == {"1": {"orders": 1, "sales": 700, "commission": 0},
+                      "2": {"orders": 2, "sales": 5500, "commission": 0},
+                      "3": {"orders": 0, "sales": 0, "commission": 0}}
     assert mine["balance"] == {"frozen": 0, "available": 0, "withdrawing": 0, "withdrawn": 0}
     assert api.get("/v1/distributor", token=b_token).json["stats"]["orders"] == 3
 
@@ -101,14 +106,17 @@ def test_numbers_come_from_the_schedules_snapshot_plus_what_came_after(api, db, 
         c1, _ = bound(api, db, a_code)
         insert_order(db, c1, referrer_ids=[a], paid=1000)
     live = api.get("/v1/distributor", token=a_token).json["stats"]  # no snapshot yet: everything is "since"
+    assert live.pop("levels")["1"] == {"orders": 1, "sales": 1000, "commission": 0}
     assert refresh_stats({"now": clock.iso(start + timedelta(minutes=1))})["distributors"] >= 1
     snapshot = db.distributor_stats.find_one({"_id": a})
     assert {k: snapshot[k] for k in live} == live == {"sales": 1000, "orders": 1, "customers": 1,
                                                      "team_level1": 1, "team_level2": 0, "team_level3": 0}
+    assert snapshot["levels"]["1"] == {"orders": 1, "sales": 1000, "commission": 0}
     with clock.pinned(start + timedelta(minutes=2)):  # after the snapshot: read from the indexes' tail
         c2, _ = bound(api, db, a_code)
         insert_order(db, c2, referrer_ids=[a], paid=700, paid_at=start + timedelta(minutes=2))
     after = api.get("/v1/distributor", token=a_token).json["stats"]
+    assert after.pop("levels")["1"] == {"orders": 2, "sales": 1700, "commission": 0}  # snapshot + tail
     assert after == {"sales": 1700, "orders": 2, "customers": 2, "team_level1": 2, "team_level2": 0, "team_level3": 0}
     team = api.get("/v1/distributor/team", token=a_token, query={"page_size": 1}).json
     assert (team["total"], team["total_is_estimate"]) == (2, False) and team["next_cursor"]
@@ -132,3 +140,53 @@ def test_rankings_are_served_from_the_schedules_board(api, db, distributor):
     assert week["to"] == clock.iso(now - timedelta(hours=1))  # as of the board
     with clock.pinned(now + timedelta(days=7)):  # a new week the schedule has not reached: computed
         assert api.get("/v1/distributor/rankings", query={"period": "week"}, token=top_token).json["items"] == []
+
+
+def test_levels_and_commission_by_level_through_snapshot_and_tail(api, db, distributor):
+    """One order paid through b (level 1) and a (level 2): each sees it at their own level, with the
+    commission the payment hook wrote at that level; the snapshot and what came after add up."""
+    from fenxiao.distribution import commission_entries
+    from functions.schedules.refresh_stats import handler as refresh_stats
+
+    a, a_token, a_code = distributor()
+    b, b_token, b_code = distributor()
+    assert api.post("/v1/referrals/bind", {"ref": a_code}, token=b_token).json["bound"]
+    buyer, _ = bound(api, db, b_code)
+    start = clock.now()
+    first = insert_order(db, buyer, referrer_ids=[b, a], paid=10_000, paid_at=start - timedelta(minutes=10))
+    commission_entries.create_for_paid_order(db, db.orders.find_one({"_id": first["_id"]}))
+    refresh_stats({"now": clock.iso(start - timedelta(minutes=5))})
+    second = insert_order(db, buyer, referrer_ids=[b, a], paid=2_000)  # after the snapshot
+    commission_entries.create_for_paid_order(db, db.orders.find_one({"_id": second["_id"]}))
+    a_levels = api.get("/v1/distributor", token=a_token).json["stats"]["levels"]
+    b_levels = api.get("/v1/distributor", token=b_token).json["stats"]["levels"]
+    # default rates: level 1 10 %, level 2 5 %
+    assert b_levels["1"] == {"orders": 2, "sales": 12_000, "commission": 1_200} and b_levels["2"]["orders"] == 0
+    assert a_levels["2"] == {"orders": 2, "sales": 12_000, "commission": 600} and a_levels["1"]["orders"] == 0
+
+
+def test_rankings_by_level(api, db, distributor):
+    """`level=1` ranks by direct customers only; every row says what came in at each level."""
+    from functions.schedules.refresh_stats import handler as refresh_stats
+
+    now = datetime(2026, 3, 18, 4, 0, tzinfo=UTC)
+    near, near_token, _ = distributor(nickname="近")
+    far, _, _ = distributor(nickname="远")
+    buyer, _ = make_user(db)
+    insert_order(db, buyer, referrer_ids=[near], paid=3000, paid_at=now - timedelta(hours=3))
+    insert_order(db, buyer, referrer_ids=[near, far], paid=5000, paid_at=now - timedelta(hours=3))
+    insert_order(db, buyer, referrer_ids=[buyer, near, far], paid=4000, paid_at=now - timedelta(hours=3))
+    for stored in (False, True):  # computed at request (no board yet), then from the schedule's board
+        if stored:
+            refresh_stats({"now": clock.iso(now - timedelta(hours=1))})
+        with clock.pinned(now):
+            every = api.get("/v1/distributor/rankings", query={"period": "week"}, token=near_token).json
+            direct = api.get("/v1/distributor/rankings", query={"period": "week", "level": 1}, token=near_token).json
+            third = api.get("/v1/distributor/rankings", query={"period": "week", "level": 3}, token=near_token).json
+        assert [(r["name"], r["sales"], r["orders"]) for r in every["items"]] == [("近**", 12000, 3), ("远**", 9000, 2)]
+        assert every["items"][0]["levels"] == {"1": {"sales": 8000, "orders": 2}, "2": {"sales": 4000, "orders": 1},
+                                               "3": {"sales": 0, "orders": 0}}
+        assert direct["level"] == 1 and [(r["name"], r["sales"]) for r in direct["items"]] == [("近**", 8000)]
+        assert [(r["name"], r["sales"], r["orders"]) for r in third["items"]] == [("远**", 4000, 1)]
+    with clock.pinned(now):
+        assert api.get("/v1/distributor/rankings", query={"level": 4}, token=near_token).status == 400

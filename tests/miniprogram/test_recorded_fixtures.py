@@ -102,6 +102,9 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     shot("distributor", "GET", "/v1/distributor", token=dist)
     shot("distributor_team", "GET", "/v1/distributor/team?level=1&page_size=20", token=dist)
     shot("distributor_commissions", "GET", "/v1/distributor/commissions?page_size=20", token=dist)
+    # rankings: everything, then only what came in at level 1 (labelled 一级 on the page)
+    shot("distributor_rankings", "GET", "/v1/distributor/rankings?period=week", token=dist)
+    shot("distributor_rankings_level1", "GET", "/v1/distributor/rankings?period=week&level=1", token=dist)
     shot("distributor_none", "GET", "/v1/distributor", token=fresh)
     shot("me", "GET", "/v1/me", token=fresh)
 
@@ -144,6 +147,11 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     shot("withdraw_distributor", "GET", "/v1/distributor", token=dist)
     shot("withdrawals", "GET", "/v1/distributor/withdrawals?page_size=20", token=dist)
     shot("me_renamed", "PATCH", "/v1/me", {"nickname": "新茶客"}, token=fresh)
+    # 改价: the merchant took 5 元 off an unpaid order; the shopper's order page shows it and the new amount
+    discounted = ok(api.post("/v1/orders", plain, token=w.shopper), 201)
+    ok(api.post(f"/v1/admin/orders/{discounted['id']}/price",
+                {"pay_amount": discounted["amounts"]["pay_amount"] - 500, "reason": "老客户优惠"}, token=w.admin))
+    shot("order_merchant_discount", "GET", f"/v1/orders/{discounted['id']}", token=w.shopper)
     return shots
 
 

@@ -12,7 +12,7 @@ from functions.schedules.finish_refunds import handler
 from infra.local import wechat_emulator
 
 IDLE = {"queried": 0, "resent": 0, "effects_finished": 0, "payments_finished": 0, "errors": 0,
-        "returns_expired": 0}
+        "returns_expired": 0, "reshipments_recorded": 0}
 
 
 def _request(api, order, token) -> str:

@@ -9,7 +9,9 @@ every race ends with `assert_invariants(db)`, which checks the whole database:
 - stock and sales are never negative;
 - refunds never exceed what was paid: per order (its refunded amount ≤ its pay amount, and equal to the
   completed refunds of its lines) and per WeChat transaction (every refund sent against it);
-- coupons never exceed their total, nor a shopper their per-user limit.
+- coupons never exceed their total, nor a shopper their per-user limit;
+- every order's lines add up to what it costs: Σ line paid + shipping = pay amount (a price change
+  re-allocates the lines, `fenxiao.orders.price_change`).
 """
 from __future__ import annotations
 
@@ -92,7 +94,18 @@ def coupon_overissue(db: Database) -> list[str]:
     return problems
 
 
-CHECKS = (balance_drift, commission_on_refunded_units, negative_stock, over_refunds, coupon_overissue)
+def order_amounts(db: Database) -> list[str]:
+    problems = []
+    for order in db.orders.find({}, {"lines.paid": 1, "amounts": 1}):
+        lines = sum(int(line.get("paid") or 0) for line in order.get("lines") or [])
+        shipping, pay = int(order["amounts"].get("shipping_fee") or 0), int(order["amounts"]["pay_amount"])
+        if lines + shipping != pay:
+            problems.append(f"order {order['_id']}: lines {lines} + shipping {shipping} != pay amount {pay}")
+    return problems
+
+
+CHECKS = (balance_drift, commission_on_refunded_units, negative_stock, over_refunds, coupon_overissue,
+          order_amounts)
 
 
 def assert_invariants(db: Database) -> None:

@@ -10,6 +10,18 @@ const posters = require('../../utils/poster');
 const subscribe = require('../../utils/subscribe');
 
 const NOT_APPLIED = ['NOT_DISTRIBUTOR', 'DISTRIBUTOR_NOT_FOUND'];
+const LEVEL_LABELS = { 1: '一级', 2: '二级', 3: '三级' };
+// 排行榜 filters: everything, or what came in at one commission level (GET …/rankings?level=)
+const RANK_LEVELS = [{ value: 0, label: '全部' }, { value: 1, label: '一级' }, { value: 2, label: '二级' },
+  { value: 3, label: '三级' }];
+
+// stats.levels {"1": {orders, sales, commission}, …} → rows labelled 一级/二级/三级 (one order counts at
+// the level it came in at; the totals above count it once)
+function levelRows(levels) {
+  return Object.keys(levels || {}).sort().map((n) => ({ level: n, label: LEVEL_LABELS[n] || `${n}级`,
+    orders: levels[n].orders, sales_text: fenToYuan(levels[n].sales), commission_text: fenToYuan(levels[n].commission) }));
+}
+
 const SECTIONS = [
   { value: 'team1', label: '一级团队' }, { value: 'team2', label: '二级团队' },
   { value: 'commissions', label: '佣金明细' }, { value: 'rankings', label: '排行榜' },
@@ -20,6 +32,7 @@ Page({
     state: 'loading', distributor: null, statusText: '', balance: null, salesText: '0.00',
     form: { real_name: '', phone: '', reason: '' }, submitting: false,
     sections: SECTIONS, section: 'team1', items: [], done: false, period: 'week', rankings: [],
+    levelRows: [], rankLevels: RANK_LEVELS, rankLevel: 0,
     commissionFilters: COMMISSION_FILTERS, commissionStatus: '', posterPath: '', posterBusy: false,
   },
 
@@ -37,7 +50,7 @@ Page({
       // share cards read the code from the stored user: keep it current (e.g. approved a moment ago)
       rememberUser(Object.assign({}, currentUser(), { distributor: { status: d.status, code: d.code } }));
       this.setData({ state: d.status, distributor: d, statusText: APPLICATION_TEXT[d.status] || d.status,
-        balance: balanceView(d.balance), salesText: fenToYuan(d.stats.sales) });
+        balance: balanceView(d.balance), salesText: fenToYuan(d.stats.sales), levelRows: levelRows(d.stats.levels) });
       if (d.status === 'approved') this.openSection(this.data.section);
     }, (err) => {
       if (NOT_APPLIED.indexOf(err.code) !== -1) this.setData({ state: 'none' });
@@ -98,9 +111,16 @@ Page({
     this.loadRankings();
   },
 
+  changeRankLevel(e) {
+    this.setData({ rankLevel: Number(e.currentTarget.dataset.value) });
+    this.loadRankings();
+  },
+
   loadRankings() {
-    return api.get('/v1/distributor/rankings', { period: this.data.period })
-      .then((res) => this.setData({ rankings: res.items.map((r) => Object.assign({}, r, { sales_text: fenToYuan(r.sales) })) }))
+    const level = this.data.rankLevel;
+    return api.get('/v1/distributor/rankings', { period: this.data.period, level: level || undefined })
+      .then((res) => this.setData({ rankings: res.items.map((r) => Object.assign({}, r, {
+        sales_text: fenToYuan(r.sales), level_text: level ? `${LEVEL_LABELS[level]} · ${r.orders}单` : `${r.orders}单` })) }))
       .catch(showError);
   },
 

@@ -99,3 +99,12 @@ test('checkout: the order carries the amount shown; a changed price shows the ne
   assert.match(view.text(), /实付 ¥200\.00/);
   assert.equal(view.page.data.placing, false);
 });
+
+test('order detail: a price the merchant changed (改价) shows as its own row and the new amount to pay', async () => {
+  const order = fixture('order_merchant_discount').body;
+  assert.equal(order.price_adjustment, -500);
+  const view = await renderPage('pages/orders/detail', { fixtures: ['order_merchant_discount'], query: { id: order.id } });
+  assert.match(view.text(), /商家改价\s*-¥5\.00/);
+  assert.match(view.text(), new RegExp(`实付\\s*¥${(order.amounts.pay_amount / 100).toFixed(2).replace('.', '\\.')}`));
+  view.page.onUnload && view.page.onUnload();
+});

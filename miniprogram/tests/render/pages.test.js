@@ -133,3 +133,23 @@ test('product: an approved distributor gets the 海报 button, a shopper does no
   assert.match(seller.text(), /海报/);
   seller.page.onUnload();
 });
+
+test('distributor centre: figures by level (一级/二级/三级) and rankings by level', async () => {
+  const levels = fixture('distributor').body.stats.levels;
+  assert.equal(levels['1'].orders, 1);
+  const view = await renderPage('pages/distributor/index', { fixtures: ['distributor', 'distributor_team',
+    'distributor_rankings', 'distributor_rankings_level1'] });
+  const text = view.text();
+  assert.match(text, new RegExp(`一级\\s*1单\\s*¥${(levels['1'].sales / 100).toFixed(2).replace('.', '\\.')}\\s*¥${(levels['1'].commission / 100).toFixed(2).replace('.', '\\.')}`));
+  assert.match(text, /二级\s*0单\s*¥0\.00\s*¥0\.00/);
+  assert.match(text, /三级\s*0单/);
+  view.page.changeSection({ currentTarget: { dataset: { value: 'rankings' } } });
+  await view.settle();
+  assert.match(view.text(), /全部一级二级三级/);
+  assert.match(view.text(), /1\. 微\*\*\s*1单\s*¥200\.00/);
+  view.page.changeRankLevel({ currentTarget: { dataset: { value: '1' } } });
+  await view.settle();
+  const asked = view.fake.requests.filter((r) => r.path.startsWith('/v1/distributor/rankings'));
+  assert.match(asked[asked.length - 1].url, /[?&]level=1(&|$)/);
+  assert.match(view.text(), /1\. 微\*\*\s*一级 · 1单\s*¥200\.00/);
+});

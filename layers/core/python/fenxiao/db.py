@@ -150,6 +150,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("user_id", A), ("created_at", D), ("_id", D)]),  # the shopper's after-sales list
         _ix("refunded_at"),                                   # analytics.dashboard
         _ix([("status", A), ("return_deadline", A)]),         # payments.returns: overdue returns close
+        _ix("parcel_pending", sparse=True),                   # payments.returns: exchange parcels a crash left
     ],
     "orders": [  # fenxiao.orders: queries (lists), lifecycle (schedules)
         _ix("order_no", unique=True),

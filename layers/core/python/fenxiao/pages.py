@@ -9,7 +9,12 @@ PRODUCT_PAGE = "pages/product/detail"  # reads `id` and `ref` from its query
 ORDER_PAGE = "pages/orders/detail"  # reads `id`, or WeChat's `merchant_trade_no` (<order_no>_<suffix>)
 DISTRIBUTOR_PAGE = "pages/distributor/index"
 WITHDRAW_PAGE = "pages/distributor/withdraw"
+AFTERSALES_PAGE = "pages/aftersales/detail"  # reads `id` (the after-sales request)
 
 
 def order_page(order_id: str) -> str:
     return f"{ORDER_PAGE}?id={order_id}"
+
+
+def aftersales_page(refund_id: str) -> str:
+    return f"{AFTERSALES_PAGE}?id={refund_id}"

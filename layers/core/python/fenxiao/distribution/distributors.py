@@ -152,7 +152,8 @@ def apply(db: Database, user_id: str, data: ApplicationIn) -> dict[str, Any]:
 
 
 def my_distributor(db: Database, user_id: str) -> dict[str, Any]:
-    """The caller's distributor document; in `everyone` mode every shopper is one, created on first use."""
+    """The caller's distributor document; in `everyone` mode every shopper is one (made at sign-in,
+    `ensure_everyone_distributor`; here too for a session that began before the merchant switched)."""
     doc = db.distributors.find_one({"_id": user_id})
     if doc is not None and doc["status"] in (APPROVED, DISABLED):
         return doc
@@ -161,6 +162,25 @@ def my_distributor(db: Database, user_id: str) -> dict[str, Any]:
             raise _not_distributor()
         return doc  # pending or rejected: the mini-program shows the review state
     load_user(db, user_id)
+    return _approve_everyone(db, user_id)
+
+
+def ensure_everyone_distributor(db: Database, user: dict[str, Any]) -> dict[str, Any]:
+    """Sign-in in `everyone` mode (the caller checked the mode): the shopper's distributor document exists
+    (approved, with a share code) from their first sign-in on, so the product pages show their commission
+    and carry their `ref` before they ever open the distributor page. Answers the user document with its
+    `distributor` mirror.
+
+    Exactly once and race-safe: the document's `_id` is the user id (two sign-ins at once insert one; the
+    other finds it). The caller skips users whose mirror already says approved or disabled, so a later
+    sign-in costs nothing.
+    """
+    doc = _approve_everyone(db, user["_id"])
+    return {**user, "distributor": {"status": doc["status"], "code": doc.get("code")}}
+
+
+def _approve_everyone(db: Database, user_id: str) -> dict[str, Any]:
+    """Create the approved distributor of `everyone` mode, or approve the user's earlier application."""
     fields = _application_fields(None, APPROVED)
     created = _insert(db, user_id, {**fields, "real_name": "", "phone_enc": None, "phone_masked": None,
                                     "reason": ""})

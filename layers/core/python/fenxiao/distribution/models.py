@@ -73,6 +73,8 @@ class RankingQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     period: Literal["week", "month"] = "week"
+    level: int | None = Field(None, ge=1, le=3, description="rank by what came in at this level only "
+                                                              "(1: the caller's direct customers); none: everything")
 
 
 class ShareQuery(BaseModel):

@@ -14,9 +14,19 @@ refunded; fully refunded orders (status `refunded`) and unpaid or cancelled ones
 the snapshot may lag by, until the next run: a refund of an order paid before `as_of`, and a buyer of
 the tail who had bought before `as_of` is counted as a customer once more.
 
+By level (issue 16): an order counts at every level of its upline, so beside the totals the numbers say
+at which level: `levels` {"1": {orders, sales, commission}, "2": …, "3": …}. The level of an order for
+a distributor is their position in its `referrer_ids` (nearest first, so index 0 is level 1); the same
+snapshot run and the same tail compute it (`$unwind` with `includeArrayIndex`), and commission comes
+from the commission entries (their `level`; amount − reversed) with the same snapshot-plus-tail shape
+(index commissions (user_id, created_at)). The totals stay what they were (an order counted once per
+distributor however far up they are).
+
 Rankings (the week's and the month's top distributors, shop-wide) are computed by the same schedule
-into `rankings` {_id: period, start, rows} and served from it; a request computes them itself only
-when the stored board is for an earlier period (the first minutes of a new week or month).
+into `rankings` {_id: period, start, rows, by_level: {"1": rows, …}} and served from it; a request
+computes them itself only when the stored board is for an earlier period (the first minutes of a new
+week or month). `level` ranks by what the distributor brought in at that level only (1: their direct
+customers); without it, by everything, as before. Every row carries its own `levels` {n: {sales, orders}}.
 """
 from __future__ import annotations
 
@@ -52,20 +62,69 @@ def _orders_pipeline(match: dict[str, Any], by: str | None) -> list[dict[str, An
                         "customers": {"$sum": 1}}}]
 
 
+def _by_level_pipeline(match: dict[str, Any], referrer: str | None = None) -> list[dict[str, Any]]:
+    """Sales and orders of the matched orders per (referrer, level): level = 1 + the referrer's position
+    in `referrer_ids`. `referrer`: only that distributor's rows."""
+    stages: list[dict[str, Any]] = [
+        {"$match": match}, {"$match": {"status": {"$in": list(SALES_STATUSES)}}},
+        {"$project": {"referrer_ids": 1, "sales": SALES_EXPR}},
+        {"$unwind": {"path": "$referrer_ids", "includeArrayIndex": "position"}}]
+    if referrer is not None:
+        stages.append({"$match": {"referrer_ids": referrer}})
+    return [*stages, {"$group": {"_id": {"r": "$referrer_ids", "p": "$position"}, "sales": {"$sum": "$sales"},
+                                 "orders": {"$sum": 1}}}]
+
+
+def _commission_pipeline(match: dict[str, Any]) -> list[dict[str, Any]]:
+    """Commission kept (amount − reversed) per (distributor, level)."""
+    return [{"$match": match},
+            {"$project": {"user_id": 1, "level": 1,
+                          "net": {"$subtract": ["$amount", {"$ifNull": ["$reversed_amount", 0]}]}}},
+            {"$group": {"_id": {"r": "$user_id", "l": "$level"}, "commission": {"$sum": "$net"}}}]
+
+
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 LEVELS = (1, 2, 3)  # commission levels (fenxiao.distribution.commission.MAX_LEVELS): a team at each
 FIELDS = ("sales", "orders", "customers", *(f"team_level{n}" for n in LEVELS))
+LEVEL_FIELDS = ("orders", "sales", "commission")
 
 
-def distributor_stats(db: Database, user_id: str) -> dict[str, int]:
-    """{sales, orders, customers, team_level1..3}: the snapshot plus what came after it."""
+def _no_levels() -> dict[str, dict[str, int]]:
+    return {str(level): dict.fromkeys(LEVEL_FIELDS, 0) for level in LEVELS}
+
+
+def _add_levels(into: dict[str, dict[str, dict[str, int]]], orders: Any, commissions: Any) -> None:
+    """Add aggregate rows of the two pipelines above into {distributor: {level: {orders, sales, commission}}}."""
+    for row in orders:
+        level = str(int(row["_id"]["p"]) + 1)
+        if int(level) in LEVELS:
+            cell = into.setdefault(row["_id"]["r"], _no_levels())[level]
+            cell["orders"] += int(row["orders"])
+            cell["sales"] += int(row["sales"])
+    for row in commissions:
+        level = str(int(row["_id"]["l"]))
+        if int(level) in LEVELS:
+            into.setdefault(row["_id"]["r"], _no_levels())[level]["commission"] += int(row["commission"])
+
+
+def distributor_stats(db: Database, user_id: str) -> dict[str, Any]:
+    """{sales, orders, customers, team_level1..3, levels}: the snapshot plus what came after it."""
     snapshot = db.distributor_stats.find_one({"_id": user_id}) or {}
     as_of = snapshot.get("as_of") or _EPOCH
     # index: orders (referrer_ids, paid_at): only the orders paid since the snapshot
     tail = next(iter(db.orders.aggregate(_orders_pipeline({"referrer_ids": user_id, "paid_at": {"$gt": as_of}},
                                                           None))), None) or {}
-    result = {field: int(snapshot.get(field) or 0) + int(tail.get(field) or 0)
-              for field in ("sales", "orders", "customers")}
+    result: dict[str, Any] = {field: int(snapshot.get(field) or 0) + int(tail.get(field) or 0)
+                              for field in ("sales", "orders", "customers")}
+    levels: dict[str, dict[str, dict[str, int]]] = {user_id: _no_levels()}
+    for level, cell in (snapshot.get("levels") or {}).items():
+        for field in LEVEL_FIELDS:
+            levels[user_id][level][field] += int(cell.get(field) or 0)
+    # index: orders (referrer_ids, paid_at) and commissions (user_id, created_at): the tail only
+    _add_levels(levels, db.orders.aggregate(_by_level_pipeline({"referrer_ids": user_id, "paid_at": {"$gt": as_of}},
+                                                               user_id)),
+                db.commissions.aggregate(_commission_pipeline({"user_id": user_id, "created_at": {"$gt": as_of}})))
+    result["levels"] = levels[user_id]
     for level in LEVELS:  # index: users (upline.N, bound_at): members bound since the snapshot
         since = {"bound_at": {"$gt": as_of}} if snapshot else {}
         joined = db.users.count_documents({f"upline.{level - 1}": user_id, **since})
@@ -84,7 +143,14 @@ def snapshot_all(db: Database, now: datetime) -> int:
         for row in db.users.aggregate([{"$match": members},
                                        {"$group": {"_id": f"$upline.{level - 1}", "n": {"$sum": 1}}}]):
             rows.setdefault(row["_id"], {})[f"team_level{level}"] = int(row["n"])
-    writes = [UpdateOne({"_id": uid}, {"$set": {**{f: values.get(f, 0) for f in FIELDS}, "as_of": now}}, upsert=True)
+    levels: dict[str, dict[str, dict[str, int]]] = {}
+    _add_levels(levels, db.orders.aggregate(_by_level_pipeline({"paid_at": {"$lte": now}})),
+                db.commissions.aggregate(_commission_pipeline({"created_at": {"$lte": now}})))
+    for uid, by_level in levels.items():
+        rows.setdefault(uid, {})["levels"] = by_level
+    writes = [UpdateOne({"_id": uid}, {"$set": {**{f: values.get(f, 0) for f in FIELDS},
+                                                "levels": values.get("levels") or _no_levels(), "as_of": now}},
+                        upsert=True)
               for uid, values in rows.items()]
     for start in range(0, len(writes), 1000):
         db.distributor_stats.bulk_write(writes[start:start + 1000], ordered=False)
@@ -101,42 +167,51 @@ def period_bounds(period: str, now: datetime) -> tuple[datetime, datetime]:
     return start.astimezone(now.tzinfo), now
 
 
-def _board(db: Database, period: str, now: datetime) -> tuple[datetime, list[dict[str, Any]]]:
-    """The period's top rows by sales (over-fetched: distributors disabled since drop out at read)."""
+def _top(rows: list[dict[str, Any]], key: Any) -> list[dict[str, Any]]:
+    """Over-fetched top rows by `key` (distributors disabled since drop out at read)."""
+    return sorted((r for r in rows if key(r)[0] > 0), key=lambda r: (-key(r)[0], r["id"]))[:RANKING_SIZE * 2]
+
+
+def _board(db: Database, period: str, now: datetime) -> tuple[datetime, dict[str, list[dict[str, Any]]]]:
+    """The period's boards: "all" (everything a distributor brought in) and one per level; each row
+    carries its per-level figures."""
     start, end = period_bounds(period, now)
-    pipeline: list[dict[str, Any]] = [
-        {"$match": {"paid_at": {"$gte": start, "$lte": end}, "status": {"$in": list(SALES_STATUSES)}}},
-        {"$project": {"referrer_ids": 1, "sales": SALES_EXPR}},
-        {"$unwind": "$referrer_ids"},
-        {"$group": {"_id": "$referrer_ids", "sales": {"$sum": "$sales"}, "orders": {"$sum": 1}}},
-        {"$sort": {"sales": -1, "_id": 1}},
-        {"$limit": RANKING_SIZE * 2},
-    ]
-    return start, [{"id": r["_id"], "sales": int(r["sales"]), "orders": int(r["orders"])}
-                   for r in db.orders.aggregate(pipeline) if r["sales"] > 0]
+    per: dict[str, dict[str, dict[str, int]]] = {}
+    _add_levels(per, db.orders.aggregate(_by_level_pipeline({"paid_at": {"$gte": start, "$lte": end}})), [])
+    rows = [{"id": uid, "sales": sum(c["sales"] for c in by.values()), "orders": sum(c["orders"] for c in by.values()),
+             "levels": {n: {"sales": c["sales"], "orders": c["orders"]} for n, c in by.items()}}
+            for uid, by in per.items()]
+    boards = {"all": _top(rows, lambda r: (r["sales"],))}
+    for level in LEVELS:
+        boards[str(level)] = _top(rows, lambda r, n=str(level): (r["levels"][n]["sales"],))
+    return start, boards
 
 
 def snapshot_rankings(db: Database, now: datetime) -> None:
     for period in ("week", "month"):
-        start, rows = _board(db, period, now)
-        db.rankings.replace_one({"_id": period}, {"start": start, "rows": rows, "computed_at": now}, upsert=True)
+        start, boards = _board(db, period, now)
+        db.rankings.replace_one({"_id": period}, {"start": start, "rows": boards["all"], "by_level": boards,
+                                                  "computed_at": now}, upsert=True)
 
 
-def rankings(db: Database, user_id: str, period: str) -> dict[str, Any]:
-    """Top distributors by sales in the period, from the schedule's board; names masked, own row flagged."""
+def rankings(db: Database, user_id: str, period: str, level: int | None = None) -> dict[str, Any]:
+    """Top distributors by sales in the period (at one level, or all), from the schedule's board; names
+    masked, own row flagged."""
     now = clock.now()
     start, end = period_bounds(period, now)
     stored = db.rankings.find_one({"_id": period}) or {}
-    if stored.get("start") == start:
-        rows, end = stored["rows"], stored["computed_at"]
-    else:  # a new week or month the schedule has not reached yet
-        _, rows = _board(db, period, now)
+    which = str(level) if level else "all"
+    if stored.get("start") == start and "by_level" in stored:
+        rows, end = stored["by_level"][which], stored["computed_at"]
+    else:  # a new week or month the schedule has not reached yet (or a board from before levels)
+        rows = _board(db, period, now)[1][which]
     ids = [r["id"] for r in rows]
     active = {d["_id"] for d in db.distributors.find({"_id": {"$in": ids}, "status": "approved"}, {"_id": 1})}
     users = {u["_id"]: u for u in db.users.find({"_id": {"$in": ids}}, {"nickname": 1, "avatar_url": 1})}
     board = [r for r in rows if r["id"] in active][:RANKING_SIZE]
+    shown = [(r["levels"][which], r["levels"]) if level else (r, r["levels"]) for r in board]
     items = [{"rank": rank, "name": mask_name(users.get(r["id"], {}).get("nickname")),
-              "avatar_url": users.get(r["id"], {}).get("avatar_url", ""), "sales": r["sales"],
-              "orders": r["orders"], "is_me": r["id"] == user_id}
-             for rank, r in enumerate(board, start=1)]
-    return {"period": period, "from": start, "to": end, "items": items}
+              "avatar_url": users.get(r["id"], {}).get("avatar_url", ""), "sales": figures["sales"],
+              "orders": figures["orders"], "levels": levels, "is_me": r["id"] == user_id}
+             for rank, (r, (figures, levels)) in enumerate(zip(board, shown, strict=True), start=1)]
+    return {"period": period, "level": level, "from": start, "to": end, "items": items}

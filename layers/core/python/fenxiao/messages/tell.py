@@ -46,11 +46,34 @@ def refund_result(db: Database, refund: Mapping[str, Any]) -> None:
     """After-sales refunds only: an automatic refund (a failed group, a late payment) has its own message."""
     if refund.get("kind") != "after_sales" or refund["status"] not in _REFUND_RESULTS:
         return
-    order = db.orders.find_one({"_id": refund["order_id"]}, {"order_no": 1, "lines": 1, "amounts": 1}) or {}
+    order = _refund_order(db, refund)
     result, note = _REFUND_RESULTS[refund["status"]]
     notify(db, "refund_result", refund["user_id"], f"refund_result:{refund['_id']}", order_id=refund["order_id"],
            order_no=order.get("order_no", ""), goods=goods_of(order), amount=int(refund["amount"]), result=result,
            note=refund.get("reject_reason") or note or "-", time=clock.now())
+
+
+def _refund_order(db: Database, refund: Mapping[str, Any]) -> dict[str, Any]:
+    return db.orders.find_one({"_id": refund["order_id"]}, {"order_no": 1, "lines": 1, "amounts": 1}) or {}
+
+
+def return_agreed(db: Database, refund: Mapping[str, Any]) -> None:
+    """The merchant agreed to take the goods back: where to send them and by when (the page has the rest)."""
+    order, address = _refund_order(db, refund), refund.get("return_address") or {}
+    where = "".join(str(address.get(key) or "") for key in ("province", "city", "district", "detail"))
+    notify(db, "return_agreed", refund["user_id"], f"return_agreed:{refund['_id']}", refund_id=refund["_id"],
+           order_id=refund["order_id"], order_no=order.get("order_no", ""), goods=goods_of(order),
+           address=where or "-", deadline=refund.get("return_deadline") or clock.now(),
+           note="请在期限内寄回商品并填写运单号")
+
+
+def exchange_reshipped(db: Database, refund: Mapping[str, Any]) -> None:
+    """The replacement of an exchange (换货) is on its way."""
+    order, parcel = _refund_order(db, refund), refund.get("reshipment") or {}
+    notify(db, "exchange_reshipped", refund["user_id"], f"exchange_reshipped:{refund['_id']}",
+           refund_id=refund["_id"], order_id=refund["order_id"], order_no=order.get("order_no", ""),
+           goods=goods_of(order), carrier=parcel.get("carrier_name") or parcel.get("carrier") or "-",
+           tracking_no=parcel.get("tracking_no") or "-", time=parcel.get("shipped_at") or clock.now())
 
 
 def group_results(db: Database, order_ids: Iterable[str], *, succeeded: bool, size: int = 0) -> None:

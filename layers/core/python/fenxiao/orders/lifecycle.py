@@ -37,8 +37,11 @@ def _lines(order: dict[str, Any]) -> list[tuple[str, int]]:
     return [(line["sku_id"], line["quantity"]) for line in order.get("lines", [])]
 
 
-def _close_wechat_payment(order: dict[str, Any]) -> bool:
-    """Close the order's WeChat transaction if it has one; False when WeChat says it was paid already."""
+def close_wechat_payment(order: dict[str, Any], *, strict: bool = False) -> bool:
+    """Close the order's WeChat transaction if it has one; False when WeChat says it was paid already.
+
+    When WeChat cannot be reached a cancel goes ahead anyway (see the module docstring); `strict` callers
+    (a price change) must know the old transaction is closed, so they get the error instead."""
     out_trade_no = (order.get("payment") or {}).get("out_trade_no")
     if not out_trade_no:
         return True
@@ -52,6 +55,8 @@ def _close_wechat_payment(order: dict[str, Any]) -> bool:
         if exc.code != "PAYMENT_CLOSED":
             raise
     except AppError as exc:  # unreachable or refusing: the deadline and the auto-refund cover it
+        if strict:
+            raise
         logs.error("closing a WeChat payment failed; cancelling anyway", order_id=order["_id"],
                    out_trade_no=out_trade_no, code=exc.code)
     return True
@@ -87,7 +92,7 @@ def cancel_order(db: Database, user_id: str, order_id: str) -> dict[str, Any]:
     if order is None:
         raise NotFound("No such order", code="ORDER_NOT_FOUND", details={"order_id": order_id})
     states.ensure_can(order, "cancel")
-    if not _close_wechat_payment(order):
+    if not close_wechat_payment(order):
         raise Conflict("This order has just been paid; it will show as paid in a moment",
                        code="ORDER_PAYMENT_IN_PROGRESS")
     return render_order(_cancel(db, order, "cancel", "user", owner=user_id), refunds=[])
@@ -105,7 +110,7 @@ def close_unpaid_orders(db: Database, now: datetime, limit: int = BATCH) -> dict
             if order["status"] == states.PLACING:
                 _abandon(db, order, now)
                 counts["abandoned"] += 1
-            elif not _close_wechat_payment(order):
+            elif not close_wechat_payment(order):
                 counts["paid_meanwhile"] += 1
             else:
                 _cancel(db, order, "close", "timeout", extra_filter={"pay_deadline": {"$lte": now}})

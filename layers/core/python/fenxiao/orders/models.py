@@ -74,6 +74,14 @@ class RemarkIn(_Strict):
     remark: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 
 
+class PriceChangeIn(_Strict):
+    """改价: the new pay amount in fen (shipping included) and why (kept on the order and in the audit log).
+    The bounds that depend on the order (≥ shipping, ≤ the amount at placement) are the service's."""
+
+    pay_amount: int = Field(ge=1, le=10**11)
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
 class OrderQuery(PageQuery):
     status: PublicStatus | None = None
     # WeChat's shipping messages open the order page with merchant_trade_no = "<order_no>_<suffix>"

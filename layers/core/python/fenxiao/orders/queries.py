@@ -43,6 +43,9 @@ def render_order(doc: dict[str, Any], refunds: list[dict[str, Any]] | None = Non
         "id": doc["_id"], "order_no": doc["order_no"], "status": doc["status"],
         "lines": [{key: line.get(key) for key in _LINE_FIELDS} for line in doc.get("lines", [])],
         "amounts": {key: amounts.get(key, 0) for key in _AMOUNT_FIELDS},
+        # 改价 (orders.price_change): what the merchant took off (negative) or 0; beside `amounts`, whose
+        # keys are API.md's
+        "price_adjustment": amounts.get("price_adjustment", 0),
         "address": doc.get("address"), "coupon_id": doc.get("coupon_id"),
         "promotions": doc.get("promotions", []), "group_buy": doc.get("group_buy"),
         "shipment": doc.get("shipment"), "shipments": [_parcel(s) for s in doc.get("shipments") or []],
@@ -64,7 +67,7 @@ def render_admin_order(doc: dict[str, Any], refunds: list[dict[str, Any]] | None
     """What the merchant sees on top: who bought it, the payment and where commissions go."""
     return {**render_order(doc, refunds), "user_id": doc["user_id"], "payment": doc.get("payment"),
             "referrer_ids": doc.get("referrer_ids", []), "idempotency_key": doc.get("idempotency_key"),
-            "remark": doc.get("remark"),
+            "remark": doc.get("remark"), "price_changes": doc.get("price_changes") or [],
             "wechat_trade": doc.get("wechat_trade")}  # WeChat's receipt / settlement push (shipping.events)
 
 

@@ -6,7 +6,9 @@ Steps, each safe to repeat (WeChat retries until we answer 2xx, and may send dup
    a number we never asked WeChat for changes nothing (alert, 500 so it is seen and retried).
 2. Insert the `payments` record, `_id` = out_trade_no (unique), in the state we mean to reach:
    `applied` when the order awaits exactly this amount, `orphan` when the order is closed or already
-   paid by another transaction, `amount_mismatch` when WeChat reports another amount.
+   paid by another transaction, or the number was retired by a price change (`orders.price_change`
+   closes it first, so WeChat should never take it: if it did, the order now costs something else),
+   `amount_mismatch` when WeChat reports another amount.
    A duplicate key means an earlier attempt recorded it: we carry on from that record instead of
    stopping, so a crash after the insert and before the order update is finished by the retry.
 3. `applied`: the conditional transition pending_payment → paid (the only "mark paid"), then
@@ -131,7 +133,9 @@ def _check_merchant(tx: Mapping[str, Any]) -> None:
                                    code="PAYMENT_MERCHANT_MISMATCH")
 
 
-def _intended_state(order: Mapping[str, Any], amount: int, transaction_id: str) -> str:
+def _intended_state(order: Mapping[str, Any], out_trade_no: str, amount: int, transaction_id: str) -> str:
+    if out_trade_no in (order.get("retired_out_trade_nos") or []):
+        return ORPHAN
     if amount != int(order["amounts"]["pay_amount"]):
         return AMOUNT_MISMATCH
     if order["status"] == states.PENDING_PAYMENT:
@@ -158,7 +162,7 @@ def _record(db: Database, order: Mapping[str, Any], tx: Mapping[str, Any]) -> di
     doc = {"_id": str(tx["out_trade_no"]), "order_id": order["_id"], "user_id": order.get("user_id"),
            "transaction_id": transaction_id, "amount": amount,
            "payer_openid": (tx.get("payer") or {}).get("openid"), "success_time": _success_time(tx),
-           "state": _intended_state(order, amount, transaction_id), "created_at": clock.now(),
+           "state": _intended_state(order, str(tx["out_trade_no"]), amount, transaction_id), "created_at": clock.now(),
            "applied_at": None}
     try:
         db.payments.insert_one(doc)

@@ -5,6 +5,11 @@ twice, so a shopper tapping "pay" on two phones cannot pay twice). It is claimed
 update, so concurrent pay calls agree on it; re-ordering the same number with the same terms is
 idempotent at WeChat, so they also end with the same prepay_id. Only when WeChat has closed the number
 is a new one issued.
+
+A number is tied to the amount it was claimed with: the claim's filter names the amount it read, and a
+price change (`orders.price_change`) clears `payment` in the same write that changes the amount. So the
+prepay always asks WeChat for the amount of the order document that holds its number (as the claim
+answered it), never for an amount read before a concurrent change.
 """
 from __future__ import annotations
 
@@ -49,14 +54,14 @@ def pay_order(db: Database, user: Mapping[str, Any], order_id: str) -> dict[str,
         payment = apply_free_order(db, order)
         return {"out_trade_no": payment["_id"], "payment": None, "paid": True}
     openid = _openid_of(user)
-    payment = order.get("payment") or {}
-    if not payment.get("out_trade_no"):
-        payment = _claim_out_trade_no(db, order, None, now)
+    if not (order.get("payment") or {}).get("out_trade_no"):
+        order = _claim_out_trade_no(db, order, None, now)
+    payment = order["payment"]
     expires = payment.get("prepay_expires_at")
     if payment.get("prepay_id") and expires and expires - PREPAY_REUSE_MARGIN > now:
         prepay_id = payment["prepay_id"]
     else:
-        payment, prepay_id = _prepay(db, order, payment, openid, now)
+        payment, prepay_id = _prepay(db, order, openid, now)
     return {"out_trade_no": payment["out_trade_no"], "payment": wechat.jsapi_pay_params(prepay_id)}
 
 
@@ -78,23 +83,35 @@ def _openid_of(user: Mapping[str, Any]) -> str:
     return openid
 
 
+_CLAIM_ATTEMPTS = 3
+
+
 def _claim_out_trade_no(db: Database, order: dict[str, Any], replacing: str | None, now: datetime
                         ) -> dict[str, Any]:
-    """Set a new out_trade_no unless someone else already did; returns the order's payment either way.
+    """Set a new out_trade_no unless someone else already did; returns the order holding a number either
+    way (its `amounts` are the ones that number is for).
 
-    `replacing` is the closed number being replaced (None: the order has none yet).
+    `replacing` is the closed number being replaced (None: the order has none yet). The claim also names
+    the amount it read: after a price change (or a mismatch clearing the number) it reads again.
     """
-    fresh = {"out_trade_no": make_out_trade_no(order["order_no"], short_code(SUFFIX_LENGTH)),
-             "prepay_id": None, "prepay_expires_at": None, "transaction_id": None}
-    claimed = db.orders.find_one_and_update(
-        {"_id": order["_id"], "status": states.PENDING_PAYMENT, "payment.out_trade_no": replacing},
-        # `out_trade_nos`: every number ever issued for the order; a notification for any other is refused
-        {"$set": {"payment": fresh}, "$addToSet": {"out_trade_nos": fresh["out_trade_no"]}},
-        return_document=ReturnDocument.AFTER)
-    current = claimed or db.orders.find_one({"_id": order["_id"]})
-    assert current is not None
-    _ensure_payable(current, now)
-    return current["payment"]
+    for _ in range(_CLAIM_ATTEMPTS):
+        fresh = {"out_trade_no": make_out_trade_no(order["order_no"], short_code(SUFFIX_LENGTH)),
+                 "prepay_id": None, "prepay_expires_at": None, "transaction_id": None}
+        claimed = db.orders.find_one_and_update(
+            {"_id": order["_id"], "status": states.PENDING_PAYMENT, "payment.out_trade_no": replacing,
+             "amounts.pay_amount": order["amounts"]["pay_amount"]},
+            # `out_trade_nos`: every number ever issued for the order; a notification for any other is refused
+            {"$set": {"payment": fresh}, "$addToSet": {"out_trade_nos": fresh["out_trade_no"]}},
+            return_document=ReturnDocument.AFTER)
+        current = claimed or db.orders.find_one({"_id": order["_id"]})
+        if current is None:
+            raise NotFound("No such order", code="ORDER_NOT_FOUND")
+        _ensure_payable(current, now)
+        number = (current.get("payment") or {}).get("out_trade_no")
+        if number and number != replacing:
+            return current  # ours, or a concurrent pay's for the same amount
+        order, replacing = current, number
+    raise Conflict("The order keeps changing; try again", code="ORDER_CHANGED")
 
 
 def _description(order: dict[str, Any]) -> str:
@@ -105,10 +122,10 @@ def _description(order: dict[str, Any]) -> str:
     return f"{title} 等{units}件" if len(lines) > 1 else title
 
 
-def _prepay(db: Database, order: dict[str, Any], payment: dict[str, Any], openid: str, now: datetime
-            ) -> tuple[dict[str, Any], str]:
+def _prepay(db: Database, order: dict[str, Any], openid: str, now: datetime) -> tuple[dict[str, Any], str]:
     """Ask WeChat for a prepay_id for the order's number (a new number if WeChat closed the old one)."""
     for _ in range(2):
+        payment = order["payment"]
         number = payment["out_trade_no"]
         try:
             prepay_id = wechat.jsapi_prepay(number, _description(order), int(order["amounts"]["pay_amount"]),
@@ -119,7 +136,7 @@ def _prepay(db: Database, order: dict[str, Any], payment: dict[str, Any], openid
                                code="ORDER_PAYMENT_IN_PROGRESS") from None
             if exc.code != "PAYMENT_CLOSED":
                 raise
-            payment = _claim_out_trade_no(db, order, number, now)
+            order = _claim_out_trade_no(db, order, number, now)
             continue
         db.orders.update_one({"_id": order["_id"], "payment.out_trade_no": number},
                              {"$set": {"payment.prepay_id": prepay_id,

@@ -17,6 +17,14 @@ Stock comes back once, on receipt, marked with the refund id on each SKU (`stock
 refund's own completion then skips stock because the order had shipped. An exchange of the same SKU
 leaves stock as it was (one unit back, one unit out), so neither step touches it. Commission and coupons
 follow the refund exactly as for a refund-only request (`refunds.finish_effects`).
+
+WeChat obligations: agreeing to a return and reshipping an exchange each send the shopper a subscribe
+message (`return_agreed`, `exchange_reshipped`; the refund itself is `refund_result`), and the
+replacement parcel joins the order's `shipments` (marked `exchange_refund_id`) so it is uploaded to
+WeChat's shipping-info service like any parcel (`shipping.record_shipment`) and tracked on the order
+page. The reship step writes `parcel_pending` with its status, cleared once the parcel (keyed by the refund
+id, so it lands once) and the message (keyed too) are done: a process dying in between is finished by
+`finish_returns`.
 """
 from __future__ import annotations
 
@@ -29,6 +37,7 @@ from pymongo.database import Database
 from fenxiao import clock
 from fenxiao.content import ensure_clean
 from fenxiao.errors import BusinessRule, Conflict, NotFound
+from fenxiao.messages import tell
 from fenxiao.orders import stock
 from fenxiao.payments.models import (
     AFTER_SALES,
@@ -100,6 +109,7 @@ def agree_return(db: Database, refund_id: str, body: AgreeReturnIn, *, by: str |
         "status": AWAITING_RETURN, "return_address": address.model_dump(exclude={"is_default"}),
         "return_deadline": now + timedelta(days=shop.return_ship_days), "return_agreed_at": now,
         "return_agreed_by": by}, "RETURN_NOT_AGREEABLE")
+    tell.return_agreed(db, agreed)
     return refund_view(agreed)
 
 
@@ -123,9 +133,44 @@ def reship_exchange(db: Database, refund_id: str, body: ReshipIn, *, by: str | N
     parcel = {"carrier": body.carrier, "carrier_name": carrier_name(db, body.carrier),
               "tracking_no": body.tracking_no, "shipped_at": now}
     reshipped = _step(db, refund_id, RECEIVED, {"status": RESHIPPED, "reshipment": parcel, "reshipped_at": now,
-                                                "reshipped_by": by}, "EXCHANGE_NOT_RESHIPPABLE", types=(EXCHANGE,))
+                                                "reshipped_by": by, "parcel_pending": True},
+                      "EXCHANGE_NOT_RESHIPPABLE", types=(EXCHANGE,))
     free_claim(db, reshipped["order_id"], refund_id)
+    _finish_reship(db, reshipped)
     return refund_view(reshipped)
+
+
+def _finish_reship(db: Database, refund: dict[str, Any]) -> None:
+    """What follows a reship, each step once however often this runs: the parcel on its order and uploaded
+    to WeChat, the shopper told; then `parcel_pending` goes."""
+    _ship_replacement(db, refund)
+    tell.exchange_reshipped(db, refund)
+    db.refunds.update_one({"_id": refund["_id"]}, {"$unset": {"parcel_pending": ""}})
+
+
+def _ship_replacement(db: Database, refund: dict[str, Any]) -> None:
+    """The exchange's parcel on its order (once, whatever repeats it), then its WeChat shipping-info upload."""
+    from fenxiao.shipping import record_shipment  # local for cold start: only reshipping loads shipping
+
+    for _ in range(3):  # a parcel the merchant adds meanwhile moves the number on: take the next one
+        order = db.orders.find_one({"_id": refund["order_id"]})
+        if order is None:
+            return
+        before = order.get("shipments") or []
+        if not any(s.get("exchange_refund_id") == refund["_id"] for s in before):
+            parcel = {"no": len(before) + 1, **refund["reshipment"], "exchange_refund_id": refund["_id"],
+                      "lines": [{"sku_id": line["sku_id"], "quantity": int(line["quantity"])}
+                                for line in refund["lines"]]}
+            added = db.orders.find_one_and_update(
+                {"_id": order["_id"], f"shipments.{len(before)}": {"$exists": False},
+                 "shipments.exchange_refund_id": {"$ne": refund["_id"]}},
+                {"$push": {"shipments": parcel}, "$set": {"upload_pending": True}},
+                return_document=ReturnDocument.AFTER)
+            if added is None:
+                continue
+            order = added
+        record_shipment(db, order)
+        return
 
 
 # --- the shopper -------------------------------------------------------------------------------
@@ -159,6 +204,20 @@ def cancel_after_sales(db: Database, user_id: str, refund_id: str) -> dict[str, 
 
 
 # --- the schedule ------------------------------------------------------------------------------
+
+PARCEL_GRACE = timedelta(minutes=2)  # a reship in progress records its own parcel well within this
+
+
+def finish_returns(db: Database, now: datetime) -> dict[str, int]:
+    """The `finish_refunds` schedule's return work: overdue returns close, and exchange parcels a dying
+    process left off their order are added and uploaded (`parcel_pending`)."""
+    # index: refunds parcel_pending (sparse)
+    stuck = list(db.refunds.find({"parcel_pending": True, "reshipped_at": {"$lte": now - PARCEL_GRACE}})
+                 .limit(EXPIRE_BATCH))
+    for refund in stuck:
+        _finish_reship(db, refund)
+    return {"returns_expired": expire_overdue_returns(db, now), "reshipments_recorded": len(stuck)}
+
 
 def expire_overdue_returns(db: Database, now: datetime, limit: int = EXPIRE_BATCH) -> int:
     """Agreed returns whose shopper never shipped by `return_deadline` close (cancelled, reason

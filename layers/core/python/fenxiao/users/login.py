@@ -41,7 +41,22 @@ def _apply_ref(db: Database, doc: dict[str, Any], ref: str | None, ip: str, is_n
     return {**doc, "referrer_id": result["referrer_id"]} if result["bound"] else doc
 
 
-def _signed_in(doc: dict[str, Any], is_new: bool) -> dict[str, Any]:
+def _everyone_mode(db: Database, doc: dict[str, Any]) -> dict[str, Any]:
+    """distribution: in the `everyone` mode the shopper is a distributor from this sign-in on (the
+    mini-program signs in at every launch). A distributor's mirror skips it without loading the package."""
+    if (doc.get("distributor") or {}).get("status") in ("approved", "disabled"):
+        return doc
+    from fenxiao.distribution.settings import get_distribution_settings  # local: see _apply_ref
+
+    if get_distribution_settings(db).mode != "everyone":  # cached per container: no round trip
+        return doc
+    from fenxiao.distribution.distributors import ensure_everyone_distributor
+
+    return ensure_everyone_distributor(db, doc)
+
+
+def _signed_in(db: Database, doc: dict[str, Any], is_new: bool) -> dict[str, Any]:
+    doc = _everyone_mode(db, doc)
     return {"token": issue_token("user", doc["_id"]), "user": render_user(doc), "is_new": is_new}
 
 
@@ -54,7 +69,7 @@ def wechat_login(db: Database, data: WechatLogin, ip: str) -> dict[str, Any]:
     doc, is_new = upsert_user(db, {"openid": session["openid"]},
                               new_user_fields(nickname=WECHAT_DEFAULT_NICKNAME, signup_ref=data.ref),
                               on_login)
-    return _signed_in(_apply_ref(db, doc, data.ref, ip, is_new), is_new)
+    return _signed_in(db, _apply_ref(db, doc, data.ref, ip, is_new), is_new)
 
 
 def phone_login(db: Database, data: PhoneLogin, ip: str) -> dict[str, Any]:
@@ -63,4 +78,4 @@ def phone_login(db: Database, data: PhoneLogin, ip: str) -> dict[str, Any]:
     on_insert = {**new_user_fields(nickname="用户" + data.phone[-4:], signup_ref=data.ref),
                  "phone_enc": fields["phone_enc"], "phone_masked": fields["phone_masked"]}
     doc, is_new = upsert_user(db, {"phone_hash": fields["phone_hash"]}, on_insert)
-    return _signed_in(_apply_ref(db, doc, data.ref, ip, is_new), is_new)
+    return _signed_in(db, _apply_ref(db, doc, data.ref, ip, is_new), is_new)

@@ -56,13 +56,31 @@ export async function showOrder(id, reload) {
         ['单价', (l) => yuan(l.unit_price), 'num'], ['优惠', (l) => yuan(l.discount), 'num'], ['实付', (l) => yuan(l.paid), 'num'],
         ['已退', (l) => (l.refunded_quantity ? `${l.refunded_quantity} 件 / ${yuan(l.refunded_amount)}` : '—'), 'num']], o.lines || []),
       kv([['商品总额', yuan(a.goods_total)], ['活动优惠', yuan(a.promotion_discount)], ['优惠券', yuan(a.coupon_discount)],
-        ['运费', yuan(a.shipping_fee)], ['实付金额', h('strong', {}, yuan(a.pay_amount))], ['已退款', yuan(o.refunded_amount)]]),
+        ['运费', yuan(a.shipping_fee)], o.price_adjustment ? ['改价', yuan(o.price_adjustment)] : null,
+        ['实付金额', h('strong', {}, yuan(a.pay_amount))], ['已退款', yuan(o.refunded_amount)]].filter(Boolean)),
+      (o.price_changes || []).length ? panel('改价记录', table([['时间', (c) => time(c.at)],
+        ['原金额', (c) => yuan(c.from), 'num'], ['新金额', (c) => yuan(c.to), 'num'], ['原因', (c) => c.reason]], o.price_changes)) : null,
       (o.refunds || []).length ? panel('售后', table([['金额', (r) => yuan(r.amount), 'num'],
         ['状态', (r) => badge(r.status)], ['原因', (r) => r.reason || '—'], ['申请时间', (r) => time(r.created_at)]], o.refunds)) : null,
-      can('orders') && shippable(o) ? h('button', { class: 'primary', onclick: () => shipOrder(o, reload) }, '发货') : null);
+      can('orders') && shippable(o) ? h('button', { class: 'primary', onclick: () => shipOrder(o, reload) }, '发货') : null,
+      can('price_change') && o.status === 'pending_payment' ? h('button', { onclick: () => changePrice(o, reload) }, '改价') : null);
   } catch (err) {
     openDialog('订单详情', errorBox(err));
   }
+}
+
+/** 改价: a new amount to pay (元, shipping included) for an unpaid order; the server re-allocates the lines and
+ * closes the shopper's old WeChat payment first. Bounds: the shipping fee .. the amount at placement. */
+function changePrice(o, reload) {
+  const a = o.amounts || {};
+  const original = a.pay_amount - (o.price_adjustment || 0);
+  formDialog(`改价 · ${o.order_no}`, [
+    { section: `下单金额 ${yuan(original)}，当前应付 ${yuan(a.pay_amount)}（含运费 ${yuan(a.shipping_fee)}）` },
+    { name: 'pay_amount', label: '新的应付金额（元）', type: 'money', value: a.pay_amount, required: true,
+      hint: `不低于运费、不高于下单金额；买家需按新金额重新支付` },
+    { name: 'reason', label: '改价原因', required: true, placeholder: '如：老客户优惠' },
+  ], (values) => api('POST', `/v1/admin/orders/${enc(o.id)}/price`, { body: values }),
+  async () => { await showOrder(o.id, reload); if (reload) await reload(); }, '已改价');
 }
 
 function uploadState(o, reload) {

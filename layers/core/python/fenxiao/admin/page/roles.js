@@ -13,6 +13,7 @@ const ALLOWED = {
   marketing: ['owner', 'operator'],          // coupons, promotions, group buys
   distributors: ['owner', 'operator'],       // review applications, grade or disable a distributor
   messages: ['owner', 'operator'],           // subscribe-message templates
+  price_change: ['owner', 'finance'],       // 改价 of an unpaid order (money)
   refund_reject: ['owner', 'finance'],
   refund_approve: ['owner', 'finance'],      // sends money back
   payout: ['owner', 'finance'],              // approve / reject / mark paid a withdrawal
