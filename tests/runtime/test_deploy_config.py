@@ -7,7 +7,7 @@ from fenxiao.runtime import registry
 from fenxiao.runtime.http import HttpFunction
 from fenxiao.runtime.scheduled import TaskFunction
 from infra.local import stack
-from infra.serverless_gen import logical_id
+from infra.serverless_gen import gateway_routes, logical_id
 
 
 def test_serverless_yml_matches_registry():
@@ -21,7 +21,7 @@ def test_serverless_yml_matches_registry():
         module_file = stack.ROOT / (entry.module.replace(".", "/") + ".py")
         assert module_file.exists()
         if isinstance(entry.function, HttpFunction):
-            routes = sorted((r.method, r.path) for r in entry.function.routes)
+            routes = sorted(gateway_routes(entry.function))
             events = sorted((e["httpApi"]["method"], e["httpApi"]["path"]) for e in spec["events"])
             assert events == routes, entry.name
         elif isinstance(entry.function, TaskFunction):
