@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from pymongo.database import Database
@@ -74,7 +74,7 @@ def start_bargain(db: Database, user_id: str, activity_id: str) -> dict[str, Any
     return view(db, doc, user_id)
 
 
-def _too_new(db: Database, helper_id: str, hours: int, now: Any) -> bool:
+def _too_new(db: Database, helper_id: str, hours: int, now: datetime) -> bool:
     if hours == 0:
         return False
     user = db.users.find_one({"_id": helper_id}, {"created_at": 1}) or {}
@@ -83,7 +83,7 @@ def _too_new(db: Database, helper_id: str, hours: int, now: Any) -> bool:
 
 
 def _velocity(db: Database, helper_id: str, ip: str | None, device: str | None, limits: dict[str, int],
-              now: Any) -> str | None:
+              now: datetime) -> str | None:
     """Count this help per address, device and helper; the name of the limit it passes, or None."""
     windows = [(f"bargain-help-user:{helper_id}", china_day_start(now), DAY, limits["helps_per_helper_day"],
                 "helps_per_helper_day")]
@@ -137,7 +137,7 @@ def help_bargain(db: Database, helper_id: str, bargain_id: str, *, ip: str | Non
 
 
 def _record(db: Database, bargain_id: str, helper_id: str, cut: int, ip: str | None, device: str | None,
-            now: Any) -> None:
+            now: datetime) -> None:
     """The help's record for the merchant (who helped from where); unique per bargain and helper."""
     with contextlib.suppress(DuplicateKeyError):  # a record written twice is still one help
         db.bargain_helps.insert_one({"_id": f"{bargain_id}:{helper_id}", "bargain_id": bargain_id,

@@ -1,8 +1,8 @@
 """The seckill's part of checkout: the seckill price as a pricing rule, after checking the order may use it.
 
-Called by `fenxiao.orders.checkout.load_rules` for the preview and for placement alike. Whether units are
-left is only a courtesy here (the preview says so); placement takes them with conditional updates
-(`units.take`), which is what prevents overselling.
+Called by `fenxiao.orders.checkout.load_rules` for the preview and for placement alike. Units left are not
+checked here: placement takes them with conditional updates (`units.take`), which is what prevents
+overselling; the per-user limit is checked here only as a courtesy for an order over it on its own.
 """
 from __future__ import annotations
 
