@@ -5,6 +5,7 @@ To add an admin area, write `functions/admin/<area>.py` with `routes = Routes()`
 from fenxiao.runtime import HttpFunction
 from functions.admin import (
     auth,
+    bargains,
     catalog,
     customers,
     dashboard,
@@ -17,6 +18,7 @@ from functions.admin import (
     page,
     refunds,
     reviews,
+    seckill,
     settings,
     shipping_templates,
     staff,
@@ -24,7 +26,8 @@ from functions.admin import (
 )
 
 AREAS = (auth, catalog, settings, orders, refunds, marketing, distribution, dashboard, uploads, page, money,
-         group_buys, messages, staff, customers, shipping_templates, reviews)
+         group_buys, messages, staff, customers, shipping_templates, reviews,
+         seckill, bargains)
 
 admin = HttpFunction(*(area.routes for area in AREAS), name="admin", gateway_prefix="/v1/admin")
 

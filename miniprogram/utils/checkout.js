@@ -18,6 +18,8 @@ function baseBody(query) {
     body.group_buy = { campaign_id: String(q.campaign_id) };
     if (q.group_id) body.group_buy.group_id = String(q.group_id);
   }
+  if (q.seckill_id) body.seckill = { activity_id: String(q.seckill_id) };
+  if (q.bargain_id) body.bargain_id = String(q.bargain_id);
   return body;
 }
 

@@ -496,3 +496,48 @@ def test_finance_changes_an_unpaid_orders_price(window, db, shop, stack) -> None
     requests.post(f"{stack['base_url']}/__wechat/pay/{pay['out_trade_no']}/succeed", timeout=30).raise_for_status()
     assert db.orders.find_one({"_id": order["id"]})["status"] == "paid"
     assert finance.errors == [] and operator.errors == []
+
+
+def test_the_owner_runs_seckill_and_bargain_activities(window, db, shop) -> None:
+    """秒杀 and 砍价 screens: the list with sold / stock, disabling a seckill, editing a bargain's floor."""
+    from datetime import timedelta
+
+    from fenxiao import clock
+    from fenxiao.marketing.bargain.activities import create_activity as new_bargain
+    from fenxiao.marketing.bargain.models import BargainActivityIn
+    from fenxiao.marketing.seckill.activities import create_activity as new_seckill
+    from fenxiao.marketing.seckill.models import SeckillActivityIn
+
+    product = db.products.find_one({"title": {"$regex": "^主动降噪真无线蓝牙耳机"}})
+    sku = db.skus.find_one({"product_id": product["_id"], "active": True})
+    now = clock.now()
+    seckill = new_seckill(db, SeckillActivityIn(
+        title="整点秒杀", product_id=product["_id"], sku_prices={sku["_id"]: sku["price"] - 100}, stock=30,
+        slots=[{"starts_at": now - timedelta(hours=1), "ends_at": now + timedelta(hours=1)}]))
+    bargain = new_bargain(db, BargainActivityIn(
+        title="好友帮砍", product_id=product["_id"], sku_id=sku["_id"], floor_price=990, max_helpers=8,
+        starts_at=now - timedelta(hours=1), ends_at=now + timedelta(days=2)))
+    owner = window(DESKTOP, "owner-desktop")
+    owner.sign_in(*OWNER)
+
+    page = owner.open("seckill")
+    row = page.locator("#view tr", has_text="整点秒杀")
+    row.wait_for()
+    assert "0 / 30" in row.inner_text() and "进行中" in row.inner_text()
+    owner.shot("seckill")
+    row.locator("button", has_text="停用").click()
+    owner.toast("秒杀已停用")
+    assert db.seckill_activities.find_one({"_id": seckill["id"]})["status"] == "disabled"
+
+    page = owner.open("bargains")
+    row = page.locator("#view tr", has_text="好友帮砍")
+    row.wait_for()
+    assert "¥9.90" in row.inner_text() and "8 人" in row.inner_text()
+    row.locator("button", has_text="编辑").click()
+    owner.dialog().locator("input[name=max_helpers]").fill("5")
+    owner.dialog().locator("button[type=submit]").click()
+    owner.toast("砍价已保存")
+    saved = db.bargain_activities.find_one({"_id": bargain["id"]})
+    assert (saved["max_helpers"], saved["floor_price"], saved["sku_id"]) == (5, 990, sku["_id"])
+    owner.shot("bargains")
+    assert owner.errors == []

@@ -152,6 +152,33 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     ok(api.post(f"/v1/admin/orders/{discounted['id']}/price",
                 {"pay_amount": discounted["amounts"]["pay_amount"] - 500, "reason": "老客户优惠"}, token=w.admin))
     shot("order_merchant_discount", "GET", f"/v1/orders/{discounted['id']}", token=w.shopper)
+
+    # seckill: one activity running (3 of its 10 units ordered), one to come; a bargain started, then helped
+    # by a friend (one help reaches the floor: its cut is the whole difference, so every number repeats)
+    special = ok(api.post("/v1/admin/products", product_body(w.category["id"], title="秒杀礼盒"), token=w.admin), 201)
+    special_sku = special["skus"][0]["id"]
+    now = clock.now()
+
+    def window(start_hours: int, end_hours: int) -> dict[str, Any]:
+        return {"starts_at": clock.iso(now + timedelta(hours=start_hours)),
+                "ends_at": clock.iso(now + timedelta(hours=end_hours))}
+
+    running = ok(api.post("/v1/admin/seckill-activities", {
+        "title": "整点秒杀", "product_id": special["id"], "sku_prices": {special_sku: 990}, "stock": 10,
+        "limit_per_user": 3, "slots": [window(-1, 1)]}, token=w.admin), 201)
+    ok(api.post("/v1/admin/seckill-activities", {
+        "title": "晚场秒杀", "product_id": special["id"], "sku_prices": {special_sku: 1290}, "stock": 5,
+        "slots": [window(2, 3)]}, token=w.admin), 201)
+    w.place(w.shopper, w.address["id"], items=[{"sku_id": special_sku, "quantity": 3}],
+            seckill={"activity_id": running["id"]})
+    shot("seckill_list", "GET", "/v1/seckill-activities?page=1&page_size=20")
+    activity = ok(api.post("/v1/admin/bargain-activities", {
+        "title": "砍到9.9", "product_id": special["id"], "sku_id": special_sku, "floor_price": 990, "max_helpers": 1,
+        "hours": 24, **window(-1, 48), "limits": {"helper_min_account_hours": 0}}, token=w.admin), 201)
+    bargain = shot("bargain_started", "POST", "/v1/bargains", {"activity_id": activity["id"]}, token=w.shopper)
+    shot("bargain_mine", "GET", f"/v1/bargains/{bargain['id']}", token=w.shopper)
+    shot("bargain_open", "GET", f"/v1/bargains/{bargain['id']}", token=fresh)
+    shot("bargain_helped", "POST", f"/v1/bargains/{bargain['id']}/helps", {}, token=fresh)
     return shots
 
 

@@ -49,6 +49,10 @@ PUBLIC = {
     ("GET", "/v1/coupons"), ("GET", "/v1/promotions"), ("GET", "/v1/banners"), ("GET", "/v1/group-buys/{group_id}"),
     ("GET", "/v1/share-links/{link_id}"), ("GET", "/v1/search/hot"),
     ("GET", "/v1/products/{product_id}/reviews"),  # visible reviews and the rating summary, no reviewer ids
+    # seckill and bargain pages: activities are the shop's public offers; a bargain is what its share link
+    # opens (helpers masked, no user ids), like a group-buy page
+    ("GET", "/v1/seckill-activities"), ("GET", "/v1/seckill-activities/{activity_id}"),
+    ("GET", "/v1/bargain-activities"), ("GET", "/v1/bargains/{bargain_id}"),
     ("POST", "/v1/payments/wechat/notify"), ("POST", "/v1/payments/wechat/refund-notify"),
     ("POST", "/v1/payments/wechat/transfer-notify"),
     ("GET", "/v1/wechat/events"), ("POST", "/v1/wechat/events"),  # WeChat's message push: signature-checked
@@ -293,6 +297,8 @@ class World:
     commission_ids: list[str]
     refund_id: str  # Bob's after-sales request on the completed order
     template_id: str  # a shipping template of the shop
+    seckill_id: str = ""  # a running seckill activity
+    bargain_id: str = ""  # Alice's bargain, helped by Bob
 
 
 def ok(resp: Resp, status: int = 200) -> Any:
@@ -354,8 +360,18 @@ def world(api: Api, db: Any, stack: dict[str, Any]) -> World:
         "name": "按件", "mode": "piece", "default": {"first": 1, "first_fee": 800}}, token=owner), 201)["id"]
     commission_ids = [c["_id"] for c in db.commissions.find({"user_id": alice.user_id}, {"_id": 1})]
     assert commission_ids, "the world needs Alice to have earned something"
+    window = {"starts_at": clock.iso(now - timedelta(hours=1)), "ends_at": clock.iso(now + timedelta(days=3))}
+    seckill = ok(api.post("/v1/admin/seckill-activities", {
+        "title": "秒杀", "product_id": product_id, "sku_prices": {sku_id: 100}, "stock": 5, "slots": [window]},
+        token=owner), 201)
+    activity = ok(api.post("/v1/admin/bargain-activities", {
+        "title": "砍价", "product_id": product_id, "sku_id": sku_id, "floor_price": 100, "max_helpers": 3, **window,
+        "limits": {"helper_min_account_hours": 0}}, token=owner), 201)
+    bargain = ok(api.post("/v1/bargains", {"activity_id": activity["id"]}, token=alice.token), 201)
+    ok(api.post(f"/v1/bargains/{bargain['id']}/helps", token=bob.token), 201)
     return World(owner, alice, bob, carol, product_id, sku_id, address_id, coupon_id, completed, unpaid,
-                 group_id, campaign["id"], withdrawal_id, link_id, commission_ids, refund_id, template_id)
+                 group_id, campaign["id"], withdrawal_id, link_id, commission_ids, refund_id, template_id,
+                 seckill["id"], bargain["id"])
 
 
 # --- another shopper's objects are 404 --------------------------------------------------------------
@@ -454,12 +470,20 @@ def test_group_buy_page_masks_its_members(api: Api, world: World) -> None:
     assert world.bob.user_id not in json.dumps(group)
 
 
+def test_bargain_page_masks_its_helpers(api: Api, world: World) -> None:
+    bargain = ok(api.get(f"/v1/bargains/{world.bargain_id}", token=world.carol.token))
+    assert [set(h) for h in bargain["helpers"]] == [{"nickname", "avatar_url", "cut", "at"}]
+    assert [h["nickname"] for h in bargain["helpers"]] == ["B**"]
+    assert world.bob.user_id not in json.dumps(bargain) and world.alice.user_id not in json.dumps(bargain)
+    assert (bargain["mine"], bargain["helped_by_me"]) == (False, False)
+
+
 # --- nothing secret in any answer -------------------------------------------------------------------
 
 PATH_VALUES = {"product_id": "product_id", "order_id": "completed_order_id", "group_id": "group_id",
                "campaign_id": "campaign_id",
                "link_id": "link_id", "distributor_id": "alice", "refund_id": "refund_id",
-               "template_id": "template_id"}
+               "template_id": "template_id", "activity_id": "seckill_id", "bargain_id": "bargain_id"}
 
 
 def _path_for(route: Route, world: World) -> str:

@@ -11,7 +11,8 @@ every race ends with `assert_invariants(db)`, which checks the whole database:
   completed refunds of its lines) and per WeChat transaction (every refund sent against it);
 - coupons never exceed their total, nor a shopper their per-user limit;
 - every order's lines add up to what it costs: Σ line paid + shipping = pay amount (a price change
-  re-allocates the lines, `fenxiao.orders.price_change`).
+  re-allocates the lines, `fenxiao.orders.price_change`);
+- a seckill activity's units and each shopper's quota are exactly what its orders hold (never oversold).
 """
 from __future__ import annotations
 
@@ -104,8 +105,39 @@ def order_amounts(db: Database) -> list[str]:
     return problems
 
 
+def _seckill_units_held(order: dict[str, Any], holds: list[str]) -> int:
+    """The seckill units `order` still accounts for: none once cancelled, those carrying its hold while
+    placing, else its quantity less the units refunded before shipping (those came back)."""
+    if order["status"] == "cancelled":
+        return 0
+    if order["status"] == "placing":
+        return order["seckill"]["quantity"] if order["_id"] in holds else 0
+    returned = 0 if order.get("shipped_at") else sum(int(ln.get("refunded_quantity") or 0) for ln in order["lines"])
+    return order["seckill"]["quantity"] - returned
+
+
+def seckill_oversold(db: Database) -> list[str]:
+    """An activity's units: never negative, never above its total, and exactly what its orders hold; each
+    shopper's quota within the limit and exactly what their orders hold."""
+    problems = []
+    for activity in db.seckill_activities.find({}):
+        held: Counter[str] = Counter()
+        for order in db.orders.find({"seckill.activity_id": activity["_id"]}):
+            held[order["seckill"]["quota_id"]] += _seckill_units_held(order, activity.get("holds") or [])
+        if not 0 <= activity["stock"] <= activity["total"]:
+            problems.append(f"seckill {activity['_id']}: stock {activity['stock']} of {activity['total']}")
+        if activity["total"] - activity["stock"] != sum(held.values()):
+            problems.append(f"seckill {activity['_id']}: {activity['total'] - activity['stock']} taken, "
+                            f"orders hold {sum(held.values())}")
+        for quota in db.seckill_quotas.find({"activity_id": activity["_id"]}):
+            if not 0 <= quota["bought"] <= activity["limit_per_user"] or quota["bought"] != held[quota["_id"]]:
+                problems.append(f"seckill quota {quota['_id']}: bought {quota['bought']}, orders hold "
+                                f"{held[quota['_id']]}, limit {activity['limit_per_user']}")
+    return problems
+
+
 CHECKS = (balance_drift, commission_on_refunded_units, negative_stock, over_refunds, coupon_overissue,
-          order_amounts)
+          order_amounts, seckill_oversold)
 
 
 def assert_invariants(db: Database) -> None:

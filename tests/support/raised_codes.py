@@ -158,6 +158,17 @@ def _return_steps(_: ast.AST) -> set[str]:
             for a in n.args if isinstance(a, ast.Constant) and isinstance(a.value, str) and a.value.isupper()}
 
 
+def _special_price_codes(_: ast.AST) -> set[str]:
+    """`marketing.special_prices.check_sku_prices`'s 422 codes: the `code=` each of its callers passes."""
+    codes: set[str] = set()
+    for path in (ROOT / "layers/core/python/fenxiao/marketing").rglob("*.py"):
+        for n in ast.walk(ast.parse(path.read_text())):
+            if isinstance(n, ast.Call) and _name(n.func) == "check_sku_prices":
+                codes |= {k.value.value for k in n.keywords
+                          if k.arg == "code" and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)}
+    return codes
+
+
 # (file, the `code=` expression as written) → the codes it can hold, given the enclosing function.
 DYNAMIC: dict[tuple[str, str], Callable[[ast.AST], set[str]]] = {
     ("layers/core/python/fenxiao/transitions.py", "chosen"): _transition_codes,
@@ -166,6 +177,7 @@ DYNAMIC: dict[tuple[str, str], Callable[[ast.AST], set[str]]] = {
     ("layers/core/python/fenxiao/wechat/pay.py", "not_found"): _wechat_pay_not_found,
     ("layers/core/python/fenxiao/wechat/pay.py", "_CONFLICTS[code]"): _wechat_pay_conflicts,
     ("layers/core/python/fenxiao/payments/returns.py", "code"): _return_steps,
+    ("layers/core/python/fenxiao/marketing/special_prices.py", "code"): _special_price_codes,
 }
 
 

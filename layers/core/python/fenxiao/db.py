@@ -130,6 +130,24 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("status", A), ("ends_at", A)]),  # the products with a running campaign (home page's 拼团)
         _ix([("created_at", D), ("_id", D)]),
     ],
+    "seckill_activities": [  # marketing.seckill: the shop's list (running or still to come); admin list
+        _ix([("status", A), ("ends_at", A), ("_id", A)]),
+        _ix([("created_at", D), ("_id", D)]),
+    ],
+    "seckill_quotas": [  # marketing.seckill.units: one per activity and shopper (the _id); the admin's counts
+        _ix("activity_id"),
+    ],
+    "bargain_activities": [  # marketing.bargain: the shop's list (running or to come); admin list
+        _ix([("status", A), ("ends_at", A), ("_id", A)]),
+        _ix([("created_at", D), ("_id", D)]),
+    ],
+    "bargains": [  # marketing.bargain.bargains: one bargain per activity and shopper
+        _ix([("activity_id", A), ("user_id", A)], unique=True),
+    ],
+    "bargain_helps": [  # marketing.bargain: the record of each help (the _id is bargain:helper); by helper
+        _ix([("bargain_id", A), ("helper_id", A)], unique=True),
+        _ix([("helper_id", A), ("at", D)]),
+    ],
     "groups": [  # marketing.groupbuy: one group per leader order (replays find it); expiry sweeps; admin counts
         _ix("leader_order_id", unique=True),
         _ix([("status", A), ("expires_at", A)]),

@@ -33,6 +33,8 @@ class CheckoutRules:
     `rules`: promotions in force now (unit-price and order-level rules); `coupon`: the buyer's chosen
     coupon as a rule, or None; `candidates`: the buyer's coupons worth ranking for `usable_coupons`;
     `group_buy`: what the order records about its group (`{campaign_id, group_id, status}`), or None;
+    `seckill` / `bargain`: what a seckill or bargain order records about its activity or bargain, or None;
+    `pay_minutes`: a shorter pay deadline than the shop's (a seckill's), or None;
     `lines`: the lines to price when a rule needed them enriched (parent categories for a coupon scoped
     to a parent category), else None for the lines as given.
     """
@@ -42,6 +44,9 @@ class CheckoutRules:
     coupon: Coupon | None = None
     candidates: list[Coupon] = field(default_factory=list)
     group_buy: dict[str, Any] | None = None
+    seckill: dict[str, Any] | None = None
+    bargain: dict[str, Any] | None = None
+    pay_minutes: int | None = None
     lines: list[LineItem] | None = None
 
 
@@ -57,8 +62,8 @@ def load_rules(db: Database, user_id: str, lines: list[LineItem], request: Check
       when it is not theirs or not usable now, 409 COUPON_IN_USE while another unpaid order holds it;
     - the user's usable coupons → `candidates` (the preview ranks them into `usable_coupons`);
     - `lines` enriched with parent categories when a coupon is scoped to categories;
-    - `request.group_buy` → a `GroupBuyPrice` in `rules` (exclusive: the engine switches the rest off)
-      and `group_buy` for the order document.
+    - `request.group_buy` / `request.seckill` / `request.bargain_id` → its exclusive price in `rules` (the
+      engine switches the rest off) and `group_buy` / `seckill` / `bargain` for the order document.
     A coupon is locked to the order (and given back on cancel/close) by marketing as well; placement
     and lifecycle say where in their docstrings.
     """
@@ -71,18 +76,45 @@ def load_rules(db: Database, user_id: str, lines: list[LineItem], request: Check
     flat = get_shop_settings(db).shipping
     shipping = checkout_shipping(db, [line.shipping_template_id for line in lines],
                                  ShippingPolicy(flat_fee=flat.flat_fee, free_over=flat.free_over), address)
-    group = None
+    special = _special_price(db, user_id, lines, request, now)
+    coupon = checkout_coupon(db, user_id, request.coupon_id, now) if request.coupon_id is not None else None
+    candidates = candidate_coupons(db, user_id, now) if special is None else []  # none stacks on them
+    return CheckoutRules(shipping=shipping,
+                         rules=[*active_rules(db, now), *([special.rule] if special else [])], coupon=coupon,
+                         candidates=candidates, lines=lines_for_coupons(db, lines, [coupon, *candidates]),
+                         **(special.fields if special else {}))
+
+
+@dataclass(frozen=True)
+class SpecialPrice:
+    """An exclusive price (group buy, seckill, bargain) and what the order records about it."""
+
+    rule: Rule
+    fields: dict[str, Any]
+
+
+def _special_price(db: Database, user_id: str, lines: list[LineItem], request: CheckoutIn, now: datetime
+                   ) -> SpecialPrice | None:
+    """The request's group buy, seckill or bargain (at most one: CheckoutIn) as its exclusive rule.
+
+    Local imports for cold start, and group buys import the order states back (a cycle listed in pyproject).
+    """
     if request.group_buy is not None:
-        # Local for cold start, and group buys import the order states back (a cycle listed in pyproject).
         from fenxiao.marketing.groupbuy.checkout import group_buy_rule
 
         group = group_buy_rule(db, user_id, lines, request.group_buy, now)
-    coupon = checkout_coupon(db, user_id, request.coupon_id, now) if request.coupon_id is not None else None
-    candidates = candidate_coupons(db, user_id, now) if group is None else []  # none stacks on a group price
-    return CheckoutRules(shipping=shipping,
-                         rules=[*active_rules(db, now), *([group.rule] if group else [])], coupon=coupon,
-                         candidates=candidates, lines=lines_for_coupons(db, lines, [coupon, *candidates]),
-                         group_buy=group.order_fields if group else None)
+        return SpecialPrice(group.rule, {"group_buy": group.order_fields})
+    if request.seckill is not None:
+        from fenxiao.marketing.seckill.checkout import seckill_rule
+
+        seckill = seckill_rule(db, user_id, lines, request.seckill, now)
+        return SpecialPrice(seckill.rule, {"seckill": seckill.order_fields, "pay_minutes": seckill.pay_minutes})
+    if request.bargain_id is not None:
+        from fenxiao.marketing.bargain.checkout import bargain_rule
+
+        bargain = bargain_rule(db, user_id, lines, request.bargain_id, now)
+        return SpecialPrice(bargain.rule, {"bargain": bargain.order_fields})
+    return None
 
 
 @dataclass(frozen=True)

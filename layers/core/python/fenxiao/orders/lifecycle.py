@@ -11,7 +11,8 @@ order is cancelled, so a payment can no longer complete afterwards; if WeChat sa
 now, the order is left alone for the payment notification to mark paid. When WeChat cannot be reached
 the order is cancelled anyway: the transaction expires at the order's pay deadline (`time_expire`),
 and a payment that still lands for a cancelled order is refunded automatically by `fenxiao.payments`.
-Marketing returns the order's coupon where the stock returns (`_release`).
+Marketing returns the order's coupon, a seckill's units and a bargain's claim where the stock returns
+(`_release`, `special_placement`).
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from pymongo.database import Database
 from fenxiao import clock, logs
 from fenxiao.errors import AppError, BusinessRule, Conflict, NotFound
 from fenxiao.marketing.coupons import release_coupon
-from fenxiao.orders import states, stock
+from fenxiao.orders import special_placement, states, stock
 from fenxiao.orders.models import VISIBLE_STATUSES, ShipIn
 from fenxiao.orders.queries import admin_get_order, refunds_of, render_order
 
@@ -31,6 +32,10 @@ BATCH = 500  # orders one schedule run handles; the next run (minutes later) tak
 
 if TYPE_CHECKING:
     from fenxiao.settings import ShopSettings
+
+
+# What giving an order's units back reads: its lines, coupon, seckill and bargain
+_RELEASE_FIELDS = {"lines.sku_id": 1, "lines.quantity": 1, "coupon_id": 1, "seckill": 1, "bargain": 1}
 
 
 def _lines(order: dict[str, Any]) -> list[tuple[str, int]]:
@@ -77,6 +82,7 @@ def _cancel(db: Database, order: dict[str, Any], action: str, reason: str, *, ow
 def _release(db: Database, order: dict[str, Any]) -> None:
     """What a cancelled unpaid order gives back: its units and its coupon. Safe to run again."""
     stock.return_once(db, order["_id"], _lines(order))
+    special_placement.give_back(db, order, order["_id"], sum(quantity for _, quantity in _lines(order)))
     _release_coupon(db, order)
     db.orders.update_one({"_id": order["_id"]}, {"$set": {"stock_returned": True}})
 
@@ -103,7 +109,7 @@ def close_unpaid_orders(db: Database, now: datetime, limit: int = BATCH) -> dict
     counts = {"closed": 0, "abandoned": 0, "paid_meanwhile": 0, "lost_race": 0}
     # index: orders (status, pay_deadline)
     due = db.orders.find({"status": {"$in": [states.PLACING, states.PENDING_PAYMENT]}, "pay_deadline": {"$lte": now}},
-                         {"status": 1, "lines.sku_id": 1, "lines.quantity": 1, "payment": 1, "coupon_id": 1}
+                         {"status": 1, **_RELEASE_FIELDS, "payment": 1}
                          ).limit(limit)
     for order in list(due):
         try:
@@ -129,7 +135,7 @@ def _finish_interrupted_returns(db: Database, now: datetime, limit: int) -> int:
     """Cancelled orders whose units a crash kept from coming back (`stock_returned` still false)."""
     # index: orders (stock_returned, cancelled_at)
     stuck = list(db.orders.find({"stock_returned": False, "cancelled_at": {"$lte": now - RETURN_GRACE}},
-                                {"lines.sku_id": 1, "lines.quantity": 1, "coupon_id": 1}).limit(limit))
+                                _RELEASE_FIELDS).limit(limit))
     for order in stuck:
         _release(db, order)
     return len(stuck)
@@ -163,6 +169,7 @@ def _abandon(db: Database, order: dict[str, Any], now: datetime) -> None:
     still ahead.
     """
     stock.release_holds(db, order["_id"], _lines(order))
+    special_placement.undo(db, order)
     _release_coupon(db, order)
     states.transition(db, order["_id"], "abandon", set_fields={"stock_released": True, "cancelled_at": now,
                                                                  "cancel_reason": "placement_failed"})

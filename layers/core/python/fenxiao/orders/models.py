@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from fenxiao.marketing.seckill.models import SeckillIn
 from fenxiao.orders import states
 from fenxiao.paging import PageQuery
 
@@ -47,6 +48,8 @@ class CheckoutIn(_Strict):
     address_id: Id | None = None
     coupon_id: Id | None = None
     group_buy: GroupBuyIn | None = None
+    seckill: SeckillIn | None = None
+    bargain_id: Id | None = None  # buy a bargain at the price it reached (its one item, quantity 1)
     # What the shopper was shown: a different amount now is 409 PRICE_CHANGED with the new preview (API.md)
     expected_pay_amount: int | None = Field(None, ge=0, le=10**11)
 
@@ -54,6 +57,8 @@ class CheckoutIn(_Strict):
     def _one_source(self) -> CheckoutIn:
         if (self.items is not None) == self.from_cart:
             raise ValueError("give either items or from_cart: true, not both and not neither")
+        if sum(kind is not None for kind in (self.group_buy, self.seckill, self.bargain_id)) > 1:
+            raise ValueError("an order is at most one of group_buy, seckill, bargain_id")
         return self
 
 

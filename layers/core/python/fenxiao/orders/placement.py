@@ -21,7 +21,8 @@ The Idempotency-Key claim is released when an attempt fails, so a retry places t
 
 Marketing (coupons) plugs in between 3 and 4: lock the user's coupon with a conditional update naming
 this order (failing → release the holds and refuse), so an order never becomes payable on a coupon it
-does not hold.
+does not hold. A seckill or bargain order takes its activity's units / claims its bargain there too
+(`special_placement`), with the same holds and the same undo.
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ from pymongo.errors import DuplicateKeyError
 from fenxiao import clock
 from fenxiao.idempotency import run_once
 from fenxiao.marketing.coupons import lock_coupon, release_coupon
-from fenxiao.orders import states, stock
+from fenxiao.orders import special_placement, states, stock
 from fenxiao.orders.checkout import Checkout, build_checkout
 from fenxiao.orders.models import PlaceOrderIn
 from fenxiao.orders.queries import get_order_for_user, render_order
@@ -81,7 +82,8 @@ def _place(db: Database, user_id: str, request: PlaceOrderIn, idempotency_key: s
     checkout = build_checkout(db, user_id, request, now)
     checkout.ensure_placeable()
     checkout.ensure_expected(request.expected_pay_amount)
-    deadline = now + timedelta(minutes=get_shop_settings(db).pay_deadline_minutes)
+    minutes = get_shop_settings(db).pay_deadline_minutes
+    deadline = now + timedelta(minutes=min(minutes, checkout.rules.pay_minutes or minutes))
     doc = _insert(db, {**_order_doc(order_id, user_id, checkout, now, deadline, idempotency_key),
                        "note": request.note or None})
     lines = [(line["sku_id"], line["quantity"]) for line in doc["lines"]]
@@ -89,6 +91,7 @@ def _place(db: Database, user_id: str, request: PlaceOrderIn, idempotency_key: s
         stock.reserve(db, lines, hold=doc["_id"])
         if doc["coupon_id"]:  # one order wins a coupon race; the others get 409 COUPON_IN_USE
             lock_coupon(db, user_id, doc["coupon_id"], doc["_id"], now)
+        special_placement.take(db, doc)
         placed = states.transition(db, doc["_id"], "placed", extra_filter={"pay_deadline": {"$gt": clock.now()}})
     except Exception:
         # Out of stock, a lost race with the clean-up, or the database failing: undo what we can now;
@@ -98,13 +101,16 @@ def _place(db: Database, user_id: str, request: PlaceOrderIn, idempotency_key: s
         current = db.orders.find_one({"_id": doc["_id"]}, {"status": 1})
         if current is not None and current["status"] != states.PLACING:
             stock.drop_holds(db, doc["_id"], [sku_id for sku_id, _ in lines])
+            special_placement.placed(db, doc)
             raise
         stock.release_holds(db, doc["_id"], lines)
+        special_placement.undo(db, doc)
         if doc["coupon_id"]:
             release_coupon(db, doc["coupon_id"], doc["_id"])  # only if this order holds it
         db.orders.delete_one({"_id": doc["_id"], "status": states.PLACING})
         raise
     stock.drop_holds(db, doc["_id"], [sku_id for sku_id, _ in lines])
+    special_placement.placed(db, doc)
     if checkout.source == "cart":
         # local for cold start: only a cart order loads the cart
         from fenxiao.cart import remove_lines
@@ -129,7 +135,8 @@ def _order_doc(order_id: str, user_id: str, checkout: Checkout, now: datetime, d
         "coupon_id": coupon.coupon.id if coupon is not None and coupon.applied else None,
         "promotions": [{"id": p.rule.id, "kind": p.rule.rule_type, "name": p.rule.name}
                        for p in quote.promotions],
-        "group_buy": checkout.rules.group_buy, "referrer_ids": [],
+        "group_buy": checkout.rules.group_buy, "seckill": checkout.rules.seckill, "bargain": checkout.rules.bargain,
+        "referrer_ids": [],
         "pay_deadline": deadline, "payment": None, "shipment": None,
         "refunded_amount": 0, "refund_open": False, "stock_released": False,
         "idempotency_key": idempotency_key, "source": checkout.source,

@@ -18,6 +18,7 @@ from typing import Any
 
 from pymongo.database import Database
 
+from fenxiao import reservations
 from fenxiao.errors import BusinessRule
 
 
@@ -28,13 +29,7 @@ def reserve(db: Database, lines: Iterable[tuple[str, int]], *, hold: str | None 
     """
     taken: list[tuple[str, int]] = []
     for sku_id, quantity in lines:
-        query: dict[str, Any] = {"_id": sku_id, "active": True, "stock": {"$gte": quantity}}
-        update: dict[str, Any] = {"$inc": {"stock": -quantity}}
-        if hold is not None:
-            query["holds"] = {"$ne": hold}
-            update["$push"] = {"holds": hold}
-        result = db.skus.update_one(query, update)
-        if result.modified_count != 1:
+        if not reservations.take(db.skus, sku_id, "stock", quantity, hold=hold, when={"active": True}):
             if hold is None:
                 release(db, taken)
             else:
@@ -60,30 +55,19 @@ def release(db: Database, lines: Iterable[tuple[str, int]], *, hold: str | None 
 
 def release_holds(db: Database, hold: str, lines: Iterable[tuple[str, int]]) -> int:
     """Give back the lines that still carry `hold`; safe to repeat and to race. Returns lines released."""
-    released = 0
-    for sku_id, quantity in lines:
-        result = db.skus.update_one({"_id": sku_id, "holds": hold},
-                                    {"$inc": {"stock": quantity}, "$pull": {"holds": hold}})
-        released += result.modified_count
-    return released
-
-
-RECENT_RETURNS = 500  # per SKU: far more returns than can be in flight while one is retried
+    return sum(reservations.release_hold(db.skus, sku_id, "stock", quantity, hold) for sku_id, quantity in lines)
 
 
 def return_once(db: Database, return_id: str, lines: Iterable[tuple[str, int]]) -> None:
     """Give units back exactly once per SKU for `return_id` (a cancelled order, a refund), however often
-    this runs: the SKU remembers the id in the same write as the units (the most recent returns only,
-    like the balances' applied refs) and refuses a second return under that id."""
+    this runs (`reservations.return_once`)."""
     for sku_id, quantity in lines:
-        db.skus.update_one({"_id": sku_id, "returned": {"$ne": return_id}},
-                           {"$inc": {"stock": quantity}, "$pull": {"holds": return_id},
-                            "$push": {"returned": {"$each": [return_id], "$slice": -RECENT_RETURNS}}})
+        reservations.return_once(db.skus, sku_id, "stock", quantity, return_id)
 
 
 def drop_holds(db: Database, hold: str, sku_ids: Iterable[str]) -> None:
     """The order now accounts for its units itself: forget the holds in one round trip."""
-    db.skus.update_many({"_id": {"$in": list(sku_ids)}, "holds": hold}, {"$pull": {"holds": hold}})
+    reservations.drop_hold(db.skus, list(sku_ids), hold)
 
 
 def commit_sale(db: Database, lines: Iterable[tuple[str, int]], product_ids: Iterable[str]) -> None:
@@ -113,4 +97,4 @@ def uncount_sale(db: Database, refund_id: str, lines: Iterable[tuple[str, int]],
         for doc_id, quantity in counts.items():
             collection.update_one({"_id": doc_id, "unsold": {"$ne": refund_id}},
                                   {"$inc": {"sales": -quantity},
-                                   "$push": {"unsold": {"$each": [refund_id], "$slice": -RECENT_RETURNS}}})
+                                   "$push": {"unsold": {"$each": [refund_id], "$slice": -reservations.RECENT_RETURNS}}})

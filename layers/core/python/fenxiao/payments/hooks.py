@@ -32,6 +32,10 @@ def on_order_paid(db: Database, order: dict[str, Any]) -> None:
     from fenxiao.messages import tell  # the subscribe message; recorded once per order, never raises
 
     tell.order_paid(db, order)
+    if order.get("bargain"):  # the bargain is bought (a conditional update: a replay changes nothing)
+        from fenxiao.marketing.bargain.bargains import mark_bought
+
+        mark_bought(db, order)
     if order.get("group_buy"):  # keep LAST: a lost seat refunds at once, reversing what ran above
         from fenxiao.marketing.groupbuy.groups import on_order_paid as group_buy_paid
 

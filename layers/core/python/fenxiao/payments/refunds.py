@@ -33,7 +33,7 @@ from fenxiao.errors import BusinessRule, Conflict, NotFound
 from fenxiao.idempotency import run_once
 from fenxiao.ids import new_id
 from fenxiao.messages import tell
-from fenxiao.orders import states, stock
+from fenxiao.orders import special_placement, states, stock
 from fenxiao.paging import page_of
 from fenxiao.payments import hooks
 from fenxiao.payments.models import (
@@ -382,7 +382,9 @@ def finish_effects(db: Database, refund: dict[str, Any]) -> None:
     if order is not None:
         unshipped = order.get("shipped_at") is None and order["status"] not in (states.SHIPPED, states.COMPLETED)
         if unshipped:  # exactly once per SKU even when this runs again after a crash
-            stock.return_once(db, refund["_id"], [(line["sku_id"], int(line["quantity"])) for line in refund["lines"]])
+            units = [(line["sku_id"], int(line["quantity"])) for line in refund["lines"]]
+            stock.return_once(db, refund["_id"], units)
+            special_placement.give_back(db, order, refund["_id"], sum(quantity for _, quantity in units))
             db.refunds.update_one({"_id": refund["_id"]}, {"$set": {"stock_returned": True}})
         product_of = {line["sku_id"]: line["product_id"] for line in order["lines"]}
         stock.uncount_sale(db, refund["_id"], [(line["sku_id"], int(line["quantity"])) for line in refund["lines"]],

@@ -14,7 +14,8 @@ Checkout preview and order placement both call `price()`, so the preview always 
 Public API
 - `price(lines, rules=(), shipping=None) -> Quote`; `rank_coupons(lines, rules, coupons, shipping)` →
   `[CouponOption]` applicable first, biggest discount first (the preview's `usable_coupons`).
-- Inputs: `LineItem`; rules `LimitedTimePrice`, `GroupBuyPrice` (exclusive), `FullReduction`, `Coupon`;
+- Inputs: `LineItem`; rules `LimitedTimePrice`, `FullReduction`, `Coupon` and the exclusive `GroupBuyPrice`,
+  `SeckillPrice`, `BargainPrice` (an `ExclusivePrice` each);
   `ShippingPolicy` (the flat fee) or `TemplateShipping` (shipping templates, `pricing.shipping`).
   New promotion kinds implement `UnitPriceRule` or `DiscountRule` with a `Stage`.
 - Outputs: `Quote` (lines, goods_total, promotion_discount, coupon_discount, shipping_fee, pay_amount,
@@ -30,6 +31,7 @@ from fenxiao.pricing.engine import CouponOption, price, rank_coupons
 from fenxiao.pricing.errors import CouponNotApplicable
 from fenxiao.pricing.models import Adjustment, AppliedRule, CouponOutcome, LineItem, Quote, QuotedLine
 from fenxiao.pricing.rules import (
+    BargainPrice,
     Coupon,
     CouponReason,
     DiscountRule,
@@ -37,6 +39,7 @@ from fenxiao.pricing.rules import (
     GroupBuyPrice,
     LimitedTimePrice,
     Outcome,
+    SeckillPrice,
     ShippingPolicy,
     Stage,
     UnitPriceRule,
@@ -55,6 +58,7 @@ from fenxiao.pricing.shipping import (
 __all__ = [
     "Adjustment",
     "AppliedRule",
+    "BargainPrice",
     "Coupon",
     "CouponNotApplicable",
     "CouponOption",
@@ -73,6 +77,7 @@ __all__ = [
     "Region",
     "RegionNotDelivered",
     "RegionRate",
+    "SeckillPrice",
     "ShippingPolicy",
     "ShippingRule",
     "ShippingTemplate",

@@ -125,22 +125,44 @@ class LimitedTimePrice:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class GroupBuyPrice:
-    """拼团价: the campaign's price per SKU. Exclusive: no other promotion or coupon stacks on it."""
+class ExclusivePrice:
+    """A special-order price per SKU (group buy, seckill, bargain). Exclusive: no other promotion or coupon
+    stacks on it, because the merchant priced the campaign as the whole discount. Subclasses name the kind."""
 
     stage: ClassVar[Stage] = Stage.UNIT_PRICE
-    rule_type: ClassVar[str] = "group_buy"
+    rule_type: ClassVar[str] = "exclusive"
     exclusive: ClassVar[bool] = True
 
     sku_prices: Mapping[str, int]
     name: str = ""
-    id: str | None = None  # the campaign id
+    id: str | None = None  # the campaign, activity or bargain id
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sku_prices", _frozen_prices(self.sku_prices))
 
     def unit_price(self, line: LineItem) -> int | None:
         return self.sku_prices.get(line.sku_id)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class GroupBuyPrice(ExclusivePrice):
+    """拼团价: the campaign's price per SKU."""
+
+    rule_type: ClassVar[str] = "group_buy"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class SeckillPrice(ExclusivePrice):
+    """秒杀价: the seckill activity's price per SKU while one of its slots runs."""
+
+    rule_type: ClassVar[str] = "seckill"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class BargainPrice(ExclusivePrice):
+    """砍价: the price a shopper's bargain has reached (its one SKU)."""
+
+    rule_type: ClassVar[str] = "bargain"
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from fenxiao.errors import BusinessRule, NotFound
 from fenxiao.ids import new_id
 from fenxiao.marketing.groupbuy.models import AdminCampaignQuery, CampaignIn, render_campaign, render_product_group_buy
 from fenxiao.marketing.groupbuy.rules import campaign_state
+from fenxiao.marketing.special_prices import check_sku_prices
 from fenxiao.paging import PageQuery, page_of
 from fenxiao.users.names import people
 
@@ -29,21 +30,7 @@ def not_found(campaign_id: str) -> NotFound:
 
 def _check(db: Database, data: CampaignIn, campaign_id: str | None) -> None:
     """The product exists, every SKU is one of its live SKUs priced below list, no overlapping campaign."""
-    if db.products.count_documents({"_id": data.product_id}, limit=1) == 0:
-        raise BusinessRule("The product does not exist", code="UNKNOWN_PRODUCT",
-                           details={"product_id": data.product_id})
-    wanted = list(data.sku_prices)
-    skus = {s["_id"]: s for s in db.skus.find({"_id": {"$in": wanted}, "product_id": data.product_id,
-                                                "active": True}, {"price": 1})}
-    unknown = [sku_id for sku_id in wanted if sku_id not in skus]
-    if unknown:
-        raise BusinessRule("Some SKUs are not items of this product", code="UNKNOWN_SKU",
-                           details={"sku_ids": unknown, "product_id": data.product_id})
-    not_lower = [{"sku_id": sku_id, "price": skus[sku_id]["price"], "group_price": price}
-                 for sku_id, price in data.sku_prices.items() if price >= skus[sku_id]["price"]]
-    if not_lower:
-        raise BusinessRule("A group price must be below the SKU's price", code="GROUP_PRICE_NOT_LOWER",
-                           details={"skus": not_lower})
+    check_sku_prices(db, data.product_id, data.sku_prices, code="GROUP_PRICE_NOT_LOWER", price_key="group_price")
     # index: group_campaigns (product_id, status, ends_at)
     overlap = db.group_campaigns.find_one({"product_id": data.product_id, "status": ENABLED,
                                            "ends_at": {"$gt": data.starts_at}, "starts_at": {"$lt": data.ends_at},
