@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
+from fenxiao.model import Model
 from fenxiao.orders import states
 from fenxiao.paging import PageQuery
 
@@ -23,7 +24,7 @@ PublicStatus = Literal["pending_payment", "paid", "shipped", "completed", "cance
 VISIBLE_STATUSES = [s for s in states.STATUSES if s != states.PLACING]
 
 
-class _Strict(BaseModel):
+class _Strict(Model):
     model_config = ConfigDict(extra="forbid")
 
 
