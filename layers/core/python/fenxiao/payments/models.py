@@ -18,6 +18,7 @@ RESHIPPED, CANCELLED = "reshipped", "cancelled"
 REFUND_STATUSES = (REQUESTED, AWAITING_RETURN, RETURNED, RECEIVED, APPROVED, REFUNDED, RESHIPPED, REJECTED,
                    FAILED, CANCELLED)
 FINAL_STATUSES = (REFUNDED, RESHIPPED, REJECTED, FAILED, CANCELLED)
+OPEN_STATUSES = tuple(s for s in REFUND_STATUSES if s not in FINAL_STATUSES)  # a refund still under way
 SENT_STATUSES = (APPROVED, REFUNDED, FAILED)  # WeChat was asked for the money (FAILED: and closed it)
 AFTER_SALES, AUTO = "after_sales", "auto"
 # after-sales types: money only; goods back then money; goods back then the same goods again
