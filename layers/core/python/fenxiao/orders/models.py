@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
+from fenxiao.marketing.groupbuy.models import GroupBuyIn
 from fenxiao.model import Model
 from fenxiao.orders import states
 from fenxiao.paging import PageQuery
@@ -31,13 +32,6 @@ class _Strict(Model):
 class LineIn(_Strict):
     sku_id: Id
     quantity: int = Field(ge=1, le=MAX_QUANTITY)
-
-
-class GroupBuyIn(_Strict):
-    """Open a new group (no `group_id`) or join one; marketing validates both (see checkout.load_rules)."""
-
-    campaign_id: Id
-    group_id: Id | None = None
 
 
 class CheckoutIn(_Strict):
