@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from fenxiao import clock, settings
+from fenxiao import clock, coldstart, settings
 from infra.local import stack as local_stack
 from tests.support.client import Api
 
@@ -23,6 +23,12 @@ from tests.support.client import Api
 hypothesis_settings.register_profile("fenxiao", deadline=None)
 hypothesis_settings.register_profile("fenxiao-ci", deadline=None, derandomize=True, print_blob=True)
 hypothesis_settings.load_profile("fenxiao-ci" if os.environ.get("CI", "").lower() in ("1", "true") else "fenxiao")
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Importing `functions` paused the garbage collector for a cold start (`fenxiao.coldstart`); tests that
+    call no handler would otherwise run without it."""
+    coldstart.resume()
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from fenxiao.distribution import balances
 from infra.local import wechat_emulator
 from tests.distribution.money_support import assert_consistent, balance, make_distributor
 from tests.support.factories import admin_token
+from tests.support.interleave import fail_after
 from tests.support.invariants import assert_invariants
 
 WITHDRAWALS = "/v1/distributor/withdrawals"
@@ -189,17 +190,10 @@ def test_the_admin_lists_one_distributors_withdrawals(api, db, owner):
     assert api.get("/v1/admin/withdrawals", token=owner).json["total"] == 2
 
 
-def test_a_retry_after_a_crash_mid_opening_finishes_the_same_withdrawal(api, db, monkeypatch):
+def test_a_retry_after_a_crash_mid_opening_finishes_the_same_withdrawal(api, db):
     user_id, token = _funded(db, 10_000)
-    real_apply = balances.apply
-
-    def apply_then_die(*args, **kwargs):
-        real_apply(*args, **kwargs)
-        raise RuntimeError("container killed after moving the money")
-
-    monkeypatch.setattr(balances, "apply", apply_then_die)
-    assert _withdraw(api, token, 4_000, headers={"Idempotency-Key": "w-1"}).status == 500
-    monkeypatch.undo()
+    with fail_after(balances, "apply", RuntimeError("failed after moving the money"), call=None):
+        assert _withdraw(api, token, 4_000, headers={"Idempotency-Key": "w-1"}).status == 500
     assert balance(db, user_id)["withdrawing"] == 4_000
 
     retried = _withdraw(api, token, 4_000, headers={"Idempotency-Key": "w-1"})

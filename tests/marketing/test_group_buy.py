@@ -12,6 +12,7 @@ from fenxiao import clock
 from infra.local import wechat_emulator
 from tests.orders.conftest import Shopper, make_shopper
 from tests.support.catalog import make_product, stock_of
+from tests.support.interleave import fail_before
 from tests.support.invariants import assert_invariants
 
 LIST_PRICE, GROUP_PRICE = 10000, 6900
@@ -366,7 +367,7 @@ def test_expiry_fails_the_group_and_refunds_every_paid_order(api, db, stack, adm
 
 
 def test_expiry_retries_a_refund_that_failed_and_repairs_an_unflipped_full_group(api, db, stack, product,
-                                                                                  make_campaign, buyers, monkeypatch):
+                                                                                  make_campaign, buyers):
     from fenxiao.marketing.groupbuy import expiry
     from fenxiao.payments import refunds
 
@@ -376,14 +377,10 @@ def test_expiry_retries_a_refund_that_failed_and_repairs_an_unflipped_full_group
     leader_order, group_id = open_group(api, stack, leader, sku, campaign["id"])
     expires = db.groups.find_one({"_id": group_id})["expires_at"]
 
-    def down(*args, **kwargs):
-        raise RuntimeError("WeChat Pay is unreachable")
-
-    monkeypatch.setattr(refunds, "execute_refund", down)
-    first = expiry.expire_group_buys(db, expires + timedelta(minutes=1))
+    with fail_before(refunds, "execute_refund", RuntimeError("WeChat Pay is unreachable"), call=None):
+        first = expiry.expire_group_buys(db, expires + timedelta(minutes=1))
     assert (first["expired"], first["refund_errors"]) == (1, 1)
     assert db.orders.find_one({"_id": leader_order["id"]})["status"] == "paid"
-    monkeypatch.undo()
     second = expiry.expire_group_buys(db, expires + timedelta(minutes=6))
     assert (second["expired"], second["refunded"]) == (0, 1)
     assert db.orders.find_one({"_id": leader_order["id"]})["status"] == "refunded"

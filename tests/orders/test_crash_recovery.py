@@ -8,22 +8,15 @@ from fenxiao.ids import new_id
 from fenxiao.orders import states, stock
 from functions.schedules import close_unpaid_orders
 from tests.support.catalog import make_product, stock_of
+from tests.support.interleave import fail_after
 
 
-def test_an_error_after_the_order_was_placed_does_not_give_its_stock_back_twice(api, db, place, shopper,
-                                                                             monkeypatch):
+def test_an_error_after_the_order_was_placed_does_not_give_its_stock_back_twice(api, db, place, shopper):
     _, (sku,) = make_product(db, skus=[{"stock": 10}])
-    real = states.transition
-
-    def lands_then_fails(db_, order_id, action, **kw):
-        result = real(db_, order_id, action, **kw)
-        if action == "placed":
-            raise ConnectionError("the answer to the write was lost")
-        return result
-
-    monkeypatch.setattr(states, "transition", lands_then_fails)
-    assert place([(sku, 3)]).status == 500
-    monkeypatch.undo()
+    # placement's one transition ("placed") lands, and the answer to the write is lost
+    with fail_after(states, "transition", ConnectionError("the answer to the write was lost")) as calls:
+        assert place([(sku, 3)]).status == 500
+    assert calls == [1]
     (order,) = db.orders.find({"user_id": shopper.user_id})
     assert order["status"] == "pending_payment" and stock_of(db, sku) == 7
     assert db.skus.find_one({"_id": sku}).get("holds", []) == []

@@ -7,6 +7,7 @@ from datetime import timedelta
 from fenxiao import clock
 from fenxiao.settings import update_shop_settings
 from tests.support.catalog import make_product, stock_of
+from tests.support.interleave import run_before
 
 
 def test_places_a_pending_order_with_a_snapshot(api, db, shopper, place):
@@ -105,20 +106,19 @@ def test_out_of_stock_is_all_or_nothing(api, db, shopper, place):
     assert db.orders.count_documents({}) == 0
 
 
-def test_a_line_lost_to_a_race_gives_back_the_lines_already_taken(api, db, shopper, monkeypatch):
+def test_a_line_lost_to_a_race_gives_back_the_lines_already_taken(api, db, shopper):
     """The preview-time check passes, then another buyer takes the last unit before our reservation."""
     from fenxiao.orders import stock
 
     _, (first, second) = make_product(db, skus=[{"stock": 5}, {"stock": 1}])
-    real_reserve = stock.reserve
 
-    def reserve_after_a_rival(db_, lines, *, hold=None):
-        db_.skus.update_one({"_id": second}, {"$inc": {"stock": -1}})  # the rival's purchase
-        return real_reserve(db_, lines, hold=hold)
+    def rival_buys_the_last_unit(*_args, **_kwargs):
+        db.skus.update_one({"_id": second}, {"$inc": {"stock": -1}})
 
-    monkeypatch.setattr(stock, "reserve", reserve_after_a_rival)
-    r = api.post("/v1/orders", {"items": [{"sku_id": first, "quantity": 2}, {"sku_id": second, "quantity": 1}],
-                                "address_id": shopper.address_id}, token=shopper.token)
+    with run_before(stock, "reserve", rival_buys_the_last_unit, call=1):
+        r = api.post("/v1/orders", {"items": [{"sku_id": first, "quantity": 2},
+                                              {"sku_id": second, "quantity": 1}],
+                                    "address_id": shopper.address_id}, token=shopper.token)
     assert (r.status, r.error_code) == (422, "OUT_OF_STOCK")
     assert (stock_of(db, first), stock_of(db, second)) == (5, 0)
     assert db.orders.count_documents({}) == 0

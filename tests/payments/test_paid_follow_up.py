@@ -13,6 +13,7 @@ from fenxiao.orders import states
 from functions.schedules.finish_refunds import handler as finish_handler
 from tests.distribution.money_support import assert_consistent, balance, make_buyer, make_distributor
 from tests.payments.conftest import NOTIFY, pay, send, signed_transaction
+from tests.support.interleave import fail_before
 from tests.support.orders import make_order
 
 
@@ -30,23 +31,21 @@ def _locked_coupon(db, user_id: str, order: dict) -> str:
     return coupon_id
 
 
-def _crash(*args, **kwargs):
-    raise RuntimeError("container killed in the payment hook")
+CRASH = RuntimeError("the payment hook failed")  # every call fails: fail_before(..., call=None)
 
 
 def _sales(db, order) -> int:
     return db.skus.find_one({"_id": order["lines"][0]["sku_id"]})["sales"]
 
 
-def test_a_free_order_whose_payment_hook_crashed_is_finished_by_the_schedule(api, db, monkeypatch):
+def test_a_free_order_whose_payment_hook_crashed_is_finished_by_the_schedule(api, db):
     d1, _ = make_distributor(db)
     buyer, token = make_buyer(db, [d1])
     order = make_order(db, buyer, items=[{"price": 1000, "paid": 0}])  # discounts covered everything
     coupon_id = _locked_coupon(db, buyer, order)
 
-    monkeypatch.setattr(coupons, "mark_coupon_used", _crash)
-    assert api.post(f"/v1/orders/{order['_id']}/pay", token=token).status == 500
-    monkeypatch.undo()
+    with fail_before(coupons, "mark_coupon_used", CRASH, call=None):
+        assert api.post(f"/v1/orders/{order['_id']}/pay", token=token).status == 500
     assert db.orders.find_one({"_id": order["_id"]})["status"] == "paid"
     # the shopper's retry cannot finish it: the order is paid already
     assert api.post(f"/v1/orders/{order['_id']}/pay", token=token).status == 409
@@ -62,15 +61,14 @@ def test_a_free_order_whose_payment_hook_crashed_is_finished_by_the_schedule(api
     assert _sales(db, order) == 1
 
 
-def test_a_paid_order_whose_notification_retries_ran_out_is_finished_by_the_schedule(api, db, monkeypatch):
+def test_a_paid_order_whose_notification_retries_ran_out_is_finished_by_the_schedule(api, db):
     d1, _ = make_distributor(db)
     buyer, token = make_buyer(db, [d1])
     order = make_order(db, buyer, items=[{"price": 2000, "quantity": 2}])
     headers, body = signed_transaction(pay(api, order, token))
-    monkeypatch.setattr(commission_entries, "create_for_paid_order", _crash)
-    for _ in range(3):  # WeChat retries, the hook keeps failing, WeChat stops asking
-        assert send(api, NOTIFY, headers, body).status == 500
-    monkeypatch.undo()
+    with fail_before(commission_entries, "create_for_paid_order", CRASH, call=None):
+        for _ in range(3):  # WeChat retries, the hook keeps failing, WeChat stops asking
+            assert send(api, NOTIFY, headers, body).status == 500
     assert db.orders.find_one({"_id": order["_id"]})["status"] == "paid"
 
     assert finish_handler(_later(1))["payments_finished"] == 0  # the notification's own retries go first
@@ -81,16 +79,15 @@ def test_a_paid_order_whose_notification_retries_ran_out_is_finished_by_the_sche
     assert_consistent(db, d1)
 
 
-def test_a_recorded_payment_whose_order_closed_meanwhile_is_refunded_by_the_schedule(api, db, monkeypatch):
+def test_a_recorded_payment_whose_order_closed_meanwhile_is_refunded_by_the_schedule(api, db):
     """Crash after recording the payment, before marking the order paid; the order then times out. The
     money must go back even if WeChat never asks again."""
     buyer, token = make_buyer(db, [])
     order = make_order(db, buyer, items=[{"price": 1500}])
     no = pay(api, order, token)
     headers, body = signed_transaction(no)
-    monkeypatch.setattr(states, "transition", _crash)
-    assert send(api, NOTIFY, headers, body).status == 500
-    monkeypatch.undo()
+    with fail_before(states, "transition", CRASH, call=None):
+        assert send(api, NOTIFY, headers, body).status == 500
     assert db.payments.find_one({"_id": no})["state"] == "applied"
     db.orders.update_one({"_id": order["_id"]}, {"$set": {"status": "cancelled"}})  # closed at its deadline
 
@@ -100,7 +97,7 @@ def test_a_recorded_payment_whose_order_closed_meanwhile_is_refunded_by_the_sche
     assert (refund["kind"], refund["amount"], refund["status"]) == ("auto", 1500, "refunded")
 
 
-def test_an_orphan_payment_whose_refund_was_never_written_is_refunded_by_the_schedule(api, db, monkeypatch):
+def test_an_orphan_payment_whose_refund_was_never_written_is_refunded_by_the_schedule(api, db):
     """Crash after recording an orphan payment (the order was already closed), before its automatic refund
     was written: the schedule writes and sends it, once."""
     from fenxiao.payments import refunds
@@ -110,9 +107,8 @@ def test_an_orphan_payment_whose_refund_was_never_written_is_refunded_by_the_sch
     no = pay(api, order, token)
     headers, body = signed_transaction(no)
     db.orders.update_one({"_id": order["_id"]}, {"$set": {"status": "cancelled"}})
-    monkeypatch.setattr(refunds, "ensure_auto_refund", _crash)
-    assert send(api, NOTIFY, headers, body).status == 500
-    monkeypatch.undo()
+    with fail_before(refunds, "ensure_auto_refund", CRASH, call=None):
+        assert send(api, NOTIFY, headers, body).status == 500
     assert db.payments.find_one({"_id": no})["state"] == "orphan"
     assert db.refunds.count_documents({"out_trade_no": no}) == 0
 

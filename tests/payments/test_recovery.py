@@ -10,6 +10,7 @@ from fenxiao.errors import UpstreamError
 from fenxiao.payments import hooks
 from functions.schedules.finish_refunds import handler
 from infra.local import wechat_emulator
+from tests.support.interleave import fail_before, run_before
 
 IDLE = {"queried": 0, "resent": 0, "effects_finished": 0, "payments_finished": 0, "errors": 0,
         "returns_expired": 0, "reshipments_recorded": 0}
@@ -29,18 +30,14 @@ def _stock(db, order) -> int:
     return db.skus.find_one({"_id": order["lines"][0]["sku_id"]})["stock"]
 
 
-def test_a_refund_whose_wechat_call_failed_is_sent_again(api, db, paid_order, shopper, owner, monkeypatch):
+def test_a_refund_whose_wechat_call_failed_is_sent_again(api, db, paid_order, shopper, owner):
     order = paid_order(items=[{"price": 2000, "quantity": 2}])
     refund_id = _request(api, order, shopper[1])
     stock_before = _stock(db, order)
 
-    def outage(*args, **kwargs):
-        raise UpstreamError("WeChat Pay is down", code="UPSTREAM_ERROR")
-
-    monkeypatch.setattr(wechat, "refund", outage)
-    assert api.post(f"/v1/admin/refunds/{refund_id}/approve", token=owner).status == 502
+    with fail_before(wechat, "refund", UpstreamError("WeChat Pay is down", code="UPSTREAM_ERROR"), call=None):
+        assert api.post(f"/v1/admin/refunds/{refund_id}/approve", token=owner).status == 502
     assert db.refunds.find_one({"_id": refund_id})["status"] == "approved"
-    monkeypatch.undo()
 
     assert handler(_later(1)) == IDLE  # grace
     counts = handler(_later())
@@ -69,27 +66,22 @@ def test_a_lost_notification_is_replaced_by_a_query(api, db, paid_order, shopper
     assert db.orders.find_one({"_id": order["_id"]})["status"] == "refunded"
 
 
-def test_interrupted_follow_up_is_finished_once(api, db, paid_order, shopper, owner, monkeypatch):
+def test_interrupted_follow_up_is_finished_once(api, db, paid_order, shopper, owner):
     order = paid_order(items=[{"price": 1000, "quantity": 3}])
     refund_id = _request(api, order, shopper[1])
     stock_before = _stock(db, order)
-    real_hook = hooks.on_refund_completed
 
-    def crash(*args, **kwargs):
-        raise RuntimeError("container killed")
-
-    monkeypatch.setattr(hooks, "on_refund_completed", crash)
-    # the refund notification (sent before WeChat answers) dies in the hook; the approve call then finds
+    # the refund notification (sent before WeChat answers) fails in the hook; the approve call then finds
     # the refund already completed by it and has nothing more to do
-    api.post(f"/v1/admin/refunds/{refund_id}/approve", token=owner)
+    with fail_before(hooks, "on_refund_completed", RuntimeError("the refund hook failed"), call=None):
+        api.post(f"/v1/admin/refunds/{refund_id}/approve", token=owner)
     stored = db.refunds.find_one({"_id": refund_id})
     assert stored["status"] == "refunded" and stored["effects_done"] is False
     assert _stock(db, order) == stock_before + 3
 
     calls: list[str] = []
-    monkeypatch.setattr(hooks, "on_refund_completed",
-                        lambda db_, order_, refund_: (calls.append(refund_["_id"]), real_hook(db_, order_, refund_)))
-    assert handler(_later())["effects_finished"] == 1
+    with run_before(hooks, "on_refund_completed", lambda db_, order_, refund_: calls.append(refund_["_id"])):
+        assert handler(_later())["effects_finished"] == 1
     assert calls == [refund_id]
     assert db.refunds.find_one({"_id": refund_id})["effects_done"] is True
     assert _stock(db, order) == stock_before + 3  # the units came back once, not twice

@@ -1,13 +1,15 @@
 """Shipping info to WeChat: the carrier list, one upload per shipment, retries, split parcels, refusals."""
 from __future__ import annotations
 
-import contextlib
 from datetime import timedelta
+
+import pytest
 
 from fenxiao import clock
 from tests.platform.conftest import PLATFORM, fault, messages, run_schedule, uploads
 from tests.platform.conftest import uploads as uploads_at
 from tests.support.factories import admin_token
+from tests.support.interleave import ProcessDied, die_before, run_after
 
 SHIP = {"carrier": "SF", "tracking_no": "SF1234567890"}
 
@@ -195,18 +197,13 @@ def test_wechats_shipping_reminder_makes_a_waiting_upload_due_now(api, db, stack
 
 
 def test_a_shipment_whose_process_died_before_its_upload_was_registered_is_uploaded_by_the_schedule(
-        api, db, stack, paid, monkeypatch):
+        api, db, stack, paid):
     from fenxiao.shipping import uploads
 
     order = paid()
-
-    def crash(*_args, **_kwargs):
-        raise SystemExit("the process died right after the shipment was written")
-
-    monkeypatch.setattr(uploads, "_register", crash)
-    with contextlib.suppress(SystemExit):
+    # the process dies right after the shipment was written, before its upload is registered
+    with die_before(uploads, "_register"), pytest.raises(ProcessDied):
         _ship(api, admin_token(db), order["_id"])
-    monkeypatch.undo()
     assert db.orders.find_one({"_id": order["_id"]})["upload_pending"] is True
     assert db.shipping_uploads.find_one({"_id": order["_id"]}) is None
     assert run_schedule("upload_shipping_info", clock.now())["registered"] == 0  # maybe still in progress
@@ -217,22 +214,19 @@ def test_a_shipment_whose_process_died_before_its_upload_was_registered_is_uploa
     assert run_schedule("upload_shipping_info", clock.now() + timedelta(minutes=10))["registered"] == 0
 
 
-def test_two_admins_shipping_the_same_parcel_at_once_ship_it_once(api, db, stack, paid, monkeypatch):
+def test_two_admins_shipping_the_same_parcel_at_once_ship_it_once(api, db, stack, paid):
     from fenxiao.orders import lifecycle
 
     order = paid()
     admin = admin_token(db)
-    real = lifecycle.states.ensure_can
     raced: list[int] = []
 
-    def interleaved(current, action):
-        real(current, action)
-        if not raced:  # the other admin ships between this one's read and its write
-            raced.append(0)
-            raced[0] = _ship(api, admin, order["_id"], {"carrier": "ZTO", "tracking_no": "ZT2"}).status
+    def other_admin_ships(*_args):
+        raced.append(_ship(api, admin, order["_id"], {"carrier": "ZTO", "tracking_no": "ZT2"}).status)
 
-    monkeypatch.setattr(lifecycle.states, "ensure_can", interleaved)
-    loser = _ship(api, admin, order["_id"])
+    # the other admin ships between this one's check of the order's state and its write
+    with run_after(lifecycle.states, "ensure_can", other_admin_ships, call=1):
+        loser = _ship(api, admin, order["_id"])
     assert raced == [200]
     assert (loser.status, loser.error_code) == (409, "ORDER_NOT_SHIPPABLE")
     stored = db.orders.find_one({"_id": order["_id"]})

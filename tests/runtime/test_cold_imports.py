@@ -43,3 +43,26 @@ def test_shopper_functions_do_not_load_the_admin_audit_log():
     result = _probe("import functions.catalog.list_products, functions.orders.place_order\nn = 2",
                     ("fenxiao.admin.audit",))
     assert result["loaded"] == []
+
+
+def test_importing_every_function_builds_no_pydantic_schema():
+    """Models derive from `fenxiao.model.Model` (`defer_build`): their validators are built on first use, not
+    by the import. A model on plain `pydantic.BaseModel`, or a `RootModel[...]` parametrized at import, fails
+    here with its name."""
+    result = _probe("from fenxiao.runtime import registry\nfrom pydantic import BaseModel\nregistry.discover()\n"
+                    "def walk(c):\n    for s in c.__subclasses__():\n        yield s\n        yield from walk(s)\n"
+                    "ours = {c for c in walk(BaseModel) if c.__module__.startswith(('fenxiao', 'functions'))}\n"
+                    "n = [len(ours), sorted(f'{c.__module__}.{c.__qualname__}' for c in ours\n"
+                    "                       if c.__dict__.get('__pydantic_complete__'))]", ())
+    count, built = result["n"]
+    assert count > 50  # the walk sees the project's models
+    assert built == []
+
+
+def test_a_function_import_pauses_the_collector_until_its_first_event():
+    """`functions/__init__` pauses the cyclic GC for the cold start's imports (`fenxiao.coldstart`); the
+    first event (here: the dev server building its app) resumes it with the imported objects frozen."""
+    result = _probe("import gc\nimport functions.orders.get_order\npaused = not gc.isenabled()\n"
+                    "from fenxiao.runtime.http import build_app\nbuild_app([])\n"
+                    "n = [paused, gc.isenabled(), gc.get_freeze_count() > 0]", ())
+    assert result["n"] == [True, True, True]

@@ -50,3 +50,13 @@ def test_a_condition_of_the_move_itself(db):
     with pytest.raises(Conflict) as info:  # right state, condition no longer true: a race lost meanwhile
         transitions.move(db.things, "t5", ["open"], "closed", code="X", not_found="NO_THING", when={"version": 1})
     assert "meanwhile" in info.value.message
+
+
+def test_try_move_is_the_same_conditional_update_without_the_error(db):
+    """Internal moves (a WeChat refund answer applied twice) read "not moved" as "done already"."""
+    db.things.insert_one({"_id": "t6", "status": "approved"})
+    first = transitions.try_move(db.things, "t6", ["approved"], "refunded", fields={"refund_id": "R1"})
+    assert first is not None and (first["status"], first["refund_id"]) == ("refunded", "R1")
+    assert transitions.try_move(db.things, "t6", ["approved"], "refunded", fields={"refund_id": "R2"}) is None
+    assert transitions.try_move(db.things, "missing", ["approved"], "refunded") is None
+    assert db.things.find_one({"_id": "t6"})["refund_id"] == "R1"  # the replay changed nothing

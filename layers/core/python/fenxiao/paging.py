@@ -31,11 +31,12 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from pymongo.collection import Collection
 
 from fenxiao import clock
 from fenxiao.errors import InvalidInput
+from fenxiao.model import Model
 
 FIRST_WINDOW = timedelta(hours=1)
 GROWTH = 8
@@ -45,7 +46,7 @@ MAX_WINDOW = timedelta(days=366 * 40)
 FLOOR = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-class PageQuery(BaseModel):
+class PageQuery(Model):
     model_config = ConfigDict(extra="ignore")
 
     page: int = Field(1, ge=1, le=10_000)
@@ -54,7 +55,7 @@ class PageQuery(BaseModel):
                                description="`next_cursor` of the previous page; takes precedence over `page`")
 
 
-class Page(BaseModel):
+class Page(Model):
     items: list[Any]
     page: int
     page_size: int

@@ -6,6 +6,8 @@ the same move: the loser reads the document again and gets a 404 (it is gone, or
 in one shape — the code the caller names (a single code, or one per current state), details
 `{"status": <current>, "expected": [<sources>]}`. A caller that treats "already in the target state"
 as a replay (a retried notification, an approve pressed twice) passes `replay=True` and gets None.
+An internal move whose caller reads "not moved" as "done already, or by someone else" (a WeChat answer
+applied twice) uses `try_move`: the same conditional update, without the re-read and the error.
 """
 from __future__ import annotations
 
@@ -40,10 +42,7 @@ def move(collection: Collection, doc_id: str, sources: Iterable[str], target: st
     None keeps the status: an edit allowed only in `sources`.
     """
     sources = list(sources)
-    query = {"_id": doc_id, **(scope or {}), "status": {"$in": sources}, **(when or {})}
-    status = {"status": target} if target is not None else {}
-    moved = collection.find_one_and_update(query, {"$set": {**status, **(fields or {})}},
-                                           return_document=ReturnDocument.AFTER)
+    moved = try_move(collection, doc_id, sources, target, scope=scope, when=when, fields=fields)
     if moved is not None:
         return moved
     current = collection.find_one({"_id": doc_id, **(scope or {})}, {"status": 1})
@@ -52,3 +51,15 @@ def move(collection: Collection, doc_id: str, sources: Iterable[str], target: st
     if replay and current["status"] == target:
         return None
     raise refusal(code, current["status"], sources)
+
+
+def try_move(collection: Collection, doc_id: str, sources: Iterable[str], target: str | None, *,
+             scope: Mapping[str, Any] | None = None, when: Mapping[str, Any] | None = None,
+             fields: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
+    """`move`'s one conditional update: the updated document, or None when `doc_id` was not in `sources`
+    (a replay, or another process moved it first: exactly one caller gets the document)."""
+    query = {"_id": doc_id, **(scope or {}), "status": {"$in": list(sources)}, **(when or {})}
+    status = {"status": target} if target is not None else {}
+    moved: dict[str, Any] | None = collection.find_one_and_update(
+        query, {"$set": {**status, **(fields or {})}}, return_document=ReturnDocument.AFTER)
+    return moved

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
+
+from fenxiao.model import Model
 
 Role = Literal["owner", "operator", "finance", "viewer"]
 MIN_PASSWORD = 8
@@ -13,7 +15,7 @@ Username = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True
                                             pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"), Field(title="用户名")]
 
 
-class LoginIn(BaseModel):
+class LoginIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     username: Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1,
@@ -21,7 +23,7 @@ class LoginIn(BaseModel):
     password: str = Field(min_length=1, max_length=128, title="密码")
 
 
-class StaffIn(BaseModel):
+class StaffIn(Model):
     """A new staff account: letters, digits, `_ . -` for the username (sign-in lower-cases it)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -31,7 +33,7 @@ class StaffIn(BaseModel):
     role: Role = Field(title="角色")
 
 
-class StaffPatch(BaseModel):
+class StaffPatch(Model):
     """What the owner changes on a staff account; a new `password` also ends their open sessions."""
 
     model_config = ConfigDict(extra="forbid")
@@ -41,7 +43,7 @@ class StaffPatch(BaseModel):
     password: NewPassword | None = None
 
 
-class PasswordChange(BaseModel):
+class PasswordChange(Model):
     model_config = ConfigDict(extra="forbid")
 
     old_password: str = Field(min_length=1, max_length=128, title="原密码")

@@ -9,10 +9,11 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from fenxiao import clock, storage
 from fenxiao.errors import InvalidInput
+from fenxiao.model import Model
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 ImageType = Literal["image/jpeg", "image/png", "image/webp"]
@@ -25,7 +26,7 @@ EXTENSIONS: dict[str, tuple[str, frozenset[str]]] = {
 _EXTENSION = re.compile(r"(\.[A-Za-z0-9]{1,8})$")
 
 
-class UploadIn(BaseModel):
+class UploadIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     # Only checked against the content type and logged: keys are never built from client-chosen names.

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from fenxiao.model import Model
 
 
-class DashboardQuery(BaseModel):
+class DashboardQuery(Model):
     # `ignore`: the page may add cache-busting parameters; only these two mean anything.
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 

@@ -1,7 +1,9 @@
 """Cart inputs. Quantities are bounded here; stock is checked by the service against the SKU."""
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+
+from fenxiao.model import Model
 
 MAX_LINES = 100       # distinct SKUs in one cart
 MAX_QUANTITY = 999    # units of one SKU in one line, whatever the stock
@@ -9,14 +11,14 @@ MAX_QUANTITY = 999    # units of one SKU in one line, whatever the stock
 SkuId = Field(min_length=1, max_length=64)
 
 
-class AddItem(BaseModel):
+class AddItem(Model):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     sku_id: str = SkuId
     quantity: int = Field(1, ge=1, le=MAX_QUANTITY)
 
 
-class UpdateItem(BaseModel):
+class UpdateItem(Model):
     """`quantity` 0 or less removes the line, so a stepper's minus button needs no second endpoint."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
@@ -31,7 +33,7 @@ class UpdateItem(BaseModel):
         return self
 
 
-class SelectAll(BaseModel):
+class SelectAll(Model):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     selected: bool

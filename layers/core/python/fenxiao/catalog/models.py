@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
+from fenxiao.model import Model
 from fenxiao.paging import PageQuery
 from fenxiao.storage import ImageUrl
 
@@ -26,7 +27,7 @@ Status = Literal["on_sale", "off_sale"]
 ARCHIVED = "archived"  # deleted by the merchant: out of the shop and the admin list, kept for order history
 
 
-class _Strict(BaseModel):
+class _Strict(Model):
     model_config = ConfigDict(extra="forbid")
 
 

@@ -12,19 +12,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 from pymongo.database import Database
 
 from fenxiao.distribution.share import page_path, sharing_distributor
 from fenxiao.errors import NotFound
 from fenxiao.merchant_docs import MerchantDocs
+from fenxiao.model import Model
 from fenxiao.paging import PageQuery, page_of
 from fenxiao.storage import ImageUrl
 
 _ORDER = [("sort", -1), ("created_at", -1), ("_id", -1)]
 
 
-class MaterialIn(BaseModel):
+class MaterialIn(Model):
     """POST /v1/admin/materials and PUT /v1/admin/materials/{material_id} (a PUT replaces)."""
     model_config = ConfigDict(extra="forbid")
 

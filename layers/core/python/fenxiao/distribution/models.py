@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
+from fenxiao.model import Model
 from fenxiao.paging import PageQuery
 from fenxiao.users.models import MobilePhone, ShareRef
 
@@ -20,7 +21,7 @@ STATUSES = ("pending", "approved", "rejected", "disabled")
 Status = Literal["pending", "approved", "rejected", "disabled"]
 
 
-class _Input(BaseModel):
+class _Input(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -69,7 +70,7 @@ class TeamQuery(PageQuery):
     level: int = Field(1, ge=1, le=3, description="commission level: 1 bound to the caller, 2 and 3 further down")
 
 
-class RankingQuery(BaseModel):
+class RankingQuery(Model):
     model_config = ConfigDict(extra="ignore")
 
     period: Literal["week", "month"] = "week"
@@ -77,7 +78,7 @@ class RankingQuery(BaseModel):
                                                               "(1: the caller's direct customers); none: everything")
 
 
-class ShareQuery(BaseModel):
+class ShareQuery(Model):
     model_config = ConfigDict(extra="ignore")
 
     product_id: Id | None = None

@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from pymongo.database import Database
 
 from fenxiao.distribution.commission import BP, MAX_LEVELS
 from fenxiao.errors import BusinessRule
+from fenxiao.model import Model
 from fenxiao.settings.store import SettingsStore
 
 MAX_TOTAL_RATE_BP = 5000    # all levels together: at most half of what the buyer paid
@@ -25,7 +26,7 @@ MAX_MONEY = 100_000_000     # 1 000 000 yuan: far above any real limit, catches 
 Mode = Literal["apply", "auto", "everyone"]
 
 
-class BindingSettings(BaseModel):
+class BindingSettings(Model):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     # None: a binding is permanent; N: it lapses N days after it was made and may then be replaced.
@@ -34,7 +35,7 @@ class BindingSettings(BaseModel):
     allow_rebind: bool = False
 
 
-class WithdrawalSettings(BaseModel):
+class WithdrawalSettings(Model):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     min_amount: int = Field(100, ge=1, le=MAX_MONEY)
@@ -42,7 +43,7 @@ class WithdrawalSettings(BaseModel):
     daily_limit: int = Field(500_000, ge=1, le=MAX_MONEY)
 
 
-class ReferralLimits(BaseModel):
+class ReferralLimits(Model):
     """Velocity limits against referral farming (`distribution.farming`). Defaults sit well above what a
     real distributor's sharing produces (a post in a busy group brings a few dozen sign-ups an hour) and
     far below a script (200 sign-ups with one code in five seconds); carrier-grade NAT puts many real
@@ -56,7 +57,7 @@ class ReferralLimits(BaseModel):
     bindings_per_referrer_day: int = Field(300, ge=1, le=1_000_000)  # China calendar day
 
 
-class DistributionSettings(BaseModel):
+class DistributionSettings(Model):
     """Also the PUT body: fields left out keep their stored value (see `SettingsStore.update`).
 
     `levels` is only bounded loosely here so that 4+ reaches `check_rates` and gets its legal explanation.

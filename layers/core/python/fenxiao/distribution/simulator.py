@@ -24,7 +24,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from pymongo.database import Database
 
 from fenxiao import clock
@@ -32,13 +32,14 @@ from fenxiao.distribution.commission import MAX_LEVELS, Entry, Line, order_entri
 from fenxiao.distribution.commission_entries import beneficiaries_of
 from fenxiao.distribution.preview import product_commission
 from fenxiao.distribution.settings import DistributionSettings, check_rates, get_distribution_settings
+from fenxiao.model import Model
 from fenxiao.pricing.allocation import pro_rata
 
 MAX_ORDERS = 20_000
 _BATCH = 500
 
 
-class SimulationQuery(BaseModel):
+class SimulationQuery(Model):
     """The proposal as query parameters (a read: nothing is saved); parameters left out keep today's value."""
 
     model_config = ConfigDict(extra="ignore")

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
@@ -40,6 +40,7 @@ from fenxiao.distribution.settings import MAX_MONEY, get_distribution_settings
 from fenxiao.errors import AppError, BusinessRule, Conflict, NotFound
 from fenxiao.idempotency import run_once
 from fenxiao.messages import tell
+from fenxiao.model import Model
 from fenxiao.paging import PageQuery, page_of
 from fenxiao.users.names import people
 
@@ -52,7 +53,7 @@ TRANSFER_REMARK = "佣金提现"
 Status = Literal["pending", "approved", "paid", "rejected", "failed"]
 
 
-class WithdrawalIn(BaseModel):
+class WithdrawalIn(Model):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     amount: int = Field(ge=1, le=MAX_MONEY)
@@ -65,7 +66,7 @@ class WithdrawalQuery(PageQuery):
     user_id: Id | None = None  # one distributor's withdrawals (the admin page's distributor drill-down)
 
 
-class ReasonIn(BaseModel):
+class ReasonIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None

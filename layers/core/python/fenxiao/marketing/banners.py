@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 from pymongo.database import Database
 
 from fenxiao.errors import NotFound
 from fenxiao.merchant_docs import MerchantDocs
+from fenxiao.model import Model
 from fenxiao.storage import ImageUrl
 
 MAX_BANNERS = 20  # what the home page's swiper shows; more is a merchant's mistake, not a use case
@@ -21,7 +22,7 @@ PagePath = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20
 _ORDER = [("sort", 1), ("_id", 1)]
 
 
-class BannerIn(BaseModel):
+class BannerIn(Model):
     """POST /v1/admin/banners and PUT /v1/admin/banners/{banner_id} (a PUT replaces the whole banner)."""
     model_config = ConfigDict(extra="forbid")
 

@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 from itertools import pairwise
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel, StringConstraints, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, RootModel, StringConstraints, model_validator
 
+from fenxiao.model import Model
 from fenxiao.paging import PageQuery
 
 MAX_FEN = 100_000_000            # 1 000 000 yuan: catches yuan/fen mix-ups
@@ -36,7 +37,7 @@ CouponKind = Literal["threshold", "discount", "no_threshold"]
 CouponListStatus = Literal["unused", "used", "expired"]
 
 
-class _Strict(BaseModel):
+class _Strict(Model):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -175,8 +176,15 @@ class FullReductionIn(_Window):
         return self
 
 
-class PromotionIn(RootModel[Annotated[LimitedTimeIn | FullReductionIn, Field(discriminator="kind")]]):
-    """POST/PUT /v1/admin/promotions: one body, told apart by `kind`."""
+class PromotionIn(RootModel):
+    """POST/PUT /v1/admin/promotions: one body, told apart by `kind`.
+
+    Declared with a `root` field rather than as `RootModel[...]`: the parametrized class would build its
+    schema at import. `defer_build` as on `fenxiao.model.Model`, which a root model cannot inherit from."""
+
+    model_config = ConfigDict(defer_build=True)
+
+    root: Annotated[LimitedTimeIn | FullReductionIn, Field(discriminator="kind")]
 
 
 class AdminPromotionQuery(PageQuery):

@@ -9,25 +9,26 @@ the last grant cannot both have it.
 from __future__ import annotations
 
 import contextlib
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock
 from fenxiao.messages.events import EVENTS
-from fenxiao.messages.settings import get_message_settings
+from fenxiao.messages.settings import TemplateId, get_message_settings
+from fenxiao.model import Model
 
 MAX_PER_TEMPLATE = 50  # WeChat accumulates grants; this caps what a replayed report can add
 
 
-class GrantsIn(BaseModel):
+class GrantsIn(Model):
     """POST /v1/me/subscriptions: the template ids the shopper just accepted (`accept` in the result)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    template_ids: list[Annotated[str, StringConstraints(pattern=r"^[\w-]{1,128}$")]] = Field(
+    template_ids: list[TemplateId] = Field(
         min_length=1, max_length=10)
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
+from fenxiao.marketing.groupbuy.models import GroupBuyIn
 from fenxiao.marketing.seckill.models import SeckillIn
+from fenxiao.model import Model
 from fenxiao.orders import states
 from fenxiao.paging import PageQuery
 
@@ -24,20 +26,13 @@ PublicStatus = Literal["pending_payment", "paid", "shipped", "completed", "cance
 VISIBLE_STATUSES = [s for s in states.STATUSES if s != states.PLACING]
 
 
-class _Strict(BaseModel):
+class _Strict(Model):
     model_config = ConfigDict(extra="forbid")
 
 
 class LineIn(_Strict):
     sku_id: Id
     quantity: int = Field(ge=1, le=MAX_QUANTITY)
-
-
-class GroupBuyIn(_Strict):
-    """Open a new group (no `group_id`) or join one; marketing validates both (see checkout.load_rules)."""
-
-    campaign_id: Id
-    group_id: Id | None = None
 
 
 class CheckoutIn(_Strict):

@@ -12,15 +12,14 @@ from pymongo.database import Database
 
 from fenxiao import transitions
 from fenxiao.errors import Conflict
-
-PLACING = "placing"  # written, stock being reserved: not yet visible, payable or cancellable
-PENDING_PAYMENT = "pending_payment"
-PAID = "paid"
-SHIPPED = "shipped"
-COMPLETED = "completed"
-CANCELLED = "cancelled"
-REFUNDED = "refunded"
-STATUSES = (PLACING, PENDING_PAYMENT, PAID, SHIPPED, COMPLETED, CANCELLED, REFUNDED)
+from fenxiao.order_statuses import CANCELLED as CANCELLED
+from fenxiao.order_statuses import COMPLETED as COMPLETED
+from fenxiao.order_statuses import PAID as PAID
+from fenxiao.order_statuses import PENDING_PAYMENT as PENDING_PAYMENT
+from fenxiao.order_statuses import PLACING as PLACING
+from fenxiao.order_statuses import REFUNDED as REFUNDED
+from fenxiao.order_statuses import SHIPPED as SHIPPED
+from fenxiao.order_statuses import STATUSES as STATUSES
 
 # action -> (states it may start from, state it leads to, error code when it cannot)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, field_validator
 
 from fenxiao import storage
+from fenxiao.model import Model
 from fenxiao.orders.models import CarrierCode, TrackingNo
 from fenxiao.paging import PageQuery
 from fenxiao.users.models import AddressIn
@@ -17,6 +18,7 @@ RESHIPPED, CANCELLED = "reshipped", "cancelled"
 REFUND_STATUSES = (REQUESTED, AWAITING_RETURN, RETURNED, RECEIVED, APPROVED, REFUNDED, RESHIPPED, REJECTED,
                    FAILED, CANCELLED)
 FINAL_STATUSES = (REFUNDED, RESHIPPED, REJECTED, FAILED, CANCELLED)
+OPEN_STATUSES = tuple(s for s in REFUND_STATUSES if s not in FINAL_STATUSES)  # a refund still under way
 SENT_STATUSES = (APPROVED, REFUNDED, FAILED)  # WeChat was asked for the money (FAILED: and closed it)
 AFTER_SALES, AUTO = "after_sales", "auto"
 # after-sales types: money only; goods back then money; goods back then the same goods again
@@ -34,7 +36,7 @@ def approvable_from(refund: dict[str, Any]) -> str | None:
 MAX_UNITS = 10_000
 
 
-class RefundLineIn(BaseModel):
+class RefundLineIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     sku_id: str = Field(min_length=1, max_length=64)
@@ -56,7 +58,7 @@ def our_uploads(photos: list[str]) -> list[str]:
 Photos = Annotated[list[Annotated[str, StringConstraints(max_length=500)]], AfterValidator(our_uploads)]
 
 
-class RefundRequest(BaseModel):
+class RefundRequest(Model):
     """No `lines` (or null) means the whole order: everything not refunded yet, shipping included.
     `photos` are the shopper's evidence, uploaded first through POST /v1/me/uploads: only URLs of our own
     storage are taken, so the merchant's page never loads an image from a place a shopper chose."""
@@ -86,7 +88,7 @@ class RefundRequest(BaseModel):
         return None if self.lines is None else {line.sku_id: line.quantity for line in self.lines}
 
 
-class RejectRefund(BaseModel):
+class RejectRefund(Model):
     model_config = ConfigDict(extra="forbid")
 
     reason: str | None = Field(None, max_length=200)
@@ -97,7 +99,7 @@ class RefundListQuery(PageQuery):
                     "reshipped", "rejected", "failed", "cancelled"] | None = None
 
 
-class ReturnShipmentIn(BaseModel):
+class ReturnShipmentIn(Model):
     """The shopper's parcel back to the merchant. `carrier` is the company's name as the shopper knows it
     (顺丰速运): shoppers have no carrier-code list, and nothing is uploaded to WeChat for a return."""
 
@@ -108,7 +110,7 @@ class ReturnShipmentIn(BaseModel):
     photos: Photos = Field(default_factory=list, max_length=MAX_PHOTOS)
 
 
-class AgreeReturnIn(BaseModel):
+class AgreeReturnIn(Model):
     """No `address`: the shop's return address (settings `return_address`)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -116,7 +118,7 @@ class AgreeReturnIn(BaseModel):
     address: AddressIn | None = None
 
 
-class ReshipIn(BaseModel):
+class ReshipIn(Model):
     """The exchange's new parcel: a WeChat express-company code (GET /v1/admin/carriers) and its number."""
 
     model_config = ConfigDict(extra="forbid")

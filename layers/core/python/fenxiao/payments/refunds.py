@@ -45,6 +45,7 @@ from fenxiao.payments.models import (
     FAILED,
     FINAL_STATUSES,
     GOODS_FIELDS,
+    OPEN_STATUSES,
     REFUND_ONLY,
     REFUNDED,
     REJECTED,
@@ -343,9 +344,8 @@ def apply_refund_result(db: Database, refund: dict[str, Any], status: str, wecha
 
 
 def _fail(db: Database, refund: dict[str, Any], why: str) -> None:
-    failed = db.refunds.find_one_and_update({"_id": refund["_id"], "status": {"$nin": list(FINAL_STATUSES)}},
-                                            {"$set": {"status": FAILED, "fail_reason": why, "failed_at": clock.now()}},
-                                            return_document=ReturnDocument.AFTER)
+    failed = transitions.try_move(db.refunds, refund["_id"], OPEN_STATUSES, FAILED,
+                                  fields={"fail_reason": why, "failed_at": clock.now()})
     if refund.get("order_id"):
         free_claim(db, refund["order_id"], refund["_id"])
     if failed is not None:
@@ -357,11 +357,9 @@ def _complete(db: Database, refund: dict[str, Any], wechat_data: Mapping[str, An
     order = db.orders.find_one({"_id": refund["order_id"]}) if applies_to_order else None
     if order is not None:
         _apply_to_order(db, order, refund)
-    flipped = db.refunds.find_one_and_update(
-        {"_id": refund["_id"], "status": APPROVED},
-        {"$set": {"status": REFUNDED, "refunded_at": clock.now(), "refund_id": wechat_data.get("refund_id"),
-                  "effects_done": order is None}},
-        return_document=ReturnDocument.AFTER)
+    flipped = transitions.try_move(db.refunds, refund["_id"], (APPROVED,), REFUNDED,
+                                   fields={"refunded_at": clock.now(), "refund_id": wechat_data.get("refund_id"),
+                                           "effects_done": order is None})
     if flipped is not None and order is None:
         rollups.refund_completed(db, flipped)  # an after-sales refund is booked by its hook (replayable)
     if flipped is None or order is None:

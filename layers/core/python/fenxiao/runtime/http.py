@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from pymongo.database import Database
 from typing_extensions import TypeVar
 
-from fenxiao import clock, logs, untrusted_json
+from fenxiao import clock, coldstart, logs, untrusted_json
 from fenxiao.admin.roles import ADMIN_ROLES
 from fenxiao.db import get_db
 from fenxiao.error_messages import language
@@ -212,6 +212,7 @@ class HttpFunction:
         """The Lambda / SCF entry point."""
         import serverless_wsgi
 
+        coldstart.resume()
         event = to_wsgi_event(event)
         request_id = request_id_of(event, context)
         if request_id:
@@ -434,6 +435,7 @@ def mount(app: Flask, routes: Iterable[Route]) -> None:
 
 
 def build_app(routes: Iterable[Route]) -> Flask:
+    coldstart.resume()  # the dev server serves through this app, never through `handler`
     app = Flask("fenxiao")
     app.url_map.strict_slashes = False
     mount(app, routes)

@@ -16,7 +16,7 @@ from typing import Any
 
 from pymongo.database import Database
 
-from fenxiao import clock, logs
+from fenxiao import clock, coldstart, logs
 from fenxiao.db import get_db
 from fenxiao.runtime.events import is_scf_timer, timer_moment
 
@@ -53,6 +53,7 @@ class ScheduledFunction:
         self.scf_cron = scf
 
     def handler(self, event: dict[str, Any] | None = None, context: Any = None) -> dict[str, Any]:
+        coldstart.resume()
         event = event or {}
         job = Job(now=now_of(event), event=event, run_id=uuid.uuid4().hex)
         started = time.perf_counter()

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 from pymongo.database import Database
 
+from fenxiao.model import Model
 from fenxiao.settings.store import SettingsStore
 
 HotWord = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
 
 
-class SearchSettings(BaseModel):
+class SearchSettings(Model):
     """Also the PUT body; `hot` is shown in the given order (at most 20 words)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)

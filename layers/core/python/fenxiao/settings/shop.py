@@ -9,9 +9,10 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from pymongo.database import Database
 
+from fenxiao.model import Model
 from fenxiao.settings.store import SettingsStore
 from fenxiao.users.models import AddressIn
 
@@ -19,7 +20,7 @@ MAX_FEE = 1_000_000            # 10 000 yuan: far above any real shipping fee, c
 MAX_THRESHOLD = 100_000_000    # 1 000 000 yuan
 
 
-class Shipping(BaseModel):
+class Shipping(Model):
     """A flat fee per order, waived when the goods total reaches `free_over` (null: never waived)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
@@ -34,7 +35,7 @@ class Shipping(BaseModel):
         return self.flat_fee
 
 
-class ShopSettings(BaseModel):
+class ShopSettings(Model):
     """Also the PUT body: fields left out keep their stored value (see `SettingsStore.update`)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)

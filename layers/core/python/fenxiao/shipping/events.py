@@ -21,13 +21,14 @@ import struct
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock
 from fenxiao.config import get_config
 from fenxiao.errors import InvalidInput, Unauthorized
+from fenxiao.model import Model
 
 log = logging.getLogger("fenxiao.shipping")
 
@@ -35,7 +36,7 @@ SETTLEMENT, REMIND_SHIPPING = "trade_manage_order_settlement", "trade_manage_rem
 _TIMES = ("pay_time", "shipped_time", "estimated_settlement_time", "confirm_receive_time", "settlement_time")
 
 
-class PushQuery(BaseModel):
+class PushQuery(Model):
     """The query string of every push (and of the URL check, which adds `echostr`)."""
 
     model_config = ConfigDict(extra="ignore")

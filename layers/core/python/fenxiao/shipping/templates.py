@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 from pymongo import ReturnDocument
 from pymongo.database import Database
 
 from fenxiao import clock
 from fenxiao.errors import Conflict, NotFound
 from fenxiao.ids import new_id
+from fenxiao.model import Model
 from fenxiao.paging import PageQuery, page_of
 from fenxiao.pricing import FreeRule, Rate, Region, RegionRate, ShippingPolicy, ShippingTemplate, TemplateShipping
 
@@ -30,7 +31,7 @@ Place = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, ma
 Places = list[Place]
 
 
-class _Strict(BaseModel):
+class _Strict(Model):
     model_config = ConfigDict(extra="forbid")
 
 

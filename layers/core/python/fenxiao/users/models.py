@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
+from fenxiao.model import Model
 from fenxiao.users.phones import MAINLAND_MOBILE
 
 MAX_ADDRESSES = 20
@@ -19,7 +20,7 @@ ShareRef = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[0-9A-Za
 WechatCode = Annotated[str, Field(min_length=1, max_length=128)]
 
 
-class _Input(BaseModel):
+class _Input(Model):
     model_config = _STRICT
 
 

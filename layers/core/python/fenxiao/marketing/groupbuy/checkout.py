@@ -14,6 +14,7 @@ from typing import Any
 from pymongo.database import Database
 
 from fenxiao.errors import BusinessRule, NotFound
+from fenxiao.marketing.groupbuy.models import GroupBuyIn
 from fenxiao.marketing.groupbuy.rules import (
     MESSAGES,
     SKU_INVALID,
@@ -22,7 +23,6 @@ from fenxiao.marketing.groupbuy.rules import (
     opening_refusal,
     order_group_buy,
 )
-from fenxiao.orders.models import GroupBuyIn
 from fenxiao.pricing import GroupBuyPrice, LineItem
 
 RULE_NAME = "拼团价"

@@ -14,9 +14,9 @@ from datetime import datetime
 
 from pymongo.database import Database
 
+from fenxiao import order_statuses
 from fenxiao.marketing.groupbuy.groups import finish_full, refund_failed_order, sync
 from fenxiao.marketing.groupbuy.rules import FAILED, FORMING, SUCCEEDED, is_full
-from fenxiao.orders import states
 
 BATCH = 200  # each failed order is a WeChat refund call; the next run (5 minutes later) takes the rest
 
@@ -42,7 +42,7 @@ def expire_group_buys(db: Database, now: datetime, limit: int = BATCH) -> dict[s
         for key, n in sync(db, group["_id"]).items():
             counts[key] += n
     # index: orders (group_buy.status, status)
-    to_refund = db.orders.find({"group_buy.status": FAILED, "status": states.PAID}).limit(limit)
+    to_refund = db.orders.find({"group_buy.status": FAILED, "status": order_statuses.PAID}).limit(limit)
     for order in list(to_refund):
         outcome = refund_failed_order(db, order)
         counts[{"refunded": "refunded", "pending": "refund_pending"}.get(outcome, "refund_errors")] += 1

@@ -24,7 +24,7 @@ from pymongo import ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from fenxiao import clock, logs
+from fenxiao import clock, logs, order_statuses
 from fenxiao.ids import new_id
 from fenxiao.marketing.groupbuy.checkout import group_not_found, refusal
 from fenxiao.marketing.groupbuy.models import render_group
@@ -42,7 +42,6 @@ from fenxiao.marketing.groupbuy.rules import (
     seat_refusal,
 )
 from fenxiao.messages import tell
-from fenxiao.orders import states
 
 REFUND_REASON = "拼团未成功，自动退款"
 EXPIRED = "GROUP_EXPIRED"  # fail_reason of the orders of a group that did not fill in time
@@ -193,8 +192,8 @@ def refund_failed_order(db: Database, order: dict[str, Any]) -> str:
     # ignore_imports), so the module-level import would fail half-initialised.
     from fenxiao.payments.refunds import ensure_order_refund
 
-    if order.get("status") != states.PAID:
-        return "refunded" if order.get("status") == states.REFUNDED else "pending"
+    if order.get("status") != order_statuses.PAID:
+        return "refunded" if order.get("status") == order_statuses.REFUNDED else "pending"
     try:
         refund = ensure_order_refund(db, order["_id"], order["group_buy"]["refund_id"], reason=REFUND_REASON)
     except Exception:  # WeChat down, say: the money is safe, the schedule tries again in 5 minutes

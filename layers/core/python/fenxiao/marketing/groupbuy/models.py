@@ -6,9 +6,9 @@ Shape problems (ranges, lengths, window order) are 400 INVALID_INPUT here; rules
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from fenxiao.marketing.models import Id, PositiveFen, Time, _ordered, _Strict
 from fenxiao.paging import PageQuery
@@ -33,6 +33,15 @@ class CampaignIn(_Strict):
     def _window(self) -> CampaignIn:
         _ordered(self.starts_at, self.ends_at, "starts_at/ends_at")
         return self
+
+
+class GroupBuyIn(_Strict):
+    """An order's `group_buy` (preview and placement bodies): open a new group (no `group_id`) or join one;
+    `checkout.group_buy_rule` validates both. Its ids are read like the rest of the order body's (stripped,
+    1–64 characters: `fenxiao.orders.models.Id`), which this package cannot import without a cycle."""
+
+    campaign_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    group_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] | None = None
 
 
 class AdminCampaignQuery(PageQuery):
