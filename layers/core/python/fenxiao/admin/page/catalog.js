@@ -78,11 +78,11 @@ async function toggleSale(button, row, reload) {
 }
 
 export async function renderProducts(view) {
-  const search = searchBox('搜索商品名称', () => list.load(1));
-  const filters = filterBar([['on_sale', '在售'], ['off_sale', '已下架'], ['archived', '已删除']], () => list.load(1), [...search.el, spacer(),
+  const search = searchBox('搜索商品名称', () => list.load());
+  const filters = filterBar([['on_sale', '在售'], ['off_sale', '已下架'], ['archived', '已删除']], () => list.load(), [...search.el, spacer(),
     can('catalog') ? h('button', { class: 'primary', onclick: () => editProduct(null, () => list.reload()) }, '新建商品') : null]);
   const reload = () => list.reload();
-  const list = pagedTable((page) => api('GET', '/v1/admin/products', { query: { page, status: filters.select.value, q: search.input.value.trim() } }), [
+  const list = pagedTable((paging) => api('GET', '/v1/admin/products', { query: { ...paging, status: filters.select.value, q: search.input.value.trim() } }), [
     ['图片', (p) => (p.cover ? h('img', { class: 'thumb', src: p.cover, alt: '' }) : '')],
     ['商品', (p) => p.title],
     ['价格', (p) => (p.price_min === p.price_max ? yuan(p.price_min) : `${yuan(p.price_min)} ~ ${yuan(p.price_max)}`), 'num'],
@@ -99,7 +99,7 @@ export async function renderProducts(view) {
     }],
   ]);
   view.append(panel(null, filters.el, list.el));
-  await list.load(1);
+  await list.load();
 }
 
 // ---- 分类 categories -------------------------------------------------------------------------------

@@ -120,7 +120,7 @@ export const orderColumns = (reload) => [
 ];
 
 export async function renderOrders(view) {
-  const search = searchBox('订单号', () => list.load(1), 32);
+  const search = searchBox('订单号', () => list.load(), 32);
   const from = h('input', { type: 'date', 'aria-label': '下单开始日期', value: beijingDay(-29) });
   const to = h('input', { type: 'date', 'aria-label': '下单结束日期', value: beijingDay(0) });
   const range = () => ({ from: from.value ? dayStart(from.value) : '', to: to.value ? dayStart(beijingDay(1, to.value)) : '' });
@@ -128,13 +128,13 @@ export async function renderOrders(view) {
     const name = await download('/v1/admin/exports/orders', { ...range(), status: filters.select.value }, `订单_${from.value}_${to.value}.csv`);
     toast(`已导出 ${name}`);
   }, null, '导出完成') }, '导出订单');
-  const filters = filterBar(ORDER_STATUSES, () => list.load(1), [h('span', { class: 'inline' }, '下单', from, '至', to),
+  const filters = filterBar(ORDER_STATUSES, () => list.load(), [h('span', { class: 'inline' }, '下单', from, '至', to),
     ...search.el, spacer(), exportButton]);
-  for (const input of [from, to]) input.addEventListener('change', () => list.load(1));
-  const list = pagedTable((page) => api('GET', '/v1/admin/orders', { query: { page, status: filters.select.value,
+  for (const input of [from, to]) input.addEventListener('change', () => list.load());
+  const list = pagedTable((paging) => api('GET', '/v1/admin/orders', { query: { ...paging, status: filters.select.value,
     order_no: search.input.value.trim(), ...range() } }), orderColumns(() => list.reload()));
   view.append(await failedUploads(() => list.reload()), panel(null, filters.el, h('p', { class: 'muted hint' }, '日期按北京时间；导出按当前的日期和状态筛选，CSV 可直接用 Excel 打开'), list.el));
-  await list.load(1);
+  await list.load();
 }
 
 // Orders whose shipping info WeChat refused: WeChat holds the money until they are fixed and retried.
@@ -159,10 +159,10 @@ export const rejectButton = (path, reload) => h('button', { class: 'small danger
 
 export async function renderRefunds(view) {
   const filters = filterBar([['requested', '待审核'], ['approved', '已同意'], ['refunded', '已退款'], ['rejected', '已拒绝'], ['failed', '失败']],
-    () => list.load(1));
+    () => list.load());
   filters.select.value = 'requested';
   const reload = () => list.reload();
-  const list = pagedTable((page) => api('GET', '/v1/admin/refunds', { query: { page, status: filters.select.value } }), [
+  const list = pagedTable((paging) => api('GET', '/v1/admin/refunds', { query: { ...paging, status: filters.select.value } }), [
     ['申请时间', (r) => time(r.created_at)],
     ['订单号', (r) => h('button', { class: 'link mono', onclick: () => showOrder(r.order_id, reload) }, r.order_no)],
     ['买家', (r) => person(r.buyer)],
@@ -181,7 +181,7 @@ export async function renderRefunds(view) {
     }],
   ]);
   view.append(panel(null, filters.el, list.el));
-  await list.load(1);
+  await list.load();
 }
 
 // ---- 客户 customers --------------------------------------------------------------------------------
@@ -189,14 +189,14 @@ export async function renderRefunds(view) {
 const DISTRIBUTOR_STATE = { pending: ['申请中', 'warn'], approved: ['分销商', 'ok'], rejected: ['申请被拒', ''], disabled: ['已禁用', ''] };
 
 export function customerOrders(c) {
-  const list = pagedTable((page) => api('GET', '/v1/admin/orders', { query: { page, user_id: c.id } }), orderColumns(() => list.reload()));
+  const list = pagedTable((paging) => api('GET', '/v1/admin/orders', { query: { ...paging, user_id: c.id } }), orderColumns(() => list.reload()));
   openDialog(`${c.nickname || '客户'} 的订单`, list.el);
-  list.load(1);
+  list.load();
 }
 
 export async function renderCustomers(view) {
-  const search = searchBox('昵称 / 手机号', () => list.load(1), 30);
-  const list = pagedTable((page) => api('GET', '/v1/admin/customers', { query: { page, q: search.input.value.trim() } }), [
+  const search = searchBox('昵称 / 手机号', () => list.load(), 30);
+  const list = pagedTable((paging) => api('GET', '/v1/admin/customers', { query: { ...paging, q: search.input.value.trim() } }), [
     ['客户', (c) => person(c)],
     ['手机', (c) => c.phone || '—'],
     ['订单数', (c) => c.orders ?? 0, 'num'],
@@ -207,5 +207,5 @@ export async function renderCustomers(view) {
     ['操作', (c) => h('button', { class: 'small', onclick: () => customerOrders(c) }, '订单')],
   ], '没有找到客户');
   view.append(panel(null, toolbar(...search.el), list.el));
-  await list.load(1);
+  await list.load();
 }

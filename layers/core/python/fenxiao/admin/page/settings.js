@@ -69,8 +69,8 @@ function messageSettingsPanel() {
 }
 
 export async function renderMessages(view) {
-  const filters = filterBar(Object.entries(MESSAGE_STATUS).map(([k, [label]]) => [k, label]), () => list.load(1));
-  const list = pagedTable((page) => api('GET', '/v1/admin/messages', { query: { page, status: filters.select.value } }), [
+  const filters = filterBar(Object.entries(MESSAGE_STATUS).map(([k, [label]]) => [k, label]), () => list.load());
+  const list = pagedTable((paging) => api('GET', '/v1/admin/messages', { query: { ...paging, status: filters.select.value } }), [
     ['事件', (m) => m.event_label],
     ['用户', (m) => (m.user ? m.user.nickname || '（未设置昵称）' : m.nickname || '—')],
     ['状态', (m) => [badge(m.status, MESSAGE_STATUS), m.reason ? h('div', { class: 'muted' }, SKIP_REASONS[m.reason] || m.reason) : null,
@@ -80,7 +80,7 @@ export async function renderMessages(view) {
     ['时间', (m) => time(m.sent_at || m.created_at)],
   ], '还没有消息');
   view.append(panel(null, filters.el, list.el), messageSettingsPanel());
-  await list.load(1);
+  await list.load();
 }
 
 export async function renderSettings(view) {
