@@ -16,12 +16,19 @@ async function categoryOptions() {
   return items.map((c) => [c.id, c.parent_id ? `${names[c.parent_id] || ''} › ${c.name}` : c.name]);
 }
 
+/** [[id, name]] of the shipping templates, for the product editor's 运费 select (a shop has a handful). */
+async function templateOptions() {
+  const items = (await api('GET', '/v1/admin/shipping-templates', { query: { page_size: 100 } })).items || [];
+  return items.map((t) => [t.id, `${t.name}（${t.mode === 'weight' ? '按重量' : '按件数'}）`]);
+}
+
 const commissionText = (c) => (c ? c.levels.map((v) => (c.mode === 'rate' ? bpToPercent(v) : fenToYuanText(v))).join(', ') : '');
 
 async function editProduct(id, reload) {
   openDialog(id ? '编辑商品' : '新建商品', loading());
   try {
-    const [product, categories] = await Promise.all([id ? api('GET', `/v1/admin/products/${enc(id)}`) : null, categoryOptions()]);
+    const [product, categories, templates] = await Promise.all([id ? api('GET', `/v1/admin/products/${enc(id)}`) : null, categoryOptions(),
+      templateOptions()]);
     const p = product || { specs: [], skus: [], images: [], detail_images: [], status: 'off_sale' };
     const editor = specEditor(p.specs, p.skus);
     const images = imageList(p.images, { label: '商品图' });
@@ -41,6 +48,8 @@ async function editProduct(id, reload) {
       { name: 'specs', label: '规格 / SKU', render: () => editor.el, read: () => editor.read(),
         hint: '添加规格名和规格值，下方自动生成每个组合的 SKU；价格单位为元' },
       { name: 'status', label: '状态', type: 'select', options: [['on_sale', '上架'], ['off_sale', '下架']], value: p.status === 'on_sale' ? 'on_sale' : 'off_sale' },
+      { name: 'shipping_template_id', label: '运费', type: 'select', nullable: true, value: p.shipping_template_id || '',
+        options: [['', '店铺统一运费（设置 → 店铺设置）'], ...templates], hint: '运费模板在 商品 → 运费模板 中管理；按重量计费的模板读取各 SKU 的重量' },
       { section: '详情' },
       { name: 'description', label: '文字介绍', type: 'textarea', value: p.description, rows: 3 },
       { name: 'detail_images', label: '详情图', render: () => details.el, read: () => details.read(), hint: '商品详情页从上到下展示，最多 30 张' },
@@ -66,7 +75,9 @@ async function editProduct(id, reload) {
 const productBody = (p, status) => ({
   title: p.title, subtitle: p.subtitle || '', category_id: p.category_id, images: p.images, description: p.description || '',
   detail_images: p.detail_images || [], specs: p.specs || [], status, commission: p.commission || null,
-  skus: (p.skus || []).map((s) => ({ specs: s.specs, price: s.price, original_price: s.original_price ?? null, stock: s.stock, image: s.image ?? null })),
+  shipping_template_id: p.shipping_template_id ?? null,
+  skus: (p.skus || []).map((s) => ({ specs: s.specs, price: s.price, original_price: s.original_price ?? null, stock: s.stock,
+    weight: s.weight ?? 0, image: s.image ?? null })),
 });
 
 async function toggleSale(button, row, reload) {

@@ -3,7 +3,7 @@ import { h } from './dom.js';
 import { api, download } from './api.js';
 import { beijingDay, dayStart, specLabel, time, yuan } from './format.js';
 import { can } from './roles.js';
-import { act, actions, badge, confirmButton, errorBox, filterBar, formDialog, kv, loading, openDialog, pagedTable, panel,
+import { act, actions, badge, errorBox, filterBar, formDialog, kv, loading, openDialog, pagedTable, panel,
   person, searchBox, spacer, table, toast, toolbar } from './ui.js';
 
 const enc = encodeURIComponent;
@@ -20,7 +20,7 @@ const orderState = (o) => [o.group_buy && o.status === 'paid' && o.group_buy.sta
   o.refund_open ? h('div', {}, h('span', { class: 'badge warn' }, '售后中')) : null];
 
 let carriers = null;  // WeChat's delivery list, [{code, name}], loaded once per page
-async function carrierOptions() {
+export async function carrierOptions() {
   carriers = carriers || (await api('GET', '/v1/admin/carriers')).items;
   return carriers.map((c) => [c.code, c.name]);
 }
@@ -150,39 +150,10 @@ async function failedUploads(reload) {
   ], failed.items));
 }
 
-// ---- 售后退款 refunds ------------------------------------------------------------------------------
-
 /** 拒绝 with a reason (refunds, applications, withdrawals). */
 export const rejectButton = (path, reload) => h('button', { class: 'small danger', onclick: () => formDialog('拒绝', [
   { name: 'reason', label: '拒绝原因', type: 'textarea', rows: 3, hint: '会告知对方' },
 ], (body) => api('POST', `${path}/reject`, { body }), reload, '已拒绝') }, '拒绝');
-
-export async function renderRefunds(view) {
-  const filters = filterBar([['requested', '待审核'], ['approved', '已同意'], ['refunded', '已退款'], ['rejected', '已拒绝'], ['failed', '失败']],
-    () => list.load());
-  filters.select.value = 'requested';
-  const reload = () => list.reload();
-  const list = pagedTable((paging) => api('GET', '/v1/admin/refunds', { query: { ...paging, status: filters.select.value } }), [
-    ['申请时间', (r) => time(r.created_at)],
-    ['订单号', (r) => h('button', { class: 'link mono', onclick: () => showOrder(r.order_id, reload) }, r.order_no)],
-    ['买家', (r) => person(r.buyer)],
-    ['金额', (r) => yuan(r.amount), 'num'],
-    ['原因', (r) => [r.reason || '—', (r.photos || []).length ? h('div', {}, r.photos.map((src) =>
-      h('a', { href: src, target: '_blank', rel: 'noopener' }, h('img', { class: 'thumb', src, alt: '凭证' })))) : null]],
-    ['状态', (r) => [badge(r.status), r.reject_reason ? h('div', { class: 'muted' }, r.reject_reason) : null]],
-    ['操作', (r) => {
-      const path = `/v1/admin/refunds/${enc(r.id)}`;
-      // only a requested refund can be rejected; approved or failed ones can only be (re)sent
-      const approve = can('refund_approve') && ['requested', 'approved', 'failed'].includes(r.status)
-        ? confirmButton(r.status === 'requested' ? '同意退款' : '重试退款', 'primary', `确认退款 ${yuan(r.amount)}？款项将原路退回。`,
-          () => api('POST', `${path}/approve`, { body: {} }), reload, '已同意退款') : null;
-      const reject = can('refund_reject') && r.status === 'requested' ? rejectButton(path, reload) : null;
-      return approve || reject ? actions(approve, reject) : '—';
-    }],
-  ]);
-  view.append(panel(null, filters.el, list.el));
-  await list.load();
-}
 
 // ---- 客户 customers --------------------------------------------------------------------------------
 
