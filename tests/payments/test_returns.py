@@ -309,5 +309,5 @@ def test_refunds_without_a_type_become_refund_only_on_migrate(api, db, paid_orde
     db.refunds.update_one({"_id": refund_id}, {"$unset": {"type": ""}})  # written before types existed
     assert migrate(db, None)["refund_types_backfilled"] == 1
     assert migrate(db, None)["refund_types_backfilled"] == 0
-    assert [r["id"] for r in api.get("/v1/admin/refunds", token=owner, query={"type": "refund_only"}).json["items"]] == [
-        refund_id]
+    listed = api.get("/v1/admin/refunds", token=owner, query={"type": "refund_only"}).json["items"]
+    assert [r["id"] for r in listed] == [refund_id]

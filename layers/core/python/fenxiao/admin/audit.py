@@ -153,7 +153,8 @@ class AuditQuery(PageQuery):
 def render(doc: dict[str, Any]) -> dict[str, Any]:
     """An entry as `GET /v1/admin/audit-log` lists it, with its action's Chinese name (`action_label`),
     looked up when read so entries written before a label existed show it too."""
-    out = {"id": doc["_id"], **{k: v for k, v in doc.items() if k != "_id"}, "action_label": action_label(doc["action"])}
+    out = {"id": doc["_id"], **{k: v for k, v in doc.items() if k != "_id"},
+           "action_label": action_label(doc["action"])}
     out.setdefault("before", None)
     out.setdefault("after", None)
     return out

@@ -133,8 +133,8 @@ class ReshipIn(BaseModel):
 
 _VIEW_FIELDS = ("order_id", "user_id", "out_refund_no", "kind", "status", "amount", "shipping_amount",
                 "reason", "reject_reason", "created_at", "approved_at", "refunded_at", "rejected_at",
-                "return_address", "return_deadline", "return_agreed_at", "return_shipment", "returned_at", "received_at",
-                "reshipment", "reshipped_at", "cancelled_at", "cancel_reason")
+                "return_address", "return_deadline", "return_agreed_at", "return_shipment", "returned_at",
+                "received_at", "reshipment", "reshipped_at", "cancelled_at", "cancel_reason")
 
 
 def refund_view(doc: dict[str, Any]) -> dict[str, Any]:

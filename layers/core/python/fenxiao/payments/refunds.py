@@ -452,8 +452,8 @@ def ensure_auto_refund(db: Database, payment: Mapping[str, Any], order: Mapping[
               "user_id": order.get("user_id"), "out_trade_no": payment["_id"],
               "total": int(payment["amount"]),
               "lines": [], "shipping_amount": 0, "amount": int(payment["amount"]), "reason": reason,
-              "status": APPROVED, "kind": AUTO, "type": REFUND_ONLY, "reject_reason": None, "created_at": now, "approved_at": now,
-              "refunded_at": None}
+              "status": APPROVED, "kind": AUTO, "type": REFUND_ONLY, "reject_reason": None, "created_at": now,
+              "approved_at": now, "refunded_at": None}
     try:
         db.refunds.insert_one(refund)
     except DuplicateKeyError:
@@ -501,5 +501,5 @@ def _whole_order_refund(order: dict[str, Any], refund_id: str, reason: str) -> d
             "lines": [{"sku_id": line.sku_id, "quantity": line.quantity, "amount": line.amount}
                       for line in plan.lines],
             "shipping_amount": plan.shipping_amount, "amount": plan.amount, "reason": reason,
-            "status": APPROVED, "kind": AUTO, "type": REFUND_ONLY, "reject_reason": None, "created_at": now, "approved_at": now,
-            "refunded_at": None}
+            "status": APPROVED, "kind": AUTO, "type": REFUND_ONLY, "reject_reason": None, "created_at": now,
+            "approved_at": now, "refunded_at": None}

@@ -104,7 +104,8 @@ function templateEditor(t) {
     const places = placePicker(f && f.places, { label: `包邮条件 ${i + 1} 的地区`, none: '全国' });
     const amount = h('input', { inputmode: 'decimal', 'aria-label': `包邮条件 ${i + 1} 满金额`, value: f && f.min_amount !== null ? fenToYuanText(f.min_amount) : '' });
     const units = h('input', { inputmode: 'numeric', 'aria-label': `包邮条件 ${i + 1} 满件数`, value: f && f.min_units ? String(f.min_units) : '' });
-    return { el: h('div', { class: 'stack-s' }, places.el, h('span', { class: 'inline' }, '满', amount, '元', '且/或 满', units, '件 包邮')), read: () => {
+    return { el: h('div', { class: 'stack-s' }, places.el, h('span', { class: 'inline' }, '满', amount, '元', '且满', units, '件包邮',
+      h('span', { class: 'hint' }, '只填一项即可；两项都填时须同时满足'))), read: () => {
       const rule = { places: places.read(), min_amount: amount.value.trim() ? toFen(amount.value, '包邮金额') : null,
         min_units: units.value.trim() ? toInt(units.value, '包邮件数') : null };
       if (rule.min_amount === null && rule.min_units === null) throw new Error(`包邮条件 ${i + 1}：请填写满多少元或满多少件`);
