@@ -706,3 +706,32 @@ def test_after_sales_and_shipping_templates_on_a_phone(window, db, shop, stack) 
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page scrolls sideways on a phone ({width}px)"
     assert phone.errors == []
+
+
+def test_an_exchange_is_reshipped_from_the_page(window, db, shop, stack) -> None:
+    """换货: once the goods are back, 换货发出 records the new parcel (carrier from WeChat's list)."""
+    base = stack["base_url"]
+    admin = _admin_api(base)
+    admin("PUT", "/v1/admin/settings/shop", {"return_address": RETURN_ADDRESS})
+    order = shop["to_ship"]
+    carrier = admin("GET", "/v1/admin/carriers")["items"][0]
+    admin("POST", f"/v1/admin/orders/{order['id']}/ship", {"carrier": carrier["code"], "tracking_no": "SF1234567890"})
+    bob = Shopper(base, "bob")
+    refund_id = bob.call("POST", f"/v1/orders/{order['id']}/refunds", {"type": "exchange", "reason": "换大一码"})["id"]
+    admin("POST", f"/v1/admin/refunds/{refund_id}/agree-return", {})
+    bob.call("POST", f"/v1/me/refunds/{refund_id}/return", {"carrier": "中通快递", "tracking_no": "ZT1234567"})
+    admin("POST", f"/v1/admin/refunds/{refund_id}/receive", {})
+    owner = window(DESKTOP, "owner-desktop")
+    owner.sign_in(*OWNER)
+    row = _after_sales_row(owner, order["order_no"], "换货")
+    assert "已收到退货" in row.inner_text() and row.locator("button", has_text="同意退款").count() == 0
+    row.locator("button", has_text="换货发出").click()
+    owner.dialog().locator("select[name=carrier]").select_option(carrier["code"])
+    owner.dialog().locator("input[name=tracking_no]").fill("SF5555666677")
+    owner.dialog().locator("button[type=submit]").click()
+    owner.toast("换货已发出")
+    refund = db.refunds.find_one({"_id": refund_id})
+    assert refund["status"] == "reshipped"
+    assert (refund["reshipment"]["carrier"], refund["reshipment"]["tracking_no"]) == (carrier["code"], "SF5555666677")
+    owner.page.locator("#view tr", has_text=order["order_no"]).locator("text=换货已发出").wait_for()
+    assert owner.errors == []

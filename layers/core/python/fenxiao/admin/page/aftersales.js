@@ -6,7 +6,7 @@ import { h } from './dom.js';
 import { api } from './api.js';
 import { specLabel, time, yuan } from './format.js';
 import { can } from './roles.js';
-import { carrierOptions, rejectButton, showOrder } from './orders.js';
+import { parcelFields, rejectButton, showOrder } from './orders.js';
 import { act, actions, badge, closeDialog, confirmButton, errorBox, filterBar, formDialog, kv, loading, openDialog, options, pagedTable,
   panel, person, table } from './ui.js';
 
@@ -51,17 +51,8 @@ async function agreeReturn(r, done) {
 }
 
 async function reship(r, done) {
-  let choices;
-  try {
-    choices = await carrierOptions();
-  } catch (err) {
-    openDialog('换货发出', errorBox(err));
-    return;
-  }
-  formDialog(`换货发出 · ${r.order_no}`, [
-    { name: 'carrier', label: '物流公司', type: 'select', options: choices },
-    { name: 'tracking_no', label: '运单号', required: true },
-  ], (body) => api('POST', `/v1/admin/refunds/${enc(r.id)}/reship`, { body }), done, '换货已发出');
+  const parcel = await parcelFields('换货发出');
+  if (parcel) formDialog(`换货发出 · ${r.order_no}`, parcel, (body) => api('POST', `/v1/admin/refunds/${enc(r.id)}/reship`, { body }), done, '换货已发出');
 }
 
 /** The next step of a request in its state, for the roles that may take it (the server checks again). */

@@ -20,9 +20,18 @@ const orderState = (o) => [o.group_buy && o.status === 'paid' && o.group_buy.sta
   o.refund_open ? h('div', {}, h('span', { class: 'badge warn' }, '售后中')) : null];
 
 let carriers = null;  // WeChat's delivery list, [{code, name}], loaded once per page
-export async function carrierOptions() {
-  carriers = carriers || (await api('GET', '/v1/admin/carriers')).items;
-  return carriers.map((c) => [c.code, c.name]);
+
+/** The carrier and tracking-number fields of a parcel form (a shipment, an exchange's new parcel), or null
+ * after showing in the dialog why WeChat's carrier list could not be loaded. */
+export async function parcelFields(title, hint = '微信支持的快递公司') {
+  try {
+    carriers = carriers || (await api('GET', '/v1/admin/carriers')).items;
+  } catch (err) {
+    openDialog(title, errorBox(err));
+    return null;
+  }
+  return [{ name: 'carrier', label: '物流公司', type: 'select', options: carriers.map((c) => [c.code, c.name]),
+    hint }, { name: 'tracking_no', label: '运单号', required: true }];
 }
 
 const linesSummary = (o) => {
@@ -83,20 +92,14 @@ function unshipped(order) {
 }
 
 async function shipOrder(order, reload) {
-  let choices;
-  try {
-    choices = await carrierOptions();
-  } catch (err) {
-    openDialog('发货', errorBox(err));
-    return;
-  }
+  const parcel = await parcelFields('发货', '微信支持的快递公司（发货信息会上传微信）');
+  if (!parcel) return;
   const left = unshipped(order);
   const lines = (order.lines || []).filter((l) => left[l.sku_id] > 0);
   const split = lines.length > 1 ? [{ section: '本包裹商品（分批发货时修改数量）' },
     ...lines.map((l) => ({ name: `qty_${l.sku_id}`, label: `${l.title} ${specLabel(l.specs)}（待发 ${left[l.sku_id]}）`, type: 'int', value: left[l.sku_id] }))] : [];
   formDialog(`发货 · ${order.order_no}`, [
-    { name: 'carrier', label: '物流公司', type: 'select', options: choices, hint: '微信支持的快递公司（发货信息会上传微信）' },
-    { name: 'tracking_no', label: '运单号', required: true },
+    ...parcel,
     ...split,
   ], (values) => {
     const body = { carrier: values.carrier, tracking_no: values.tracking_no };
