@@ -735,3 +735,30 @@ def test_an_exchange_is_reshipped_from_the_page(window, db, shop, stack) -> None
     assert (refund["reshipment"]["carrier"], refund["reshipment"]["tracking_no"]) == (carrier["code"], "SF5555666677")
     owner.page.locator("#view tr", has_text=order["order_no"]).locator("text=换货已发出").wait_for()
     assert owner.errors == []
+
+
+def test_a_banner_opens_a_product_picked_by_name(window, db, shop) -> None:
+    """首页轮播: what a banner opens is chosen (a product by search, a search word, a page), never typed as ids."""
+    owner = window(DESKTOP, "owner-desktop")
+    owner.sign_in(*OWNER)
+    page = owner.open("banners")
+    page.click("text=新建轮播图")
+    form = owner.dialog()
+    form.locator("input[name=image]").fill("https://picsum.photos/750/300")
+    form.get_by_label("跳转到").select_option(label="商品详情")
+    form.get_by_label("搜索商品").fill("T恤")
+    form.get_by_label("搜索商品").press("Enter")
+    form.locator(".hits li", has_text="纯棉宽松圆领短袖T恤").locator("button", has_text="选择").click()
+    owner.shot("banner-link")
+    form.locator("button[type=submit]").click()
+    owner.toast("已保存")
+    tee = db.products.find_one({"title": {"$regex": "T恤"}})
+    assert db.banners.find_one({})["link"] == f"/pages/product/detail?id={tee['_id']}"
+    row = page.locator("#view tr", has_text="商品：纯棉宽松圆领短袖T恤")
+    row.locator("button", has_text="编辑").click()
+    owner.dialog().get_by_label("跳转到").select_option(label="搜索结果")
+    owner.dialog().get_by_label("搜索词").fill("降噪耳机")
+    owner.dialog().locator("button[type=submit]").click()
+    page.locator("#view tr", has_text="搜索：降噪耳机").wait_for()
+    assert db.banners.find_one({})["link"] == "/pages/search/index?q=%E9%99%8D%E5%99%AA%E8%80%B3%E6%9C%BA"
+    assert owner.errors == []
