@@ -206,6 +206,23 @@ def _bucket_resources() -> dict[str, Any]:
     }
 
 
+# A CloudFormation stack holds at most 500 resources (cfn-lint E3010 checks it in make test) and every HTTP API
+# route is one (AWS::ApiGatewayV2::Route). The admin function's ~90 routes all live under /v1/admin/ and it
+# routes, authenticates and authorises each request itself (fenxiao.runtime: one role declaration per route),
+# so the gateway forwards that prefix with one greedy route instead of one route per endpoint. Shopper
+# functions keep a route each: their paths are what picks the function.
+GREEDY_PREFIXES = ("/v1/admin/",)
+
+
+def http_events(routes: list[Any]) -> list[dict[str, Any]]:
+    """The httpApi events of a function: its routes, those under a greedy prefix folded into one ANY route."""
+    events: set[tuple[str, str]] = set()
+    for route in routes:
+        prefix = next((p for p in GREEDY_PREFIXES if route.path.startswith(p)), None)
+        events.add(("ANY", prefix + "{proxy+}") if prefix else (route.method, route.path))
+    return [{"httpApi": {"method": method, "path": path}} for method, path in sorted(events)]
+
+
 def aws_document(entries: list[registry.Entry]) -> dict[str, Any]:
     functions: dict[str, Any] = {}
     resources: dict[str, Any] = {**_bucket_resources(), **_failure_channel()}
@@ -221,7 +238,7 @@ def aws_document(entries: list[registry.Entry]) -> dict[str, Any]:
                                 "layers": [{"Ref": "CoreLambdaLayer"}, {"Ref": "DepsLambdaLayer"}]}
         if is_http:
             spec["timeout"] = HTTP_TIMEOUT
-            spec["events"] = [{"httpApi": {"method": r.method, "path": r.path}} for r in entry.function.routes]
+            spec["events"] = http_events(entry.function.routes)
         elif is_schedule:
             spec["timeout"] = SCHEDULE_TIMEOUT
             resources.update(_schedule_resources(entry))

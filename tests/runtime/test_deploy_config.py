@@ -7,7 +7,7 @@ from fenxiao.runtime import registry
 from fenxiao.runtime.http import HttpFunction
 from fenxiao.runtime.scheduled import TaskFunction
 from infra.local import stack
-from infra.serverless_gen import logical_id
+from infra.serverless_gen import GREEDY_PREFIXES, logical_id
 
 
 def test_serverless_yml_matches_registry():
@@ -21,14 +21,30 @@ def test_serverless_yml_matches_registry():
         module_file = stack.ROOT / (entry.module.replace(".", "/") + ".py")
         assert module_file.exists()
         if isinstance(entry.function, HttpFunction):
-            routes = sorted((r.method, r.path) for r in entry.function.routes)
-            events = sorted((e["httpApi"]["method"], e["httpApi"]["path"]) for e in spec["events"])
-            assert events == routes, entry.name
+            events = {(e["httpApi"]["method"], e["httpApi"]["path"]) for e in spec["events"]}
+            greedy = {path[:-len("{proxy+}")] for method, path in events if path.endswith("/{proxy+}")}
+            assert greedy <= set(GREEDY_PREFIXES), entry.name
+            routes = {(r.method, r.path) for r in entry.function.routes}
+            covered = {(m, p) for m, p in routes if any(p.startswith(prefix) for prefix in greedy)}
+            assert events - {("ANY", f"{prefix}{{proxy+}}") for prefix in greedy} == routes - covered, entry.name
         elif isinstance(entry.function, TaskFunction):
             assert "events" not in spec  # invoked by hand after a deploy
         else:
             rule = document["resources"]["Resources"][f"{logical_id(entry.name)}ScheduleRule"]["Properties"]
             assert rule["ScheduleExpression"] == entry.function.aws_schedule
+
+
+def test_a_greedy_prefix_reaches_only_its_own_function():
+    """One function's greedy route (`ANY /v1/admin/{proxy+}`) must not swallow another function's path."""
+    document = yaml.safe_load((stack.ROOT / "serverless.yml").read_text())
+    for entry in registry.http_entries(registry.discover()):
+        events = [e["httpApi"]["path"] for e in document["functions"][entry.name]["events"]]
+        folded = [p for p in events if p.endswith("/{proxy+}")]
+        others = [r.path for other in registry.http_entries(registry.discover()) if other.name != entry.name
+                  for r in other.function.routes]
+        assert not [p for p in others for g in folded if p.startswith(g[:-len("{proxy+}")])], entry.name
+    assert ("ANY", "/v1/admin/{proxy+}") in {(e["httpApi"]["method"], e["httpApi"]["path"])
+                                             for e in document["functions"]["admin"]["events"]}
 
 
 def test_routes_are_unique():
