@@ -189,6 +189,7 @@ def _create_product_with_two_specs(admin: Admin, db) -> dict[str, Any]:
     form.get_by_label("批量售价").fill("299")
     form.get_by_label("批量划线价").fill("399")
     form.get_by_label("批量库存").fill("20")
+    form.get_by_label("批量重量").fill("0.35")  # kg in the editor, grams stored (by-weight shipping templates)
     form.locator("text=应用到全部 SKU").click()
     form.get_by_label("墨绿 / L 售价").fill("319.5")
     form.locator(".sku-table tbody tr").nth(3).locator("input[type=file]").set_input_files(
@@ -205,6 +206,7 @@ def _create_product_with_two_specs(admin: Admin, db) -> dict[str, Any]:
         ("香槟", "M"): (29900, 39900, 20), ("香槟", "L"): (29900, 39900, 20),
         ("墨绿", "M"): (29900, 39900, 20), ("墨绿", "L"): (31950, 39900, 20)}
     assert skus[("墨绿", "L")]["image"].endswith(".png") and skus[("香槟", "M")]["image"] is None
+    assert {s["weight"] for s in skus.values()} == {350}
     assert len(product["images"]) == 1
     return {"product": product, "skus": skus}
 
