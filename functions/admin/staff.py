@@ -1,6 +1,6 @@
 """Staff accounts and the operation log (owner only), and each staff member's own password; composed by
 handler.py."""
-from fenxiao.admin import audit, staff
+from fenxiao.admin import actions, audit, staff
 from fenxiao.admin.audit import AuditQuery, Tracked
 from fenxiao.admin.models import PasswordChange, StaffIn, StaffPatch
 from fenxiao.admin.roles import ANY_STAFF, OWNER_ONLY
@@ -40,3 +40,10 @@ def change_password(req: AdminRequest[PasswordChange]) -> dict:
 def audit_log(req: AdminRequest[None, AuditQuery]) -> dict:
     """The operation log, newest first: filter by actor, action, object and time."""
     return audit.list_entries(req.db, req.query)
+
+
+@routes.route("GET", "/v1/admin/audit-log/actions", auth="admin", roles=ANY_STAFF)
+def audit_actions(req: AdminRequest) -> dict:
+    """Every action the operation log records, with its Chinese name (`{items: [{action, label}]}`): the
+    page's action filter offers these instead of codes."""
+    return actions.catalogue()

@@ -2,6 +2,8 @@
 the runtime, settings and money keep their changed fields before → after, and the list filters."""
 from __future__ import annotations
 
+import re
+
 from fenxiao.admin.service import ensure_owner
 
 LOG = "/v1/admin/audit-log"
@@ -53,3 +55,28 @@ def test_staff_changes_hide_passwords_and_the_log_filters_by_actor_and_time(api,
     assert api.get(LOG, token=token, query={"from": "2000-01-01T00:00:00Z", "to": "2000-01-02T00:00:00Z"}
                    ).json["total"] == 0
     assert api.get(LOG, token=clerk).error_code == "ROLE_FORBIDDEN"
+
+
+def test_every_admin_write_has_a_chinese_label_and_no_label_outlives_its_route() -> None:
+    from fenxiao.admin.actions import ACTION_LABELS
+    from functions.admin.handler import admin
+
+    writes = {r.action for r in admin.routes if r.auth == "admin" and r.method != "GET"}
+    sign_in = {"admin.login", "admin.login_failed"}
+    assert writes - set(ACTION_LABELS) == set(), "add a Chinese label to fenxiao/admin/actions.py"
+    assert set(ACTION_LABELS) - writes - sign_in == set(), "a label whose route is gone"
+    assert all(re.search(r"[\u4e00-\u9fff]", label) for label in ACTION_LABELS.values())
+
+
+def test_entries_carry_the_action_label_and_the_catalogue_is_listed(api, db) -> None:
+    token = _owner(api, db)
+    api.post("/v1/admin/categories", {"name": "水果"}, token=token)
+    rows = api.get(LOG, token=token).json["items"]
+    assert [(r["action"], r["action_label"]) for r in rows] == [
+        ("catalog.new_category", "新建分类"), ("admin.login", "登录")]
+    db.audit_log.insert_one({**db.audit_log.find_one({"action": "admin.login"}), "_id": "old",
+                             "action": "retired.thing"})  # an action no longer declared shows its code
+    retired = api.get(LOG, token=token, query={"action": "retired.thing"}).json["items"][0]
+    assert retired["action_label"] == "retired.thing"
+    listed = api.get(f"{LOG}/actions", token=token).json["items"]
+    assert {"action": "refunds.receive", "label": "确认收到退货"} in listed

@@ -195,6 +195,7 @@ def _create_product_with_two_specs(admin: Admin, db) -> dict[str, Any]:
     form.get_by_label("批量售价").fill("299")
     form.get_by_label("批量划线价").fill("399")
     form.get_by_label("批量库存").fill("20")
+    form.get_by_label("批量重量").fill("0.35")  # kg in the editor, grams stored (by-weight shipping templates)
     form.locator("text=应用到全部 SKU").click()
     form.get_by_label("墨绿 / L 售价").fill("319.5")
     form.locator(".sku-table tbody tr").nth(3).locator("input[type=file]").set_input_files(
@@ -211,6 +212,7 @@ def _create_product_with_two_specs(admin: Admin, db) -> dict[str, Any]:
         ("香槟", "M"): (29900, 39900, 20), ("香槟", "L"): (29900, 39900, 20),
         ("墨绿", "M"): (29900, 39900, 20), ("墨绿", "L"): (31950, 39900, 20)}
     assert skus[("墨绿", "L")]["image"].endswith(".png") and skus[("香槟", "M")]["image"] is None
+    assert {s["weight"] for s in skus.values()} == {350}
     assert len(product["images"]) == 1
     return {"product": product, "skus": skus}
 
@@ -540,4 +542,338 @@ def test_the_owner_runs_seckill_and_bargain_activities(window, db, shop) -> None
     saved = db.bargain_activities.find_one({"_id": bargain["id"]})
     assert (saved["max_helpers"], saved["floor_price"], saved["sku_id"]) == (5, 990, sku["_id"])
     owner.shot("bargains")
+    assert owner.errors == []
+
+
+# --- after-sales, shipping templates, reviews, hot searches (issue 16) -------------------------------
+
+FINANCE = ("caiwu", "finance password 1")
+RETURN_ADDRESS = {"name": "售后部", "phone": "0571-88886666", "province": "浙江省", "city": "杭州市",
+                  "district": "余杭区", "detail": "仓前街道 8 号仓库"}
+
+
+def _raw(base: str, method: str, path: str, token: str, body: Any = None) -> requests.Response:
+    return requests.request(method, base + path, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+
+def _admin_api(base: str) -> Any:
+    token = requests.post(f"{base}/v1/admin/login", json={"username": OWNER[0], "password": OWNER[1]},
+                          timeout=30).json()["token"]
+
+    def call(method: str, path: str, body: Any = None) -> Any:
+        resp = _raw(base, method, path, token, body)
+        assert resp.ok, f"{method} {path} → {resp.status_code} {resp.text[:300]}"
+        return resp.json()
+    return call
+
+
+def _set_return_address(owner: Admin, db) -> None:
+    page = owner.open("settings")
+    form = page.locator("form", has=page.locator("input[name='return_address.name']"))
+    for field in ("name", "phone", "city", "district", "detail"):
+        form.locator(f"input[name='return_address.{field}']").fill(RETURN_ADDRESS[field])
+    form.locator("select[name='return_address.province']").select_option(RETURN_ADDRESS["province"])
+    form.locator("button[type=submit]").click()
+    owner.toast("设置已保存")
+    stored = db.kv.find_one({"_id": "settings:shop"}) or {}
+    saved = stored.get("return_address") or {}
+    assert {k: v for k, v in saved.items() if k in RETURN_ADDRESS} == RETURN_ADDRESS, stored
+
+
+def _pick_place(form: Any, picker_label: str, query: str, place: str) -> None:
+    form.get_by_label(f"选择{picker_label}").click()
+    form.get_by_label(f"{picker_label} 筛选").fill(query)
+    form.locator(f".place-picker[data-label='{picker_label}'] label", has_text=place).first.locator("input").check()
+
+
+def _create_shipping_template(owner: Admin, db) -> dict[str, Any]:
+    page = owner.open("shipping")
+    page.click("text=新建运费模板")
+    form = owner.dialog()
+    form.locator("input[name=name]").fill("江浙快递")
+    for field, value in (("首件/首重", "1"), ("首费", "10"), ("续件/续重", "1"), ("续费", "5")):
+        form.get_by_label(f"默认运费 {field}").fill(value)
+    form.locator("text=＋ 为指定地区设置运费").click()
+    _pick_place(form, "地区运费 1 的地区", "浙江", "浙江省（全省）")
+    for field, value in (("首件/首重", "1"), ("首费", "6"), ("续件/续重", "1"), ("续费", "2")):
+        form.get_by_label(f"地区运费 1 {field}").fill(value)
+    form.locator("text=＋ 添加包邮条件").click()
+    form.get_by_label("包邮条件 1 满件数").fill("3")
+    _pick_place(form, "不配送地区", "乌鲁木齐", "乌鲁木齐市")
+    owner.shot("shipping-template-editor")
+    form.locator("button[type=submit]").click()
+    owner.toast("运费模板已保存")
+    template = db.shipping_templates.find_one({"name": "江浙快递"})
+    assert (template["mode"], template["default"]) == ("piece", {"first": 1, "first_fee": 1000, "additional": 1,
+                                                                  "additional_fee": 500})
+    assert template["regions"] == [{"places": ["浙江省"], "first": 1, "first_fee": 600, "additional": 1,
+                                    "additional_fee": 200}]
+    assert template["free_rules"] == [{"places": [], "min_amount": None, "min_units": 3}]
+    assert template["not_delivered"] == ["新疆维吾尔自治区/乌鲁木齐市"]
+    row = page.locator("#view tr", has_text="江浙快递")
+    assert "首1件 ¥10.00，每增加1件 ¥5.00" in row.inner_text() and "满3件包邮" in row.inner_text()
+    # the product editor picks it by name
+    page = owner.open("products")
+    page.locator("#view tr", has_text="纯棉宽松圆领短袖T恤").locator("button", has_text="编辑").click()
+    owner.dialog().locator("select[name=shipping_template_id]").select_option(label="江浙快递（按件数）")
+    owner.dialog().locator("button[type=submit]").click()
+    owner.toast("商品已保存")
+    assert db.products.find_one({"title": {"$regex": "T恤"}})["shipping_template_id"] == template["_id"]
+    return template
+
+
+def _checkout_uses_the_template(base: str, bob: Shopper, tee_sku: str) -> None:
+    def preview(quantity: int, address: str) -> requests.Response:
+        return _raw(base, "POST", "/v1/checkout/preview", bob.token,
+                    {"items": [{"sku_id": tee_sku, "quantity": quantity}], "address_id": address})
+    two = preview(2, bob.address)  # 浙江省: 6 元 for the first, 2 元 for the second
+    assert two.status_code == 200 and two.json()["shipping_fee"] == 800, two.text
+    assert preview(3, bob.address).json()["shipping_fee"] == 0  # 满 3 件包邮
+    order = bob.call("POST", "/v1/orders", {"items": [{"sku_id": tee_sku, "quantity": 2}], "address_id": bob.address})
+    assert order["amounts"]["shipping_fee"] == 800  # the order charges what the preview showed
+    far = bob.call("POST", "/v1/me/addresses", {
+        "name": "李雷", "phone": "13900139000", "province": "新疆维吾尔自治区", "city": "乌鲁木齐市",
+        "district": "天山区", "detail": "人民路 1 号"})["id"]
+    refused = preview(1, far)
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "REGION_NOT_DELIVERED", refused.text
+
+
+def _shopper_upload(base: str, bob: Shopper) -> str:
+    form = bob.call("POST", "/v1/me/uploads", {"filename": "photo.png", "content_type": "image/png", "size": len(PNG)})
+    requests.post(form["url"], data=form["fields"], files={"file": ("photo.png", PNG, "image/png")},
+                  timeout=30).raise_for_status()
+    return str(form["public_url"])
+
+
+def _bob_reviews_and_returns(base: str, db, shop: dict[str, Any]) -> tuple[Shopper, str]:
+    """The shipped order is received and reviewed (with a photo), then bob asks to return it."""
+    admin = _admin_api(base)
+    order = shop["to_ship"]
+    carrier = admin("GET", "/v1/admin/carriers")["items"][0]["code"]
+    admin("POST", f"/v1/admin/orders/{order['id']}/ship", {"carrier": carrier, "tracking_no": "SF1234567890"})
+    bob = Shopper(base, "bob")
+    bob.call("POST", f"/v1/orders/{order['id']}/confirm-receipt")
+    line = db.orders.find_one({"_id": order["id"]})["lines"][0]
+    bob.call("POST", "/v1/me/reviews", {"order_id": order["id"], "sku_id": line["sku_id"], "rating": 4,
+                                       "content": "面料舒服，就是有点短", "images": [_shopper_upload(base, bob)]})
+    refund = bob.call("POST", f"/v1/orders/{order['id']}/refunds", {
+        "type": "return_refund", "reason": "颜色和图片不一样", "photos": [_shopper_upload(base, bob)]})
+    return bob, refund["id"]
+
+
+def _after_sales_row(admin: Admin, order_no: str, kind: str = "退货退款") -> Any:
+    page = admin.open("refunds")
+    page.get_by_label("售后类型").select_option(label=kind)
+    row = page.locator("#view tr", has_text=order_no)
+    row.wait_for()
+    return row
+
+
+def _walk_the_return(operator: Admin, finance: Admin, db, bob: Shopper, refund_id: str, order: dict[str, Any]) -> None:
+    sku = db.refunds.find_one({"_id": refund_id})["lines"][0]["sku_id"]
+    stock_before = db.skus.find_one({"_id": sku})["stock"]
+    row = _after_sales_row(operator, order["order_no"])
+    assert "Bob 李" in row.inner_text() and "颜色和图片不一样" in row.inner_text() and "待审核" in row.inner_text()
+    assert row.locator("button", has_text="同意退款").count() == 0  # money is finance's
+    assert row.locator("button", has_text="拒绝").count() == 0
+    row.locator("button", has_text="同意退货").click()
+    operator.dialog().locator("text=仓前街道 8 号仓库").wait_for()  # the shop's return address, from 设置
+    operator.dialog().locator("button", has_text="同意并告知买家退货地址").click()
+    operator.toast("已同意")
+    assert db.refunds.find_one({"_id": refund_id})["status"] == "awaiting_return"
+
+    bob.call("POST", f"/v1/me/refunds/{refund_id}/return", {"carrier": "圆通速递", "tracking_no": "YT9876543210"})
+
+    row = _after_sales_row(operator, order["order_no"])
+    row.locator("button", has_text="详情").click()
+    detail = operator.dialog()
+    detail.locator("text=YT9876543210").wait_for()  # the shopper's parcel back
+    text = detail.inner_text()
+    assert "纯棉宽松圆领短袖T恤" in text and "圆通速递" in text and "买家寄回" in text
+    assert detail.locator(".steps li.done").count() == 3  # 提交申请 → 同意退货 → 买家寄回
+    operator.shot("after-sales-detail")
+    detail.locator("button", has_text="确认收货").click()
+    operator.toast("已确认收货")
+    assert db.refunds.find_one({"_id": refund_id})["status"] == "received"
+    assert db.skus.find_one({"_id": sku})["stock"] == stock_before + 1  # back on sale
+    detail.locator(".steps li.done", has_text="收到退货").wait_for()
+    assert detail.locator("button", has_text="同意退款").count() == 0  # the money is finance's
+    operator.page.click("#dialog-close")
+
+    row = _after_sales_row(finance, order["order_no"])
+    assert row.locator("button", has_text="确认收货").count() == 0
+    row.locator("button", has_text="同意退款").click()
+    finance.toast("已同意退款")
+    assert db.refunds.find_one({"_id": refund_id})["status"] in ("approved", "refunded")
+    page = finance.page
+    page.get_by_label("售后类型").select_option(label="全部类型")  # the refund-only request of the fixture too
+    page.locator("#view tr", has_text="尺码不合适").wait_for()
+    assert "已退款" in page.locator("#view tr", has_text=order["order_no"]).inner_text()
+    finance.shot("after-sales-list")
+
+
+def _moderate_the_review(operator: Admin, db) -> None:
+    page = operator.open("reviews")
+    row = page.locator("#view tr", has_text="面料舒服")
+    text = row.inner_text()
+    assert "Bob 李" in text and "纯棉宽松圆领短袖T恤" in text and "★★★★☆" in text
+    assert row.locator("img").count() == 1
+    row.locator("button", has_text="回复").click()
+    operator.dialog().locator("textarea[name=content]").fill("感谢支持，下次给您留意尺码")
+    operator.dialog().locator("button[type=submit]").click()
+    operator.toast("回复已发布")
+    row = page.locator("#view tr", has_text="面料舒服")
+    assert "商家回复：感谢支持" in row.inner_text()
+    row.locator("button", has_text="隐藏").click()
+    operator.toast("评价已隐藏")
+    review = db.reviews.find_one({"content": "面料舒服，就是有点短"})
+    assert review["status"] == "hidden" and review["reply"]["content"] == "感谢支持，下次给您留意尺码"
+    page.locator("#view tr", has_text="面料舒服").locator("text=已隐藏").wait_for()
+    operator.shot("reviews")
+
+
+def _edit_hot_searches(operator: Admin, base: str) -> None:
+    page = operator.open("search")
+    for word in ("降噪耳机", "T恤", "牛仔裤"):
+        page.get_by_label("新的热门搜索词").fill(word)
+        page.get_by_label("新的热门搜索词").press("Enter")
+    page.get_by_label("T恤 前移").click()
+    page.get_by_label("移除 牛仔裤").click()
+    page.locator("#view button", has_text="保存").click()
+    operator.toast("热门搜索已保存")
+    assert requests.get(f"{base}/v1/search/hot", timeout=30).json()["items"] == ["T恤", "降噪耳机"]
+    operator.shot("hot-searches")
+
+
+def test_after_sales_shipping_templates_reviews_and_hot_searches(window, db, shop, stack) -> None:
+    base = stack["base_url"]
+    create_admin(db, *OPERATOR, "operator")
+    create_admin(db, *FINANCE, "finance")
+    owner = window(DESKTOP, "owner-desktop")
+    owner.sign_in(*OWNER)
+    _set_return_address(owner, db)
+    _create_shipping_template(owner, db)
+    bob, refund_id = _bob_reviews_and_returns(base, db, shop)
+    tee = db.skus.find_one({"product_id": db.products.find_one({"title": {"$regex": "T恤"}})["_id"]})
+    _checkout_uses_the_template(base, bob, tee["_id"])
+
+    operator = window(DESKTOP, "operator-desktop")
+    operator.sign_in(*OPERATOR)
+    finance = window(DESKTOP, "finance-desktop")
+    finance.sign_in(*FINANCE)
+    _walk_the_return(operator, finance, db, bob, refund_id, shop["to_ship"])
+    _moderate_the_review(operator, db)
+    _edit_hot_searches(operator, base)
+
+    page = owner.open("audit")  # every write by its Chinese name, filtered by a name too
+    for label in ("同意退货", "确认收到退货", "新建运费模板", "回复评价", "隐藏评价", "修改热门搜索"):
+        page.locator("#view td", has_text=label).first.wait_for()
+    assert "refunds.agree" not in page.inner_text("#view")
+    page.get_by_label("操作", exact=True).select_option(label="确认收到退货")
+    page.locator("#view tbody tr", has_text=OPERATOR[0]).wait_for()
+    assert page.locator("#view tbody tr").count() == 1
+    owner.shot("audit-labels")
+    assert owner.errors == [] and operator.errors == [] and finance.errors == []
+
+
+def test_lists_load_more_by_cursor_and_a_filter_starts_again(window, db, shop, stack) -> None:
+    """Every admin list pages with `cursor` / `next_cursor` (here one item a page, forced on the refunds
+    list): 加载更多 appends the next page, and a filter change starts from the first page again."""
+    bob = Shopper(stack["base_url"], "bob")
+    bob.call("POST", f"/v1/orders/{shop['to_ship']['id']}/refunds", {"reason": "不想要了"})
+    owner = window(DESKTOP, "owner-desktop")
+    asked: list[str] = []
+
+    def one_a_page(route: Any) -> None:
+        asked.append(route.request.url)
+        url = route.request.url
+        route.continue_(url=url + ("&" if "?" in url else "?") + "page_size=1")
+    owner.page.route(re.compile(r".*/v1/admin/refunds(\?.*)?$"), one_a_page)
+    owner.sign_in(*OWNER)
+    page = owner.open("refunds")
+    assert page.locator("#view tbody tr").count() == 1 and "已显示 1 条" in page.inner_text("#view .pager")
+    page.locator("#view button", has_text="加载更多").click()
+    page.locator("#view tbody tr").nth(1).wait_for()
+    assert "cursor=" in asked[-1] and "page=" not in asked[-1].replace("page_size", "")
+    assert "共 2 条" in page.inner_text("#view .pager")
+    assert {t for t in page.locator("#view tbody tr").all_inner_texts() if "不想要了" in t or "尺码不合适" in t}
+    page.locator("#view select").first.select_option("requested")
+    page.wait_for_function("() => document.querySelectorAll('#view tbody tr').length === 1")
+    assert "cursor=" not in asked[-1]
+    assert owner.errors == []
+
+
+def test_after_sales_and_shipping_templates_on_a_phone(window, db, shop, stack) -> None:
+    phone = window(PHONE, "owner-phone")
+    phone.sign_in(*OWNER)
+    page = phone.open("refunds")
+    page.locator("#view tr", has_text=shop["to_refund"]["order_no"]).locator("button", has_text="详情").click()
+    phone.dialog().locator(".steps").wait_for()
+    assert "尺码不合适" in phone.dialog().inner_text()
+    phone.shot("after-sales-detail")
+    phone.page.click("#dialog-close")
+    page = phone.open("shipping")
+    page.click("text=新建运费模板")
+    phone.dialog().locator("text=＋ 为指定地区设置运费").click()
+    phone.dialog().get_by_label("选择地区运费 1 的地区").click()
+    phone.dialog().locator(".place-picker[data-label='地区运费 1 的地区'] label", has_text="广东省（全省）").wait_for()
+    phone.shot("shipping-template-editor")
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the page scrolls sideways on a phone ({width}px)"
+    assert phone.errors == []
+
+
+def test_an_exchange_is_reshipped_from_the_page(window, db, shop, stack) -> None:
+    """换货: once the goods are back, 换货发出 records the new parcel (carrier from WeChat's list)."""
+    base = stack["base_url"]
+    admin = _admin_api(base)
+    admin("PUT", "/v1/admin/settings/shop", {"return_address": RETURN_ADDRESS})
+    order = shop["to_ship"]
+    carrier = admin("GET", "/v1/admin/carriers")["items"][0]
+    admin("POST", f"/v1/admin/orders/{order['id']}/ship", {"carrier": carrier["code"], "tracking_no": "SF1234567890"})
+    bob = Shopper(base, "bob")
+    refund_id = bob.call("POST", f"/v1/orders/{order['id']}/refunds", {"type": "exchange", "reason": "换大一码"})["id"]
+    admin("POST", f"/v1/admin/refunds/{refund_id}/agree-return", {})
+    bob.call("POST", f"/v1/me/refunds/{refund_id}/return", {"carrier": "中通快递", "tracking_no": "ZT1234567"})
+    admin("POST", f"/v1/admin/refunds/{refund_id}/receive", {})
+    owner = window(DESKTOP, "owner-desktop")
+    owner.sign_in(*OWNER)
+    row = _after_sales_row(owner, order["order_no"], "换货")
+    assert "已收到退货" in row.inner_text() and row.locator("button", has_text="同意退款").count() == 0
+    row.locator("button", has_text="换货发出").click()
+    owner.dialog().locator("select[name=carrier]").select_option(carrier["code"])
+    owner.dialog().locator("input[name=tracking_no]").fill("SF5555666677")
+    owner.dialog().locator("button[type=submit]").click()
+    owner.toast("换货已发出")
+    refund = db.refunds.find_one({"_id": refund_id})
+    assert refund["status"] == "reshipped"
+    assert (refund["reshipment"]["carrier"], refund["reshipment"]["tracking_no"]) == (carrier["code"], "SF5555666677")
+    owner.page.locator("#view tr", has_text=order["order_no"]).locator("text=换货已发出").wait_for()
+    assert owner.errors == []
+
+
+def test_a_banner_opens_a_product_picked_by_name(window, db, shop) -> None:
+    """首页轮播: what a banner opens is chosen (a product by search, a search word, a page), never typed as ids."""
+    owner = window(DESKTOP, "owner-desktop")
+    owner.sign_in(*OWNER)
+    page = owner.open("banners")
+    page.click("text=新建轮播图")
+    form = owner.dialog()
+    form.locator("input[name=image]").fill("https://picsum.photos/750/300")
+    form.get_by_label("跳转到").select_option(label="商品详情")
+    form.get_by_label("搜索商品").fill("T恤")
+    form.get_by_label("搜索商品").press("Enter")
+    form.locator(".hits li", has_text="纯棉宽松圆领短袖T恤").locator("button", has_text="选择").click()
+    owner.shot("banner-link")
+    form.locator("button[type=submit]").click()
+    owner.toast("已保存")
+    tee = db.products.find_one({"title": {"$regex": "T恤"}})
+    assert db.banners.find_one({})["link"] == f"/pages/product/detail?id={tee['_id']}"
+    row = page.locator("#view tr", has_text="商品：纯棉宽松圆领短袖T恤")
+    row.locator("button", has_text="编辑").click()
+    owner.dialog().get_by_label("跳转到").select_option(label="搜索结果")
+    owner.dialog().get_by_label("搜索词").fill("降噪耳机")
+    owner.dialog().locator("button[type=submit]").click()
+    page.locator("#view tr", has_text="搜索：降噪耳机").wait_for()
+    assert db.banners.find_one({})["link"] == "/pages/search/index?q=%E9%99%8D%E5%99%AA%E8%80%B3%E6%9C%BA"
     assert owner.errors == []

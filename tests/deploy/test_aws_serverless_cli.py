@@ -81,6 +81,12 @@ def test_every_function_and_route_is_in_the_template(template):
     assert routes == declared  # none collapsed into another
     # the admin function takes its whole prefix through one route (each route is a stack resource)
     assert "ANY /v1/admin/{proxy+}" in routes and not any(r.startswith("POST /v1/admin/") for r in routes)
+    # a prefix route must not swallow another function's path
+    for entry in registry.http_entries(template["entries"]):
+        for other in registry.http_entries(template["entries"]):
+            prefix = entry.function.gateway_prefix
+            if prefix and other is not entry:
+                assert not any(r.path.startswith(prefix + "/") for r in other.function.routes), other.name
     layers = _resources(template, "AWS::Lambda::LayerVersion")
     assert all(v["Properties"]["CompatibleArchitectures"] == ["arm64"] for v in layers.values()) and len(layers) == 2
 

@@ -273,3 +273,46 @@ def test_two_receipts_racing_return_the_stock_once(api, db, paid_order, shopper,
     assert db.orders.find_one({"_id": order["_id"]})["refunded_amount"] == 3900
     assert sum(r["amount"]["refund"] for r in wechat_emulator.STORE.refunds.values()) == 3900
     assert_invariants(db)
+
+
+def test_the_admin_list_filters_by_type_and_the_detail_names_the_lines(api, db, paid_order, shopper, owner):
+    """The after-sales screen's list (type × status) and detail (lines by title and specs, order number,
+    buyer, the shopper's parcel back)."""
+    _set_return_address(api, owner)
+    token = shopper[1]
+    returned = _to_returned(api, db, paid_order(items=ITEMS, status="shipped"), token, owner)
+    exchange = _ask(api, paid_order(items=ITEMS, status="shipped"), token, "exchange").json["id"]
+    refund_only = _ask(api, paid_order(items=ITEMS), token, "refund_only").json["id"]
+
+    def ids(**query):
+        page = api.get("/v1/admin/refunds", token=owner, query=query)
+        assert page.status == 200, page
+        return [r["id"] for r in page.json["items"]]
+
+    assert ids(type="exchange") == [exchange]
+    assert ids(type="return_refund") == [returned]
+    assert ids(type="refund_only") == [refund_only]
+    assert ids(type="return_refund", status="returned") == [returned]
+    assert ids(type="return_refund", status="requested") == []
+    assert api.get("/v1/admin/refunds", token=owner, query={"type": "swap"}).error_code == "INVALID_INPUT"
+
+    detail = api.get(f"/v1/admin/refunds/{returned}", token=owner)
+    assert detail.status == 200, detail
+    order = db.orders.find_one({"_id": detail.json["order_id"]})
+    assert detail.json["order_no"] == order["order_no"] and detail.json["order_status"] == "shipped"
+    assert detail.json["buyer"]["id"] == shopper[0]
+    assert [(line["title"], line["quantity"], line["bought"]) for line in detail.json["lines"]] == [
+        (line["title"], line["quantity"], line["quantity"]) for line in order["lines"]]
+    assert detail.json["return_shipment"]["tracking_no"] == "SF100200300"
+    assert api.get("/v1/admin/refunds/nope", token=owner).error_code == "REFUND_NOT_FOUND"
+
+
+def test_refunds_without_a_type_become_refund_only_on_migrate(api, db, paid_order, shopper, owner):
+    from fenxiao.admin.bootstrap import migrate
+
+    refund_id = _ask(api, paid_order(items=ITEMS), shopper[1], "refund_only").json["id"]
+    db.refunds.update_one({"_id": refund_id}, {"$unset": {"type": ""}})  # written before types existed
+    assert migrate(db, None)["refund_types_backfilled"] == 1
+    assert migrate(db, None)["refund_types_backfilled"] == 0
+    listed = api.get("/v1/admin/refunds", token=owner, query={"type": "refund_only"}).json["items"]
+    assert [r["id"] for r in listed] == [refund_id]

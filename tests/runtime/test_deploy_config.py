@@ -31,6 +31,19 @@ def test_serverless_yml_matches_registry():
             assert rule["ScheduleExpression"] == entry.function.aws_schedule
 
 
+def test_a_greedy_prefix_reaches_only_its_own_function():
+    """One function's greedy route (`ANY /v1/admin/{proxy+}`) must not swallow another function's path."""
+    document = yaml.safe_load((stack.ROOT / "serverless.yml").read_text())
+    for entry in registry.http_entries(registry.discover()):
+        events = [e["httpApi"]["path"] for e in document["functions"][entry.name]["events"]]
+        folded = [p for p in events if p.endswith("/{proxy+}")]
+        others = [r.path for other in registry.http_entries(registry.discover()) if other.name != entry.name
+                  for r in other.function.routes]
+        assert not [p for p in others for g in folded if p.startswith(g[:-len("{proxy+}")])], entry.name
+    assert ("ANY", "/v1/admin/{proxy+}") in {(e["httpApi"]["method"], e["httpApi"]["path"])
+                                             for e in document["functions"]["admin"]["events"]}
+
+
 def test_routes_are_unique():
     seen: dict[tuple[str, str], str] = {}
     for entry in registry.http_entries(registry.discover()):

@@ -162,6 +162,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix("out_refund_no", unique=True),
         _ix([("status", A), ("created_at", D), ("_id", D)]),  # admin list by status
         _ix([("created_at", D), ("_id", D)]),                 # admin list, any status
+        _ix([("type", A), ("created_at", D), ("_id", D)]),    # admin list by after-sales type
         _ix([("status", A), ("approved_at", A)]),             # payments.recovery: approved, no answer yet
         _ix([("effects_done", A), ("status", A)]),            # payments.recovery: follow-up interrupted
         _ix([("order_id", A), ("created_at", A)]),            # orders.queries: an order's refunds

@@ -30,6 +30,7 @@ from pymongo.database import Database
 from pymongo.errors import PyMongoError
 
 from fenxiao import clock, logs
+from fenxiao.admin.actions import action_label
 from fenxiao.ids import new_id
 from fenxiao.paging import PageQuery, page_of
 from fenxiao.tokens import Principal
@@ -150,7 +151,10 @@ class AuditQuery(PageQuery):
 
 
 def render(doc: dict[str, Any]) -> dict[str, Any]:
-    out = {"id": doc["_id"], **{k: v for k, v in doc.items() if k != "_id"}}
+    """An entry as `GET /v1/admin/audit-log` lists it, with its action's Chinese name (`action_label`),
+    looked up when read so entries written before a label existed show it too."""
+    out = {"id": doc["_id"], **{k: v for k, v in doc.items() if k != "_id"},
+           "action_label": action_label(doc["action"])}
     out.setdefault("before", None)
     out.setdefault("after", None)
     return out

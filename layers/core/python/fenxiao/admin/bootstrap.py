@@ -1,5 +1,5 @@
 """Bring a database up to what this release needs: every index, search tokens on products written before
-search understood Chinese, and the first owner account.
+search understood Chinese, after-sales types on refunds written before them, and the first owner account.
 
 Run from the deployed artifacts after each deploy (the `ops-migrate` function), so production never
 depends on a laptop's virtualenv. Idempotent: indexes are created only when missing, and the owner only
@@ -16,13 +16,15 @@ from fenxiao import secrets
 from fenxiao.admin.service import ensure_owner
 from fenxiao.catalog.search import backfill_tokens
 from fenxiao.db import INDEXES, ensure_indexes
+from fenxiao.payments.refunds import backfill_refund_types
 
 
 def migrate(db: Database, owner_username: str | None) -> dict[str, Any]:
     """Create missing indexes; create the owner `owner_username` if given and absent."""
     ensure_indexes(db)
     result: dict[str, Any] = {"collections": len(INDEXES), "owner": None,
-                              "search_tokens_backfilled": backfill_tokens(db)}
+                              "search_tokens_backfilled": backfill_tokens(db),
+                              "refund_types_backfilled": backfill_refund_types(db)}
     if owner_username:
         created = ensure_owner(db, owner_username.strip().lower(), secrets.get("owner-password"))
         result["owner"] = {"username": owner_username.strip().lower(), "created": created}

@@ -99,6 +99,12 @@ class RefundListQuery(PageQuery):
                     "reshipped", "rejected", "failed", "cancelled"] | None = None
 
 
+class AdminRefundQuery(RefundListQuery):
+    """The admin's after-sales list also filters by type (automatic refunds are refund-only)."""
+
+    type: AfterSalesType | None = None
+
+
 class ReturnShipmentIn(Model):
     """The shopper's parcel back to the merchant. `carrier` is the company's name as the shopper knows it
     (顺丰速运): shoppers have no carrier-code list, and nothing is uploaded to WeChat for a return."""

@@ -6,20 +6,24 @@ import { api, session } from './api.js';
 import { can, roleName } from './roles.js';
 import { closeDialog, errorBox } from './ui.js';
 import { renderDashboard } from './dashboard.js';
-import { renderCustomers, renderOrders, renderRefunds } from './orders.js';
+import { renderAfterSales } from './aftersales.js';
+import { renderCustomers, renderOrders } from './orders.js';
 import { renderBanners, renderCategories, renderProducts } from './catalog.js';
 import { renderDistribution } from './distribution.js';
 import { renderSettlement, renderWithdrawals } from './finance.js';
 import { renderGroupBuys, renderMarketing } from './marketing.js';
 import { renderBargains, renderSeckill } from './campaigns.js';
+import { renderHotSearches, renderReviews } from './reviews.js';
 import { renderMessages, renderSettings } from './settings.js';
+import { renderShippingTemplates } from './shipping.js';
 import { changePassword, renderAudit, renderStaff } from './staff.js';
 
 // [group, [[hash, title, render, who may see it (a roles.js key) or null for everyone]]]
 const MENU = [
   [null, [['dashboard', '概览', renderDashboard]]],
-  ['交易', [['orders', '订单', renderOrders], ['refunds', '售后退款', renderRefunds], ['customers', '客户', renderCustomers]]],
-  ['商品', [['products', '商品', renderProducts], ['categories', '分类', renderCategories], ['banners', '首页轮播', renderBanners]]],
+  ['交易', [['orders', '订单', renderOrders], ['refunds', '售后', renderAfterSales], ['customers', '客户', renderCustomers]]],
+  ['商品', [['products', '商品', renderProducts], ['categories', '分类', renderCategories], ['shipping', '运费模板', renderShippingTemplates],
+    ['reviews', '评价', renderReviews], ['banners', '首页轮播', renderBanners], ['search', '热门搜索', renderHotSearches]]],
   ['营销', [['marketing', '优惠券与活动', renderMarketing], ['groupbuys', '拼团', renderGroupBuys],
     ['seckill', '秒杀', renderSeckill], ['bargains', '砍价', renderBargains]]],
   ['分销', [['distribution', '分销商', renderDistribution], ['withdrawals', '提现', renderWithdrawals], ['settlement', '结算对账', renderSettlement]]],

@@ -2,11 +2,11 @@
 import { fill, h } from './dom.js';
 import { api } from './api.js';
 import { bpToPercent, fenToYuanText, time, toBp, toFen, yuan } from './format.js';
-import { categoryList } from './pickers.js';
+import { categoryList, getProduct, productSearch } from './pickers.js';
 import { can } from './roles.js';
 import { specEditor } from './specs.js';
-import { act, actions, badge, confirmButton, errorBox, filterBar, formDialog, imageList, loading, openDialog, pagedTable, panel,
-  searchBox, spacer, table, toolbar } from './ui.js';
+import { act, actions, badge, confirmButton, errorBox, filterBar, formDialog, imageList, loading, openDialog, options, pagedTable,
+  panel, searchBox, spacer, table, toolbar } from './ui.js';
 
 const enc = encodeURIComponent;
 
@@ -16,12 +16,19 @@ async function categoryOptions() {
   return items.map((c) => [c.id, c.parent_id ? `${names[c.parent_id] || ''} › ${c.name}` : c.name]);
 }
 
+/** [[id, name]] of the shipping templates, for the product editor's 运费 select (a shop has a handful). */
+async function templateOptions() {
+  const items = (await api('GET', '/v1/admin/shipping-templates', { query: { page_size: 100 } })).items || [];
+  return items.map((t) => [t.id, `${t.name}（${t.mode === 'weight' ? '按重量' : '按件数'}）`]);
+}
+
 const commissionText = (c) => (c ? c.levels.map((v) => (c.mode === 'rate' ? bpToPercent(v) : fenToYuanText(v))).join(', ') : '');
 
 async function editProduct(id, reload) {
   openDialog(id ? '编辑商品' : '新建商品', loading());
   try {
-    const [product, categories] = await Promise.all([id ? api('GET', `/v1/admin/products/${enc(id)}`) : null, categoryOptions()]);
+    const [product, categories, templates] = await Promise.all([id ? api('GET', `/v1/admin/products/${enc(id)}`) : null, categoryOptions(),
+      templateOptions()]);
     const p = product || { specs: [], skus: [], images: [], detail_images: [], status: 'off_sale' };
     const editor = specEditor(p.specs, p.skus);
     const images = imageList(p.images, { label: '商品图' });
@@ -41,6 +48,8 @@ async function editProduct(id, reload) {
       { name: 'specs', label: '规格 / SKU', render: () => editor.el, read: () => editor.read(),
         hint: '添加规格名和规格值，下方自动生成每个组合的 SKU；价格单位为元' },
       { name: 'status', label: '状态', type: 'select', options: [['on_sale', '上架'], ['off_sale', '下架']], value: p.status === 'on_sale' ? 'on_sale' : 'off_sale' },
+      { name: 'shipping_template_id', label: '运费', type: 'select', nullable: true, value: p.shipping_template_id || '',
+        options: [['', '店铺统一运费（设置 → 店铺设置）'], ...templates], hint: '运费模板在 商品 → 运费模板 中管理；按重量计费的模板读取各 SKU 的重量' },
       { section: '详情' },
       { name: 'description', label: '文字介绍', type: 'textarea', value: p.description, rows: 3 },
       { name: 'detail_images', label: '详情图', render: () => details.el, read: () => details.read(), hint: '商品详情页从上到下展示，最多 30 张' },
@@ -66,7 +75,9 @@ async function editProduct(id, reload) {
 const productBody = (p, status) => ({
   title: p.title, subtitle: p.subtitle || '', category_id: p.category_id, images: p.images, description: p.description || '',
   detail_images: p.detail_images || [], specs: p.specs || [], status, commission: p.commission || null,
-  skus: (p.skus || []).map((s) => ({ specs: s.specs, price: s.price, original_price: s.original_price ?? null, stock: s.stock, image: s.image ?? null })),
+  shipping_template_id: p.shipping_template_id ?? null,
+  skus: (p.skus || []).map((s) => ({ specs: s.specs, price: s.price, original_price: s.original_price ?? null, stock: s.stock,
+    weight: s.weight ?? 0, image: s.image ?? null })),
 });
 
 async function toggleSale(button, row, reload) {
@@ -78,11 +89,11 @@ async function toggleSale(button, row, reload) {
 }
 
 export async function renderProducts(view) {
-  const search = searchBox('搜索商品名称', () => list.load(1));
-  const filters = filterBar([['on_sale', '在售'], ['off_sale', '已下架'], ['archived', '已删除']], () => list.load(1), [...search.el, spacer(),
+  const search = searchBox('搜索商品名称', () => list.load());
+  const filters = filterBar([['on_sale', '在售'], ['off_sale', '已下架'], ['archived', '已删除']], () => list.load(), [...search.el, spacer(),
     can('catalog') ? h('button', { class: 'primary', onclick: () => editProduct(null, () => list.reload()) }, '新建商品') : null]);
   const reload = () => list.reload();
-  const list = pagedTable((page) => api('GET', '/v1/admin/products', { query: { page, status: filters.select.value, q: search.input.value.trim() } }), [
+  const list = pagedTable((paging) => api('GET', '/v1/admin/products', { query: { ...paging, status: filters.select.value, q: search.input.value.trim() } }), [
     ['图片', (p) => (p.cover ? h('img', { class: 'thumb', src: p.cover, alt: '' }) : '')],
     ['商品', (p) => p.title],
     ['价格', (p) => (p.price_min === p.price_max ? yuan(p.price_min) : `${yuan(p.price_min)} ~ ${yuan(p.price_max)}`), 'num'],
@@ -99,7 +110,7 @@ export async function renderProducts(view) {
     }],
   ]);
   view.append(panel(null, filters.el, list.el));
-  await list.load(1);
+  await list.load();
 }
 
 // ---- 分类 categories -------------------------------------------------------------------------------
@@ -141,16 +152,72 @@ export async function renderCategories(view) {
 }
 
 // ---- 首页轮播 home banners -------------------------------------------------------------------------
+// A banner opens a mini-program page (`link`); the merchant picks what it opens, the page writes the path.
+
+const PAGES = { coupons: ['/pages/coupons/index', '领券中心'], distributor: ['/pages/distributor/index', '分销中心'],
+  category: ['/pages/category/index', '分类页'] };
+const PRODUCT_PAGE = '/pages/product/detail?id=';
+const SEARCH_PAGE = '/pages/search/index?q=';
+
+/** What a link opens: {kind: '' | product | search | coupons | distributor | category | path, value}. */
+function parseLink(link) {
+  if (!link) return { kind: '' };
+  if (link.startsWith(PRODUCT_PAGE)) return { kind: 'product', value: decodeURIComponent(link.slice(PRODUCT_PAGE.length)) };
+  if (link.startsWith(SEARCH_PAGE)) return { kind: 'search', value: decodeURIComponent(link.slice(SEARCH_PAGE.length)) };
+  const page = Object.entries(PAGES).find(([, [path]]) => path === link);
+  return page ? { kind: page[0] } : { kind: 'path', value: link };
+}
+
+function linkPicker(link) {
+  const start = parseLink(link);
+  let product = start.kind === 'product' ? { id: start.value, title: '…' } : null;
+  const kind = h('select', { name: 'link_kind', 'aria-label': '跳转到' }, options([['', '不跳转'], ['product', '商品详情'], ['search', '搜索结果'],
+    ...Object.entries(PAGES).map(([k, [, label]]) => [k, label]), ['path', '其他页面（填写路径）']], start.kind));
+  const chosen = h('span', { class: 'chips' });
+  const drawChosen = () => fill(chosen, product ? h('span', { class: 'chip' }, product.title) : h('span', { class: 'muted' }, '请搜索并选择商品'));
+  if (product) getProduct(product.id).then((p) => { product = { id: p.id, title: p.title }; drawChosen(); }, () => { product.title = '（已删除的商品）'; drawChosen(); });
+  drawChosen();
+  const productBox = h('div', { class: 'stack-s' }, chosen, productSearch((p) => { product = { id: p.id, title: p.title }; drawChosen(); }));
+  const keyword = h('input', { 'aria-label': '搜索词', placeholder: '如 降噪耳机', maxlength: 50, value: start.kind === 'search' ? start.value : '' });
+  const path = h('input', { 'aria-label': '页面路径', placeholder: '/pages/…', maxlength: 200, value: start.kind === 'path' ? start.value : '' });
+  const parts = { product: productBox, search: keyword, path };
+  const show = () => { for (const [k, el] of Object.entries(parts)) el.hidden = kind.value !== k; };
+  kind.addEventListener('change', show);
+  show();
+  const read = () => {
+    switch (kind.value) {
+      case '': return null;
+      case 'product': if (!product) throw new Error('请选择轮播图跳转的商品'); return PRODUCT_PAGE + encodeURIComponent(product.id);
+      case 'search': if (!keyword.value.trim()) throw new Error('请填写搜索词'); return SEARCH_PAGE + encodeURIComponent(keyword.value.trim());
+      case 'path': return path.value.trim() || null;
+      default: return PAGES[kind.value][0];
+    }
+  };
+  return { el: h('div', { class: 'stack-s' }, kind, productBox, keyword, path), read };
+}
+
+/** The banner list's 跳转页面 column: what it opens, in words. */
+function linkText(link, titles) {
+  const { kind, value } = parseLink(link);
+  if (!kind) return '不跳转';
+  if (kind === 'product') return `商品：${titles.get(value) || '…'}`;
+  if (kind === 'search') return `搜索：${value}`;
+  return kind === 'path' ? value : PAGES[kind][1];
+}
 
 export async function renderBanners(view) {
   const body = h('div');
+  const titles = new Map();
   async function load() {
     try {
       const items = (await api('GET', '/v1/admin/banners')).items || [];
+      const products = [...new Set(items.map((b) => parseLink(b.link)).filter((l) => l.kind === 'product').map((l) => l.value))];
+      await Promise.all(products.filter((id) => !titles.has(id)).map((id) => getProduct(id).then((p) => titles.set(id, p.title),
+        () => titles.set(id, '（已删除的商品）'))));
       fill(body, table([
         ['图片', (b) => h('img', { class: 'thumb wide', src: b.image, alt: '' })],
         ['标题', (b) => b.title || '—'],
-        ['跳转页面', (b) => b.link || '—'],
+        ['跳转页面', (b) => linkText(b.link, titles)],
         ['排序', (b) => b.sort, 'num'],
         ['状态', (b) => (b.enabled ? '展示中' : '已隐藏')],
         ['操作', (b) => (can('catalog') ? actions(h('button', { class: 'small', onclick: () => editBanner(b) }, '编辑'),
@@ -161,11 +228,11 @@ export async function renderBanners(view) {
     }
   }
   function editBanner(b) {
+    const link = linkPicker(b && b.link);
     formDialog(b ? '编辑轮播图' : '新建轮播图', [
       { name: 'image', label: '图片', type: 'image', required: true, value: b && b.image },
       { name: 'title', label: '标题', value: b && b.title, hint: '选填，最多 40 字' },
-      { name: 'link', label: '跳转页面', value: b && b.link, nullable: true,
-        hint: '小程序页面路径，如 /pages/product/detail?id=商品ID、/pages/coupons/index；留空则不跳转' },
+      { name: 'link', label: '点击后打开', render: () => link.el, read: link.read },
       { name: 'sort', label: '排序', type: 'int', value: b ? b.sort : 0, hint: '数字越小越靠前' },
       { name: 'enabled', label: '展示', type: 'checkbox', value: b ? b.enabled : true },
     ], (values) => (b ? api('PUT', `/v1/admin/banners/${enc(b.id)}`, { body: values })

@@ -34,20 +34,20 @@ export function showDistributor(id) {
         ['团队', `一级 ${(d.team || {}).level1 ?? 0} 人，二级 ${(d.team || {}).level2 ?? 0} 人`]]));
     }],
     ['团队', async (box) => {
-      const list = pagedTable((page) => api('GET', '/v1/admin/customers', { query: { page, referrer_id: id } }), [
+      const list = pagedTable((paging) => api('GET', '/v1/admin/customers', { query: { ...paging, referrer_id: id } }), [
         ['客户', (c) => person(c)], ['订单数', (c) => c.orders ?? 0, 'num'], ['消费金额', (c) => yuan(c.spend), 'num'],
         ['注册时间', (c) => time(c.created_at)]], '还没有团队成员');
       box.append(list.el);
-      await list.load(1);
+      await list.load();
     }],
     ['推广订单', async (box) => {
-      const list = pagedTable((page) => api('GET', '/v1/admin/orders', { query: { page, referrer_id: id } }), orderColumns(() => list.reload()), '还没有推广订单');
+      const list = pagedTable((paging) => api('GET', '/v1/admin/orders', { query: { ...paging, referrer_id: id } }), orderColumns(() => list.reload()), '还没有推广订单');
       box.append(list.el);
-      await list.load(1);
+      await list.load();
     }],
     ['资金流水', async (box) => {
-      const list = pagedTable(async (page) => {
-        const data = await api('GET', `/v1/admin/distributors/${enc(id)}/ledger`, { query: { page } });
+      const list = pagedTable(async (paging) => {
+        const data = await api('GET', `/v1/admin/distributors/${enc(id)}/ledger`, { query: paging });
         // the balance beside its journal; whether they agree is the reconcile schedule's check (「结算对账」),
         // not re-summed per page view
         const balance = data.balance || {};
@@ -57,12 +57,12 @@ export function showDistributor(id) {
         ['状态', (e) => (e.void ? '已作废' : e.applied ? '已入账' : '处理中')]], '还没有资金流水');
       const summary = h('div');
       box.append(summary, list.el);
-      await list.load(1);
+      await list.load();
     }],
     ['提现', async (box) => {
-      const list = pagedTable((page) => api('GET', '/v1/admin/withdrawals', { query: { page, user_id: id } }), withdrawalColumns(() => list.reload()), '还没有提现');
+      const list = pagedTable((paging) => api('GET', '/v1/admin/withdrawals', { query: { ...paging, user_id: id } }), withdrawalColumns(() => list.reload()), '还没有提现');
       box.append(list.el);
-      await list.load(1);
+      await list.load();
     }],
   ]));
 }
@@ -76,9 +76,9 @@ export async function renderDistribution(view) {
 }
 
 async function renderApplications(box) {
-  const filters = filterBar([['pending', '待审核'], ['approved', '已通过'], ['rejected', '已拒绝']], () => list.load(1), null, false);
+  const filters = filterBar([['pending', '待审核'], ['approved', '已通过'], ['rejected', '已拒绝']], () => list.load(), null, false);
   const reload = () => list.reload();
-  const list = pagedTable((page) => api('GET', '/v1/admin/distributor-applications', { query: { page, status: filters.select.value } }), [
+  const list = pagedTable((paging) => api('GET', '/v1/admin/distributor-applications', { query: { ...paging, status: filters.select.value } }), [
     ['申请时间', (a) => time(a.applied_at || a.created_at)],
     ['用户', (a) => person(a)],
     ['姓名', (a) => a.real_name || '—'],
@@ -90,22 +90,22 @@ async function renderApplications(box) {
       rejectButton(`/v1/admin/distributor-applications/${enc(a.id)}`, reload)) : '—')],
   ], '没有申请');
   box.append(filters.el, list.el);
-  await list.load(1);
+  await list.load();
 }
 
 async function renderDistributors(box) {
   const grades = await api('GET', '/v1/admin/grades').then((d) => d.items || []);
   const gradeName = (id) => (grades.find((g) => g.id === id) || {}).name || '默认';
-  const search = searchBox('昵称 / 姓名 / 邀请码', () => list.load(1), 30);
+  const search = searchBox('昵称 / 姓名 / 邀请码', () => list.load(), 30);
   // referrers the farming guard flagged (too many bindings too fast)
-  const flaggedOnly = h('input', { type: 'checkbox', onchange: () => list.load(1) });
-  const filters = filterBar([['approved', '正常'], ['disabled', '已禁用']], () => list.load(1),
+  const flaggedOnly = h('input', { type: 'checkbox', onchange: () => list.load() });
+  const filters = filterBar([['approved', '正常'], ['disabled', '已禁用']], () => list.load(),
     [...search.el, h('label', { class: 'inline' }, flaggedOnly, '只看疑似刷单')]);
   const update = (d, body) => api('PUT', `/v1/admin/distributors/${enc(d.id)}`, { body });
   const reload = () => list.reload();
   const flagCell = (f) => (f ? h('span', { class: 'badge warn', title: `首次 ${time(f.first_at)}，最近 ${time(f.last_at)}` },
     `疑似刷单：${FLAG_REASONS[f.reason] || f.reason}，已拒绝 ${f.refused} 次`) : '—');
-  const list = pagedTable((page) => api('GET', '/v1/admin/distributors', { query: { page, status: filters.select.value, q: search.input.value.trim(), flagged: flaggedOnly.checked ? 'true' : '' } }), [
+  const list = pagedTable((paging) => api('GET', '/v1/admin/distributors', { query: { ...paging, status: filters.select.value, q: search.input.value.trim(), flagged: flaggedOnly.checked ? 'true' : '' } }), [
     ['分销商', (d) => h('button', { class: 'link', onclick: () => showDistributor(d.id) }, d.nickname || d.real_name || '（未设置昵称）')],
     ['姓名', (d) => d.real_name || '—'],
     ['邀请码', (d) => h('span', { class: 'mono' }, d.code || '—')],
@@ -129,7 +129,7 @@ async function renderDistributors(box) {
     }],
   ], '没有分销商');
   box.append(filters.el, list.el);
-  await list.load(1);
+  await list.load();
 }
 
 async function renderGrades(box) {

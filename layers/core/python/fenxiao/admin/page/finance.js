@@ -38,12 +38,12 @@ export const withdrawalColumns = (reload) => [
 ];
 
 export async function renderWithdrawals(view) {
-  const filters = filterBar([['pending', '待审核'], ['approved', '已批准'], ['paid', '已打款'], ['rejected', '已拒绝'], ['failed', '失败']], () => list.load(1));
+  const filters = filterBar([['pending', '待审核'], ['approved', '已批准'], ['paid', '已打款'], ['rejected', '已拒绝'], ['failed', '失败']], () => list.load());
   filters.select.value = 'pending';
-  const list = pagedTable((page) => api('GET', '/v1/admin/withdrawals', { query: { page, status: filters.select.value } }),
+  const list = pagedTable((paging) => api('GET', '/v1/admin/withdrawals', { query: { ...paging, status: filters.select.value } }),
     withdrawalColumns(() => list.reload()), '没有提现申请');
   view.append(panel(null, filters.el, list.el));
-  await list.load(1);
+  await list.load();
 }
 
 // ---- 结算对账 settlement and reconciliation ---------------------------------------------------------
@@ -62,7 +62,7 @@ function reconcileReport(r) {
 }
 
 export async function renderSettlement(view) {
-  const runs = pagedTable((page) => api('GET', '/v1/admin/settlement-runs', { query: { page } }), [
+  const runs = pagedTable((paging) => api('GET', '/v1/admin/settlement-runs', { query: paging }), [
     ['开始时间', (r) => time(r.started_at)],
     ['状态', (r) => [badge(r.status), r.reason ? h('div', { class: 'muted' }, '已有结算在进行，本次跳过') : null]],
     ['结算分销商', (r) => r.distributors ?? 0, 'num'],
@@ -82,11 +82,11 @@ export async function renderSettlement(view) {
   } }, '按流水修复') : null;
   const runButton = can('settlement') ? h('button', { class: 'primary', onclick: () => {
     if (window.confirm('现在结算？已过售后期的冻结佣金将转为可提现（与每晚的自动结算相同，不会重复结算）。')) {
-      act(runButton, () => api('POST', '/v1/admin/settlement-runs'), () => runs.load(1), '结算完成');
+      act(runButton, () => api('POST', '/v1/admin/settlement-runs'), () => runs.load(), '结算完成');
     }
   } }, '立即结算') : null;
   view.append(
     panel('佣金结算', toolbar(h('span', { class: 'muted' }, '每晚 02:00（北京时间）自动结算'), spacer(), runButton), runs.el),
     panel('余额对账', toolbar(checkButton, repairButton), report));
-  await runs.load(1);
+  await runs.load();
 }

@@ -16,6 +16,15 @@ export function toFen(text, label) {
   return Number(whole) * 100 + Number((frac + '00').slice(0, 2));
 }
 
+/** "1.25" kg -> 1250 g, exactly: weights (SKUs, by-weight shipping) are stored in grams, entered in kg. */
+export function toGrams(text, label) {
+  const s = String(text).trim();
+  if (!/^\d+(\.\d{1,3})?$/.test(s)) throw new Error(`${label || '重量'}格式不正确（千克，最多三位小数）：${s}`);
+  const [whole, frac = ''] = s.split('.');
+  return Number(whole) * 1000 + Number((frac + '000').slice(0, 3));
+}
+export const gramsToKgText = (grams) => (grams === null || grams === undefined ? '' : String(grams / 1000));
+
 export const fenToYuanText = (fen) => (fen === null || fen === undefined ? '' : (fen / 100).toFixed(2));
 
 /** "10.5" % -> 1050 basis points. */

@@ -61,7 +61,7 @@ function scopeText(c) {
 }
 
 async function coupons(box) {
-  const list = pagedTable((page) => api('GET', '/v1/admin/coupons', { query: { page } }), [
+  const list = pagedTable((paging) => api('GET', '/v1/admin/coupons', { query: paging }), [
     ['名称', (c) => c.name],
     ['类型', (c) => (COUPON_KINDS.find(([k]) => k === c.kind) || [0, c.kind])[1]],
     ['优惠', couponValue],
@@ -75,7 +75,7 @@ async function coupons(box) {
       disableButton(`/v1/admin/coupons/${enc(c.id)}`, '优惠券', () => list.reload())) : '—')],
   ], '还没有优惠券');
   box.append(toolbar(spacer(), can('marketing') ? h('button', { class: 'primary', onclick: () => newCoupon(() => list.reload()) }, '新建优惠券') : null), list.el);
-  await list.load(1);
+  await list.load();
 }
 
 // ---- promotions -----------------------------------------------------------------------------------
@@ -120,10 +120,10 @@ function editPromotion(kind, p, reload) {
 }
 
 async function promotions(box) {
-  const filters = filterBar([['limited_time', '限时折扣'], ['full_reduction', '满减']], () => list.load(1), [spacer(),
+  const filters = filterBar([['limited_time', '限时折扣'], ['full_reduction', '满减']], () => list.load(), [spacer(),
     can('marketing') ? h('button', { class: 'primary', onclick: () => editPromotion('limited_time', null, () => list.reload()) }, '新建限时折扣') : null,
     can('marketing') ? h('button', { class: 'primary', onclick: () => editPromotion('full_reduction', null, () => list.reload()) }, '新建满减') : null]);
-  const list = pagedTable((page) => api('GET', '/v1/admin/promotions', { query: { page, kind: filters.select.value } }), [
+  const list = pagedTable((paging) => api('GET', '/v1/admin/promotions', { query: { ...paging, kind: filters.select.value } }), [
     ['名称', (p) => p.name],
     ['类型', (p) => (p.kind === 'limited_time' ? '限时折扣' : '满减')],
     ['内容', (p) => (p.kind === 'limited_time' ? `${Object.keys(p.product_prices || {}).length} 个商品，${Object.keys(p.sku_prices || {}).length} 个规格特价`
@@ -134,7 +134,7 @@ async function promotions(box) {
       disableButton(`/v1/admin/promotions/${enc(p.id)}`, '活动', () => list.reload())) : '—')],
   ], '还没有活动');
   box.append(filters.el, list.el);
-  await list.load(1);
+  await list.load();
 }
 
 export async function renderMarketing(view) {
@@ -168,7 +168,7 @@ function editGroupBuy(c, reload) {
 const GROUP_STATUS = { forming: ['拼团中', 'warn'], succeeded: ['已成团', 'ok'], failed: ['拼团失败', 'bad'] };
 
 function showGroups(c, title) {
-  const list = pagedTable((page) => api('GET', `/v1/admin/group-buys/${enc(c.id)}/groups`, { query: { page } }), [
+  const list = pagedTable((paging) => api('GET', `/v1/admin/group-buys/${enc(c.id)}/groups`, { query: paging }), [
     ['开团时间', (g) => time(g.created_at)],
     ['团长', (g) => (g.leader ? g.leader.nickname || '（未设置昵称）' : '—')],
     ['成员', (g) => (g.members || []).map((m) => m.nickname || '（未设置昵称）').join('、')],
@@ -177,16 +177,16 @@ function showGroups(c, title) {
     ['截止时间', (g) => time(g.expires_at)],
   ], '还没有人开团');
   openDialog(`${title} 的团`, list.el);
-  list.load(1);
+  list.load();
 }
 
 export async function renderGroupBuys(view) {
   const titles = new Map();
-  const filters = filterBar([['enabled', '已启用'], ['disabled', '已停用']], () => list.load(1),
+  const filters = filterBar([['enabled', '已启用'], ['disabled', '已停用']], () => list.load(),
     [spacer(), can('marketing') ? h('button', { class: 'primary', onclick: () => editGroupBuy(null, () => list.reload()) }, '新建拼团') : null]);
   const reload = () => list.reload();
-  const list = pagedTable(async (page) => {
-    const data = await api('GET', '/v1/admin/group-buys', { query: { page, status: filters.select.value } });
+  const list = pagedTable(async (paging) => {
+    const data = await api('GET', '/v1/admin/group-buys', { query: { ...paging, status: filters.select.value } });
     const missing = [...new Set(data.items.map((c) => c.product_id))].filter((id) => !titles.has(id));
     await Promise.all(missing.map((id) => getProduct(id).then((p) => titles.set(id, p.title), () => titles.set(id, '（已删除的商品）'))));
     return data;
@@ -204,5 +204,5 @@ export async function renderGroupBuys(view) {
           () => api('POST', `/v1/admin/group-buys/${enc(c.id)}/disable`, { body: {} }), reload, '拼团已停用')] : null)],
   ], '还没有拼团活动');
   view.append(panel(null, filters.el, list.el));
-  await list.load(1);
+  await list.load();
 }

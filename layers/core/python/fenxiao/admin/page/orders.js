@@ -3,7 +3,7 @@ import { h } from './dom.js';
 import { api, download } from './api.js';
 import { beijingDay, dayStart, specLabel, time, yuan } from './format.js';
 import { can } from './roles.js';
-import { act, actions, badge, confirmButton, errorBox, filterBar, formDialog, kv, loading, openDialog, pagedTable, panel,
+import { act, actions, badge, errorBox, filterBar, formDialog, kv, loading, openDialog, pagedTable, panel,
   person, searchBox, spacer, table, toast, toolbar } from './ui.js';
 
 const enc = encodeURIComponent;
@@ -20,9 +20,18 @@ const orderState = (o) => [o.group_buy && o.status === 'paid' && o.group_buy.sta
   o.refund_open ? h('div', {}, h('span', { class: 'badge warn' }, '售后中')) : null];
 
 let carriers = null;  // WeChat's delivery list, [{code, name}], loaded once per page
-async function carrierOptions() {
-  carriers = carriers || (await api('GET', '/v1/admin/carriers')).items;
-  return carriers.map((c) => [c.code, c.name]);
+
+/** The carrier and tracking-number fields of a parcel form (a shipment, an exchange's new parcel), or null
+ * after showing in the dialog why WeChat's carrier list could not be loaded. */
+export async function parcelFields(title, hint = '微信支持的快递公司') {
+  try {
+    carriers = carriers || (await api('GET', '/v1/admin/carriers')).items;
+  } catch (err) {
+    openDialog(title, errorBox(err));
+    return null;
+  }
+  return [{ name: 'carrier', label: '物流公司', type: 'select', options: carriers.map((c) => [c.code, c.name]),
+    hint }, { name: 'tracking_no', label: '运单号', required: true }];
 }
 
 const linesSummary = (o) => {
@@ -101,20 +110,14 @@ function unshipped(order) {
 }
 
 async function shipOrder(order, reload) {
-  let choices;
-  try {
-    choices = await carrierOptions();
-  } catch (err) {
-    openDialog('发货', errorBox(err));
-    return;
-  }
+  const parcel = await parcelFields('发货', '微信支持的快递公司（发货信息会上传微信）');
+  if (!parcel) return;
   const left = unshipped(order);
   const lines = (order.lines || []).filter((l) => left[l.sku_id] > 0);
   const split = lines.length > 1 ? [{ section: '本包裹商品（分批发货时修改数量）' },
     ...lines.map((l) => ({ name: `qty_${l.sku_id}`, label: `${l.title} ${specLabel(l.specs)}（待发 ${left[l.sku_id]}）`, type: 'int', value: left[l.sku_id] }))] : [];
   formDialog(`发货 · ${order.order_no}`, [
-    { name: 'carrier', label: '物流公司', type: 'select', options: choices, hint: '微信支持的快递公司（发货信息会上传微信）' },
-    { name: 'tracking_no', label: '运单号', required: true },
+    ...parcel,
     ...split,
   ], (values) => {
     const body = { carrier: values.carrier, tracking_no: values.tracking_no };
@@ -138,7 +141,7 @@ export const orderColumns = (reload) => [
 ];
 
 export async function renderOrders(view) {
-  const search = searchBox('订单号', () => list.load(1), 32);
+  const search = searchBox('订单号', () => list.load(), 32);
   const from = h('input', { type: 'date', 'aria-label': '下单开始日期', value: beijingDay(-29) });
   const to = h('input', { type: 'date', 'aria-label': '下单结束日期', value: beijingDay(0) });
   const range = () => ({ from: from.value ? dayStart(from.value) : '', to: to.value ? dayStart(beijingDay(1, to.value)) : '' });
@@ -146,13 +149,13 @@ export async function renderOrders(view) {
     const name = await download('/v1/admin/exports/orders', { ...range(), status: filters.select.value }, `订单_${from.value}_${to.value}.csv`);
     toast(`已导出 ${name}`);
   }, null, '导出完成') }, '导出订单');
-  const filters = filterBar(ORDER_STATUSES, () => list.load(1), [h('span', { class: 'inline' }, '下单', from, '至', to),
+  const filters = filterBar(ORDER_STATUSES, () => list.load(), [h('span', { class: 'inline' }, '下单', from, '至', to),
     ...search.el, spacer(), exportButton]);
-  for (const input of [from, to]) input.addEventListener('change', () => list.load(1));
-  const list = pagedTable((page) => api('GET', '/v1/admin/orders', { query: { page, status: filters.select.value,
+  for (const input of [from, to]) input.addEventListener('change', () => list.load());
+  const list = pagedTable((paging) => api('GET', '/v1/admin/orders', { query: { ...paging, status: filters.select.value,
     order_no: search.input.value.trim(), ...range() } }), orderColumns(() => list.reload()));
   view.append(await failedUploads(() => list.reload()), panel(null, filters.el, h('p', { class: 'muted hint' }, '日期按北京时间；导出按当前的日期和状态筛选，CSV 可直接用 Excel 打开'), list.el));
-  await list.load(1);
+  await list.load();
 }
 
 // Orders whose shipping info WeChat refused: WeChat holds the money until they are fixed and retried.
@@ -168,53 +171,24 @@ async function failedUploads(reload) {
   ], failed.items));
 }
 
-// ---- 售后退款 refunds ------------------------------------------------------------------------------
-
 /** 拒绝 with a reason (refunds, applications, withdrawals). */
 export const rejectButton = (path, reload) => h('button', { class: 'small danger', onclick: () => formDialog('拒绝', [
   { name: 'reason', label: '拒绝原因', type: 'textarea', rows: 3, hint: '会告知对方' },
 ], (body) => api('POST', `${path}/reject`, { body }), reload, '已拒绝') }, '拒绝');
-
-export async function renderRefunds(view) {
-  const filters = filterBar([['requested', '待审核'], ['approved', '已同意'], ['refunded', '已退款'], ['rejected', '已拒绝'], ['failed', '失败']],
-    () => list.load(1));
-  filters.select.value = 'requested';
-  const reload = () => list.reload();
-  const list = pagedTable((page) => api('GET', '/v1/admin/refunds', { query: { page, status: filters.select.value } }), [
-    ['申请时间', (r) => time(r.created_at)],
-    ['订单号', (r) => h('button', { class: 'link mono', onclick: () => showOrder(r.order_id, reload) }, r.order_no)],
-    ['买家', (r) => person(r.buyer)],
-    ['金额', (r) => yuan(r.amount), 'num'],
-    ['原因', (r) => [r.reason || '—', (r.photos || []).length ? h('div', {}, r.photos.map((src) =>
-      h('a', { href: src, target: '_blank', rel: 'noopener' }, h('img', { class: 'thumb', src, alt: '凭证' })))) : null]],
-    ['状态', (r) => [badge(r.status), r.reject_reason ? h('div', { class: 'muted' }, r.reject_reason) : null]],
-    ['操作', (r) => {
-      const path = `/v1/admin/refunds/${enc(r.id)}`;
-      // only a requested refund can be rejected; approved or failed ones can only be (re)sent
-      const approve = can('refund_approve') && ['requested', 'approved', 'failed'].includes(r.status)
-        ? confirmButton(r.status === 'requested' ? '同意退款' : '重试退款', 'primary', `确认退款 ${yuan(r.amount)}？款项将原路退回。`,
-          () => api('POST', `${path}/approve`, { body: {} }), reload, '已同意退款') : null;
-      const reject = can('refund_reject') && r.status === 'requested' ? rejectButton(path, reload) : null;
-      return approve || reject ? actions(approve, reject) : '—';
-    }],
-  ]);
-  view.append(panel(null, filters.el, list.el));
-  await list.load(1);
-}
 
 // ---- 客户 customers --------------------------------------------------------------------------------
 
 const DISTRIBUTOR_STATE = { pending: ['申请中', 'warn'], approved: ['分销商', 'ok'], rejected: ['申请被拒', ''], disabled: ['已禁用', ''] };
 
 export function customerOrders(c) {
-  const list = pagedTable((page) => api('GET', '/v1/admin/orders', { query: { page, user_id: c.id } }), orderColumns(() => list.reload()));
+  const list = pagedTable((paging) => api('GET', '/v1/admin/orders', { query: { ...paging, user_id: c.id } }), orderColumns(() => list.reload()));
   openDialog(`${c.nickname || '客户'} 的订单`, list.el);
-  list.load(1);
+  list.load();
 }
 
 export async function renderCustomers(view) {
-  const search = searchBox('昵称 / 手机号', () => list.load(1), 30);
-  const list = pagedTable((page) => api('GET', '/v1/admin/customers', { query: { page, q: search.input.value.trim() } }), [
+  const search = searchBox('昵称 / 手机号', () => list.load(), 30);
+  const list = pagedTable((paging) => api('GET', '/v1/admin/customers', { query: { ...paging, q: search.input.value.trim() } }), [
     ['客户', (c) => person(c)],
     ['手机', (c) => c.phone || '—'],
     ['订单数', (c) => c.orders ?? 0, 'num'],
@@ -225,5 +199,5 @@ export async function renderCustomers(view) {
     ['操作', (c) => h('button', { class: 'small', onclick: () => customerOrders(c) }, '订单')],
   ], '没有找到客户');
   view.append(panel(null, toolbar(...search.el), list.el));
-  await list.load(1);
+  await list.load();
 }

@@ -8,12 +8,13 @@ export const ROLES = [['owner', '店主'], ['operator', '运营'], ['finance', '
 export const roleName = (role) => (ROLES.find(([r]) => r === role) || [role, role])[1];
 
 const ALLOWED = {
-  catalog: ['owner', 'operator'],            // products, categories, banners
+  catalog: ['owner', 'operator'],            // products, categories, banners, shipping templates, reviews, hot searches
   orders: ['owner', 'operator'],             // ship, retry WeChat shipping info
   marketing: ['owner', 'operator'],          // coupons, promotions, group buys
   distributors: ['owner', 'operator'],       // review applications, grade or disable a distributor
   messages: ['owner', 'operator'],           // subscribe-message templates
   price_change: ['owner', 'finance'],       // 改价 of an unpaid order (money)
+  returns: ['owner', 'operator'],            // after-sales goods steps: agree to a return, receive it, reship
   refund_reject: ['owner', 'finance'],
   refund_approve: ['owner', 'finance'],      // sends money back
   payout: ['owner', 'finance'],              // approve / reject / mark paid a withdrawal

@@ -2,6 +2,7 @@
 import { fill, h } from './dom.js';
 import { api } from './api.js';
 import { time, toInt } from './format.js';
+import { REGIONS } from './regions.js';
 import { can } from './roles.js';
 import { simulationPanel } from './simulation.js';
 import { badge, buildForm, errorBox, filterBar, loading, pagedTable, panel, toast } from './ui.js';
@@ -70,8 +71,8 @@ function messageSettingsPanel() {
 }
 
 export async function renderMessages(view) {
-  const filters = filterBar(Object.entries(MESSAGE_STATUS).map(([k, [label]]) => [k, label]), () => list.load(1));
-  const list = pagedTable((page) => api('GET', '/v1/admin/messages', { query: { page, status: filters.select.value } }), [
+  const filters = filterBar(Object.entries(MESSAGE_STATUS).map(([k, [label]]) => [k, label]), () => list.load());
+  const list = pagedTable((paging) => api('GET', '/v1/admin/messages', { query: { ...paging, status: filters.select.value } }), [
     ['事件', (m) => m.event_label],
     ['用户', (m) => (m.user ? m.user.nickname || '（未设置昵称）' : m.nickname || '—')],
     ['状态', (m) => [badge(m.status, MESSAGE_STATUS), m.reason ? h('div', { class: 'muted' }, SKIP_REASONS[m.reason] || m.reason) : null,
@@ -81,7 +82,7 @@ export async function renderMessages(view) {
     ['时间', (m) => time(m.sent_at || m.created_at)],
   ], '还没有消息');
   view.append(panel(null, filters.el, list.el), messageSettingsPanel());
-  await list.load(1);
+  await list.load();
 }
 
 export async function renderSettings(view) {
@@ -93,6 +94,14 @@ export async function renderSettings(view) {
       { name: 'pay_deadline_minutes', label: '付款时限 (分钟)', type: 'int', required: true },
       { name: 'auto_confirm_days', label: '自动确认收货 (天)', type: 'int', required: true },
       { name: 'after_sales_days', label: '售后期 (天)', type: 'int', required: true },
+      { section: '退货地址（同意退货、换货时告知买家）' },
+      { name: 'return_address.name', label: '收件人' },
+      { name: 'return_address.phone', label: '电话', hint: '手机号或带区号的座机，如 0571-88886666' },
+      { name: 'return_address.province', label: '省份', type: 'select', options: [['', '请选择'], ...REGIONS.map(([p]) => [p, p])] },
+      { name: 'return_address.city', label: '城市', hint: '如 杭州市；直辖市填写 北京市 等' },
+      { name: 'return_address.district', label: '区县' },
+      { name: 'return_address.detail', label: '详细地址' },
+      { name: 'return_ship_days', label: '买家寄回期限 (天)', type: 'int', required: true, hint: '同意退货后超过期限未寄回，申请自动关闭' },
     ], owner),
     settingsPanel('分销设置', '/v1/admin/settings/distribution', [
       { name: 'mode', label: '成为分销商', type: 'select', options: [['apply', '申请 + 审核'], ['auto', '申请自动通过'], ['everyone', '所有用户']] },

@@ -1,8 +1,9 @@
 /* The spec / SKU editor: spec names with value tags (颜色: 红 蓝; 尺码: M L) make the SKU grid, one row per
- * combination, each with price and original price (entered in 元, sent in fen), stock and an image.
+ * combination, each with price and original price (entered in 元, sent in fen), stock, weight (entered in kg,
+ * sent in grams: shipping templates that charge by weight read it) and an image.
  * Rows keep what was typed when specs change, matched by their combination (as the API matches SKUs). */
 import { fill, h } from './dom.js';
-import { fenToYuanText, specLabel, toFen, toInt } from './format.js';
+import { fenToYuanText, gramsToKgText, specLabel, toFen, toGrams, toInt } from './format.js';
 import { uploadButton } from './ui.js';
 
 const MAX_SPECS = 5;
@@ -24,7 +25,7 @@ export function specEditor(initialSpecs, initialSkus) {
   function rememberRows() {  // what is typed in the grid survives a rebuild
     for (const row of rows) {
       known.set(keyOf(row.combo), { price: row.price.value, original_price: row.original.value, stock: row.stock.value,
-        image: row.image(), typed: true });
+        weight: row.weight.value, image: row.image(), typed: true });
     }
   }
   const asText = (value, old) => (old.typed ? value : fenToYuanText(value));
@@ -45,10 +46,12 @@ export function specEditor(initialSpecs, initialSkus) {
         price: h('input', { inputmode: 'decimal', 'aria-label': `${label} 售价`, value: asText(old.price, old) }),
         original: h('input', { inputmode: 'decimal', 'aria-label': `${label} 划线价`, value: asText(old.original_price, old) }),
         stock: h('input', { inputmode: 'numeric', 'aria-label': `${label} 库存`, value: old.stock ?? 0 }),
+        weight: h('input', { inputmode: 'decimal', 'aria-label': `${label} 重量`, value: old.typed ? old.weight : gramsToKgText(old.weight ?? 0) }),
         imageCell: h('div', { class: 'inline' }, thumb, uploadButton((url) => { image = url; drawImage(); }, '上传')) };
     });
     fill(grid, ...rows.map((r) => h('tr', {}, h('td', { 'data-label': '规格' }, r.label), h('td', { 'data-label': '售价 (元)' }, r.price),
-      h('td', { 'data-label': '划线价 (元)' }, r.original), h('td', { 'data-label': '库存' }, r.stock), h('td', { 'data-label': '图片' }, r.imageCell))));
+      h('td', { 'data-label': '划线价 (元)' }, r.original), h('td', { 'data-label': '库存' }, r.stock),
+      h('td', { 'data-label': '重量 (kg)' }, r.weight), h('td', { 'data-label': '图片' }, r.imageCell))));
   }
 
   function tagInput(spec) {
@@ -83,16 +86,17 @@ export function specEditor(initialSpecs, initialSkus) {
 
   const bulk = { price: h('input', { inputmode: 'decimal', placeholder: '售价', 'aria-label': '批量售价' }),
     original: h('input', { inputmode: 'decimal', placeholder: '划线价', 'aria-label': '批量划线价' }),
-    stock: h('input', { inputmode: 'numeric', placeholder: '库存', 'aria-label': '批量库存' }) };
+    stock: h('input', { inputmode: 'numeric', placeholder: '库存', 'aria-label': '批量库存' }),
+    weight: h('input', { inputmode: 'decimal', placeholder: '重量 kg', 'aria-label': '批量重量' }) };
   const fillAll = () => {
-    for (const row of rows) for (const key of ['price', 'original', 'stock']) if (bulk[key].value.trim()) row[key].value = bulk[key].value.trim();
+    for (const row of rows) for (const key of ['price', 'original', 'stock', 'weight']) if (bulk[key].value.trim()) row[key].value = bulk[key].value.trim();
   };
 
   draw();
   const el = h('div', { class: 'stack-s' }, dims,
-    h('div', { class: 'inline bulk' }, '批量填写', bulk.price, bulk.original, bulk.stock, h('button', { type: 'button', class: 'small', onclick: fillAll }, '应用到全部 SKU')),
+    h('div', { class: 'inline bulk' }, '批量填写', bulk.price, bulk.original, bulk.stock, bulk.weight, h('button', { type: 'button', class: 'small', onclick: fillAll }, '应用到全部 SKU')),
     h('div', { class: 'table-wrap' }, h('table', { class: 'sku-table' },
-      h('thead', {}, h('tr', {}, ['规格', '售价 (元)', '划线价 (元)', '库存', '图片'].map((t) => h('th', {}, t)))), grid)));
+      h('thead', {}, h('tr', {}, ['规格', '售价 (元)', '划线价 (元)', '库存', '重量 (kg)', '图片'].map((t) => h('th', {}, t)))), grid)));
 
   /** {specs, skus} for ProductIn, or an Error naming what to fix. */
   function read() {
@@ -109,7 +113,7 @@ export function specEditor(initialSpecs, initialSkus) {
         const original = r.original.value.trim();
         return { specs: r.combo, price: toFen(r.price.value, `${r.label} 售价`),
           original_price: original ? toFen(original, `${r.label} 划线价`) : null,
-          stock: toInt(r.stock.value, `${r.label} 库存`), image: r.image() };
+          stock: toInt(r.stock.value, `${r.label} 库存`), weight: toGrams(r.weight.value || '0', `${r.label} 重量`), image: r.image() };
       }),
     };
   }

@@ -3,7 +3,7 @@ import { h } from './dom.js';
 import { api, session } from './api.js';
 import { beijingDay, dayStart, time } from './format.js';
 import { ROLES, roleName } from './roles.js';
-import { actions, badge, confirmButton, formDialog, pagedTable, panel, spacer, toolbar } from './ui.js';
+import { actions, badge, confirmButton, formDialog, options, pagedTable, panel, spacer, toolbar } from './ui.js';
 
 const enc = encodeURIComponent;
 const ROLE_HINT = '运营：商品、订单、营销；财务：退款、提现、结算；只读：只能查看';
@@ -29,7 +29,7 @@ function editStaff(s, reload) {
 export async function renderStaff(view) {
   const me = session.admin() || {};
   const reload = () => list.reload();
-  const list = pagedTable((page) => api('GET', '/v1/admin/staff', { query: { page } }), [
+  const list = pagedTable((paging) => api('GET', '/v1/admin/staff', { query: paging }), [
     ['用户名', (s) => s.username],
     ['角色', (s) => roleName(s.role)],
     ['状态', (s) => badge(s.disabled ? 'disabled' : 'enabled')],
@@ -42,14 +42,18 @@ export async function renderStaff(view) {
   ], '还没有员工');
   view.append(panel(null, toolbar(h('span', { class: 'muted' }, ROLE_HINT), spacer(),
     h('button', { class: 'primary', onclick: () => newStaff(reload) }, '新建员工')), list.el));
-  await list.load(1);
+  await list.load();
 }
 
 // ---- 操作日志 operation log ------------------------------------------------------------------------
 
-const OBJECT_TYPES = { product: '商品', category: '分类', order: '订单', refund: '退款', withdrawal: '提现', coupon: '优惠券',
-  promotion: '活动', group_buy: '拼团', distributor: '分销商', grade: '等级', settings: '设置', staff: '员工', banner: '轮播图',
-  settlement: '结算', admin: '员工' };
+// object.type of the log's entries (fenxiao.admin.audit.object_of names it after the route's path)
+const OBJECT_TYPES = { product: '商品', category: '分类', order: '订单', refund: '售后', withdrawal: '提现', coupon: '优惠券',
+  template: '优惠券', promotion: '活动', group_buy: '拼团', campaign: '拼团', distributor: '分销商', grade: '等级', setting: '设置',
+  staff: '员工', admin: '员工', banner: '轮播图', settlement_run: '结算', reconcile: '对账', review: '评价', upload: '图片' };
+
+// coupons and shipping templates both name their id `template_id` (the path rule): the route tells them apart
+const objectType = (e) => (String(e.route || '').includes('shipping-templates') ? '运费模板' : OBJECT_TYPES[e.object.type] || e.object.type);
 
 /** before → after of one entry, only the keys that changed. */
 function diffView(before, after) {
@@ -64,22 +68,26 @@ function diffView(before, after) {
 
 export async function renderAudit(view) {
   const actor = h('input', { type: 'search', placeholder: '操作人用户名', maxlength: 64, 'aria-label': '操作人' });
-  const action = h('input', { type: 'search', placeholder: '操作，如 refund.approve', maxlength: 64, 'aria-label': '操作' });
+  // the server's catalogue of actions and their Chinese names (fenxiao/admin/actions.py)
+  const known = (await api('GET', '/v1/admin/audit-log/actions')).items;
+  const action = h('select', { 'aria-label': '操作', onchange: () => list.load() },
+    options([['', '全部操作'], ...known.map((a) => [a.action, a.label])]));
   const from = h('input', { type: 'date', 'aria-label': '开始日期', value: beijingDay(-6) });
   const to = h('input', { type: 'date', 'aria-label': '结束日期', value: beijingDay(0) });
-  const list = pagedTable((page) => api('GET', '/v1/admin/audit-log', { query: { page, actor: actor.value.trim(), action: action.value.trim(),
+  const list = pagedTable((paging) => api('GET', '/v1/admin/audit-log', { query: { ...paging, actor: actor.value.trim(), action: action.value,
     from: from.value ? dayStart(from.value) : '', to: to.value ? dayStart(beijingDay(1, to.value)) : '' } }), [
     ['时间', (e) => time(e.at)],
     ['操作人', (e) => [e.actor ? e.actor.username : '—', e.actor ? h('div', { class: 'muted' }, roleName(e.actor.role)) : null]],
-    ['操作', (e) => [e.label || e.action, e.label ? h('div', { class: 'muted mono' }, e.action) : null]],
-    ['对象', (e) => (e.object ? [OBJECT_TYPES[e.object.type] || e.object.type, h('div', { class: 'muted mono' }, e.object.name || e.object.id || '')] : '—')],
+    ['操作', (e) => e.action_label],
+    ['对象', (e) => (e.object ? [objectType(e), h('div', { class: 'muted mono' }, e.object.name || e.object.id || '')] : '—')],
     ['变更', (e) => diffView(e.before, e.after)],
     ['IP', (e) => h('span', { class: 'mono' }, e.ip || '—')],
   ], '没有符合条件的记录');
-  const search = h('button', { class: 'primary', onclick: () => list.load(1) }, '查询');
-  for (const input of [actor, action]) input.addEventListener('keydown', (e) => { if (e.key === 'Enter') list.load(1); });
+  const search = h('button', { class: 'primary', onclick: () => list.load() }, '查询');
+  actor.addEventListener('keydown', (e) => { if (e.key === 'Enter') list.load(); });
+  for (const input of [from, to]) input.addEventListener('change', () => list.load());
   view.append(panel(null, toolbar(actor, action, h('span', { class: 'inline' }, from, '至', to), search), list.el));
-  await list.load(1);
+  await list.load();
 }
 
 // ---- own password ---------------------------------------------------------------------------------

@@ -238,26 +238,49 @@ export function table(columns, rows, empty) {
       : h('tr', {}, h('td', { class: 'empty', colspan: columns.length }, empty || '暂无数据')))));
 }
 
-/** A paged list: `fetchPage(page)` returns the API's {items, page, page_size, total}. */
+/** The one list helper of every admin list: pages by the API's cursor (`next_cursor`, docs/api-notes.md),
+ * never by page number. `fetchPage(paging)` spreads `paging` ({cursor} or {}) into its query and returns the
+ * API's {items, next_cursor, total, total_is_estimate}. `load()` starts again from the first page (what a
+ * filter change does: a cursor belongs to one filter); 加载更多 appends the next page. */
 export function pagedTable(fetchPage, columns, empty) {
   const el = h('div');
-  let page = 1;
-  async function load(target) {
-    page = target || 1;
-    fill(el, loading());
+  let items = [];
+  let next = null;
+  let run = 0;  // a filter changed while a page was loading: the older answer is dropped
+  const draw = () => fill(el, table(columns, items, empty), h('div', { class: 'pager' },
+    next ? [`已显示 ${items.length} 条`, h('button', { class: 'small', onclick: (e) => loadMore(e.target) }, '加载更多')]
+      : `共 ${items.length} 条`));
+  async function fetchInto(cursor, mine) {
+    const data = await fetchPage(cursor ? { cursor } : {});
+    if (mine !== run) return;
+    items = cursor ? [...items, ...(data.items || [])] : (data.items || []);
+    next = data.next_cursor || null;
+    draw();
+  }
+  async function loadMore(button) {
+    button.disabled = true;
+    button.textContent = '加载中…';
     try {
-      const data = await fetchPage(page);
-      const items = data.items || [];
-      const pages = Math.max(1, Math.ceil((data.total || 0) / (data.page_size || 20)));
-      fill(el, table(columns, items, empty), h('div', { class: 'pager' }, `共 ${data.total ?? items.length}${data.total_is_estimate ? "+" : ""} 条`,
-        h('button', { class: 'small', disabled: page <= 1, onclick: () => load(page - 1) }, '上一页'),
-        `${page} / ${pages}`,
-        h('button', { class: 'small', disabled: page >= pages, onclick: () => load(page + 1) }, '下一页')));
+      await fetchInto(next, run);
     } catch (err) {
-      fill(el, errorBox(err));
+      button.disabled = false;
+      button.textContent = '加载更多';
+      toast(err.message, 'bad');
     }
   }
-  return { el, load, reload: () => load(page) };
+  async function load() {
+    run += 1;
+    const mine = run;
+    items = [];
+    next = null;
+    fill(el, loading());
+    try {
+      await fetchInto(null, mine);
+    } catch (err) {
+      if (mine === run) fill(el, errorBox(err));
+    }
+  }
+  return { el, load, reload: load };
 }
 
 export const panel = (title, ...children) => h('section', { class: 'panel' }, title ? h('h3', {}, title) : null, children);
