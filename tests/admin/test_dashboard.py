@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from fenxiao import clock
+from fenxiao.analytics import dashboard as dashboard_module
 from fenxiao.analytics.days import MAX_DAYS, DayRange, resolve
 from fenxiao.errors import InvalidInput
 from fenxiao.ids import new_id
@@ -142,6 +143,7 @@ def test_defaults_to_the_last_thirty_days_and_empty_collections_give_zeros(api, 
     assert d["commission"] == {"frozen": 0, "settled": 0, "reversed": 0}
     assert d["top_products"] == d["top_distributors"] == []
     assert d["todo"] == {"to_ship": 0, "refunds": 0, "applications": 0, "withdrawals": 0}
+    assert not any(d["todo_is_estimate"].values())
 
 
 def test_todo_counts_what_waits_for_the_merchant_now(api, db) -> None:
@@ -161,6 +163,18 @@ def test_todo_counts_what_waits_for_the_merchant_now(api, db) -> None:
     with clock.pinned(NOW):
         d = get(api, admin_token(db), **{"from": "2024-05-20", "to": "2024-05-20"}).json
     assert d["todo"] == {"to_ship": 2, "refunds": 1, "applications": 1, "withdrawals": 2}
+    assert d["todo_is_estimate"] == {"to_ship": False, "refunds": False, "applications": False, "withdrawals": False}
+
+
+def test_todo_counts_stop_at_the_cap_and_say_so(api, db, monkeypatch) -> None:
+    """A backlog bigger than the cap costs the cap, not the backlog: shown as "cap+" (todo_is_estimate)."""
+    monkeypatch.setattr(dashboard_module, "TODO_CAP", 2)
+    db.withdrawals.insert_many([{"_id": f"w{i}", "status": "pending"} for i in range(5)])
+    db.refunds.insert_many([{"_id": f"r{i}", "status": "requested", "out_refund_no": f"R{i}"} for i in range(2)])
+    with clock.pinned(NOW):
+        d = get(api, admin_token(db), **{"from": "2024-05-20", "to": "2024-05-20"}).json
+    assert d["todo"] == {"to_ship": 0, "refunds": 2, "applications": 0, "withdrawals": 2}
+    assert d["todo_is_estimate"] == {"to_ship": False, "refunds": False, "applications": False, "withdrawals": True}
 
 
 @pytest.mark.parametrize("query", [{"from": "2024-05-02", "to": "2024-05-01"},
