@@ -70,7 +70,6 @@ HOT_QUERIES: list[tuple[str, dict[str, Any], list[tuple[str, int]] | None, str]]
           ("distributors", {}, "created_at", "admin distributors"),
           ("distributors", {"status": "approved"}, "created_at", "admin distributors by status"),
           ("distributors", {"status": "pending"}, "applied_at", "admin applications"),
-          ("refunds", {"status": "requested"}, "created_at", "dashboard: refunds to review"),
           ("commissions", {"user_id": "u"}, "created_at", "my commissions"),
           ("balance_journal", {"user_id": "u"}, "created_at", "admin ledger of a distributor"),
           ("users", {"upline.0": "u"}, "bound_at", "team level 1"),
@@ -128,11 +127,3 @@ def test_search_reads_only_products_sharing_a_token(db):
     stages = _stages(planner["winningPlan"])
     assert "COLLSCAN" not in stages and "IXSCAN" in stages, stages
 
-
-def test_the_dashboards_to_ship_window_walks_its_hinted_index(db):
-    """The to-ship count filters a field beside the index (group_buy.status); unhinted, the embedded
-    planner scans the collection, so `dashboard._todo` hints (status, created_at, _id)."""
-    window = {"status": "paid", "group_buy.status": {"$ne": "forming"}, "created_at": {"$gte": T, "$lt": T}}
-    cursor = db.orders.find(window, {"_id": 1}).sort([("created_at", -1), ("_id", -1)])
-    plan = cursor.hint([("status", 1), ("created_at", -1), ("_id", -1)]).explain()["queryPlanner"]["winningPlan"]
-    assert "COLLSCAN" not in _stages(plan) and "IXSCAN" in _stages(plan)

@@ -38,7 +38,6 @@ from fenxiao import clock
 from fenxiao.errors import InvalidInput
 
 FIRST_WINDOW = timedelta(hours=1)
-COUNT_WINDOW = timedelta(days=1)  # a capped count starts wider: a short backlog then ends the walk in ~6 queries
 GROWTH = 8
 MAX_WINDOW = timedelta(days=366 * 40)
 # Nothing the shop stores predates this: a window reaching below it ends the walk with one last
@@ -194,7 +193,7 @@ def _bounds(filter_: Mapping[str, Any], key: str) -> tuple[dict[str, Any], datet
 
 def _windowed(collection: Collection, filter_: Mapping[str, Any], sort: list[tuple[str, int]],
               last: list[Any] | None, want: int, projection: Mapping[str, Any] | None,
-              window: timedelta | None, hint: list[tuple[str, int]] | None = None) -> list[dict[str, Any]] | None:
+              window: timedelta | None) -> list[dict[str, Any]] | None:
     """Up to `want` documents after `last`, newest first, reading the time field in growing windows."""
     key = sort[0][0]
     split = _bounds(filter_, key)
@@ -220,8 +219,7 @@ def _windowed(collection: Collection, filter_: Mapping[str, Any], sort: list[tup
         if top is not None:
             condition["$lt"] = top
         query = {**rest, key: condition} if condition else {**rest, key: {"$exists": True}}
-        cursor = collection.find(query, projection).sort(sort).limit(want - len(found))
-        found.extend(cursor.hint(hint) if hint else cursor)
+        found.extend(collection.find(query, projection).sort(sort).limit(want - len(found)))
         if open_end or bottom == lower:
             break
         top, start = bottom, bottom
@@ -235,20 +233,6 @@ def _span(docs: list[dict[str, Any]], key: str) -> timedelta | None:
     if len(times) < 2:
         return None
     return max((times[0] - times[-1]) * 2, timedelta(seconds=1))
-
-
-def capped_count(collection: Collection, filter_: Mapping[str, Any], key: str, cap: int,
-                 hint: list[tuple[str, int]] | None = None) -> tuple[int, bool]:
-    """How many documents match, counting no further than `cap`: (count, whether there are more).
-
-    Walks the time field `key` newest first in the windows of a windowed list, reading only `_id`s, so it
-    costs about `cap` documents on either engine (a `count_documents(limit=)` would on MongoDB, but the
-    embedded engine counts every candidate first). Documents without `key` are not counted. `hint`: the
-    index to walk, where the filter has a field beside the index's (the embedded planner then scans).
-    """
-    docs = _windowed(collection, filter_, [(key, -1), ("_id", -1)], None, cap + 1, {"_id": 1}, COUNT_WINDOW,
-                     hint) or []
-    return min(len(docs), cap), len(docs) > cap
 
 
 def page_of(collection: Collection, filter_: Mapping[str, Any], query: PageQuery,
