@@ -67,6 +67,17 @@ def _chunks(docs: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
         yield batch
 
 
+BULK = ("users", "distributors", "orders", "commissions", "balance_journal", "refunds", "withdrawals")
+
+
+def bulk_loading(db: Any) -> None:
+    """Drop the bulk collections' secondary indexes: building each index once over the loaded documents
+    is about twice as fast on the embedded engine as maintaining it per insert (seeding 100k took 15
+    minutes with every index live). `seed` rebuilds them with `ensure_indexes` before anything reads."""
+    for name in BULK:
+        db[name].drop_indexes()
+
+
 def seed(bench: Bench, size: int, now: datetime) -> Shop:
     """Bulk-insert a shop of `size` users/orders/commissions/journal entries (deterministic)."""
     from fenxiao.tokens import issue_token
@@ -74,6 +85,7 @@ def seed(bench: Bench, size: int, now: datetime) -> Shop:
     from tests.support.factories import admin_token
 
     db, rng = bench.db, random.Random(size)
+    bulk_loading(db)
     start_at = now - timedelta(days=DAYS)
     products = [make_product(db, skus=[{"price": 1990 + i, "stock": 1_000_000}], title=f"商品{i}")
                 for i in range(20)]
@@ -176,8 +188,12 @@ def seed(bench: Bench, size: int, now: datetime) -> Shop:
          "method": "wechat", "status": "paid" if k % 3 else "pending", "created_at": when(k, max(1, size // 100))}
         for k in range(max(1, size // 100))])
     from fenxiao.analytics import rollups
+    from fenxiao.db import ensure_indexes
     from fenxiao.distribution import stats
 
+    started = time.perf_counter()
+    ensure_indexes(db)  # built once over the loaded documents (a unique index refuses a bad seed here)
+    print(f"  {size:,}: indexes built in {time.perf_counter() - started:.1f} s", flush=True)
     started = time.perf_counter()
     rollups.check_days(db, [(now - timedelta(days=d)).astimezone(rollups.clock.CHINA_TZ).date()
                             for d in range(DAYS + 1)])

@@ -1,11 +1,18 @@
-"""Settle 100,000 frozen commission entries in the embedded database: time and Mongo round trips.
+"""Settle 100,000 frozen commission entries in the embedded database: time, entries/s per shard and in
+total, and Mongo round trips, with the round fanned out into 1, 2 and 4 shards.
 
-Writes (in bulk) ENTRIES / 2 completed orders past their after-sales window, each with a level-1 and a
-level-2 entry spread over DISTRIBUTORS distributors, their `freeze:` journal entries and matching frozen
-balances; then runs `settle` once and prints its duration, the round trips per command (counted by a
-pymongo CommandListener) and the reconciliation result, which must be clean.
+For each shard count, a fresh database gets (in bulk) ENTRIES / 2 completed orders past their after-sales
+window, each with a level-1 and a level-2 entry spread over DISTRIBUTORS distributors, their `freeze:`
+journal entries and matching frozen balances; then one round runs with one thread per shard (each thread
+stands for one invocation of the fan-out, `settle_round` starting at its own shard) and the bench prints
+the round's wall time, each shard's entries/s, the round trips per command (counted by a pymongo
+CommandListener) and the reconciliation result, which must be clean.
 
-    .venv/bin/python bench/settlement.py [--entries 100000] [--distributors 1000] [--batch-size 100]
+    .venv/bin/python bench/settlement.py [--entries 100000] [--distributors 1000] [--shards 1,2,4]
+
+The embedded engine is one Python process behind a socket, so parallel shards share its CPU: the total
+rate shows what fan-out buys on it (little: the shards queue for the same core); on MongoDB and with one
+function per shard the shards' rates add up.
 """
 from __future__ import annotations
 
@@ -14,6 +21,7 @@ import collections
 import os
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -48,6 +56,7 @@ def _insert(db: Any, name: str, docs: list[dict[str, Any]], chunk: int = 10_000)
 def populate(db: Any, entries: int, distributors: int) -> None:
     from fenxiao import clock
     from fenxiao.distribution import balances
+    from fenxiao.distribution.shards import key_of
 
     now = clock.now()
     completed = now - timedelta(days=30)
@@ -63,7 +72,8 @@ def populate(db: Any, entries: int, distributors: int) -> None:
             amount = 10_000 * rate // 10_000
             cid = f"c{n:08d}{level}"
             commissions.append({"_id": cid, "order_id": order_id, "order_no": f"N{n:08d}", "line_index": 0,
-                                "sku_id": "s", "level": level, "user_id": earner, "buyer_id": f"b{n}",
+                                "sku_id": "s", "level": level, "user_id": earner, "shard_key": key_of(earner),
+                                "buyer_id": f"b{n}",
                                 "base": 10_000, "amount": amount, "rate_bp": rate, "fixed_per_unit": None,
                                 "quantity": 1, "status": "frozen", "reversed_amount": 0, "reversed_units": 0,
                                 "reversals": [], "created_at": completed, "settled_at": None, "run_id": None})
@@ -79,11 +89,54 @@ def populate(db: Any, entries: int, distributors: int) -> None:
                                               "withdrawn": 0}} for u in users])
 
 
+def run(uri: str, entries: int, distributors: int, shards: int, batch_size: int) -> bool:
+    """One fanned-out round over a fresh database; prints its figures; True if everything settled cleanly."""
+    from fenxiao import clock
+    from fenxiao.db import ensure_indexes
+    from fenxiao.distribution import reconcile, settlement
+
+    listener = RoundTrips()
+    client = MongoClient(uri, tz_aware=True, event_listeners=[listener])
+    client.drop_database("bench")
+    db = client["bench"]
+    ensure_indexes(db)
+    started = time.perf_counter()
+    populate(db, entries, distributors)
+    print(f"\n{shards} shard(s): populated {entries:,} frozen entries for {distributors:,} distributors "
+          f"in {time.perf_counter() - started:.1f} s")
+
+    listener.on = True
+    now = clock.now()
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=shards) as pool:  # one thread per invocation of the fan-out
+        rounds = list(pool.map(lambda first: settlement.settle_round(db, now, "bench", shards, first=first,
+                                                                     batch_size=batch_size), range(shards)))
+    elapsed = time.perf_counter() - started
+    listener.on = False
+    runs = list(db.settlement_runs.find({"round": "bench", "status": "done"}).sort("shard", 1))
+    settled = sum(r["entries"] for r in runs)
+    for r in runs:
+        seconds = r["duration_ms"] / 1000
+        print(f"  shard {r['shard']}: {r['entries']:,} entries, {r['distributors']:,} distributors in "
+              f"{seconds:.2f} s ({r['entries'] / max(seconds, 1e-9):,.0f} entries/s)")
+    print(f"  round: {settled:,} entries in {elapsed:.2f} s ({settled / elapsed:,.0f} entries/s in total), "
+          f"{sum(len(x['shards']) for x in rounds)} shard runs")
+    trips = sum(listener.counts.values())
+    print(f"  Mongo round trips: {trips:,} ({trips / max(settled, 1):.3f} per entry): "
+          + ", ".join(f"{name} {count:,}" for name, count in listener.counts.most_common()))
+    report = reconcile.check_all(db, clock.now())
+    print(f"  reconcile: ok={report['ok']} checked={report['checked']} drift={len(report['drift'])}")
+    client.drop_database("bench")
+    client.close()
+    return bool(report["ok"]) and settled == entries
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--distributors", type=int, default=1_000)
     parser.add_argument("--batch-size", type=int, default=100)
+    parser.add_argument("--shards", default="1,2,4", help="comma-separated shard counts, one round each")
     args = parser.parse_args()
 
     from infra.local import stack
@@ -91,35 +144,12 @@ def main() -> int:
     server = stack.start_database(":memory:")
     os.environ.update({"MONGODB_URI": server.uri, "MONGODB_DB": "bench", "FENXIAO_JWT_SECRET": "b" * 40,
                        "FENXIAO_ENV": "bench"})
-    from fenxiao import clock
-    from fenxiao.db import ensure_indexes
-    from fenxiao.distribution import balances, settlement
-
-    listener = RoundTrips()
-    client = MongoClient(server.uri, tz_aware=True, event_listeners=[listener])
-    db = client["bench"]
-    ensure_indexes(db)
-    started = time.perf_counter()
-    populate(db, args.entries, args.distributors)
-    print(f"populated {args.entries:,} frozen entries for {args.distributors:,} distributors "
-          f"in {time.perf_counter() - started:.1f} s")
-
-    listener.on = True
-    started = time.perf_counter()
-    run = settlement.settle(db, clock.now(), batch_size=args.batch_size)
-    elapsed = time.perf_counter() - started
-    listener.on = False
-    trips = sum(listener.counts.values())
-    print(f"settled {run['entries']:,} entries, {run['distributors']:,} distributors, {run['amount']:,} fen "
-          f"in {elapsed:.2f} s ({run['entries'] / elapsed:,.0f} entries/s), status {run['status']}")
-    print(f"Mongo round trips: {trips:,} ({trips / max(run['entries'], 1):.3f} per entry)")
-    for name, count in listener.counts.most_common():
-        print(f"  {name:<16}{count:>8,}")
-    report = balances.reconcile(db)
-    print(f"reconcile: ok={report['ok']} checked={report['checked']} drift={len(report['drift'])}")
-    client.close()
-    server.stop()
-    return 0 if report["ok"] and run["entries"] == args.entries else 1
+    try:
+        ok = all([run(server.uri, args.entries, args.distributors, int(n), args.batch_size)
+                  for n in args.shards.split(",") if n.strip()])
+    finally:
+        server.stop()
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

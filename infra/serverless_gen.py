@@ -107,6 +107,9 @@ def _role(entry: registry.Entry, secret_names: list[str], storage: bool, schedul
         ]
     if scheduled:
         statements.append({"Effect": "Allow", "Action": ["sns:Publish"], "Resource": {"Ref": "ScheduleFailures"}})
+    if getattr(entry.function, "fan_out", False):  # fenxiao.runtime.fan_out: it may start itself, nothing else
+        statements.append({"Effect": "Allow", "Action": ["lambda:InvokeFunction"],
+                           "Resource": [_arn("lambda", f"function:fenxiao-${{sls:stage}}-{entry.name}")]})
     statements.append({"Effect": "Allow", "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
                        "Resource": "*"})  # X-Ray accepts no narrower resource
     log_group = f"log-group:/aws/lambda/fenxiao-${{sls:stage}}-{entry.name}"

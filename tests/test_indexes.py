@@ -34,7 +34,12 @@ HOT_QUERIES: list[tuple[str, dict[str, Any], list[tuple[str, int]] | None, str]]
     ("bargains", {"activity_id": "a", "user_id": "u"}, None, "start a bargain"),
     ("refunds", {"order_id": "o"}, None, "order detail refunds"),
     ("refunds", {"out_refund_no": "r"}, None, "refund notification"),
-    ("commissions", {"status": "frozen", "order_id": {"$in": ["o"]}}, None, "settlement claim"),
+    ("commissions", {"status": "frozen"}, None, "settlement: every frozen entry (one shard)"),
+    ("commissions", {"status": "frozen", "shard_key": {"$in": [1, 5]}}, None, "settlement: a shard's frozen entries"),
+    ("commissions", {"status": "frozen", "shard_key": None}, None, "settlement: entries without a shard key"),
+    ("commissions", {"status": "settling", "shard_key": {"$in": [1, 5]}}, None, "settlement: a shard's stuck entries"),
+    # the claim filters status and shard on the orders' entries it reads by the unique key (hint=BY_ORDER)
+    ("commissions", {"order_id": {"$in": ["o", "p"]}}, None, "settlement claim"),
     ("commissions", {"run_id": "r"}, None, "settlement run"),
     ("commissions", {"user_id": "u"}, [("created_at", -1), ("_id", -1)], "my commissions"),
     ("commissions", {"order_id": "o"}, None, "reversal on refund"),
@@ -125,3 +130,4 @@ def test_search_reads_only_products_sharing_a_token(db):
     planner = explained.get("queryPlanner") or explained["stages"][0]["$cursor"]["queryPlanner"]
     stages = _stages(planner["winningPlan"])
     assert "COLLSCAN" not in stages and "IXSCAN" in stages, stages
+

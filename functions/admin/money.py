@@ -6,7 +6,7 @@ audit log keeps each withdrawal's fields before → after. Repairing balances re
 from fenxiao import clock
 from fenxiao.admin.audit import Tracked
 from fenxiao.admin.roles import ANY_STAFF, MONEY, OWNER_ONLY
-from fenxiao.distribution import balances, settlement, withdrawals
+from fenxiao.distribution import balances, reconcile, settlement, withdrawals
 from fenxiao.distribution.withdrawals import ReasonIn, WithdrawalQuery
 from fenxiao.errors import NotFound
 from fenxiao.paging import PageQuery
@@ -54,7 +54,8 @@ def list_settlement_runs(req: AdminRequest[None, PageQuery]) -> dict:
 
 @routes.route("POST", "/v1/admin/settlement-runs", auth="admin", status=201, roles=MONEY)
 def run_settlement(req: AdminRequest) -> dict:
-    """Run settlement now (owner only); safe beside the nightly run: only one run works at a time."""
+    """Run settlement now (owner only), all shards in one run; safe beside the nightly round: each entry is
+    claimed by one run only, and a shard's runs never overlap."""
     return settlement.settle(req.db, clock.now())
 
 
@@ -69,11 +70,11 @@ def distributor_ledger(req: AdminRequest[None, PageQuery]) -> dict:
 
 @routes.route("GET", "/v1/admin/reconcile", auth="admin", roles=ANY_STAFF)
 def reconcile_report(req: AdminRequest) -> dict:
-    """Every balance against Σ its journal: the drift, if any (nothing is changed)."""
-    return balances.reconcile(req.db)
+    """The latest stored check of every balance against Σ its journal (by the hourly schedule, per shard)."""
+    return reconcile.latest(req.db)
 
 
 @routes.route("POST", "/v1/admin/reconcile", auth="admin", roles=OWNER_ONLY)
 def reconcile_repair(req: AdminRequest) -> dict:
-    """Set every drifted balance to Σ its journal (owner only); returns what was repaired."""
-    return balances.reconcile(req.db, repair=True)
+    """Set the balances the report lists as drifted to Σ their journal (owner only); returns the report."""
+    return reconcile.repair(req.db)

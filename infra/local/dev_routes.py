@@ -40,6 +40,6 @@ def make_blueprint(entries: list[registry.Entry]) -> Blueprint:
                 clock.parse(str(body["now"]))
             except ValueError:
                 return error_response(_bad_field("now", "must be an ISO 8601 time"), "dev")
-        return json_response(function.handler({"now": body["now"]} if body.get("now") else {}))
+        return json_response(function.handler(body))  # the body is the event, as a hand invocation passes it
 
     return blueprint

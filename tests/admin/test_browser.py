@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 import requests
 
+from fenxiao import clock
 from fenxiao.admin.service import create_admin
-from fenxiao.distribution import balances, simulator
+from fenxiao.distribution import balances, reconcile, simulator
 from fenxiao.distribution.settings import get_distribution_settings
 from infra.local import seed
 
@@ -431,6 +432,7 @@ def test_the_owner_manages_coupons_grades_and_money_checks(window, db, shop) -> 
     page.locator("button", has_text="立即结算").click()
     owner.toast("结算完成")
     page.locator("#view tr", has_text="已完成").first.wait_for()
+    reconcile.check_all(db, clock.now())  # what the hourly reconcile_balances schedule stores, every shard
     page.locator("button", has_text="开始核对").click()
     page.locator("text=全部一致").wait_for()
     owner.shot("settlement")

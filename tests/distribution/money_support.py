@@ -8,7 +8,7 @@ from typing import Any
 from pymongo.database import Database
 
 from fenxiao import clock
-from fenxiao.distribution import balances, commission_entries
+from fenxiao.distribution import balances, commission_entries, settlement
 from fenxiao.ids import new_id, short_code
 from tests.support.factories import make_user
 from tests.support.orders import make_order
@@ -77,3 +77,30 @@ def settle_via_schedule(now: datetime) -> dict[str, Any]:
 
     handler = importlib.import_module(SETTLE_HANDLER).handler
     return handler({"source": "aws.events", "detail-type": "Scheduled Event", "time": clock.iso(now)})
+
+
+def many_settleable(db: Database, orders: int = 30, distributors: int = 4) -> list[str]:
+    """`orders` eligible orders spread over `distributors` level-1 distributors with one shared level 2."""
+    top, _ = make_distributor(db)
+    ds = [make_distributor(db, upline=[top])[0] for _ in range(distributors)]
+    for i in range(orders):
+        buyer, _ = make_buyer(db, [ds[i % distributors], top])
+        paid_order(db, buyer, [{"price": 1000 + i}], completed_days_ago=10)
+    return [top, *ds]
+
+
+def expected_available(db: Database) -> dict[str, int]:
+    """What each earner has once everything settled: Σ their entries (net of reversals)."""
+    totals: dict[str, int] = {}
+    for e in db.commissions.find():
+        totals[e["user_id"]] = totals.get(e["user_id"], 0) + e["amount"] - int(e.get("reversed_amount") or 0)
+    return totals
+
+
+def available_of(db: Database, users: list[str]) -> dict[str, int]:
+    return {u: balance(db, u)["available"] for u in users}
+
+
+def after_lease() -> None:
+    """Move the clock past a settlement lease: a run that held it is now known dead."""
+    clock.pin(clock.now() + settlement.LEASE + timedelta(seconds=1))

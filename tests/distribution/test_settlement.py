@@ -11,11 +11,15 @@ from fenxiao.distribution import balances, settlement
 from fenxiao.distribution.settlement import is_eligible
 from fenxiao.settings import ShopSettings
 from tests.distribution.money_support import (
+    after_lease,
     assert_consistent,
+    available_of,
     balance,
     entries,
+    expected_available,
     make_buyer,
     make_distributor,
+    many_settleable,
     paid_order,
     settle_via_schedule,
 )
@@ -74,31 +78,6 @@ def test_an_order_refunded_outside_after_sales_has_its_frozen_commission_reverse
     assert_consistent(db, d1)
 
 
-def _many(db, orders=30, distributors=4):
-    """`orders` eligible orders spread over `distributors` level-1 distributors with one shared level 2."""
-    top, _ = make_distributor(db)
-    ds = [make_distributor(db, upline=[top])[0] for _ in range(distributors)]
-    for i in range(orders):
-        buyer, _ = make_buyer(db, [ds[i % distributors], top])
-        paid_order(db, buyer, [{"price": 1000 + i}], completed_days_ago=10)
-    return [top, *ds]
-
-
-def _expected_available(db):
-    totals: dict[str, int] = {}
-    for e in db.commissions.find():
-        totals[e["user_id"]] = totals.get(e["user_id"], 0) + e["amount"]
-    return totals
-
-
-def _available(db, users):
-    return {u: balance(db, u)["available"] for u in users}
-
-
-def _after_lease():
-    clock.pin(clock.now() + settlement.LEASE + timedelta(seconds=1))
-
-
 # (where, which call): killed between batches (before renewing the lease after batch k) or between
 # distributors (before crediting the k-th)
 CRASHES = [(settlement, "_renew", 1), (settlement, "_renew", 3), (balances, "apply_to_balance", 1),
@@ -107,39 +86,39 @@ CRASHES = [(settlement, "_renew", 1), (settlement, "_renew", 3), (balances, "app
 
 @pytest.mark.parametrize(("target", "name", "call"), CRASHES)
 def test_a_crashed_run_is_finished_by_the_next_and_nothing_is_credited_twice(db, target, name, call):
-    users = _many(db)
-    expected = _expected_available(db)
+    users = many_settleable(db)
+    expected = expected_available(db)
     with pytest.raises(ProcessDied), die_before(target, name, call=call):
         settlement.settle(db, clock.now(), batch_size=8)
     crashed = db.settlement_runs.find_one({"status": "running"})
     assert crashed is not None
     # while the dead run's lease lasts, another run stays out of its way
     assert settlement.settle(db, clock.now())["status"] == "skipped"
-    _after_lease()
+    after_lease()
     rerun = settlement.settle(db, clock.now(), batch_size=8)
     assert rerun["status"] == "done" and rerun["recovered"]["runs"] == [crashed["_id"]]
     assert db.settlement_runs.find_one({"_id": crashed["_id"]})["status"] == "crashed"
-    assert _available(db, users) == expected
+    assert available_of(db, users) == expected
     assert db.commissions.count_documents({"status": {"$ne": "settled"}}) == 0
     assert settlement.settle(db, clock.now())["entries"] == 0
-    assert _available(db, users) == expected
+    assert available_of(db, users) == expected
     assert_consistent(db, *users)
     assert all(balance(db, u)["frozen"] == 0 for u in users)
 
 
 def test_two_runs_at_once_credit_once(db):
-    users = _many(db, orders=40)
-    expected = _expected_available(db)
+    users = many_settleable(db, orders=40)
+    expected = expected_available(db)
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(lambda _: settlement.settle(db, clock.now(), batch_size=5), range(2)))
     assert sorted(r["status"] for r in results) in (["done", "skipped"], ["done", "done"])
     assert sum(r.get("entries", 0) for r in results) == db.commissions.count_documents({})
-    assert _available(db, users) == expected
+    assert available_of(db, users) == expected
     assert_consistent(db, *users)
 
 
 def test_admin_runs_settlement_now_and_lists_runs(api, db):
-    users = _many(db, orders=3, distributors=1)
+    users = many_settleable(db, orders=3, distributors=1)
     owner, operator = admin_token(db, "owner"), admin_token(db, "operator")
     assert api.post("/v1/admin/settlement-runs", token=operator).status == 403
     run = api.post("/v1/admin/settlement-runs", token=owner)

@@ -106,5 +106,6 @@ def test_share_buy_settle_withdraw(stack, db):
     sent = [(m["touser"], m["template_id"]) for m in Client(base).call("GET", "/__wechat/messages")["items"]]
     assert sorted(sent) == sorted([("dev_bob", "demo-order-paid"), ("dev_bob", "demo-order-shipped"),
                                    ("dev_alice", "demo-commission-settled"), ("dev_alice", "demo-withdrawal-paid")])
+    Client(base).call("POST", "/__dev/schedules/reconcile_balances", {"all": True})
     report = admin.call("GET", "/v1/admin/reconcile")
     assert report["ok"] is True and report["drift"] == [] and report["checked"] >= 1, report

@@ -60,6 +60,8 @@ class Config:
     tencent_sms_sign_name: str
     tencent_sms_template_id: str
     tencent_sms_region: str
+    # Settlement fans out into this many shards by distributor (fenxiao.distribution.shards), 1..64
+    settlement_shards: int
 
     def require(self, *names: str) -> None:
         """Fail with one clear error naming every missing variable among `names`."""
@@ -90,7 +92,8 @@ SECRET_FIELDS = frozenset({
     "wechatpay_apiv3_key", "wechatpay_public_key", "tencent_sms_secret_id", "tencent_sms_secret_key",
     "wechat_push_token", "wechat_push_aes_key",
 })
-INT_DEFAULTS = {"user_token_hours": 720, "admin_token_hours": 12, "mongodb_socket_timeout_ms": 12_000}
+INT_DEFAULTS = {"user_token_hours": 720, "admin_token_hours": 12, "mongodb_socket_timeout_ms": 12_000,
+                "settlement_shards": 4}
 _DEFAULTS = {
     "env": "production",
     "mongodb_db": "fenxiao",
@@ -134,6 +137,8 @@ def load() -> Config:
                 problems.append(f"{env_name(field.name)} must be an integer, got {raw!r}")
         else:
             values[field.name] = raw
+    if not 1 <= int(str(values.get("settlement_shards") or 1)) <= 64:  # fenxiao.distribution.shards.KEYS
+        problems.append(f"{env_name('settlement_shards')} must be 1..64")
     if problems:
         raise ConfigError("; ".join(problems))
     config = Config(**values)  # type: ignore[arg-type]

@@ -202,7 +202,9 @@ INDEXES: dict[str, list[IndexModel]] = {
     "share_links": [_ix([("distributor_id", A), ("product_id", A)], unique=True)],
     "commissions": [  # fenxiao.distribution.commission_entries / settlement
         _ix([("order_id", A), ("line_index", A), ("level", A)], unique=True),  # one entry per line and level
-        _ix([("status", A), ("order_id", A)]),  # settlement: frozen entries page by order; stuck `settling`
+        # settlement: a shard's frozen entries by order (distribution/shards.py), stuck `settling`; the
+        # status-only prefix serves the unsharded run
+        _ix([("status", A), ("shard_key", A), ("order_id", A)]),
         _ix("run_id", sparse=True),             # settlement: a run's entries (aggregate, settling → settled)
         # the distributor's list (any status, or one: a filter over their own entries; an index with status
         # in it would be rewritten by every settlement claim, the cost that dominates a run)

@@ -119,18 +119,28 @@ def commissions_created(db: Database, order_id: str, entries: Iterable[Mapping[s
         _apply(db, day, f"commissions:{order_id}", inc)
 
 
-def commissions_reversed(db: Database, order_id: str, refund_id: str) -> None:
+def commissions_reversed(db: Database, order_id: str, refund_id: str, among: Mapping[str, Any] | None = None
+                         ) -> None:
     """What `refund_id` (a refund, or a reason such as `order-refunded`) reversed on the order's entries,
-    read back from the entries' own `reversals` records (bucket `frozen` or `available` = settled)."""
+    read back from the entries' own `reversals` records (bucket `frozen` or `available` = settled).
+
+    With `among` (a settlement shard's entries), each entry is its own event: shards reversing parts of
+    one order at the same time then never hide each other's part behind one order-wide event id.
+    """
     rows = []
     # index: commissions (order_id, line_index, level): an order's few entries, the refund picked here
-    for entry in db.commissions.find({"order_id": order_id}, {"user_id": 1, "created_at": 1, "reversals": 1}):
+    for entry in db.commissions.find({"order_id": order_id, **(among or {})},
+                                     {"user_id": 1, "created_at": 1, "reversals": 1}):
         for reversal in entry.get("reversals") or []:
             if reversal["refund_id"] == refund_id and reversal.get("amount"):
                 amount = int(reversal["amount"])
                 bucket = "frozen" if reversal.get("bucket") == "frozen" else "settled"
-                rows.append((entry["created_at"], {f"commission.{bucket}": -amount, "commission.reversed": amount,
-                                                   f"earned.{entry['user_id']}": -amount}))
+                inc = {f"commission.{bucket}": -amount, "commission.reversed": amount,
+                       f"earned.{entry['user_id']}": -amount}
+                if among is None:
+                    rows.append((entry["created_at"], inc))
+                else:
+                    _apply(db, day_of(entry["created_at"]), f"reverse:{order_id}:{refund_id}:{entry['_id']}", inc)
     for day, inc in _by_day(rows).items():
         _apply(db, day, f"reverse:{order_id}:{refund_id}", inc)
 

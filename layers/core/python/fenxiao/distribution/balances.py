@@ -16,9 +16,9 @@ Applying an entry is ONE conditional single-document update of the distributor:
 withdrawal adds `balance.available >= amount` to the same filter, so no race can overdraw.
 
 Why journal first: the journal is the truth and the balance a running sum of it. A crash after the
-journal write leaves an unapplied entry that `recover` applies later (the next settlement run and every
-reconciliation call it); a crash before it leaves nothing. `reconcile` recomputes Σ deltas per bucket
-by aggregation and reports (or repairs) any distributor whose stored balance differs.
+journal write leaves an unapplied entry that `recover` applies later (distribution's recovery, run
+before the nightly settlement); a crash before it leaves nothing. Reconciliation (`reconcile.py`)
+recomputes Σ deltas per bucket by aggregation and reports (or repairs) any balance that differs.
 
 The one bounded assumption: an unapplied entry is recovered before RECENT_REFS newer refs were applied to
 the same distributor (the ref would otherwise have dropped out of `applied_refs`). Recovery runs nightly
@@ -34,7 +34,6 @@ from pymongo.database import Database
 from pymongo.errors import BulkWriteError
 
 from fenxiao import clock
-from fenxiao.distribution import withdrawals
 from fenxiao.paging import PageQuery, page_of
 
 BUCKETS = ("frozen", "available", "withdrawing", "withdrawn")
@@ -178,48 +177,16 @@ def ledger_totals(db: Database, user_ids: list[str] | None = None) -> dict[str, 
             for row in db.balance_journal.aggregate([{"$match": match}, {"$group": group}])}
 
 
-def _balance_of(doc: Mapping[str, Any]) -> dict[str, int]:
+def balance_of(doc: Mapping[str, Any]) -> dict[str, int]:
     stored = doc.get("balance") or {}
     return {bucket: int(stored.get(bucket, 0)) for bucket in BUCKETS}
 
 
-def _drift(user_id: str, balance: dict[str, int], expected: dict[str, int]) -> dict[str, Any] | None:
+def drift(user_id: str, balance: dict[str, int], expected: dict[str, int]) -> dict[str, Any] | None:
     diff = {b: balance[b] - expected[b] for b in BUCKETS if balance[b] != expected[b]}
     if not diff:
         return None
     return {"user_id": user_id, "balance": balance, "journal": expected, "diff": diff}
-
-
-def reconcile(db: Database, *, repair: bool = False) -> dict[str, Any]:
-    """Compare every distributor's balance with Σ journal; with `repair`, set drifted balances to it.
-
-    Unapplied entries are applied first (so a crash window is not reported as drift). A repair is
-    conditional on the balance it read: if a movement lands meanwhile, that distributor is left for the
-    next call rather than overwritten (`changed` in the report).
-    """
-    withdrawals.recover(db)
-    recovered = recover(db)
-    expected = ledger_totals(db)
-    zero = deltas()
-    drifts: list[dict[str, Any]] = []
-    checked = 0
-    for doc in db.distributors.find({}, {"balance": 1}):
-        checked += 1
-        found = _drift(doc["_id"], _balance_of(doc), expected.pop(doc["_id"], zero))
-        if found:
-            drifts.append(found)
-    missing = sorted(expected)  # journal entries for a user with no distributor document at all
-    repaired: list[str] = []
-    changed: list[str] = []
-    if repair:
-        for found in drifts:
-            current = {f"balance.{b}": v for b, v in found["balance"].items()}
-            result = db.distributors.update_one(
-                {"_id": found["user_id"], **current},
-                {"$set": {f"balance.{b}": v for b, v in found["journal"].items()}})
-            (repaired if result.modified_count else changed).append(found["user_id"])
-    return {"checked": checked, "recovered": recovered, "drift": drifts, "ok": not drifts and not missing,
-            "orphan_journal_users": missing, "repaired": repaired, "changed": changed, "at": clock.now()}
 
 
 # --- reading -------------------------------------------------------------------------------------------
@@ -240,5 +207,5 @@ def ledger_page(db: Database, user_id: str, query: PageQuery) -> dict[str, Any]:
     order = [("created_at", -1), ("_id", -1)]
     page = page_of(db.balance_journal, {"user_id": user_id}, query, order, render, windowed=True)
     doc = db.distributors.find_one({"_id": user_id}, {"balance": 1}) or {}
-    page["balance"] = _balance_of(doc)
+    page["balance"] = balance_of(doc)
     return page

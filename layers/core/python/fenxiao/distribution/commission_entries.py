@@ -3,7 +3,8 @@
 `commissions`, one document per order line per level (unique index on order_id + line_index + level):
 
     {_id, order_id, order_no, line_index, sku_id, level, user_id (earner), buyer_id, base (line paid),
-     amount, rate_bp, fixed_per_unit, status: frozen | settling | settled | reversed, reversed_amount,
+     shard_key (settlement's shard, distribution/shards.py), amount, rate_bp, fixed_per_unit,
+     status: frozen | settling | settled | reversed, reversed_amount,
      reversed_units, reversals: [{refund_id, units, amount, bucket}], settle_amount, created_at,
      settled_at, run_id}
 
@@ -28,7 +29,7 @@ from pydantic import ConfigDict
 from pymongo.database import Database
 
 from fenxiao import clock
-from fenxiao.distribution import balances
+from fenxiao.distribution import balances, shards
 from fenxiao.distribution.binding import active_upline
 from fenxiao.distribution.commission import Beneficiary, Line, beneficiaries_for, order_entries
 from fenxiao.distribution.distributors import is_active
@@ -81,6 +82,7 @@ def beneficiaries_of(buyer_id: str, upline: list[str], distributors: Mapping[str
 def _entry_doc(order: Mapping[str, Any], e: Any, now: Any) -> dict[str, Any]:
     return {"_id": new_id(), "order_id": order["_id"], "order_no": order.get("order_no"),
             "line_index": e.line_index, "sku_id": e.sku_id, "level": e.level, "user_id": e.user_id,
+            "shard_key": shards.key_of(e.user_id),
             "buyer_id": order["user_id"], "base": e.base, "amount": e.amount, "rate_bp": e.rate_bp,
             "fixed_per_unit": e.fixed_per_unit, "quantity": int(order["lines"][e.line_index]["quantity"]),
             "status": FROZEN, "reversed_amount": 0, "reversed_units": 0, "reversals": [],
@@ -182,11 +184,12 @@ def reverse_for_refund(db: Database, order: Mapping[str, Any], refund: Mapping[s
     return sum(-j["deltas"][b] for j in journal for b in ("frozen", "available"))
 
 
-def reverse_whole_order(db: Database, order_id: str, reason: str) -> int:
+def reverse_whole_order(db: Database, order_id: str, reason: str, among: Mapping[str, Any] | None = None) -> int:
     """Reverse whatever is left of an order's commission (an order refunded outside after-sales, such as
-    a failed group buy's automatic refund, which reports no lines). `reason` names the cause once."""
+    a failed group buy's automatic refund, which reports no lines). `reason` names the cause once;
+    `among` narrows it to some entries (a settlement shard reverses only its own distributors' entries)."""
     journal = []
-    for entry in db.commissions.find({"order_id": order_id, "status": {"$ne": REVERSED}}):
+    for entry in db.commissions.find({"order_id": order_id, "status": {"$ne": REVERSED}, **(among or {})}):
         reversal = _reverse_entry(db, entry, reason, int(entry["quantity"]))
         if reversal is not None and reversal["amount"] > 0:
             journal.append(_reversal_journal(entry, reversal))

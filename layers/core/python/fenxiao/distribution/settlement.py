@@ -35,15 +35,20 @@ from fenxiao import clock, logs
 from fenxiao.analytics import rollups
 from fenxiao.distribution import balances, commission_entries
 from fenxiao.distribution.settings import get_distribution_settings
+from fenxiao.distribution.shards import EVERYTHING, Shard, all_shards, key_of
 from fenxiao.ids import new_id
 from fenxiao.messages import tell
 from fenxiao.paging import PageQuery, page_of
 from fenxiao.settings import ShopSettings, after_sales_ends_at, get_shop_settings
 
-LOCK_ID = "lock:settlement"
+LOCK_ID = "lock:settlement"    # + ":<index>/<count>" for a shard of a fanned-out round
 LEASE = timedelta(minutes=20)  # longer than any function may run (Lambda and SCF stop at 15 minutes)
 BATCH_SIZE = 100               # orders per batch: one `$in` read of the orders, one claim of their entries
 RUNNING, DONE, SKIPPED, CRASHED, FAILED = "running", "done", "skipped", "crashed", "failed"
+# A claim reads the batch's orders' few entries by the unique key (order, line, level) and filters status
+# and shard on them; the embedded engine's planner would otherwise scan the collection for an `$in` past
+# the first field of {status, shard_key, order_id}.
+BY_ORDER = [("order_id", 1), ("line_index", 1), ("level", 1)]
 
 
 class LeaseLost(Exception):
@@ -78,43 +83,78 @@ def _fully_refunded(order: Mapping[str, Any]) -> bool:
     return order.get("status") == "refunded" and not order.get("refund_open")
 
 
-# --- the lease -----------------------------------------------------------------------------------------
+# --- the lease (one per shard) -------------------------------------------------------------------------
 
-def _acquire(db: Database, run_id: str) -> bool:
+def lock_id(shard: Shard) -> str:
+    return LOCK_ID if shard == EVERYTHING else f"{LOCK_ID}:{shard.label}"
+
+
+def _acquire(db: Database, shard: Shard, run_id: str, round_id: str | None) -> bool:
+    """Take the shard's lease; within a round, only if the shard has not finished that round yet."""
     wall = clock.now()
+    free: dict[str, Any] = {"$or": [{"holder": None}, {"until": {"$lt": wall}}]}
+    if round_id is not None:
+        free["done_round"] = {"$ne": round_id}
     try:
         doc = db.kv.find_one_and_update(
-            {"_id": LOCK_ID, "$or": [{"holder": None}, {"until": {"$lt": wall}}]},
+            {"_id": lock_id(shard), **free},
             {"$set": {"holder": run_id, "until": wall + LEASE, "taken_at": wall}},
             upsert=True, return_document=ReturnDocument.AFTER)
-    except DuplicateKeyError:  # the lock document exists and is held: the upsert tried to insert a second
+    except DuplicateKeyError:  # the lock document exists and is held (or done): the upsert tried a second
         return False
     return doc is not None and doc.get("holder") == run_id
 
 
-def _renew(db: Database, run_id: str) -> None:
-    if not db.kv.update_one({"_id": LOCK_ID, "holder": run_id},
+def _renew(db: Database, shard: Shard, run_id: str) -> None:
+    if not db.kv.update_one({"_id": lock_id(shard), "holder": run_id},
                             {"$set": {"until": clock.now() + LEASE}}).matched_count:
         raise LeaseLost(run_id)
 
 
-def _release(db: Database, run_id: str) -> None:
-    db.kv.update_one({"_id": LOCK_ID, "holder": run_id}, {"$set": {"holder": None, "until": None}})
+def _release(db: Database, shard: Shard, run_id: str, done_round: str | None = None) -> None:
+    done = {"done_round": done_round} if done_round is not None else {}
+    db.kv.update_one({"_id": lock_id(shard), "holder": run_id}, {"$set": {"holder": None, "until": None, **done}})
+
+
+def _open_for(db: Database, shard: Shard, round_id: str) -> bool:
+    """A cheap look before claiming: is the shard free and not yet done in this round?"""
+    doc = db.kv.find_one({"_id": lock_id(shard)}, {"holder": 1, "until": 1, "done_round": 1}) or {}
+    held = doc.get("holder") is not None and doc.get("until") is not None and doc["until"] >= clock.now()
+    return not held and doc.get("done_round") != round_id
 
 
 # --- the steps -----------------------------------------------------------------------------------------
 
-def _order_batches(db: Database, batch_size: int) -> Iterator[list[str]]:
-    """Distinct order ids of frozen entries, `batch_size` at a time, from ONE index scan.
+def _key_missing_entries(db: Database) -> int:
+    """Give frozen entries written before shard keys existed their key (one index seek when none is left)."""
+    missing = list(db.commissions.find({"status": commission_entries.FROZEN, "shard_key": None},  # index prefix
+                                       {"user_id": 1}))
+    by_key: dict[int, list[str]] = {}
+    for doc in missing:
+        by_key.setdefault(key_of(doc["user_id"]), []).append(doc["_id"])
+    for key, ids in by_key.items():
+        for part in balances.chunks(ids):
+            db.commissions.update_many({"_id": {"$in": part}}, {"$set": {"shard_key": key}})
+    return len(missing)
+
+
+def _order_batches(db: Database, shard: Shard, batch_size: int) -> Iterator[list[str]]:
+    """Distinct order ids of the shard's frozen entries, `batch_size` at a time, from ONE index scan.
 
     One streaming cursor rather than a query per page: SecantusDB sorts `order_id > last` pages in memory,
-    which makes paging quadratic. The same order may come back in two batches (claims move entries out
-    of the scanned range meanwhile); claims are conditional, so a repeat is harmless.
+    which makes paging quadratic. The index orders by shard key first, so an order whose entries have
+    several earners comes up once per key: each order is yielded once per run (`seen`), which halves the
+    claims of a two-level shop. Claims are conditional anyway, so a repeat would be harmless, only slow.
     """
-    frozen = db.commissions.find({"status": commission_entries.FROZEN}, {"_id": 0, "order_id": 1})
+    frozen = db.commissions.find({"status": commission_entries.FROZEN, **shard.entry_filter()},
+                                 {"_id": 0, "order_id": 1})
     cursor = frozen.batch_size(max(batch_size, 100))
     batch: dict[str, None] = {}
-    for row in cursor:  # index: commissions {status, order_id} (covered)
+    seen: set[str] = set()
+    for row in cursor:  # index: commissions {status, shard_key, order_id} (covered)
+        if row["order_id"] in seen:
+            continue
+        seen.add(row["order_id"])
         batch[row["order_id"]] = None
         if len(batch) >= batch_size:
             yield list(batch)
@@ -123,28 +163,30 @@ def _order_batches(db: Database, batch_size: int) -> Iterator[list[str]]:
         yield list(batch)
 
 
-def _claim_batches(db: Database, run_id: str, now: datetime, batch_size: int) -> dict[str, int]:
+def _claim_batches(db: Database, shard: Shard, run_id: str, now: datetime, batch_size: int) -> dict[str, int]:
     freeze_days, shop = get_distribution_settings(db).freeze_days, get_shop_settings(db)
+    mine = shard.entry_filter()
     stats = {"batches": 0, "claimed": 0, "orders": 0, "reversed_orders": 0}
-    for order_ids in _order_batches(db, batch_size):
+    for order_ids in _order_batches(db, shard, batch_size):
         orders = list(db.orders.find({"_id": {"$in": order_ids}}, {"status": 1, "completed_at": 1,
                                                                   "after_sales_until": 1, "refund_open": 1,
                                                                   "group_buy": 1}))
         eligible = [o["_id"] for o in orders if is_eligible(o, now, freeze_days, shop)]
         for order in orders:
-            if _fully_refunded(order):
-                commission_entries.reverse_whole_order(db, order["_id"], "order-refunded")
-                rollups.commissions_reversed(db, order["_id"], "order-refunded")
+            if _fully_refunded(order):  # only this shard's entries: another shard reverses its own
+                commission_entries.reverse_whole_order(db, order["_id"], "order-refunded", mine)
+                rollups.commissions_reversed(db, order["_id"], "order-refunded", mine)
                 stats["reversed_orders"] += 1
         if eligible:
             claimed = db.commissions.update_many(
-                {"status": commission_entries.FROZEN, "order_id": {"$in": eligible}},
+                {"status": commission_entries.FROZEN, "order_id": {"$in": eligible}, **mine},
                 [{"$set": {"status": commission_entries.SETTLING, "run_id": run_id, "claimed_at": clock.now(),
-                           "settle_amount": {"$subtract": ["$amount", {"$ifNull": ["$reversed_amount", 0]}]}}}])
+                           "settle_amount": {"$subtract": ["$amount", {"$ifNull": ["$reversed_amount", 0]}]}}}],
+                hint=BY_ORDER)
             stats["claimed"] += claimed.modified_count
             stats["orders"] += len(eligible)
         stats["batches"] += 1
-        _renew(db, run_id)
+        _renew(db, shard, run_id)
     return stats
 
 
@@ -168,27 +210,40 @@ def _finish(db: Database, run_id: str, now: datetime) -> dict[str, int]:
             "amount": sum(int(r["amount"]) for r in totals)}
 
 
-def _dead_runs(db: Database, run_id: str) -> list[str]:
-    """Runs that claimed entries and never finished: only possible while we hold the lease, so they are dead.
+def _dead_runs(db: Database, shard: Shard, run_id: str) -> list[str]:
+    """Runs of this shard that claimed entries and never finished.
 
-    Found two ways. Entries still `settling` name their run. But a refund may fully reverse every entry a
-    dead run claimed (settling → reversed, debiting available, because the run's credit is promised), so
-    the run's own record is asked too: one still `running` that started more than a LEASE ago cannot be
-    alive (its lease would still hold us off), and a `failed` one stopped on an exception.
+    Found two ways. Entries of the shard still `settling` name their run. But a refund may fully reverse
+    every entry a dead run claimed (settling → reversed, debiting available, because the run's credit is
+    promised), so the runs' own records are asked too: one `failed`, or still `running` more than a LEASE
+    after it started (a live run would still hold its lease). A run found through its entries that may
+    still be alive (running, started within a LEASE: a run of another shard layout, after N changed) is
+    left alone: finishing it while it still claims would settle its later claims without their credit.
+    Records of runs under another shard count belong to whichever shard looks first (finishing a dead
+    run twice credits nothing twice: same journal refs).
     """
+    alive_since = clock.now() - LEASE
     stuck = [row["_id"] for row in db.commissions.aggregate([
-        {"$match": {"status": commission_entries.SETTLING}},  # index: commissions {status, order_id}
+        {"$match": {"status": commission_entries.SETTLING, **shard.entry_filter()}},  # index prefix
         {"$group": {"_id": "$run_id"}}])]
+    mine = {"$or": [{"shard": shard.label}, {"shard_count": {"$ne": shard.count}}]}
     # settlement_runs holds one small record per run: no index needed
-    records = db.settlement_runs.find({"$or": [{"status": FAILED},
-                                               {"status": RUNNING, "started_at": {"$lt": clock.now() - LEASE}}]},
-                                      {"_id": 1})
-    return [old for old in dict.fromkeys([*stuck, *(r["_id"] for r in records)]) if old != run_id]
+    records = {r["_id"]: r for r in db.settlement_runs.find(
+        {"$or": [{"_id": {"$in": stuck}},
+                 {**mine, "status": FAILED},
+                 {**mine, "status": RUNNING, "started_at": {"$lt": alive_since}}]},
+        {"status": 1, "started_at": 1})}
+
+    def dead(old: str) -> bool:
+        record = records.get(old)
+        return record is None or record["status"] != RUNNING or record["started_at"] < alive_since
+
+    return [old for old in dict.fromkeys([*stuck, *records]) if old != run_id and dead(old)]
 
 
-def _recover_crashed_runs(db: Database, run_id: str, now: datetime) -> list[str]:
+def _recover_crashed_runs(db: Database, shard: Shard, run_id: str, now: datetime) -> list[str]:
     """Finish what dead runs claimed (same journal refs as theirs, so nothing is credited twice)."""
-    stuck = _dead_runs(db, run_id)
+    stuck = _dead_runs(db, shard, run_id)
     for old in stuck:
         result = _finish(db, old, now)
         db.settlement_runs.update_one({"_id": old, "status": {"$in": [RUNNING, FAILED]}},
@@ -197,28 +252,55 @@ def _recover_crashed_runs(db: Database, run_id: str, now: datetime) -> list[str]
     return stuck
 
 
-def settle(db: Database, now: datetime, *, batch_size: int = BATCH_SIZE, run_id: str | None = None
-           ) -> dict[str, Any]:
-    """Run settlement as of `now`; returns the settlement-run record."""
+def settle(db: Database, now: datetime, *, shard: Shard = EVERYTHING, batch_size: int = BATCH_SIZE,
+           run_id: str | None = None, round_id: str | None = None) -> dict[str, Any]:
+    """Settle one shard (by default the one shard that is everything) as of `now`; returns its run record.
+
+    Within a fanned-out round (`round_id`), a shard that already finished the round is not run again.
+    """
     run_id = run_id or new_id()
     started = time.perf_counter()
     run = {"_id": run_id, "started_at": clock.now(), "finished_at": None, "now": now, "status": RUNNING,
+           "shard": shard.label, "shard_count": shard.count, "round": round_id,
            "entries": 0, "distributors": 0, "amount": 0, "duration_ms": None}
     db.settlement_runs.insert_one(run)
-    if not _acquire(db, run_id):
-        return _close(db, run_id, started, {"status": SKIPPED, "reason": "another settlement run holds the lease"})
+    if not _acquire(db, shard, run_id, round_id):
+        return _close(db, run_id, started, {"status": SKIPPED,
+                                            "reason": "another run holds this shard's lease or finished the round"})
     try:
-        recovered = {"runs": _recover_crashed_runs(db, run_id, now)}
-        claimed = _claim_batches(db, run_id, now, batch_size)
+        keyed = _key_missing_entries(db) if shard.count > 1 else 0
+        recovered = {"runs": _recover_crashed_runs(db, shard, run_id, now)}
+        claimed = _claim_batches(db, shard, run_id, now, batch_size)
         result = _finish(db, run_id, now)
     except Exception as exc:
-        _release(db, run_id)
+        _release(db, shard, run_id)
         _close(db, run_id, started, {"status": FAILED, "error": type(exc).__name__})
         raise
-    _release(db, run_id)
+    _release(db, shard, run_id, round_id)
     return _close(db, run_id, started, {"status": DONE, **result, "batches": claimed["batches"],
                                         "orders": claimed["orders"], "reversed_orders": claimed["reversed_orders"],
-                                        "recovered": recovered})
+                                        "recovered": recovered, "keyed": keyed})
+
+
+def settle_round(db: Database, now: datetime, round_id: str, count: int, *, first: int = 0,
+                 batch_size: int = BATCH_SIZE) -> dict[str, Any]:
+    """Work through a fanned-out round: settle every shard of `count` not yet done in `round_id`.
+
+    Every invocation of the round runs this, starting at its own shard (`first`) so parallel invocations
+    spread out; each then takes whatever is left (a shard whose invocation never started or died is
+    picked up once its lease expires, by a later invocation of the round or the next night's round).
+    """
+    started, started_at = time.perf_counter(), clock.now()
+    shards = all_shards(count)
+    first %= count
+    runs = [settle(db, now, shard=shard, round_id=round_id, batch_size=batch_size)
+            for shard in shards[first:] + shards[:first] if _open_for(db, shard, round_id)]
+    ran = [r for r in runs if r["status"] == DONE]
+    return {"round": round_id, "now": now, "shard_count": count, "status": DONE if ran else SKIPPED,
+            "entries": sum(r["entries"] for r in ran), "distributors": sum(r["distributors"] for r in ran),
+            "amount": sum(r["amount"] for r in ran), "shards": [r["shard"] for r in ran],
+            "runs": [r["id"] for r in runs], "started_at": started_at, "finished_at": clock.now(),
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1)}
 
 
 def _close(db: Database, run_id: str, started: float, fields: dict[str, Any]) -> dict[str, Any]:

@@ -46,11 +46,13 @@ def now_of(event: dict[str, Any]) -> datetime:
 
 
 class ScheduledFunction:
-    def __init__(self, name: str, run: Callable[[Job], dict[str, Any]], aws: str, scf: str) -> None:
+    def __init__(self, name: str, run: Callable[[Job], dict[str, Any]], aws: str, scf: str,
+                 fan_out: bool = False) -> None:
         self.name = name
         self.run = run
         self.aws_schedule = aws
         self.scf_cron = scf
+        self.fan_out = fan_out  # may start invocations of itself (fenxiao.runtime.fan_out): deploy grants it
 
     def handler(self, event: dict[str, Any] | None = None, context: Any = None) -> dict[str, Any]:
         coldstart.resume()
@@ -88,10 +90,12 @@ def task(name: str) -> Callable[[Callable[[Job], dict[str, Any]]], TaskFunction]
     return wrap
 
 
-def scheduled(name: str, *, aws: str, scf: str) -> Callable[[Callable[[Job], dict[str, Any]]], ScheduledFunction]:
-    """Declare a schedule: `aws` is an EventBridge expression, `scf` the 7-field SCF timer cron."""
+def scheduled(name: str, *, aws: str, scf: str, fan_out: bool = False
+              ) -> Callable[[Callable[[Job], dict[str, Any]]], ScheduledFunction]:
+    """Declare a schedule: `aws` is an EventBridge expression, `scf` the 7-field SCF timer cron; `fan_out`
+    lets it start asynchronous invocations of itself (fenxiao.runtime.fan_out)."""
 
     def wrap(run: Callable[[Job], dict[str, Any]]) -> ScheduledFunction:
-        return ScheduledFunction(name, run, aws, scf)
+        return ScheduledFunction(name, run, aws, scf, fan_out)
 
     return wrap

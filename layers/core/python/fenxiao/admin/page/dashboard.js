@@ -53,7 +53,7 @@ export async function renderDashboard(view) {
       const prev = (pick) => (p ? pick(p) : null);
       fill(body, 
         d.todo ? h('div', { class: 'todos' }, TODOS.map(([key, label, href]) => h('a', { class: `todo${d.todo[key] ? ' due' : ''}`, href },
-          h('span', { class: 'value' }, count(d.todo[key])), h('span', {}, label)))) : null,
+          h('span', { class: 'value' }, `${count(d.todo[key])}${d.todo_is_estimate?.[key] ? '+' : ''}`), h('span', {}, label)))) : null,
         h('div', { class: 'stats' },
           stat('成交额 (GMV)', yuan(d.gmv), change(d.gmv, prev((x) => x.gmv)), true),
           stat('付款订单', count(d.orders), change(d.orders, prev((x) => x.orders))),

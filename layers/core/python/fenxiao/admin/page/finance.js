@@ -49,8 +49,13 @@ export async function renderWithdrawals(view) {
 // ---- 结算对账 settlement and reconciliation ---------------------------------------------------------
 
 function reconcileReport(r) {
+  const drift = (r.drift || []).length;
   return [kv([['核对时间', time(r.at)], ['核对分销商', `${r.checked} 人`],
-    ['结果', r.ok ? h('span', { class: 'badge ok' }, '全部一致') : h('span', { class: 'badge bad' }, `${(r.drift || []).length} 人余额与流水不一致`)],
+    // the hourly schedule checks one shard of distributors per run: the report is complete once each was checked
+    r.complete === false ? ['核对范围', `已核对 ${(r.shards || []).length} 个分片（每小时自动核对一个）`] : null,
+    ['结果', r.ok ? h('span', { class: 'badge ok' }, '全部一致')
+      : h('span', { class: 'badge bad' }, drift ? `${drift} 人余额与流水不一致` : '尚未核对全部分销商')],
+    (r.pending || []).length ? ['流水待恢复', `${r.pending.length} 人（每晚结算前自动恢复）`] : null,
     (r.repaired || []).length ? ['已修复', `${r.repaired.length} 人`] : null,
     (r.changed || []).length ? ['核对中有变动', `${r.changed.length} 人（请再核对一次）`] : null,
     (r.orphan_journal_users || []).length ? ['无分销商档案的流水', `${r.orphan_journal_users.length} 人`] : null].filter(Boolean)),
@@ -71,7 +76,7 @@ export async function renderSettlement(view) {
     ['订单', (r) => (r.orders === undefined ? '—' : `${r.orders}（冲回 ${r.reversed_orders ?? 0}）`), 'num'],
     ['耗时', (r) => (r.duration_ms === null || r.duration_ms === undefined ? '—' : `${(r.duration_ms / 1000).toFixed(1)} 秒`), 'num'],
   ], '还没有结算记录');
-  const report = h('div', {}, h('p', { class: 'muted' }, '核对每位分销商的余额与流水合计（只读，不做修改）'));
+  const report = h('div', {}, h('p', { class: 'muted' }, '每小时自动核对分销商的余额与流水合计，这里显示最近的结果（只读，不做修改）'));
   const check = (repair) => (button) => act(button, async () => {
     const r = await api(repair ? 'POST' : 'GET', '/v1/admin/reconcile');
     fill(report, ...reconcileReport(r));
