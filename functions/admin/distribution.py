@@ -77,7 +77,7 @@ def get_distributor(req: AdminRequest) -> dict:
 @routes.route("PUT", "/v1/admin/distributors/{distributor_id}", auth="admin", body=DistributorPatch, roles=SHOP,
                audit=Tracked("distributors"))
 def edit_distributor(req: AdminRequest[DistributorPatch]) -> dict:
-    """Change a distributor's grade, or disable / re-enable them (the ledger is kept)."""
+    """Change a distributor's grade, or disable / re-enable them (their entries and balance are kept)."""
     return distributors.admin_update(req.db, req.params["distributor_id"], req.body, by=req.admin.subject)
 
 

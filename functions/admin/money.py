@@ -65,7 +65,7 @@ def distributor_ledger(req: AdminRequest[None, PageQuery]) -> dict:
     distributor_id = req.params["distributor_id"]
     if not req.db.distributors.count_documents({"_id": distributor_id}, limit=1):
         raise NotFound("No such distributor", code="DISTRIBUTOR_NOT_FOUND", details={"id": distributor_id})
-    return balances.ledger_page(req.db, distributor_id, req.query)
+    return balances.journal_page(req.db, distributor_id, req.query)
 
 
 @routes.route("GET", "/v1/admin/reconcile", auth="admin", roles=ANY_STAFF)

@@ -86,7 +86,7 @@ def test_sums_buckets_and_top_lists(api, db) -> None:
                                         (70, "refunded", utc(2024, 6, 1))):
         db.refunds.insert_one({"_id": new_id(), "out_refund_no": new_id(), "order_id": "o", "amount": amount,
                                "status": status, "refunded_at": refunded_at})
-    # (earner, amount, status, reversed_amount, created_at): the ledger's field names
+    # (earner, amount, status, reversed_amount, created_at): the commission entries' field names
     for n, (earner, amount, status, reversed_amount, created_at) in enumerate((
         (dist, 100, "frozen", 0, utc(2024, 5, 1)),
         (dist, 50, "reversed", 50, utc(2024, 5, 1, 15)),

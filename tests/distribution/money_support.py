@@ -1,4 +1,4 @@
-"""Test data for the commission ledger, settlement and withdrawals: distributors, buyers and paid orders
+"""Test data for commission entries, the balance journal, settlement and withdrawals: distributors, buyers and paid orders
 written straight into the database (their own routes are tested elsewhere), plus balance checks."""
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def balance(db: Database, user_id: str) -> dict[str, int]:
 
 
 def journal(db: Database, user_id: str) -> dict[str, int]:
-    return balances.ledger_totals(db, [user_id]).get(user_id, balances.deltas())
+    return balances.journal_totals(db, [user_id]).get(user_id, balances.deltas())
 
 
 def assert_consistent(db: Database, *user_ids: str) -> None:

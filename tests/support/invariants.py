@@ -27,7 +27,7 @@ SENT = ("approved", "refunded")  # refund statuses whose money WeChat was asked 
 
 
 def balance_drift(db: Database) -> list[str]:
-    totals = balances.ledger_totals(db)
+    totals = balances.journal_totals(db)
     problems = []
     for doc in db.distributors.find({}, {"balance": 1}):
         stored = {bucket: int((doc.get("balance") or {}).get(bucket, 0)) for bucket in balances.BUCKETS}

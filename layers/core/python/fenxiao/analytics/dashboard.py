@@ -10,7 +10,7 @@ what they meant when they were aggregated from raw orders per view (shown to mer
 - top distributors rank by `sales`: Σ `pay_amount` of the orders they referred directly (level 1,
   `referrer_ids[0]`), paid in the range; `commission` is what they earned in the range at any level,
   net of reversals.
-- commission totals: ledger entries (fenxiao.distribution.commission_entries) created in the range, by status, net
+- commission totals: commission entries (fenxiao.distribution.commission_entries) created in the range, by status, net
   of reversals (`settling` counts as frozen); `reversed` is Σ reversed amounts.
 """
 from __future__ import annotations

@@ -166,7 +166,7 @@ def recover(db: Database, *, user_id: str | None = None, limit: int = 10_000) ->
 
 # --- reconciliation ------------------------------------------------------------------------------------
 
-def ledger_totals(db: Database, user_ids: list[str] | None = None) -> dict[str, dict[str, int]]:
+def journal_totals(db: Database, user_ids: list[str] | None = None) -> dict[str, dict[str, int]]:
     """Σ deltas per bucket per distributor over every non-void entry: what each balance must be."""
     match: dict[str, Any] = {"void": False}
     if user_ids is not None:
@@ -198,7 +198,7 @@ def render(doc: Mapping[str, Any]) -> dict[str, Any]:
             "void": doc.get("void", False), "created_at": doc["created_at"], **context}
 
 
-def ledger_page(db: Database, user_id: str, query: PageQuery) -> dict[str, Any]:
+def journal_page(db: Database, user_id: str, query: PageQuery) -> dict[str, Any]:
     """A distributor's journal, newest first, with the stored balance beside it.
 
     Σ journal is not summed here: that costs every entry the distributor ever had, per view;

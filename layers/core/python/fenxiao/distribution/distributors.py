@@ -283,7 +283,7 @@ def reject(db: Database, distributor_id: str, data: ReviewIn, *, by: str | None)
 
 
 def admin_update(db: Database, distributor_id: str, data: DistributorPatch, *, by: str | None) -> dict[str, Any]:
-    """Change the grade and/or disable / re-enable. Disabling stops new commission; the ledger stays."""
+    """Change the grade and/or disable / re-enable. Disabling stops new commission; entries and balance stay."""
     given = data.model_fields_set
     changes: dict[str, Any] = {}
     if "grade_id" in given:

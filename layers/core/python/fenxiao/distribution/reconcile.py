@@ -52,7 +52,7 @@ def _check(db: Database, user_ids: list[str]) -> tuple[list[dict[str, Any]], lis
     for part in balances.chunks(user_ids):
         stored = {d["_id"]: balances.balance_of(d)
                   for d in db.distributors.find({"_id": {"$in": part}}, {"balance": 1})}
-        expected = balances.ledger_totals(db, part)
+        expected = balances.journal_totals(db, part)
         waiting = set(db.balance_journal.distinct(  # index: balance_journal {user_id, created_at}
             "user_id", {"user_id": {"$in": part}, "applied": False, "void": False}))
         for user_id in part:

@@ -1,6 +1,6 @@
 """Distribution's recovery: the one place that finishes balance movements and withdrawals a crash, a lost
 answer or a lost notification left half done. Run explicitly by the `settle_commissions` schedule before it
-settles (and, for the journal and withdrawals, by reconciliation: `balances.reconcile`).
+settles (reconciliation only reports: `fenxiao.distribution.reconcile`).
 
 - journal entries written but not applied (`balances.recover`);
 - withdrawals final without their journal entry, or stuck `opening` (`withdrawals.recover`);
