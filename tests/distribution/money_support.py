@@ -1,5 +1,6 @@
-"""Test data for commission entries, the balance journal, settlement and withdrawals: distributors, buyers and paid orders
-written straight into the database (their own routes are tested elsewhere), plus balance checks."""
+"""Test data for commission entries, the balance journal, settlement and withdrawals: distributors, buyers
+and paid orders written straight into the database (their own routes are tested elsewhere), plus balance
+checks."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
