@@ -15,6 +15,7 @@ from functions.admin import (
     messages,
     orders,
     page,
+    points,
     refunds,
     reviews,
     settings,
@@ -24,7 +25,7 @@ from functions.admin import (
 )
 
 AREAS = (auth, catalog, settings, orders, refunds, marketing, distribution, dashboard, uploads, page, ledger,
-         group_buys, messages, staff, customers, shipping_templates, reviews)
+         group_buys, messages, staff, customers, shipping_templates, reviews, points)
 
 admin = HttpFunction(*(area.routes for area in AREAS), name="admin")
 

@@ -16,7 +16,18 @@ from pymongo.database import Database
 
 from fenxiao.errors import BusinessRule, Conflict, InvalidInput, NotFound
 from fenxiao.orders.models import MAX_LINES, MAX_QUANTITY, CheckoutIn
-from fenxiao.pricing import Coupon, LineItem, Quote, QuotedLine, ShippingPolicy, ShippingRule, price, rank_coupons
+from fenxiao.points.checkout import Benefits, checkout_benefits
+from fenxiao.pricing import (
+    Coupon,
+    FreeShipping,
+    LineItem,
+    Quote,
+    QuotedLine,
+    ShippingPolicy,
+    ShippingRule,
+    price,
+    rank_coupons,
+)
 from fenxiao.pricing.rules import Rule
 
 Source = Literal["cart", "direct"]
@@ -43,6 +54,7 @@ class CheckoutRules:
     candidates: list[Coupon] = field(default_factory=list)
     group_buy: dict[str, Any] | None = None
     lines: list[LineItem] | None = None
+    benefits: Benefits | None = None
 
 
 def load_rules(db: Database, user_id: str, lines: list[LineItem], request: CheckoutIn, now: datetime,
@@ -58,7 +70,9 @@ def load_rules(db: Database, user_id: str, lines: list[LineItem], request: Check
     - the user's usable coupons → `candidates` (the preview ranks them into `usable_coupons`);
     - `lines` enriched with parent categories when a coupon is scoped to categories;
     - `request.group_buy` → a `GroupBuyPrice` in `rules` (exclusive: the engine switches the rest off)
-      and `group_buy` for the order document.
+      and `group_buy` for the order document;
+    - the shopper's member level and `request.points` → the member discount and the points redemption in
+      `rules`, free shipping around `shipping` (`fenxiao.points.checkout`).
     A coupon is locked to the order (and given back on cancel/close) by marketing as well; placement
     and lifecycle say where in their docstrings.
     """
@@ -69,8 +83,12 @@ def load_rules(db: Database, user_id: str, lines: list[LineItem], request: Check
     from fenxiao.shipping.templates import checkout_shipping
 
     flat = get_shop_settings(db).shipping
-    shipping = checkout_shipping(db, [line.shipping_template_id for line in lines],
-                                 ShippingPolicy(flat_fee=flat.flat_fee, free_over=flat.free_over), address)
+    shipping: ShippingRule = checkout_shipping(db, [line.shipping_template_id for line in lines],
+                                               ShippingPolicy(flat_fee=flat.flat_fee, free_over=flat.free_over),
+                                               address)
+    benefits = checkout_benefits(db, user_id, request.points)
+    if benefits.free_shipping:
+        shipping = FreeShipping(shipping)
     group = None
     if request.group_buy is not None:
         # Local for cold start, and group buys import the order states back (a cycle listed in pyproject).
@@ -80,9 +98,10 @@ def load_rules(db: Database, user_id: str, lines: list[LineItem], request: Check
     coupon = checkout_coupon(db, user_id, request.coupon_id, now) if request.coupon_id is not None else None
     candidates = candidate_coupons(db, user_id, now) if group is None else []  # none stacks on a group price
     return CheckoutRules(shipping=shipping,
-                         rules=[*active_rules(db, now), *([group.rule] if group else [])], coupon=coupon,
-                         candidates=candidates, lines=lines_for_coupons(db, lines, [coupon, *candidates]),
-                         group_buy=group.order_fields if group else None)
+                         rules=[*active_rules(db, now), *([group.rule] if group else []), *benefits.rules],
+                         coupon=coupon, candidates=candidates,
+                         lines=lines_for_coupons(db, lines, [coupon, *candidates]),
+                         group_buy=group.order_fields if group else None, benefits=benefits)
 
 
 @dataclass(frozen=True)
@@ -118,7 +137,8 @@ class Item:
                 "specs": self.sku.get("specs", {}), "cover": self.cover, "quantity": self.quantity,
                 "original_unit_price": quoted.original_unit_price, "unit_price": quoted.unit_price,
                 "discount": quoted.discount, "promotion_discount": quoted.promotion_discount,
-                "coupon_discount": quoted.coupon_discount, "paid": quoted.paid,
+                "coupon_discount": quoted.coupon_discount, "member_discount": quoted.member_discount,
+                "points_discount": quoted.points_discount, "paid": quoted.paid,
                 "refunded_quantity": 0, "refunded_amount": 0}
 
 
@@ -171,6 +191,8 @@ class Checkout:
                                "discount": p.discount} for p in self.quote.promotions]
         body["coupon"] = self.quote.coupon.to_doc() if self.quote.coupon else None
         body["usable_coupons"] = self._usable_coupons()
+        if self.rules.benefits is not None:
+            body.update(self.rules.benefits.preview(self.quote))
         return body
 
     def _usable_coupons(self) -> list[dict[str, Any]]:

@@ -11,7 +11,9 @@ order is cancelled, so a payment can no longer complete afterwards; if WeChat sa
 now, the order is left alone for the payment notification to mark paid. When WeChat cannot be reached
 the order is cancelled anyway: the transaction expires at the order's pay deadline (`time_expire`),
 and a payment that still lands for a cancelled order is refunded automatically by `fenxiao.payments`.
-Marketing returns the order's coupon where the stock returns (`_release`).
+Marketing returns the order's coupon, and points the points spent on it, where the stock returns (`_release`).
+Completing an order sets `points_sync` in the same update and then syncs its points and growth
+(`points.orders.sync_order`); the nightly points schedule finishes a sync a crash interrupted.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from fenxiao.marketing.coupons import release_coupon
 from fenxiao.orders import states, stock
 from fenxiao.orders.models import VISIBLE_STATUSES, ShipIn
 from fenxiao.orders.queries import admin_get_order, refunds_of, render_order
+from fenxiao.points.orders import release_spend, sync_order
 
 BATCH = 500  # orders one schedule run handles; the next run (minutes later) takes the rest
 
@@ -70,9 +73,10 @@ def _cancel(db: Database, order: dict[str, Any], action: str, reason: str, *, ow
 
 
 def _release(db: Database, order: dict[str, Any]) -> None:
-    """What a cancelled unpaid order gives back: its units and its coupon. Safe to run again."""
+    """What a cancelled unpaid order gives back: its units, its coupon, its points. Safe to run again."""
     stock.return_once(db, order["_id"], _lines(order))
     _release_coupon(db, order)
+    release_spend(db, order)
     db.orders.update_one({"_id": order["_id"]}, {"$set": {"stock_returned": True}})
 
 
@@ -98,7 +102,8 @@ def close_unpaid_orders(db: Database, now: datetime, limit: int = BATCH) -> dict
     counts = {"closed": 0, "abandoned": 0, "paid_meanwhile": 0, "lost_race": 0}
     # index: orders (status, pay_deadline)
     due = db.orders.find({"status": {"$in": [states.PLACING, states.PENDING_PAYMENT]}, "pay_deadline": {"$lte": now}},
-                         {"status": 1, "lines.sku_id": 1, "lines.quantity": 1, "payment": 1, "coupon_id": 1}
+                         {"status": 1, "lines.sku_id": 1, "lines.quantity": 1, "payment": 1, "coupon_id": 1,
+                          "points_used": 1}
                          ).limit(limit)
     for order in list(due):
         try:
@@ -121,7 +126,8 @@ def _finish_interrupted_returns(db: Database, now: datetime, limit: int) -> int:
     """Cancelled orders whose units a crash kept from coming back (`stock_returned` still false)."""
     # index: orders (stock_returned, cancelled_at)
     stuck = list(db.orders.find({"stock_returned": False, "cancelled_at": {"$lte": now - RETURN_GRACE}},
-                                {"lines.sku_id": 1, "lines.quantity": 1, "coupon_id": 1}).limit(limit))
+                                {"lines.sku_id": 1, "lines.quantity": 1, "coupon_id": 1, "points_used": 1}
+                                ).limit(limit))
     for order in stuck:
         _release(db, order)
     return len(stuck)
@@ -159,14 +165,16 @@ def _abandon(db: Database, order: dict[str, Any], now: datetime) -> None:
     """
     stock.release_holds(db, order["_id"], _lines(order))
     _release_coupon(db, order)
+    release_spend(db, order)
     states.transition(db, order["_id"], "abandon", set_fields={"stock_released": True, "cancelled_at": now,
                                                                  "cancel_reason": "placement_failed"})
 
 
 def _completion(now: datetime, after_sales_days: int) -> dict[str, Any]:
     """What completing an order records: when, and until when its after-sales window stays open (fixed
-    now, so settlement and refunds agree on it whatever the merchant changes later)."""
-    return {"completed_at": now, "after_sales_until": now + timedelta(days=after_sales_days)}
+    now, so settlement and refunds agree on it whatever the merchant changes later), and that its points
+    and growth are due (`points_sync`, cleared once `sync_order` has journalled them)."""
+    return {"completed_at": now, "after_sales_until": now + timedelta(days=after_sales_days), "points_sync": True}
 
 
 def _shop(db: Database) -> ShopSettings:
@@ -180,6 +188,7 @@ def confirm_receipt(db: Database, user_id: str, order_id: str) -> dict[str, Any]
     """The shopper has the parcel: shipped → completed (409 ORDER_NOT_CONFIRMABLE otherwise)."""
     order = states.transition(db, order_id, "confirm_receipt", owner=user_id,
                               set_fields=_completion(clock.now(), _shop(db).after_sales_days))
+    sync_order(db, order_id)
     return render_order(order, refunds_of(db, order))
 
 
@@ -195,6 +204,7 @@ def auto_confirm_receipts(db: Database, now: datetime, limit: int = BATCH) -> di
             states.transition(db, order["_id"], "auto_confirm", extra_filter={"shipped_at": {"$lte": cutoff}},
                               set_fields={**_completion(now, shop.after_sales_days), "auto_confirmed": True})
             counts["completed"] += 1
+            sync_order(db, order["_id"])
         except Conflict:
             counts["lost_race"] += 1  # the shopper confirmed (or a refund finished) meanwhile
     return counts
