@@ -12,6 +12,7 @@ import { renderDistribution } from './distribution.js';
 import { renderSettlement, renderWithdrawals } from './finance.js';
 import { renderGroupBuys, renderMarketing } from './marketing.js';
 import { renderMessages, renderSettings } from './settings.js';
+import { renderPoints } from './points.js';
 import { changePassword, renderAudit, renderStaff } from './staff.js';
 
 // [group, [[hash, title, render, who may see it (a roles.js key) or null for everyone]]]
@@ -19,7 +20,7 @@ const MENU = [
   [null, [['dashboard', '概览', renderDashboard]]],
   ['交易', [['orders', '订单', renderOrders], ['refunds', '售后退款', renderRefunds], ['customers', '客户', renderCustomers]]],
   ['商品', [['products', '商品', renderProducts], ['categories', '分类', renderCategories], ['banners', '首页轮播', renderBanners]]],
-  ['营销', [['marketing', '优惠券与活动', renderMarketing], ['groupbuys', '拼团', renderGroupBuys]]],
+  ['营销', [['marketing', '优惠券与活动', renderMarketing], ['groupbuys', '拼团', renderGroupBuys], ['points', '积分与会员', renderPoints]]],
   ['分销', [['distribution', '分销商', renderDistribution], ['withdrawals', '提现', renderWithdrawals], ['settlement', '结算对账', renderSettlement]]],
   ['系统', [['messages', '订阅消息', renderMessages], ['staff', '员工', renderStaff, 'staff'], ['audit', '操作日志', renderAudit, 'staff'],
     ['settings', '设置', renderSettings]]],
