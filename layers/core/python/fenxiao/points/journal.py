@@ -148,8 +148,12 @@ def render(doc: Mapping[str, Any]) -> dict[str, Any]:
             "created_at": doc["created_at"], **context}
 
 
-def journal_page(db: Database, user_id: str, query: PageQuery) -> dict[str, Any]:
-    """A shopper's movements, newest first (void entries never moved anything and are not shown)."""
+def journal_page(db: Database, user_id: str, query: PageQuery, *, points_only: bool = False) -> dict[str, Any]:
+    """A shopper's movements, newest first (void entries never moved anything and are not shown);
+    `points_only` leaves out growth-only entries (an order completed while points were off), which the
+    shopper's points list would show as "+0"."""
+    filter_: dict[str, Any] = {"user_id": user_id, "void": False}
+    if points_only:
+        filter_["points"] = {"$ne": 0}
     # index: points_journal {user_id, created_at desc, _id desc}
-    return page_of(db[JOURNAL], {"user_id": user_id, "void": False}, query, [("created_at", -1), ("_id", -1)],
-                   render, windowed=True)
+    return page_of(db[JOURNAL], filter_, query, [("created_at", -1), ("_id", -1)], render, windowed=True)

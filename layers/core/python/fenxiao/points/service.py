@@ -42,7 +42,7 @@ def my_points(db: Database, user_id: str, now: datetime) -> dict[str, Any]:
 
 
 def my_journal(db: Database, user_id: str, query: PageQuery) -> dict[str, Any]:
-    return journal.journal_page(db, user_id, query)
+    return journal.journal_page(db, user_id, query, points_only=True)
 
 
 class AdjustIn(BaseModel):
