@@ -184,11 +184,21 @@ def _shop(db: Database) -> ShopSettings:
     return get_shop_settings(db)
 
 
+def _sync_points(db: Database, order_id: str) -> None:
+    """Points and growth of a just-completed order. A failure never fails the completion that already
+    happened: `points_sync` stays set and the nightly points schedule finishes the sync."""
+    try:
+        sync_order(db, order_id)
+    except Exception:
+        logs.error("points sync of a completed order failed; points_nightly finishes it", exc_info=True,
+                   order_id=order_id)
+
+
 def confirm_receipt(db: Database, user_id: str, order_id: str) -> dict[str, Any]:
     """The shopper has the parcel: shipped → completed (409 ORDER_NOT_CONFIRMABLE otherwise)."""
     order = states.transition(db, order_id, "confirm_receipt", owner=user_id,
                               set_fields=_completion(clock.now(), _shop(db).after_sales_days))
-    sync_order(db, order_id)
+    _sync_points(db, order_id)
     return render_order(order, refunds_of(db, order))
 
 
@@ -204,7 +214,7 @@ def auto_confirm_receipts(db: Database, now: datetime, limit: int = BATCH) -> di
             states.transition(db, order["_id"], "auto_confirm", extra_filter={"shipped_at": {"$lte": cutoff}},
                               set_fields={**_completion(now, shop.after_sales_days), "auto_confirmed": True})
             counts["completed"] += 1
-            sync_order(db, order["_id"])
+            _sync_points(db, order["_id"])
         except Conflict:
             counts["lost_race"] += 1  # the shopper confirmed (or a refund finished) meanwhile
     return counts
