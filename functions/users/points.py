@@ -1,10 +1,10 @@
-"""The shopper's points (积分) and member level (会员等级): balance, journal, daily sign-in, level.
-One function for the four routes (deploy resources are scarce; README)."""
+"""The shopper's points (积分) and member level (会员等级): balance, journal, daily sign-in, level. Served by
+the `users-get-me` function (`get_me.py` composes these routes): the deploy stack is at its resource limit."""
 from fenxiao import clock
 from fenxiao.paging import PageQuery
 from fenxiao.points.service import my_journal, my_level, my_points
 from fenxiao.points.signin import sign_in
-from fenxiao.runtime import HttpFunction, Routes, UserRequest
+from fenxiao.runtime import Routes, UserRequest
 
 routes = Routes()
 
@@ -32,5 +32,3 @@ def level(req: UserRequest) -> dict:
     """The shopper's member level, growth value and the next level."""
     return my_level(req.db, req.user_id)
 
-
-handler = HttpFunction(routes).handler

@@ -7,7 +7,7 @@ import pytest
 
 from fenxiao import clock
 from fenxiao.points import journal
-from functions.schedules import close_unpaid_orders, points_nightly
+from functions.schedules import close_unpaid_orders, settle_commissions
 from tests.points.conftest import balance, credit, deliver, enable, pay
 from tests.support.catalog import make_product, stock_of
 from tests.support.interleave import ProcessDied, die_after, die_before
@@ -15,7 +15,7 @@ from tests.support.invariants import assert_invariants
 
 
 def _nightly(now):
-    return points_nightly.handler({"now": clock.iso(now)})
+    return settle_commissions.handler({"now": clock.iso(now)})["points"]
 
 
 def _close(now):

@@ -459,7 +459,7 @@ def test_group_buy_page_masks_its_members(api: Api, world: World) -> None:
 PATH_VALUES = {"product_id": "product_id", "order_id": "completed_order_id", "group_id": "group_id",
                "campaign_id": "campaign_id",
                "link_id": "link_id", "distributor_id": "alice", "refund_id": "refund_id",
-               "template_id": "template_id"}
+               "template_id": "template_id", "user_id": "bob"}
 
 
 def _path_for(route: Route, world: World) -> str:

@@ -190,7 +190,7 @@ def _sync_points(db: Database, order_id: str) -> None:
     try:
         sync_order(db, order_id)
     except Exception:
-        logs.error("points sync of a completed order failed; points_nightly finishes it", exc_info=True,
+        logs.error("points sync of a completed order failed; the nightly schedule finishes it", exc_info=True,
                    order_id=order_id)
 
 

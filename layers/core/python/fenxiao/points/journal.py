@@ -13,7 +13,7 @@ Applying an entry is ONE conditional update of the account: `{_id, applied_refs:
 `$push` the ref, so a replay, a race or a crash between the two writes never applies it twice. A debit the
 shopper chose (spending at checkout, a manual deduction) adds `points >= amount` to the same filter, so
 no race overdraws. The journal is the truth: a crash after the journal write leaves an entry
-`applied: false` that `recover` applies (the nightly `points_nightly` schedule and `reconcile`).
+`applied: false` that `recover` applies (the nightly nightly `settle_commissions` schedule and `reconcile`).
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Points' one recovery place, run nightly by the `points_nightly` schedule (docs/recovery.md).
+"""Points' one recovery place, run nightly by the nightly `settle_commissions` schedule (docs/recovery.md).
 
 1. `journal.recover`: entries a crash left unapplied are applied; guarded debits nobody finished are
    settled from the account's applied refs.
