@@ -16,6 +16,7 @@ from functions.admin import (
     money,
     orders,
     page,
+    points,
     refunds,
     reviews,
     seckill,
@@ -27,7 +28,7 @@ from functions.admin import (
 
 AREAS = (auth, catalog, settings, orders, refunds, marketing, distribution, dashboard, uploads, page, money,
          group_buys, messages, staff, customers, shipping_templates, reviews,
-         seckill, bargains)
+         seckill, bargains, points)
 
 admin = HttpFunction(*(area.routes for area in AREAS), name="admin", gateway_prefix="/v1/admin")
 

@@ -8,10 +8,14 @@ itself starting at shard 0. Every invocation of the round works through the shar
 (`settlement.settle_round`): a shard whose invocation was never started, or died, is finished by another
 invocation of the round once its lease expires, or by the next night's round. The round is the timer's
 moment, so a platform retry of the timer event continues the same round rather than starting another.
+Points' nightly work runs in the leader too, after the fan-out, by its own name (`points.recovery.run`:
+journal recovery, unfinished order syncs, the yearly expiry): it shares this function because the deploy
+stack is at its resource limit, and only the leader runs it, so it runs once a night.
 """
 from fenxiao.config import get_config
 from fenxiao.distribution import recovery
 from fenxiao.distribution.settlement import settle_round
+from fenxiao.points import recovery as points_recovery
 from fenxiao.runtime import Job, fan_out, scheduled
 
 SHARD = "settlement_shard"
@@ -26,7 +30,7 @@ def settle_commissions(job: Job) -> dict:
     round_id = job.now.isoformat()
     started = fan_out.start([{SHARD: k, "round": round_id, "now": round_id} for k in range(1, count)])
     return {**settle_round(job.db, job.now, round_id, count), "fanned_out": started,
-            "distribution_recovery": recovered}
+            "distribution_recovery": recovered, "points": points_recovery.run(job.db, job.now)}
 
 
 handler = settle_commissions.handler

@@ -241,9 +241,24 @@ def seed_messages(db: Database) -> str:
     return f"subscribe messages: {len(templates)} demo templates"
 
 
+def seed_points(db: Database) -> str:
+    """Points on (1 per yuan, 5 for signing in, 1 point = 1 fen, at most 30 % of an order) and two member
+    levels, unless the merchant saved points settings already (docs/points.md)."""
+    from fenxiao.points.settings import POINTS, update_points_settings
+
+    if db.kv.count_documents({"_id": POINTS.key}, limit=1):
+        return "points: configured"
+    update_points_settings(db, {"enabled": True, "earn_per_yuan": 1, "sign_in_points": 5, "fen_per_point": 1,
+                                "max_use_bp": 3000, "levels": [
+                                    {"id": "silver", "name": "银卡会员", "threshold": 500, "discount_bp": 200},
+                                    {"id": "gold", "name": "金卡会员", "threshold": 3000, "discount_bp": 500,
+                                     "free_shipping": True}]}, by="seed")
+    return "points: on, 银卡 (500 growth, 9.8折) and 金卡 (3000, 9.5折, 包邮)"
+
+
 def prepare(admin_username: str | None, admin_password: str | None) -> list[str]:
     """Indexes, demo shop, admin owner, demo shoppers: the summary lines devserver.py prints."""
     db = get_db()
     ensure_indexes(db)
     return [seed_catalog(db), seed_marketing(db), seed_banners(db), seed_distributors(db), seed_messages(db),
-            seed_admin(db, admin_username, admin_password), seed_demo_user(db)]
+            seed_points(db), seed_admin(db, admin_username, admin_password), seed_demo_user(db)]

@@ -2,6 +2,7 @@
 // POST /v1/orders, so what the shopper saw priced is exactly what is ordered.
 const money = require('./money');
 const { specsText } = require('./cart');
+const { pointsView } = require('./points');
 
 /**
  * The checkout page's query → the order's base body: the cart's selected lines (`from=cart`), or a
@@ -28,6 +29,7 @@ function withChoices(base, choices) {
   const body = Object.assign({}, base);
   if (choices.address_id) body.address_id = choices.address_id;
   if (choices.coupon_id) body.coupon_id = choices.coupon_id;
+  if (choices.points) body.points = choices.points; // offered: the server takes at most the shop's share
   return body;
 }
 
@@ -48,6 +50,10 @@ function previewView(preview) {
     shipping_fee: money.fenToYuan(preview.shipping_fee),
     pay_amount: money.fenToYuan(preview.pay_amount),
     has_promotion: preview.promotion_discount > 0,
+    member: preview.member && preview.member_discount > 0
+      ? { name: preview.member.name, discount: money.fenToYuan(preview.member_discount) } : null,
+    member_free_shipping: Boolean(preview.member && preview.member.free_shipping),
+    points: pointsView(preview.points),
     coupons: [{ id: '', label: '不使用优惠券' }].concat((preview.usable_coupons || []).map((c) => ({
       id: c.id, label: c.name + '（省¥' + money.fenToYuan(c.discount) + '）' }))),
   };

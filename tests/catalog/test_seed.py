@@ -58,3 +58,14 @@ def test_demo_marketing_and_distributors_work_through_the_api(api, db) -> None:
     earbuds = db.products.find_one({"title": "主动降噪真无线蓝牙耳机"})
     detail = api.get(f"/v1/products/{earbuds['_id']}").json
     assert detail["group_buy"]["size"] == 3
+
+
+def test_demo_points_are_on_with_two_levels_and_a_shopper_can_sign_in(api, db) -> None:
+    seed.prepare(admin_username=None, admin_password=None)
+    again = seed.prepare(admin_username=None, admin_password=None)
+    assert "points: configured" in again
+    token = next(line for line in again if line.startswith("user token: ")).split(": ", 1)[1]
+    signed = api.post("/v1/me/points/sign-in", token=token)
+    assert signed.status == 200 and signed.json["balance"] == 5
+    level = api.get("/v1/me/level", token=token).json
+    assert [lv["name"] for lv in level["levels"]] == ["银卡会员", "金卡会员"] and level["level"] is None

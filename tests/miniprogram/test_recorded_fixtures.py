@@ -179,6 +179,22 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     shot("bargain_mine", "GET", f"/v1/bargains/{bargain['id']}", token=w.shopper)
     shot("bargain_open", "GET", f"/v1/bargains/{bargain['id']}", token=fresh)
     shot("bargain_helped", "POST", f"/v1/bargains/{bargain['id']}/helps", {}, token=fresh)
+
+    # points: the shop turns points on with two member levels (the shopper's completed order made them
+    # 银卡); the merchant gives 1000 points; the shopper signs in; checkout offers the points
+    shot("points_off", "GET", "/v1/me/points", token=fresh)
+    levels = [{"id": "silver", "name": "银卡", "threshold": 100, "discount_bp": 500},
+              {"id": "gold", "name": "金卡", "threshold": 100_000, "discount_bp": 1000, "free_shipping": True}]
+    ok(api.put("/v1/admin/settings/points", {"enabled": True, "earn_per_yuan": 1, "sign_in_points": 5,
+                                             "fen_per_point": 1, "max_use_bp": 3000, "levels": levels}, token=w.admin))
+    me = ok(api.get("/v1/me", token=w.shopper))
+    ok(api.post(f"/v1/admin/customers/{me['id']}/points", {"points": 1000, "reason": "新人礼"}, token=w.admin))
+    shot("points_sign_in", "POST", "/v1/me/points/sign-in", {}, token=w.shopper)
+    shot("points", "GET", "/v1/me/points", token=w.shopper)
+    shot("points_journal", "GET", "/v1/me/points/journal?page=1&page_size=20", token=w.shopper)
+    shot("level", "GET", "/v1/me/level", token=w.shopper)
+    shot("checkout_member", "POST", "/v1/checkout/preview", plain, token=w.shopper)
+    shot("checkout_points", "POST", "/v1/checkout/preview", {**plain, "points": 1005}, token=w.shopper)
     return shots
 
 

@@ -124,7 +124,8 @@ def test_preview_equals_what_the_order_charges(api, db, shopper, place):
     items = _items((a, 3), (b, 2))
     preview = api.post(PREVIEW, {"items": items}, token=shopper.token).json
     order = place([(a, 3), (b, 2)]).json
-    keys = ("goods_total", "promotion_discount", "coupon_discount", "shipping_fee", "pay_amount")
+    keys = ("goods_total", "promotion_discount", "coupon_discount", "member_discount", "points_discount",
+            "shipping_fee", "pay_amount")
     assert order["amounts"] == {k: preview[k] for k in keys}
     assert [(line["sku_id"], line["quantity"], line["unit_price"], line["discount"], line["paid"])
             for line in order["lines"]] == [(line["sku_id"], line["quantity"], line["unit_price"],

@@ -57,5 +57,5 @@ def test_detail_shape_and_refund_summaries(api, db, shopper, place):
                 "created_at", "paid_at", "shipped_at", "completed_at", "pay_deadline"}
     assert expected <= set(body)
     assert body["paid_at"] == clock.iso(now) and body["created_at"].endswith("Z")
-    assert set(body["amounts"]) == {"goods_total", "promotion_discount", "coupon_discount", "shipping_fee",
-                                    "pay_amount"}
+    assert set(body["amounts"]) == {"goods_total", "promotion_discount", "coupon_discount", "member_discount",
+                                    "points_discount", "shipping_fee", "pay_amount"}

@@ -55,8 +55,8 @@ def test_snapshot_carries_what_the_line_cost():
     line = item.snapshot(quote.lines[0])
     assert line == {"sku_id": "s", "product_id": "p", "category_id": "c", "title": "T", "specs": {"尺码": "M"},
                     "cover": "https://i/1.jpg", "quantity": 2, "original_unit_price": 1000, "unit_price": 1000,
-                    "discount": 0, "promotion_discount": 0, "coupon_discount": 0, "paid": 2000,
-                    "refunded_quantity": 0, "refunded_amount": 0}
+                    "discount": 0, "promotion_discount": 0, "coupon_discount": 0, "member_discount": 0,
+                    "points_discount": 0, "paid": 2000, "refunded_quantity": 0, "refunded_amount": 0}
 
 
 def test_too_many_distinct_lines_from_a_cart(monkeypatch):

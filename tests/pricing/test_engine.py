@@ -22,9 +22,10 @@ def test_no_rules_charges_list_price():
     quote = price([line("a", 1999, qty=3)])
     assert quote.to_api() == {
         "lines": [{"sku_id": "a", "quantity": 3, "unit_price": 1999, "discount": 0, "paid": 5997,
-                   "original_unit_price": 1999, "promotion_discount": 0, "coupon_discount": 0}],
-        "goods_total": 5997, "promotion_discount": 0, "coupon_discount": 0, "shipping_fee": 0,
-        "pay_amount": 5997}
+                   "original_unit_price": 1999, "promotion_discount": 0, "coupon_discount": 0,
+                   "member_discount": 0, "points_discount": 0}],
+        "goods_total": 5997, "promotion_discount": 0, "coupon_discount": 0, "member_discount": 0,
+        "points_discount": 0, "points_used": 0, "shipping_fee": 0, "pay_amount": 5997}
 
 
 def test_empty_order_is_invalid_input():
@@ -182,7 +183,7 @@ def test_full_stack_in_precedence_order_regardless_of_list_order():
     assert (a.paid, b.paid) == (6_941, 2_892)
     assert quote.to_api() | {"lines": None} == {
         "lines": None, "goods_total": 13_333, "promotion_discount": 2_500, "coupon_discount": 1_000,
-        "shipping_fee": 800, "pay_amount": 10_633}
+        "member_discount": 0, "points_discount": 0, "points_used": 0, "shipping_fee": 800, "pay_amount": 10_633}
     doc = quote.to_doc()
     assert doc["coupon"] == {"id": "uc", "name": "", "applied": True, "discount": 1_000, "reason": None}
     assert [p["id"] for p in doc["promotions"]] == ["lt", "fr"]

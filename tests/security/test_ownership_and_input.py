@@ -483,7 +483,8 @@ def test_bargain_page_masks_its_helpers(api: Api, world: World) -> None:
 PATH_VALUES = {"product_id": "product_id", "order_id": "completed_order_id", "group_id": "group_id",
                "campaign_id": "campaign_id",
                "link_id": "link_id", "distributor_id": "alice", "refund_id": "refund_id",
-               "template_id": "template_id", "activity_id": "seckill_id", "bargain_id": "bargain_id"}
+               "template_id": "template_id", "activity_id": "seckill_id", "bargain_id": "bargain_id",
+               "user_id": "bob"}
 
 
 def _path_for(route: Route, world: World) -> str:

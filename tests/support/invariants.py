@@ -12,7 +12,9 @@ every race ends with `assert_invariants(db)`, which checks the whole database:
 - coupons never exceed their total, nor a shopper their per-user limit;
 - every order's lines add up to what it costs: Σ line paid + shipping = pay amount (a price change
   re-allocates the lines, `fenxiao.orders.price_change`);
-- a seckill activity's units and each shopper's quota are exactly what its orders hold (never oversold).
+- a seckill activity's units and each shopper's quota are exactly what its orders hold (never oversold);
+- every shopper's points and growth equal Σ of their applied points journal, and an order's spend is
+  either given back or belongs to an order that still exists (points never vanish with an order).
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from typing import Any
 from pymongo.database import Database
 
 from fenxiao.distribution import balances
+from fenxiao.points import journal as points_journal
 
 SENT = ("approved", "refunded")  # refund statuses whose money WeChat was asked to send
 
@@ -136,8 +139,26 @@ def seckill_oversold(db: Database) -> list[str]:
     return problems
 
 
+def points_drift(db: Database) -> list[str]:
+    totals = points_journal.totals(db)
+    problems = []
+    for account in db[points_journal.ACCOUNTS].find({}, {"points": 1, "growth": 1}):
+        stored = {"points": int(account.get("points") or 0), "growth": int(account.get("growth") or 0)}
+        expected = totals.pop(account["_id"], {"points": 0, "growth": 0})
+        if stored != expected:
+            problems.append(f"points account {account['_id']}: {stored} != journal {expected}")
+    problems += [f"points journal of {user} without an account: {want}" for user, want in totals.items()
+                 if any(want.values())]
+    spends = db[points_journal.JOURNAL].find({"kind": "spend", "applied": True}, {"order_id": 1})
+    for spent in spends:
+        returned = db[points_journal.JOURNAL].count_documents({"_id": f"unspend:{spent['order_id']}"}, limit=1)
+        if not returned and not db.orders.count_documents({"_id": spent["order_id"]}, limit=1):
+            problems.append(f"points spent on order {spent['order_id']}, which no longer exists, never returned")
+    return problems
+
+
 CHECKS = (balance_drift, commission_on_refunded_units, negative_stock, over_refunds, coupon_overissue,
-          order_amounts, seckill_oversold)
+          order_amounts, seckill_oversold, points_drift)
 
 
 def assert_invariants(db: Database) -> None:

@@ -8,7 +8,8 @@ const subscribe = require('../../utils/subscribe');
 const { showError } = require('../../utils/ui');
 
 Page({
-  data: { address: null, addressText: '', view: null, couponIndex: 0, couponId: '', placing: false, notice: '' },
+  data: { address: null, addressText: '', view: null, couponIndex: 0, couponId: '', placing: false, notice: '',
+    usePoints: false },
 
   onLoad(query) {
     this.base = baseBody(query);
@@ -33,7 +34,9 @@ Page({
   },
 
   body() {
-    return withChoices(this.base, { address_id: this.data.address && this.data.address.id, coupon_id: this.data.couponId });
+    const points = this.data.usePoints && this.data.view && this.data.view.points ? this.data.view.points.balance : 0;
+    return withChoices(this.base, { address_id: this.data.address && this.data.address.id, coupon_id: this.data.couponId,
+      points });
   },
 
   preview() {
@@ -72,6 +75,12 @@ Page({
     const index = Number(e.detail.value);
     this.couponChosen = true;
     this.setData({ couponIndex: index, couponId: this.data.view.coupons[index].id });
+    this.preview();
+  },
+
+  // 积分抵扣: offer the whole balance; the preview shows how many the order takes (the shop's cap)
+  togglePoints(e) {
+    this.setData({ usePoints: Boolean(e.detail.value) });
     this.preview();
   },
 

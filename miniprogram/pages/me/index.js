@@ -6,16 +6,27 @@ const { showError } = require('../../utils/ui');
 const { rememberUser } = require('../../utils/share');
 const { uploadImage } = require('../../utils/upload');
 const { go } = require('../../utils/page');
+const { levelView, memberText } = require('../../utils/points');
 
 Page({
-  data: { user: null, distributorText: '' },
+  data: { user: null, distributorText: '', level: null, memberText: '' },
 
   onShow() {
     this.load();
   },
 
   load() {
-    return api.get('/v1/me').then((user) => this.setUser(user)).catch(showError);
+    return Promise.all([api.get('/v1/me').then((user) => this.setUser(user)).catch(showError), this.loadMember()]);
+  },
+
+  // Member level and points beside the profile: optional, so a failure leaves the line out quietly.
+  loadMember() {
+    return Promise.all([api.get('/v1/me/points'), api.get('/v1/me/level')])
+      .then(([points, level]) => {
+        const view = levelView(level);
+        this.setData({ level: view, memberText: memberText(points, view) });
+      })
+      .catch(() => this.setData({ level: null, memberText: '' }));
   },
 
   onPullDownRefresh() {

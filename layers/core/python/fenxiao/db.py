@@ -11,6 +11,7 @@ from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel, MongoClient
 from pymongo.database import Database
+from pymongo.errors import BulkWriteError
 
 from fenxiao.config import get_config
 from fenxiao.idempotency import KEY_TTL
@@ -41,6 +42,23 @@ def get_db() -> Database:
 def reset() -> None:
     """Forget cached clients (tests that switch databases)."""
     _client.cache_clear()
+
+
+DUPLICATE_KEY = 11000
+
+
+def insert_ignoring_duplicates(db: Database, collection: str, docs: list[dict[str, Any]]) -> int:
+    """insert_many(ordered=False) where a duplicate key means "already written by an earlier attempt":
+    how a journal whose entry ids are deterministic records each entry exactly once."""
+    if not docs:
+        return 0
+    try:
+        return len(db[collection].insert_many(docs, ordered=False).inserted_ids)
+    except BulkWriteError as exc:
+        others = [e for e in exc.details.get("writeErrors", []) if e.get("code") != DUPLICATE_KEY]
+        if others:
+            raise
+        return int(exc.details.get("nInserted", 0))
 
 
 def _ix(keys: list[tuple[str, int]] | str, **options: Any) -> IndexModel:
@@ -181,6 +199,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("referrer_ids", A), ("paid_at", D)]),    # distribution stats and rankings (multikey upline)
         _ix([("group_buy.status", A), ("status", A)]),  # groupbuy.expiry: paid orders of failed groups
         _ix("upload_pending", sparse=True),  # shipping.uploads: parcels whose upload a crash left unregistered
+        _ix("points_sync", sparse=True),     # points.orders.sync_due: completions whose points sync is unfinished
         _ix([("status", A), ("created_at", D), ("_id", D)]),  # admin list by status (key order = the sort)
         _ix([("created_at", D), ("_id", D)]),        # admin list, any status
     ],
@@ -197,6 +216,8 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("visible", A), ("sort", D), ("created_at", D), ("_id", D)]),
         _ix([("product_id", A), ("visible", A), ("sort", D), ("created_at", D), ("_id", D)]),
     ],
+    # fenxiao.points.journal: recovery's unapplied entries; a shopper's journal (and expiry's per-user sums)
+    "points_journal": [_ix([("applied", A), ("created_at", A)]), _ix([("user_id", A), ("created_at", D), ("_id", D)])],
     "grades": [_ix("name", unique=True), _ix([("sort", A), ("_id", A)])],  # fenxiao.distribution.grades
     # fenxiao.distribution.share: one link (and one stored wxacode) per distributor and product
     "share_links": [_ix([("distributor_id", A), ("product_id", A)], unique=True)],

@@ -351,6 +351,14 @@ CATALOGUE: dict[str, Entry] = {
     "TRANSFER_NOT_SENT": _e(409, "该提现还没有发起转账", "No transfer was sent for this withdrawal"),
     "TRANSFER_MISMATCH": _e(500, "转账通知与提现申请不符", "The transfer notification does not match"),
     "TRANSFER_AMOUNT_MISMATCH": _e(500, "转账金额与提现申请不符", "The transfer amount does not match"),
+    # --- points and member levels ----------------------------------------------------------------
+    "POINTS_INSUFFICIENT": _e(422, "积分不足", "Not enough points",
+                              "积分不足：需要 {points} 积分，当前 {balance} 积分",
+                              "Not enough points: {points} needed, {balance} available"),
+    "POINTS_UNAVAILABLE": _e(422, "本店暂不支持积分抵扣", "Points cannot be used in this shop"),
+    "SIGN_IN_UNAVAILABLE": _e(422, "本店暂未开放签到送积分", "This shop does not offer sign-in points"),
+    "ALREADY_SIGNED_IN": _e(409, "今天已经签到过了，明天再来吧", "You have already signed in today"),
+    "CUSTOMER_NOT_FOUND": _e(404, "客户不存在", "No such customer"),
     # --- WeChat mini-program platform -----------------------------------------------------------
     "NOT_FOUND": _e(404, "微信支付中没有该记录", "WeChat Pay does not know this object"),
     "WXACODE_PAGE_INVALID": _e(400, "小程序码的页面不存在", "The wxacode page does not exist"),

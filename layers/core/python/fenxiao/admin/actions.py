@@ -57,6 +57,8 @@ ACTION_LABELS: dict[str, str] = {
     "bargains.new_bargain_activity": "新建砍价",
     "bargains.edit_bargain_activity": "编辑砍价",
     "bargains.disable_bargain_activity": "停用砍价",
+    "points.put_points": "修改积分与会员设置",
+    "points.adjust": "调整顾客积分",
     # 分销与资金
     "distribution.put_settings": "修改分销设置",
     "distribution.approve_application": "通过分销商申请",

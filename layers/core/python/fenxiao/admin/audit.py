@@ -38,7 +38,8 @@ from fenxiao.tokens import Principal
 LOGIN_FAILED = "admin.login_failed"
 LOGIN = "admin.login"
 # What a tracked document's diff leaves out: bookkeeping, and secrets (a changed one shows as "***").
-_BOOKKEEPING = frozenset({"_id", "updated_at", "updated_by", "created_at"})
+# applied_refs: a journalled account's exactly-once bookkeeping (points, balances), not a change anyone made
+_BOOKKEEPING = frozenset({"_id", "updated_at", "updated_by", "created_at", "applied_refs"})
 _SECRET = re.compile(r"password|secret|token", re.IGNORECASE)
 MAX_INPUT_CHARS = 4000  # the request body kept with an entry (a product's is cut: its diff is the SKUs)
 

@@ -31,14 +31,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pymongo.database import Database
-from pymongo.errors import BulkWriteError
 
 from fenxiao import clock
+from fenxiao.db import insert_ignoring_duplicates
 from fenxiao.paging import PageQuery, page_of
 
 BUCKETS = ("frozen", "available", "withdrawing", "withdrawn")
 RECENT_REFS = 1000
-DUPLICATE_KEY = 11000
 _IN_CHUNK = 200  # `$in` lists stay short: SecantusDB matches long ones in quadratic time
 
 
@@ -58,19 +57,6 @@ def entry(ref: str, user_id: str, kind: str, moves: Mapping[str, int], **context
 def chunks(items: list[Any], size: int = _IN_CHUNK) -> Iterable[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
-
-
-def insert_ignoring_duplicates(db: Database, collection: str, docs: list[dict[str, Any]]) -> int:
-    """insert_many(ordered=False) where a duplicate key means "already written by an earlier attempt"."""
-    if not docs:
-        return 0
-    try:
-        return len(db[collection].insert_many(docs, ordered=False).inserted_ids)
-    except BulkWriteError as exc:
-        others = [e for e in exc.details.get("writeErrors", []) if e.get("code") != DUPLICATE_KEY]
-        if others:
-            raise
-        return int(exc.details.get("nInserted", 0))
 
 
 def record(db: Database, entries: list[dict[str, Any]]) -> None:

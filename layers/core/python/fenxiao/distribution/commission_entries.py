@@ -29,6 +29,7 @@ from pydantic import ConfigDict
 from pymongo.database import Database
 
 from fenxiao import clock
+from fenxiao.db import insert_ignoring_duplicates
 from fenxiao.distribution import balances, shards
 from fenxiao.distribution.binding import active_upline
 from fenxiao.distribution.commission import Beneficiary, Line, beneficiaries_for, order_entries
@@ -107,7 +108,7 @@ def create_for_paid_order(db: Database, order: Mapping[str, Any]) -> list[dict[s
         rates = get_distribution_settings(db).active_rates_bp
         now = clock.now()
         docs = [_entry_doc(order, e, now) for e in order_entries(lines, who, rates, products)]
-        balances.insert_ignoring_duplicates(db, "commissions", docs)
+        insert_ignoring_duplicates(db, "commissions", docs)
     # Whoever inserted them (this call, a racing one, an earlier crashed one), freeze every entry once.
     entries = list(db.commissions.find({"order_id": order["_id"]}))  # index: commissions unique key prefix
     balances.post(db, [_freeze(e) for e in entries])

@@ -16,7 +16,18 @@ from pymongo.database import Database
 
 from fenxiao.errors import BusinessRule, Conflict, InvalidInput, NotFound
 from fenxiao.orders.models import MAX_LINES, MAX_QUANTITY, CheckoutIn
-from fenxiao.pricing import Coupon, LineItem, Quote, QuotedLine, ShippingPolicy, ShippingRule, price, rank_coupons
+from fenxiao.points.checkout import Benefits, checkout_benefits
+from fenxiao.pricing import (
+    Coupon,
+    FreeShipping,
+    LineItem,
+    Quote,
+    QuotedLine,
+    ShippingPolicy,
+    ShippingRule,
+    price,
+    rank_coupons,
+)
 from fenxiao.pricing.rules import Rule
 
 Source = Literal["cart", "direct"]
@@ -48,6 +59,7 @@ class CheckoutRules:
     bargain: dict[str, Any] | None = None
     pay_minutes: int | None = None
     lines: list[LineItem] | None = None
+    benefits: Benefits | None = None
 
 
 def load_rules(db: Database, user_id: str, lines: list[LineItem], request: CheckoutIn, now: datetime,
@@ -63,7 +75,9 @@ def load_rules(db: Database, user_id: str, lines: list[LineItem], request: Check
     - the user's usable coupons → `candidates` (the preview ranks them into `usable_coupons`);
     - `lines` enriched with parent categories when a coupon is scoped to categories;
     - `request.group_buy` / `request.seckill` / `request.bargain_id` → its exclusive price in `rules` (the
-      engine switches the rest off) and `group_buy` / `seckill` / `bargain` for the order document.
+      engine switches the rest off) and `group_buy` / `seckill` / `bargain` for the order document;
+    - the shopper's member level and `request.points` → the member discount and the points redemption in
+      `rules`, free shipping around `shipping` (`fenxiao.points.checkout`).
     A coupon is locked to the order (and given back on cancel/close) by marketing as well; placement
     and lifecycle say where in their docstrings.
     """
@@ -74,14 +88,19 @@ def load_rules(db: Database, user_id: str, lines: list[LineItem], request: Check
     from fenxiao.shipping.templates import checkout_shipping
 
     flat = get_shop_settings(db).shipping
-    shipping = checkout_shipping(db, [line.shipping_template_id for line in lines],
-                                 ShippingPolicy(flat_fee=flat.flat_fee, free_over=flat.free_over), address)
+    shipping: ShippingRule = checkout_shipping(db, [line.shipping_template_id for line in lines],
+                                               ShippingPolicy(flat_fee=flat.flat_fee, free_over=flat.free_over),
+                                               address)
+    benefits = checkout_benefits(db, user_id, request.points)
+    if benefits.free_shipping:
+        shipping = FreeShipping(shipping)
     special = _special_price(db, user_id, lines, request, now)
     coupon = checkout_coupon(db, user_id, request.coupon_id, now) if request.coupon_id is not None else None
     candidates = candidate_coupons(db, user_id, now) if special is None else []  # none stacks on them
     return CheckoutRules(shipping=shipping,
-                         rules=[*active_rules(db, now), *([special.rule] if special else [])], coupon=coupon,
-                         candidates=candidates, lines=lines_for_coupons(db, lines, [coupon, *candidates]),
+                         rules=[*active_rules(db, now), *([special.rule] if special else []), *benefits.rules],
+                         coupon=coupon, candidates=candidates,
+                         lines=lines_for_coupons(db, lines, [coupon, *candidates]), benefits=benefits,
                          **(special.fields if special else {}))
 
 
@@ -97,7 +116,7 @@ def _special_price(db: Database, user_id: str, lines: list[LineItem], request: C
                    ) -> SpecialPrice | None:
     """The request's group buy, seckill or bargain (at most one: CheckoutIn) as its exclusive rule.
 
-    Local imports for cold start, and group buys import the order states back (a cycle listed in pyproject).
+    Local imports for cold start: only a checkout with a special price loads its marketing module.
     """
     if request.group_buy is not None:
         from fenxiao.marketing.groupbuy.checkout import group_buy_rule
@@ -150,7 +169,8 @@ class Item:
                 "specs": self.sku.get("specs", {}), "cover": self.cover, "quantity": self.quantity,
                 "original_unit_price": quoted.original_unit_price, "unit_price": quoted.unit_price,
                 "discount": quoted.discount, "promotion_discount": quoted.promotion_discount,
-                "coupon_discount": quoted.coupon_discount, "paid": quoted.paid,
+                "coupon_discount": quoted.coupon_discount, "member_discount": quoted.member_discount,
+                "points_discount": quoted.points_discount, "paid": quoted.paid,
                 "refunded_quantity": 0, "refunded_amount": 0}
 
 
@@ -203,6 +223,8 @@ class Checkout:
                                "discount": p.discount} for p in self.quote.promotions]
         body["coupon"] = self.quote.coupon.to_doc() if self.quote.coupon else None
         body["usable_coupons"] = self._usable_coupons()
+        if self.rules.benefits is not None:
+            body.update(self.rules.benefits.preview(self.quote))
         return body
 
     def _usable_coupons(self) -> list[dict[str, Any]]:

@@ -11,8 +11,10 @@ order is cancelled, so a payment can no longer complete afterwards; if WeChat sa
 now, the order is left alone for the payment notification to mark paid. When WeChat cannot be reached
 the order is cancelled anyway: the transaction expires at the order's pay deadline (`time_expire`),
 and a payment that still lands for a cancelled order is refunded automatically by `fenxiao.payments`.
-Marketing returns the order's coupon, a seckill's units and a bargain's claim where the stock returns
-(`_release`, `special_placement`).
+Marketing returns the order's coupon, a seckill's units and a bargain's claim, and points the points spent
+on it, where the stock returns (`_release`, `special_placement`).
+Completing an order sets `points_sync` in the same update and then syncs its points and growth
+(`points.orders.sync_order`); the nightly points schedule finishes a sync a crash interrupted.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from fenxiao.marketing.coupons import release_coupon
 from fenxiao.orders import special_placement, states, stock
 from fenxiao.orders.models import VISIBLE_STATUSES, ShipIn
 from fenxiao.orders.queries import admin_get_order, refunds_of, render_order
+from fenxiao.points.orders import release_spend, sync_order
 
 BATCH = 500  # orders one schedule run handles; the next run (minutes later) takes the rest
 
@@ -35,7 +38,8 @@ if TYPE_CHECKING:
 
 
 # What giving an order's units back reads: its lines, coupon, seckill and bargain
-_RELEASE_FIELDS = {"lines.sku_id": 1, "lines.quantity": 1, "coupon_id": 1, "seckill": 1, "bargain": 1}
+_RELEASE_FIELDS = {"lines.sku_id": 1, "lines.quantity": 1, "coupon_id": 1, "seckill": 1, "bargain": 1,
+                   "points_used": 1}
 
 
 def _lines(order: dict[str, Any]) -> list[tuple[str, int]]:
@@ -80,10 +84,11 @@ def _cancel(db: Database, order: dict[str, Any], action: str, reason: str, *, ow
 
 
 def _release(db: Database, order: dict[str, Any]) -> None:
-    """What a cancelled unpaid order gives back: its units and its coupon. Safe to run again."""
+    """What a cancelled unpaid order gives back: its units, its coupon, its points. Safe to run again."""
     stock.return_once(db, order["_id"], _lines(order))
     special_placement.give_back(db, order, order["_id"], sum(quantity for _, quantity in _lines(order)))
     _release_coupon(db, order)
+    release_spend(db, order)
     db.orders.update_one({"_id": order["_id"]}, {"$set": {"stock_returned": True}})
 
 
@@ -171,14 +176,16 @@ def _abandon(db: Database, order: dict[str, Any], now: datetime) -> None:
     stock.release_holds(db, order["_id"], _lines(order))
     special_placement.undo(db, order)
     _release_coupon(db, order)
+    release_spend(db, order)
     states.transition(db, order["_id"], "abandon", set_fields={"stock_released": True, "cancelled_at": now,
                                                                  "cancel_reason": "placement_failed"})
 
 
 def _completion(now: datetime, after_sales_days: int) -> dict[str, Any]:
     """What completing an order records: when, and until when its after-sales window stays open (fixed
-    now, so settlement and refunds agree on it whatever the merchant changes later)."""
-    return {"completed_at": now, "after_sales_until": now + timedelta(days=after_sales_days)}
+    now, so settlement and refunds agree on it whatever the merchant changes later), and that its points
+    and growth are due (`points_sync`, cleared once `sync_order` has journalled them)."""
+    return {"completed_at": now, "after_sales_until": now + timedelta(days=after_sales_days), "points_sync": True}
 
 
 def _shop(db: Database) -> ShopSettings:
@@ -188,10 +195,21 @@ def _shop(db: Database) -> ShopSettings:
     return get_shop_settings(db)
 
 
+def _sync_points(db: Database, order_id: str) -> None:
+    """Points and growth of a just-completed order. A failure never fails the completion that already
+    happened: `points_sync` stays set and the nightly points schedule finishes the sync."""
+    try:
+        sync_order(db, order_id)
+    except Exception:
+        logs.error("points sync of a completed order failed; the nightly schedule finishes it", exc_info=True,
+                   order_id=order_id)
+
+
 def confirm_receipt(db: Database, user_id: str, order_id: str) -> dict[str, Any]:
     """The shopper has the parcel: shipped → completed (409 ORDER_NOT_CONFIRMABLE otherwise)."""
     order = states.transition(db, order_id, "confirm_receipt", owner=user_id,
                               set_fields=_completion(clock.now(), _shop(db).after_sales_days))
+    _sync_points(db, order_id)
     return render_order(order, refunds_of(db, order))
 
 
@@ -207,6 +225,7 @@ def auto_confirm_receipts(db: Database, now: datetime, limit: int = BATCH) -> di
             states.transition(db, order["_id"], "auto_confirm", extra_filter={"shipped_at": {"$lte": cutoff}},
                               set_fields={**_completion(now, shop.after_sales_days), "auto_confirmed": True})
             counts["completed"] += 1
+            _sync_points(db, order["_id"])
         except Conflict:
             counts["lost_race"] += 1  # the shopper confirmed (or a refund finished) meanwhile
     return counts

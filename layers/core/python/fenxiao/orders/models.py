@@ -45,6 +45,9 @@ class CheckoutIn(_Strict):
     group_buy: GroupBuyIn | None = None
     seckill: SeckillIn | None = None
     bargain_id: Id | None = None  # buy a bargain at the price it reached (its one item, quantity 1)
+    # Points the shopper offers (积分抵扣): the preview shows how many the order takes (capped by the
+    # merchant's share and the balance) and placement spends exactly those (docs/pricing.md)
+    points: int | None = Field(None, ge=0, le=10**9)
     # What the shopper was shown: a different amount now is 409 PRICE_CHANGED with the new preview (API.md)
     expected_pay_amount: int | None = Field(None, ge=0, le=10**11)
 

@@ -22,7 +22,9 @@ The Idempotency-Key claim is released when an attempt fails, so a retry places t
 Marketing (coupons) plugs in between 3 and 4: lock the user's coupon with a conditional update naming
 this order (failing → release the holds and refuse), so an order never becomes payable on a coupon it
 does not hold. A seckill or bargain order takes its activity's units / claims its bargain there too
-(`special_placement`), with the same holds and the same undo.
+(`special_placement`), with the same holds and the same undo. Points follow the coupon: the guarded debit
+`spend:<order_id>` (`points.orders.spend`; failing → 422 POINTS_INSUFFICIENT, everything above undone and the
+points given back if they were taken).
 """
 from __future__ import annotations
 
@@ -40,6 +42,7 @@ from fenxiao.orders import special_placement, states, stock
 from fenxiao.orders.checkout import Checkout, build_checkout
 from fenxiao.orders.models import PlaceOrderIn
 from fenxiao.orders.queries import get_order_for_user, render_order
+from fenxiao.points.orders import release_spend, spend
 
 _ORDER_NO_ATTEMPTS = 5
 
@@ -92,6 +95,8 @@ def _place(db: Database, user_id: str, request: PlaceOrderIn, idempotency_key: s
         if doc["coupon_id"]:  # one order wins a coupon race; the others get 409 COUPON_IN_USE
             lock_coupon(db, user_id, doc["coupon_id"], doc["_id"], now)
         special_placement.take(db, doc)
+        if doc["points_used"]:  # a guarded debit: two orders racing for the same points cannot both win
+            spend(db, user_id, doc["_id"], doc["points_used"])
         placed = states.transition(db, doc["_id"], "placed", extra_filter={"pay_deadline": {"$gt": clock.now()}})
     except Exception:
         # Out of stock, a lost race with the clean-up, or the database failing: undo what we can now;
@@ -107,6 +112,7 @@ def _place(db: Database, user_id: str, request: PlaceOrderIn, idempotency_key: s
         special_placement.undo(db, doc)
         if doc["coupon_id"]:
             release_coupon(db, doc["coupon_id"], doc["_id"])  # only if this order holds it
+        release_spend(db, doc)  # the points back if they were taken (once: `unspend:<order_id>`)
         db.orders.delete_one({"_id": doc["_id"], "status": states.PLACING})
         raise
     stock.drop_holds(db, doc["_id"], [sku_id for sku_id, _ in lines])
@@ -128,8 +134,11 @@ def _order_doc(order_id: str, user_id: str, checkout: Checkout, now: datetime, d
         "_id": order_id, "order_no": new_order_no(now), "user_id": user_id, "status": states.PLACING,
         "lines": checkout.order_lines(),
         "amounts": {"goods_total": quote.goods_total, "promotion_discount": quote.promotion_discount,
-                    "coupon_discount": quote.coupon_discount, "shipping_fee": quote.shipping_fee,
+                    "coupon_discount": quote.coupon_discount, "member_discount": quote.member_discount,
+                    "points_discount": quote.points_discount, "shipping_fee": quote.shipping_fee,
                     "pay_amount": quote.pay_amount},
+        "points_used": quote.points_used,
+        "member_level": quote.member.rule.id if quote.member is not None else None,
         "address": {key: address.get(key, "") for key in ("name", "phone", "province", "city", "district",
                                                             "detail")},
         "coupon_id": coupon.coupon.id if coupon is not None and coupon.applied else None,

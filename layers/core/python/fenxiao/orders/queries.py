@@ -19,9 +19,10 @@ from fenxiao.users.names import people
 
 _NEWEST_FIRST = [("created_at", -1), ("_id", -1)]
 _LINE_FIELDS = ("sku_id", "product_id", "title", "specs", "cover", "quantity", "original_unit_price",
-                "unit_price", "discount", "promotion_discount", "coupon_discount", "paid", "refunded_quantity",
-                "refunded_amount")
-_AMOUNT_FIELDS = ("goods_total", "promotion_discount", "coupon_discount", "shipping_fee", "pay_amount")
+                "unit_price", "discount", "promotion_discount", "coupon_discount", "member_discount", "points_discount",
+                "paid", "refunded_quantity", "refunded_amount")
+_AMOUNT_FIELDS = ("goods_total", "promotion_discount", "coupon_discount", "member_discount", "points_discount",
+                  "shipping_fee", "pay_amount")
 _TIMES = ("pay_deadline", "created_at", "paid_at", "shipped_at", "completed_at", "cancelled_at")
 
 
@@ -41,7 +42,8 @@ def render_order(doc: dict[str, Any], refunds: list[dict[str, Any]] | None = Non
     amounts = doc.get("amounts") or {}
     body: dict[str, Any] = {
         "id": doc["_id"], "order_no": doc["order_no"], "status": doc["status"],
-        "lines": [{key: line.get(key) for key in _LINE_FIELDS} for line in doc.get("lines", [])],
+        "lines": [{key: line.get(key, 0 if key.endswith("_discount") else None) for key in _LINE_FIELDS}
+                  for line in doc.get("lines", [])],
         "amounts": {key: amounts.get(key, 0) for key in _AMOUNT_FIELDS},
         # 改价 (orders.price_change): what the merchant took off (negative) or 0; beside `amounts`, whose
         # keys are API.md's
@@ -52,6 +54,7 @@ def render_order(doc: dict[str, Any], refunds: list[dict[str, Any]] | None = Non
         "refunded_amount": doc.get("refunded_amount", 0),
         "refund_open": bool(doc.get("refund_open")), "source": doc.get("source"),
         "cancel_reason": doc.get("cancel_reason"), "note": doc.get("note"),
+        "points_used": doc.get("points_used", 0), "member_level": doc.get("member_level"),
         **{key: doc.get(key) for key in _TIMES},
     }
     if refunds is not None:

@@ -47,8 +47,8 @@ def on_refund_completed(db: Database, order: dict[str, Any], refund: dict[str, A
     `refunded` when nothing is left to refund) and `refund` is `refunded`.
 
     The refund's lines say which units went back (`sku_id`, `quantity`, `amount`), so commission
-    reversal can be pro rata (`pricing.pro_rata`) and a coupon can be returned on a full refund
-    (`order["status"] == "refunded"`).
+    reversal can be pro rata (`pricing.pro_rata`), a coupon can be returned on a full refund
+    (`order["status"] == "refunded"`), and points follow the order's net (`points.orders.sync_order`).
     """
     if order.get("coupon_id") and order.get("status") == "refunded":  # a partial refund keeps it used
         # local for cold start (and coupons/group buys import payments back: a cycle listed in pyproject)
@@ -59,5 +59,9 @@ def on_refund_completed(db: Database, order: dict[str, Any], refund: dict[str, A
     from fenxiao.distribution.commission_entries import reverse_for_refund  # pro rata to the refunded units, once
 
     reverse_for_refund(db, order, refund)
+    if order.get("completed_at") or order.get("points_used"):
+        from fenxiao.points.orders import sync_order  # earned points back pro rata, spent points returned
+
+        sync_order(db, order["_id"])
     rollups.commissions_reversed(db, order["_id"], str(refund["_id"]))
     rollups.refund_completed(db, refund)

@@ -14,9 +14,11 @@ Checkout preview and order placement both call `price()`, so the preview always 
 Public API
 - `price(lines, rules=(), shipping=None) -> Quote`; `rank_coupons(lines, rules, coupons, shipping)` →
   `[CouponOption]` applicable first, biggest discount first (the preview's `usable_coupons`).
-- Inputs: `LineItem`; rules `LimitedTimePrice`, `FullReduction`, `Coupon` and the exclusive `GroupBuyPrice`,
-  `SeckillPrice`, `BargainPrice` (an `ExclusivePrice` each);
-  `ShippingPolicy` (the flat fee) or `TemplateShipping` (shipping templates, `pricing.shipping`).
+- Inputs: `LineItem`; rules `LimitedTimePrice`, `FullReduction`, `Coupon`, `MemberDiscount` (the member
+  level's rate), `PointsRedemption` (points spent, capped) and the exclusive `GroupBuyPrice`, `SeckillPrice`,
+  `BargainPrice` (an `ExclusivePrice` each, which switch the others off);
+  `ShippingPolicy` (the flat fee) or `TemplateShipping` (shipping templates, `pricing.shipping`), either
+  wrapped in `FreeShipping` for a member level that ships free.
   New promotion kinds implement `UnitPriceRule` or `DiscountRule` with a `Stage`.
 - Outputs: `Quote` (lines, goods_total, promotion_discount, coupon_discount, shipping_fee, pay_amount,
   promotions, coupon), `QuotedLine` (unit_price, original_unit_price, discount, paid, promotion_discount,
@@ -38,7 +40,9 @@ from fenxiao.pricing.rules import (
     FullReduction,
     GroupBuyPrice,
     LimitedTimePrice,
+    MemberDiscount,
     Outcome,
+    PointsRedemption,
     SeckillPrice,
     ShippingPolicy,
     Stage,
@@ -46,6 +50,7 @@ from fenxiao.pricing.rules import (
 )
 from fenxiao.pricing.shipping import (
     FreeRule,
+    FreeShipping,
     Rate,
     Region,
     RegionNotDelivered,
@@ -66,11 +71,14 @@ __all__ = [
     "CouponReason",
     "DiscountRule",
     "FreeRule",
+    "FreeShipping",
     "FullReduction",
     "GroupBuyPrice",
     "LimitedTimePrice",
     "LineItem",
+    "MemberDiscount",
     "Outcome",
+    "PointsRedemption",
     "Quote",
     "QuotedLine",
     "Rate",

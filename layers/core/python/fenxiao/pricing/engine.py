@@ -1,8 +1,9 @@
 """The pricing engine: lines + active rules → a quote whose every fen is attributed to a line.
 
 Precedence (see docs/pricing.md): unit-price rules (lowest price below list wins) → order-level
-promotions (full reduction) → the coupon → shipping. An exclusive rule (group-buy price) switches off
-every non-exclusive rule, and a coupon passed alongside it is reported as not stackable.
+promotions (full reduction) → the coupon → the member discount → points → shipping. An exclusive rule
+(group-buy price) switches off every non-exclusive rule, and a coupon passed alongside it is reported as
+not stackable.
 """
 from __future__ import annotations
 
@@ -82,6 +83,9 @@ def rank_coupons(lines: Sequence[LineItem], rules: Sequence[Rule], coupons: Sequ
     return sorted(options, key=lambda o: (not o.applicable, -o.discount))
 
 
+_ONE_PER_ORDER = (Stage.MEMBER, Stage.POINTS)  # the buyer's own benefits, reported beside the promotions
+
+
 class _Pricing:
     """Mutable working state of one `price()` call: what each line still costs and who took what."""
 
@@ -91,6 +95,7 @@ class _Pricing:
         self.adjustments: list[list[Adjustment]] = [[] for _ in self.items]
         self.promotions: list[AppliedRule] = []
         self.coupon: CouponOutcome | None = None
+        self.benefits: dict[Stage, AppliedRule] = {}  # the member discount and the points, one of each
 
     def remaining(self, i: int) -> int:
         return self.items[i].list_price * self.items[i].quantity - sum(a.amount for a in self.adjustments[i])
@@ -124,6 +129,10 @@ class _Pricing:
         if rule.stage is Stage.COUPON:
             reason = outcome.reason or (None if discount > 0 else CouponReason.NO_DISCOUNT)
             self.coupon = CouponOutcome(rule, discount, eligible, reason)
+        elif discount > 0 and rule.stage in _ONE_PER_ORDER:
+            if rule.stage in self.benefits:
+                raise ValueError(f"at most one {rule.rule_type} rule per order")
+            self.benefits[rule.stage] = AppliedRule(rule, discount)
         elif discount > 0:
             self.promotions.append(AppliedRule(rule, discount))
 
@@ -135,4 +144,5 @@ class _Pricing:
                       for item, unit_price, adjustments in zip(self.items, self.unit_prices, self.adjustments,
                                                                strict=True))
         fee = shipping.fee(lines) if shipping else 0
-        return Quote(lines, fee, tuple(self.promotions), self.coupon, exclusive)
+        return Quote(lines, fee, tuple(self.promotions), self.coupon, exclusive,
+                     member=self.benefits.get(Stage.MEMBER), points=self.benefits.get(Stage.POINTS))

@@ -7,10 +7,13 @@ are sums over lines. Orders store this breakdown; commission and refunds are com
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from fenxiao.pricing.errors import CouponNotApplicable
 from fenxiao.pricing.rules import DiscountRule, Rule, Stage, check_fen
+
+if TYPE_CHECKING:
+    from fenxiao.pricing.rules import PointsRedemption
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +85,30 @@ class QuotedLine:
         """List price × quantity: what the line costs before any rule."""
         return self.item.list_price * self.item.quantity
 
+    def _taken_at(self, *stages: Stage) -> int:
+        return sum(a.amount for a in self.adjustments if a.rule.stage in stages)
+
     @property
     def promotion_discount(self) -> int:
-        return sum(a.amount for a in self.adjustments if not a.is_coupon)
+        return self._taken_at(Stage.UNIT_PRICE, Stage.PROMOTION)
 
     @property
     def coupon_discount(self) -> int:
-        return sum(a.amount for a in self.adjustments if a.is_coupon)
+        return self._taken_at(Stage.COUPON)
+
+    @property
+    def member_discount(self) -> int:
+        return self._taken_at(Stage.MEMBER)
+
+    @property
+    def points_discount(self) -> int:
+        return self._taken_at(Stage.POINTS)
+
+    @property
+    def shipping_basis(self) -> int:
+        """What free shipping is judged on: the line after every price rule, before points (paying part
+        with points must never cost the buyer the free shipping they had reached)."""
+        return self.paid + self.points_discount
 
     @property
     def discount(self) -> int:
@@ -103,7 +123,8 @@ class QuotedLine:
         return {"sku_id": self.sku_id, "quantity": self.quantity, "unit_price": self.unit_price,
                 "discount": self.discount, "paid": self.paid,
                 "original_unit_price": self.original_unit_price,
-                "promotion_discount": self.promotion_discount, "coupon_discount": self.coupon_discount}
+                "promotion_discount": self.promotion_discount, "coupon_discount": self.coupon_discount,
+                "member_discount": self.member_discount, "points_discount": self.points_discount}
 
     def to_doc(self) -> dict[str, Any]:
         return {**self.to_api(), "product_id": self.item.product_id, "title": self.item.title,
@@ -157,6 +178,8 @@ class Quote:
     promotions: tuple[AppliedRule, ...] = ()
     coupon: CouponOutcome | None = None
     exclusive: bool = False
+    member: AppliedRule | None = None   # the member level's discount, when it took something off
+    points: AppliedRule | None = None   # the points spent, when any were (`points_used`)
 
     @property
     def goods_total(self) -> int:
@@ -171,13 +194,29 @@ class Quote:
         return sum(line.coupon_discount for line in self.lines)
 
     @property
+    def member_discount(self) -> int:
+        return sum(line.member_discount for line in self.lines)
+
+    @property
+    def points_discount(self) -> int:
+        return sum(line.points_discount for line in self.lines)
+
+    @property
+    def points_used(self) -> int:
+        """Whole points spent: the points rule turns its fen back into points exactly."""
+        if self.points is None:
+            return 0
+        rule = cast("PointsRedemption", self.points.rule)
+        return rule.points_for(self.points.discount)
+
+    @property
     def goods_paid(self) -> int:
         """Goods after every discount, shipping excluded (what free shipping is judged on)."""
         return sum(line.paid for line in self.lines)
 
     @property
     def pay_amount(self) -> int:
-        return self.goods_total - self.promotion_discount - self.coupon_discount + self.shipping_fee
+        return self.goods_paid + self.shipping_fee
 
     def ensure_coupon_applied(self) -> None:
         """Raise 422 COUPON_NOT_APPLICABLE when the buyer's chosen coupon did not apply.
@@ -192,7 +231,8 @@ class Quote:
     def to_api(self) -> dict[str, Any]:
         return {"lines": [line.to_api() for line in self.lines], "goods_total": self.goods_total,
                 "promotion_discount": self.promotion_discount, "coupon_discount": self.coupon_discount,
-                "shipping_fee": self.shipping_fee, "pay_amount": self.pay_amount}
+                "member_discount": self.member_discount, "points_discount": self.points_discount,
+                "points_used": self.points_used, "shipping_fee": self.shipping_fee, "pay_amount": self.pay_amount}
 
     def to_doc(self) -> dict[str, Any]:
         """Everything an order keeps: the API figures plus per-line, per-rule breakdown."""

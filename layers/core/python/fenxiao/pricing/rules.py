@@ -26,6 +26,8 @@ class Stage(IntEnum):
     UNIT_PRICE = 10       # limited-time price, group-buy price
     PROMOTION = 20        # full reduction (满减) and other order-level promotions
     COUPON = 30           # the buyer's coupon, at most one per order
+    MEMBER = 40           # the member level's discount rate (会员折扣), on what is left after the coupon
+    POINTS = 50           # points the buyer spends (积分抵扣): a means of payment, so last before shipping
 
 
 class CouponReason(StrEnum):
@@ -287,6 +289,74 @@ class Coupon:
         return Outcome(discount) if discount > 0 else Outcome(0, CouponReason.NO_DISCOUNT)
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class MemberDiscount:
+    """会员折扣: the buyer's member level takes `discount_bp` basis points OFF every line (500 = 5 % off,
+    i.e. 九五折), rounded down, after the coupon: the level is a standing benefit, so the promotions and
+    the coupon are judged on the prices the shop advertises and the member rate comes off what is left."""
+
+    stage: ClassVar[Stage] = Stage.MEMBER
+    rule_type: ClassVar[str] = "member"
+    exclusive: ClassVar[bool] = False
+    out_of_scope_reason: ClassVar[str | None] = None
+
+    discount_bp: int
+    name: str = ""
+    id: str | None = None  # the member level's id
+
+    def __post_init__(self) -> None:
+        if isinstance(self.discount_bp, bool) or not 0 < self.discount_bp < BP_WHOLE:
+            raise ValueError("a member discount needs 0 < discount_bp < 10000")
+
+    def covers(self, line: LineItem) -> bool:
+        return True
+
+    def evaluate(self, amount: int) -> Outcome:
+        return Outcome(amount * self.discount_bp // BP_WHOLE)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PointsRedemption:
+    """积分抵扣: the buyer offers `offered` points, each worth `fen_per_point` fen; at most `max_bp` basis
+    points of what the order still costs at this stage may be paid with points (the merchant's cap).
+
+    The discount is always a whole number of points (`points_for(discount) × fen_per_point`), so what the
+    buyer is charged in points and what comes off in fen never disagree. Points run last (after the member
+    discount): they are a means of payment, not a price, so every price rule is judged without them.
+    """
+
+    stage: ClassVar[Stage] = Stage.POINTS
+    rule_type: ClassVar[str] = "points"
+    exclusive: ClassVar[bool] = False
+    out_of_scope_reason: ClassVar[str | None] = None
+
+    offered: int
+    fen_per_point: int
+    max_bp: int
+    name: str = "积分抵扣"
+    id: str | None = None
+
+    def __post_init__(self) -> None:
+        check_fen("offered", self.offered)
+        if isinstance(self.fen_per_point, bool) or self.fen_per_point < 1:
+            raise ValueError("fen_per_point must be >= 1")
+        if isinstance(self.max_bp, bool) or not 0 <= self.max_bp <= BP_WHOLE:
+            raise ValueError("need 0 <= max_bp <= 10000")
+
+    def covers(self, line: LineItem) -> bool:
+        return True
+
+    def usable(self, amount: int) -> int:
+        """The most points this order can take when it still costs `amount` at this stage (the cap)."""
+        return amount * self.max_bp // BP_WHOLE // self.fen_per_point
+
+    def points_for(self, discount: int) -> int:
+        return discount // self.fen_per_point
+
+    def evaluate(self, amount: int) -> Outcome:
+        return Outcome(min(self.offered, self.usable(amount)) * self.fen_per_point)
+
+
 @dataclass(frozen=True, slots=True)
 class ShippingPolicy:
     """A flat fee, waived when the goods amount after every discount reaches `free_over`."""
@@ -306,4 +376,4 @@ class ShippingPolicy:
 
     def fee(self, lines: Sequence[QuotedLine]) -> int:
         """The engine's shipping question (`pricing.shipping.ShippingRule`): judged on what the lines cost."""
-        return self.fee_for(sum(line.paid for line in lines))
+        return self.fee_for(sum(line.shipping_basis for line in lines))

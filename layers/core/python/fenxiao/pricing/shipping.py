@@ -121,7 +121,7 @@ class ShippingTemplate:
 
     def fee(self, region: Region | None, lines: Sequence[QuotedLine]) -> int:
         units = sum(line.quantity for line in lines)
-        amount = sum(line.paid for line in lines)
+        amount = sum(line.shipping_basis for line in lines)
         if any(rule.frees(region, amount, units) for rule in self.free_rules):
             return 0
         measured = units if self.mode == "piece" else sum(line.item.weight * line.quantity for line in lines)
@@ -132,6 +132,21 @@ class RegionNotDelivered(BusinessRule):
     """422 REGION_NOT_DELIVERED: some items are not shipped to the order's address."""
 
     code = "REGION_NOT_DELIVERED"
+
+
+@dataclass(frozen=True)
+class FreeShipping:
+    """A member level's free shipping (包邮): the fee is 0, but `inner` still refuses a region its templates
+    do not deliver to (free shipping never means "we ship where we cannot"). `waived` is what it saved."""
+
+    inner: ShippingRule
+
+    def fee(self, lines: Sequence[QuotedLine]) -> int:
+        self.inner.fee(lines)
+        return 0
+
+    def waived(self, lines: Sequence[QuotedLine]) -> int:
+        return self.inner.fee(lines)
 
 
 @dataclass(frozen=True)

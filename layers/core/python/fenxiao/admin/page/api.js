@@ -24,13 +24,13 @@ export const session = {
   onExpired: () => {},  // the shell shows the login form
 };
 
-function request(method, path, query, body) {
+function request(method, path, query, body, extra) {
   const url = new URL(BASE + path.replace(/^\//, ''), location.origin);
   for (const [key, value] of Object.entries(query || {})) {
     if (value !== '' && value !== null && value !== undefined) url.searchParams.set(key, value);
   }
   // the page is Chinese: ask for Chinese messages whatever language the browser itself prefers
-  const headers = { 'Accept-Language': 'zh-CN' };
+  const headers = { 'Accept-Language': 'zh-CN', ...extra };
   const token = session.token();
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -49,8 +49,9 @@ async function failure(res, path) {
   return new ApiError(explain(error, res.status), error);
 }
 
-export async function api(method, path, { query, body } = {}) {
-  const res = await request(method, path, query, body);
+/** `headers`: extra request headers, e.g. an `Idempotency-Key` that makes a retried write happen once. */
+export async function api(method, path, { query, body, headers } = {}) {
+  const res = await request(method, path, query, body, headers);
   if (!res.ok) throw await failure(res, path);
   return res.status === 204 ? null : res.json().catch(() => null);
 }

@@ -16,6 +16,7 @@ import { renderBargains, renderSeckill } from './campaigns.js';
 import { renderHotSearches, renderReviews } from './reviews.js';
 import { renderMessages, renderSettings } from './settings.js';
 import { renderShippingTemplates } from './shipping.js';
+import { renderPoints } from './points.js';
 import { changePassword, renderAudit, renderStaff } from './staff.js';
 
 // [group, [[hash, title, render, who may see it (a roles.js key) or null for everyone]]]
@@ -25,7 +26,7 @@ const MENU = [
   ['商品', [['products', '商品', renderProducts], ['categories', '分类', renderCategories], ['shipping', '运费模板', renderShippingTemplates],
     ['reviews', '评价', renderReviews], ['banners', '首页轮播', renderBanners], ['search', '热门搜索', renderHotSearches]]],
   ['营销', [['marketing', '优惠券与活动', renderMarketing], ['groupbuys', '拼团', renderGroupBuys],
-    ['seckill', '秒杀', renderSeckill], ['bargains', '砍价', renderBargains]]],
+    ['seckill', '秒杀', renderSeckill], ['bargains', '砍价', renderBargains], ['points', '积分与会员', renderPoints]]],
   ['分销', [['distribution', '分销商', renderDistribution], ['withdrawals', '提现', renderWithdrawals], ['settlement', '结算对账', renderSettlement]]],
   ['系统', [['messages', '订阅消息', renderMessages], ['staff', '员工', renderStaff, 'staff'], ['audit', '操作日志', renderAudit, 'staff'],
     ['settings', '设置', renderSettings]]],

@@ -21,6 +21,7 @@ const ALLOWED = {
   settlement: ['owner', 'finance'],          // run settlement
   repair: ['owner'],                         // set drifted balances to their journal
   money_rules: ['owner'],                    // distribution settings, grades, shop settings
+  points: ['owner', 'finance'],              // points and member-level settings, a shopper's points adjustment
   staff: ['owner'],                          // staff accounts, operation log
 };
 
