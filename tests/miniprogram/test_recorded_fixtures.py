@@ -191,7 +191,7 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     ok(api.post(f"/v1/admin/customers/{me['id']}/points", {"points": 1000, "reason": "新人礼"}, token=w.admin))
     shot("points_sign_in", "POST", "/v1/me/points/sign-in", {}, token=w.shopper)
     shot("points", "GET", "/v1/me/points", token=w.shopper)
-    shot("points_journal", "GET", "/v1/me/points/journal?page=1&page_size=20", token=w.shopper)
+    shot("points_journal", "GET", "/v1/me/points/journal?page_size=20", token=w.shopper)
     shot("level", "GET", "/v1/me/level", token=w.shopper)
     shot("checkout_member", "POST", "/v1/checkout/preview", plain, token=w.shopper)
     shot("checkout_points", "POST", "/v1/checkout/preview", {**plain, "points": 1005}, token=w.shopper)

@@ -9,7 +9,7 @@ Page({
   data: { points: null, level: null, items: [], done: false, loading: false, signing: false },
 
   onLoad() {
-    this.list = bindPager(this, (page, size) => api.get('/v1/me/points/journal', { page, page_size: size }),
+    this.list = bindPager(this, (cursor, size) => api.get('/v1/me/points/journal', { cursor, page_size: size }),
       { map: journalView });
     return Promise.all([this.summary(), this.list.reload()]);
   },
@@ -22,7 +22,9 @@ Page({
 
   onReachBottom() { this.list.more(); },
 
-  onPullDownRefresh() { Promise.all([this.summary(), this.list.refresh()]); },
+  onPullDownRefresh() {
+    return Promise.all([this.summary(), this.list.reload()]).then(() => wx.stopPullDownRefresh());
+  },
 
   signIn() {
     if (this.data.signing) return undefined;
