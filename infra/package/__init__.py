@@ -29,6 +29,7 @@ pip's own download cache serves the wheels when the key changes.
 """
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -237,19 +238,40 @@ def build_core_layer(target: Target, out_dir: Path) -> Path:
 
 
 def function_files(entry: Any) -> list[str]:
-    """The repository files one function ships: its module and the package __init__s above it.
+    """The repository files one function ships: its module, the `functions` modules it imports (a function
+    may compose route groups of sibling modules, as `users.get_me` does with `users.points`), and the
+    package __init__s above each.
 
     The admin function composes the route groups of its folder (functions/admin/handler.py imports its
     siblings), so it ships the whole folder.
     """
     module_path = Path(entry.module.replace(".", "/") + ".py")
-    packages = [*reversed(module_path.parents[:-1])]
-    files = {str(p / "__init__.py") for p in packages}
     if module_path.name == "handler.py":
-        files |= {p.relative_to(ROOT).as_posix() for p in (ROOT / module_path.parent).glob("*.py")}
+        modules = {p.relative_to(ROOT) for p in (ROOT / module_path.parent).glob("*.py")}
     else:
-        files.add(module_path.as_posix())
-    return sorted(files)
+        modules = _with_imported_functions(module_path)
+    files = {str(package / "__init__.py") for module in modules for package in module.parents[:-1]}
+    return sorted(files | {module.as_posix() for module in modules})
+
+
+def _with_imported_functions(module_path: Path) -> set[Path]:
+    """`module_path` and every `functions.*` module it imports, transitively."""
+    found: set[Path] = set()
+    todo = [module_path]
+    while todo:
+        current = todo.pop()
+        if current in found:
+            continue
+        found.add(current)
+        for node in ast.walk(ast.parse((ROOT / current).read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "functions":
+                for alias in node.names:
+                    for candidate in (f"{node.module}.{alias.name}", node.module):
+                        path = Path(candidate.replace(".", "/") + ".py")
+                        if (ROOT / path).is_file():
+                            todo.append(path)
+                            break
+    return found
 
 
 def build_function_zip(target: Target, entry_or_files: Any, out_dir: Path, name: str | None = None) -> Path:

@@ -21,7 +21,10 @@ from tests.distribution.money_support import (
     balance,
     entries,
     expected_available,
+    make_buyer,
+    make_distributor,
     many_settleable,
+    paid_order,
     refund,
     settle_via_schedule,
 )
@@ -126,12 +129,23 @@ def test_a_shard_that_dies_is_finished_by_the_next_round_exactly_once(db, die):
     assert sum(c["deltas"]["available"] for c in credits) == sum(expected.values())
 
 
+def _order_split_across_shards(db, top: str) -> tuple[dict[str, Any], str]:
+    """A settleable order whose two earners sit in different shards of TWO. Ids are random, so draw
+    level-1 distributors under `top` until one lands in the other shard."""
+    while True:
+        apart, _ = make_distributor(db, upline=[top])
+        if TWO[0].holds(apart) != TWO[0].holds(top):
+            break
+    buyer, _ = make_buyer(db, [apart, top])
+    return paid_order(db, buyer, [{"price": 1500}], completed_days_ago=10), apart
+
+
 def test_a_refund_racing_a_shard_reverses_from_the_right_bucket(db):
     """Between shard 0's claim and its credit, a full refund of an order whose two earners sit in
     different shards: the claimed (settling) entry comes back from available, the other from frozen."""
     users = many_settleable(db, orders=12, distributors=4)
-    order = next(o for o in db.orders.find()
-                 if {TWO[0].holds(e["user_id"]) for e in entries(db, o["_id"])} == {True, False})
+    order, apart = _order_split_across_shards(db, top=users[0])
+    users.append(apart)
     with run_before(balances, "apply_many", lambda *_: _refund_in_full(db, order), call=1):
         settlement.settle(db, clock.now(), shard=TWO[0])
     buckets = {e["user_id"]: e["reversals"][0]["bucket"] for e in entries(db, order["_id"])}

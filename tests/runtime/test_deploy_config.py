@@ -40,7 +40,7 @@ def test_a_greedy_prefix_reaches_only_its_own_function():
         others = [r.path for other in registry.http_entries(registry.discover()) if other.name != entry.name
                   for r in other.function.routes]
         assert not [p for p in others for g in folded if p.startswith(g[:-len("{proxy+}")])], entry.name
-    assert ("ANY", "/v1/admin/{proxy+}") in {(e["httpApi"]["method"], e["httpApi"]["path"])
+    assert ("*", "/v1/admin/{proxy+}") in {(e["httpApi"]["method"], e["httpApi"]["path"])
                                              for e in document["functions"]["admin"]["events"]}
 
 

@@ -19,8 +19,8 @@ async function activityScreen(view, { path, noun, edit, columns }) {
   const filters = filterBar([['enabled', '已启用'], ['disabled', '已停用']], () => list.load(1),
     [spacer(), can('marketing') ? h('button', { class: 'primary', onclick: () => edit(null, () => list.reload()) }, `新建${noun}`) : null]);
   const reload = () => list.reload();
-  const list = pagedTable(async (page) => {
-    const data = await api('GET', path, { query: { page, status: filters.select.value } });
+  const list = pagedTable(async (paging) => {
+    const data = await api('GET', path, { query: { ...paging, status: filters.select.value } });
     const missing = [...new Set(data.items.map((a) => a.product_id))].filter((id) => !titles.has(id));
     await Promise.all(missing.map((id) => getProduct(id).then((p) => titles.set(id, p.title), () => titles.set(id, '（已删除的商品）'))));
     return data;

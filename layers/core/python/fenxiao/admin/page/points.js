@@ -100,7 +100,7 @@ function adjustForm(userId, done) {
 async function customerPoints(customer) {
   const box = h('div', {}, loading());
   openDialog(`${customer.nickname || '客户'}的积分`, box);
-  const journal = pagedTable((page) => api('GET', `/v1/admin/customers/${customer.id}/points`, { query: { page, page_size: 10 } })
+  const journal = pagedTable((paging) => api('GET', `/v1/admin/customers/${customer.id}/points`, { query: { ...paging, page_size: 10 } })
     .then((data) => data.journal), [
     ['时间', (e) => time(e.created_at)],
     ['类型', (e) => KINDS[e.kind] || e.kind],
@@ -125,7 +125,7 @@ export async function renderPoints(view) {
   const rules = panel('积分规则', loading());
   const levels = panel('会员等级', loading());
   const search = searchBox('昵称 / 手机号', () => customers.load(1), 30);
-  const customers = pagedTable((page) => api('GET', '/v1/admin/customers', { query: { page, q: search.input.value.trim() } }), [
+  const customers = pagedTable((paging) => api('GET', '/v1/admin/customers', { query: { ...paging, q: search.input.value.trim() } }), [
     ['客户', (c) => person(c)],
     ['手机', (c) => c.phone || '—'],
     ['消费金额', (c) => yuan(c.spend), 'num'],
