@@ -408,6 +408,9 @@ def test_the_owner_manages_coupons_grades_and_money_checks(window, db, shop) -> 
     page = owner.open("distribution")
     page.locator("#view tr", has_text="王丽").locator("button", has_text="详情").click()
     owner.dialog().locator("dd", has_text="13800138000").wait_for()  # the merchant sees the phone to call
+    detail = owner.dialog().inner_text()
+    assert all(f"{name}推广" in detail for name in ("一级", "二级", "三级")), detail  # figures by commission level
+    assert re.search(r"一级 \d+ 人，二级 \d+ 人，三级 \d+ 人", detail), detail
     owner.dialog().locator(".subtabs button", has_text="团队").click()
     owner.dialog().locator("tr", has_text="Bob 李").wait_for()
     owner.dialog().locator(".subtabs button", has_text="资金流水").click()

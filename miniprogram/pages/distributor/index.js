@@ -23,7 +23,7 @@ function levelRows(levels) {
 }
 
 const SECTIONS = [
-  { value: 'team1', label: '一级团队' }, { value: 'team2', label: '二级团队' },
+  { value: 'team1', label: '一级团队' }, { value: 'team2', label: '二级团队' }, { value: 'team3', label: '三级团队' },
   { value: 'commissions', label: '佣金明细' }, { value: 'rankings', label: '排行榜' },
 ];
 
@@ -82,7 +82,7 @@ Page({
       return api.get('/v1/distributor/commissions', { status: this.data.commissionStatus, cursor, page_size: size })
         .then((res) => Object.assign({}, res, { items: res.items.map(commissionView) }));
     }
-    return api.get('/v1/distributor/team', { level: section === 'team2' ? 2 : 1, cursor, page_size: size })
+    return api.get('/v1/distributor/team', { level: Number(section.slice('team'.length)), cursor, page_size: size })
       .then((res) => Object.assign({}, res, { items: res.items.map(memberView) }));
   },
 

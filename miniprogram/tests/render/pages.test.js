@@ -152,4 +152,10 @@ test('distributor centre: figures by level (一级/二级/三级) and rankings b
   const asked = view.fake.requests.filter((r) => r.path.startsWith('/v1/distributor/rankings'));
   assert.match(asked[asked.length - 1].url, /[?&]level=1(&|$)/);
   assert.match(view.text(), /1\. 微\*\*\s*一级 · 1单\s*¥200\.00/);
+  // the team at every commission level: 三级团队 asks for level 3
+  assert.match(view.text(), /一级团队\s*二级团队\s*三级团队/);
+  view.page.changeSection({ currentTarget: { dataset: { value: 'team3' } } });
+  await view.settle();
+  const team = view.fake.requests.filter((r) => r.path.startsWith('/v1/distributor/team'));
+  assert.match(team[team.length - 1].url, /[?&]level=3(&|$)/);
 });

@@ -9,6 +9,7 @@ import { actions, badge, dialogTitle, filterBar, formDialog, kv, openDialog, pag
   spacer, subTabs, table, toolbar, act } from './ui.js';
 
 const enc = encodeURIComponent;
+const LEVEL_NAMES = ['一级', '二级', '三级'];  // commission levels: what each brought, and the team at each
 const LEDGER_KINDS = { freeze: '订单佣金（冻结）', settle: '结算到可提现', reverse: '退款冲回', withdraw: '申请提现',
   withdraw_paid: '提现已打款', withdraw_return: '提现退回' };
 const BUCKETS = [['frozen', '冻结'], ['available', '可提现'], ['withdrawing', '提现中'], ['withdrawn', '已提现']];
@@ -31,7 +32,11 @@ export function showDistributor(id) {
         ['成为分销商', time(d.approved_at)],
         ['余额', BUCKETS.map(([k, label]) => `${label} ${yuan(b[k])}`).join('，')],
         ['推广', `销售额 ${yuan(s.sales)}，订单 ${s.orders ?? 0}，客户 ${s.customers ?? 0}`],
-        ['团队', `一级 ${(d.team || {}).level1 ?? 0} 人，二级 ${(d.team || {}).level2 ?? 0} 人`]]));
+        ...LEVEL_NAMES.map((name, i) => {
+          const l = (s.levels || {})[String(i + 1)] || {};
+          return [`${name}推广`, `订单 ${l.orders ?? 0}，销售额 ${yuan(l.sales ?? 0)}，佣金 ${yuan(l.commission ?? 0)}`];
+        }),
+        ['团队', LEVEL_NAMES.map((name, i) => `${name} ${(d.team || {})[`level${i + 1}`] ?? 0} 人`).join('，')]]));
     }],
     ['团队', async (box) => {
       const list = pagedTable((paging) => api('GET', '/v1/admin/customers', { query: { ...paging, referrer_id: id } }), [
