@@ -16,6 +16,7 @@ function installWx(options) {
     logins: 0,
     payments: [],
     toasts: [],
+    clipboard: [],
     routes: opts.routes || (() => ({ statusCode: 404, data: { error: { code: 'NOT_FOUND', message: 'no route' } } })),
   };
   const later = (fn) => setImmediate(fn);
@@ -54,6 +55,7 @@ function installWx(options) {
       });
     },
     showToast: (t) => fake.toasts.push(t),
+    setClipboardData: (call) => { fake.clipboard.push(call.data); if (call.success) call.success({}); },
     showModal: () => {},
     navigateTo: () => {},
     stopPullDownRefresh: () => {},

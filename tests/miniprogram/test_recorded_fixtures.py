@@ -102,6 +102,12 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     shot("distributor", "GET", "/v1/distributor", token=dist)
     shot("distributor_team", "GET", "/v1/distributor/team?level=1&page_size=20", token=dist)
     shot("distributor_commissions", "GET", "/v1/distributor/commissions?page_size=20", token=dist)
+    # promotion materials: a post for the product and one for the shop, each with the distributor's ref
+    ok(api.post("/v1/admin/materials", {"title": "店铺上新", "content": "全场新品，欢迎选购"}, token=w.admin), 201)
+    ok(api.post("/v1/admin/materials", {"title": "明前龙井", "content": "今年的新茶到了，香气清雅。",
+                                        "images": ["https://img.example.com/tea.jpg"], "product_id": w.product["id"]},
+                token=w.admin), 201)
+    shot("materials", "GET", "/v1/distributor/materials?page_size=20", token=dist)
     # rankings: everything, then only what came in at level 1 (labelled 一级 on the page)
     shot("distributor_rankings", "GET", "/v1/distributor/rankings?period=week", token=dist)
     shot("distributor_rankings_level1", "GET", "/v1/distributor/rankings?period=week&level=1", token=dist)
