@@ -45,6 +45,13 @@ def test_shopper_functions_do_not_load_the_admin_audit_log():
     assert result["loaded"] == []
 
 
+def test_reading_an_order_does_not_load_the_pricing_engine():
+    """The order models name the seckill input, whose rules module needs `LineItem` only as a type: reading an
+    order (or listing orders) must not pay for the pricing engine at cold start."""
+    result = _probe("import functions.orders.get_order\nn = 1", ("fenxiao.pricing", "fenxiao.points"))
+    assert result["loaded"] == []
+
+
 def test_importing_every_function_builds_no_pydantic_schema():
     """Models derive from `fenxiao.model.Model` (`defer_build`): their validators are built on first use, not
     by the import. A model on plain `pydantic.BaseModel`, or a `RootModel[...]` parametrized at import, fails
