@@ -7,6 +7,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from infra.local import stack
 
 
@@ -73,3 +75,37 @@ def test_a_function_import_pauses_the_collector_until_its_first_event():
                     "from fenxiao.runtime.http import build_app\nbuild_app([])\n"
                     "n = [paused, gc.isenabled(), gc.get_freeze_count() > 0]", ())
     assert result["n"] == [True, True, True]
+
+
+ADMIN_AREAS = "[m for m in sys.modules if m.startswith('functions.admin.') and m != 'functions.admin.handler']"
+
+
+def test_the_admin_function_imports_only_the_area_a_request_needs():
+    """The admin function's cold start imports none of its areas (`fenxiao.runtime.Area`); a request imports the
+    areas under its path (here: orders, refused 401 without a token), and a second area the request after."""
+    result = _probe("from tests.support.client import make_event\nimport functions.admin.handler as admin\n"
+                    f"at_import = {ADMIN_AREAS}\n"
+                    "def get(path):\n"
+                    "    event = make_event('v2', 'GET', path, {'host': 'api.test'}, '', {}, '203.0.113.9')\n"
+                    f"    return [admin.handler(event, None)['statusCode'], sorted({ADMIN_AREAS})]\n"
+                    "n = [at_import, get('/v1/admin/orders'), get('/v1/admin/reviews'), len(admin.admin.routes)]", ())
+    at_import, orders, reviews, routes = result["n"]
+    assert at_import == []
+    assert orders == [401, ["functions.admin.orders"]]
+    assert reviews == [401, ["functions.admin.orders", "functions.admin.reviews"]]
+    assert routes > 100  # listing the routes imports every area
+
+
+def test_every_admin_route_is_served_by_an_area_that_declares_it():
+    """A request imports the areas whose prefixes hold its path, so each route must lie under its own area's
+    prefixes (else the first request for it would 404): `Area.routes` refuses one outside, checked here."""
+    from fenxiao.runtime import Area
+    from functions.admin import handler
+
+    assert all(isinstance(area, Area) for area in handler.AREAS)
+    for area in handler.AREAS:
+        assert area.routes, area.module
+        assert all(area.serves(route.path) for route in area.routes)
+    stray = Area("functions.admin.orders", "/v1/admin/refunds")
+    with pytest.raises(TypeError, match="outside its prefixes"):
+        _ = stray.routes

@@ -7,6 +7,7 @@ server, so what the tests and the dev stack exercise is exactly what is deployed
 """
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import time
@@ -186,10 +187,38 @@ class Routes:
         return register
 
 
+class Area:
+    """A route group that a function imports on the first request under one of its path prefixes.
+
+    The admin function serves some twenty areas behind one gateway route (`ANY /v1/admin/{proxy+}`): importing
+    them all made its cold start 1.7× the floor while a request uses one (`bench/cold_start.py`). An area names
+    its module (which defines `routes = Routes()`) and the path prefixes its routes live under; a request
+    imports the areas whose prefixes hold its path. Asking for `routes` imports the area: `/openapi.json`, the
+    dev server, the deploy generators and the tests, which list every route, see them all. A route outside
+    the declared prefixes fails there, so a request can never miss the area that serves it.
+    """
+
+    def __init__(self, module: str, *prefixes: str) -> None:
+        if not prefixes or any("{" in p or not p.startswith("/") or p.endswith("/") for p in prefixes):
+            raise ValueError(f"{module}: an area's prefixes are literal paths without a trailing slash")
+        self.module = module
+        self.prefixes = prefixes
+
+    def serves(self, path: str) -> bool:
+        return any(path == prefix or path.startswith(prefix + "/") for prefix in self.prefixes)
+
+    @property
+    def routes(self) -> list[Route]:
+        routes: list[Route] = importlib.import_module(self.module).routes.routes
+        if outside := [route.endpoint for route in routes if not self.serves(route.path)]:
+            raise TypeError(f"{self.module}: routes outside its prefixes {self.prefixes}: {outside}")
+        return routes
+
+
 class HttpFunction:
     """One deployable cloud function serving one or more routes."""
 
-    def __init__(self, *groups: Routes, name: str | None = None, gateway_prefix: str | None = None) -> None:
+    def __init__(self, *groups: Routes | Area, name: str | None = None, gateway_prefix: str | None = None) -> None:
         """`gateway_prefix`: the API gateway sends every path under it to this function, which routes the
         request itself (Flask), instead of one gateway route per declared route. For the admin function:
         each AWS HTTP API route is a CloudFormation resource, and one stack holds at most 500."""
@@ -197,16 +226,35 @@ class HttpFunction:
         self.name = name
         self.gateway_prefix = gateway_prefix
         self._app: Flask | None = None
+        self._mounted: set[Area] = set()  # the areas the current app serves
 
     @property
     def routes(self) -> list[Route]:
+        """Every route, importing every area."""
         return [route for group in self.groups for route in group.routes]
 
     @property
     def app(self) -> Flask:
-        if self._app is None:
-            self._app = build_app(self.routes)
+        """The app serving every route."""
+        return self.app_for(None)
+
+    def app_for(self, path: str | None) -> Flask:
+        """The app serving `path` (None: every path): the routes imported so far plus the areas that hold it.
+
+        A warm container rebuilds its app once per area it sees for the first time (a Flask app takes no
+        routes after its first request); building one takes a millisecond or two.
+        """
+        wanted = {g for g in self.groups if isinstance(g, Area) and (path is None or g.serves(path))}
+        if self._app is None or not wanted <= self._mounted:
+            coldstart.pause()  # importing an area is the rest of the cold start: no collection walks it
+            self._mounted |= wanted
+            routes = [route for group in self.groups if not isinstance(group, Area) or group in self._mounted
+                      for route in group.routes]
+            self._app = build_app(routes)  # resumes the collector, freezing what the area imported
         return self._app
+
+    def _wsgi(self, environ: dict[str, Any], start_response: Any) -> Any:
+        return self.app_for(environ.get("PATH_INFO") or "/")(environ, start_response)
 
     def handler(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         """The Lambda / SCF entry point."""
@@ -219,7 +267,7 @@ class HttpFunction:
             event["headers"] = {**(event.get("headers") or {}), "x-request-id": request_id}
             if event.get("multiValueHeaders"):
                 event["multiValueHeaders"] = {**event["multiValueHeaders"], "x-request-id": [request_id]}
-        return serverless_wsgi.handle_request(self.app, event, context)
+        return serverless_wsgi.handle_request(self._wsgi, event, context)
 
     main_handler = handler
 
