@@ -54,6 +54,15 @@ def test_reading_an_order_does_not_load_the_pricing_engine():
     assert result["loaded"] == []
 
 
+
+def test_a_function_without_input_models_does_not_import_pydantic():
+    """Importing pydantic with a first model costs about 0.3× the floor (docs/cold-start.md). The runtime and the
+    error messages load it only when a model is used, so a function with no input model whose code needs
+    none (tracking, pay, the admin function before its area loads) does not pay for it at cold start."""
+    result = _probe("import functions.orders.tracking, functions.orders.pay, functions.admin.handler\nn = 3",
+                    ("pydantic", "pydantic_core"))
+    assert result["loaded"] == []
+
 def test_importing_every_function_builds_no_pydantic_schema():
     """Models derive from `fenxiao.model.Model` (`defer_build`): their validators are built on first use, not
     by the import. A model on plain `pydantic.BaseModel`, or a `RootModel[...]` parametrized at import, fails

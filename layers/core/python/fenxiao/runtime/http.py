@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import json
 import re
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -20,7 +21,6 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, overload
 
 from flask import Flask, Response
 from flask import request as flask_request
-from pydantic import BaseModel, ValidationError
 from pymongo.database import Database
 from typing_extensions import TypeVar
 
@@ -33,14 +33,17 @@ from fenxiao.runtime import auth
 from fenxiao.runtime.events import request_id_of, to_wsgi_event
 from fenxiao.tokens import Principal, verify_token
 
-if TYPE_CHECKING:  # the audit log (and its query model) loads only when an admin writes: cold start
-    from fenxiao.admin import audit
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
+
+    from fenxiao.admin import audit  # loads only when an admin writes: cold start
 
 AuthMode = Literal["none", "user", "optional_user", "admin"]
 # An action's input models: `Request[AddressIn]` has a body of that model and no query; `Request[None, PageQuery]`
 # a query and no body. The route's `body=` / `query=` must match what the view declares (mypy checks it).
-BodyT = TypeVar("BodyT", bound=BaseModel | None, default=None)
-QueryT = TypeVar("QueryT", bound=BaseModel | None, default=None)
+# The bounds are strings so that a function with no input model never imports pydantic (cold start).
+BodyT = TypeVar("BodyT", bound="BaseModel | None", default=None)
+QueryT = TypeVar("QueryT", bound="BaseModel | None", default=None)
 RequestT = TypeVar("RequestT")
 _PARAM = re.compile(r"\{(\w+)\}")
 
@@ -311,7 +314,8 @@ def http_action(method: str, path: str, *, auth: AuthMode = "none", body: type[A
 def json_default(value: Any) -> Any:
     if isinstance(value, datetime):
         return clock.iso(value)
-    if isinstance(value, BaseModel):
+    pydantic = sys.modules.get("pydantic")  # a model exists only once pydantic is loaded (cold start: see BodyT)
+    if pydantic is not None and isinstance(value, pydantic.BaseModel):
         return value.model_dump(mode="json")
     if isinstance(value, set | frozenset | tuple):
         return list(value)
@@ -363,6 +367,8 @@ def _parse_body(route: Route, raw: bytes) -> Any:
     """
     if route.body is None:
         return None
+    from pydantic import ValidationError  # local for cold start: a route with a model has it loaded already
+
     raw = raw if raw.strip() else b"{}"
     try:
         data = untrusted_json.loads(raw)
@@ -381,6 +387,8 @@ def _parse_body(route: Route, raw: bytes) -> Any:
 def _parse_query(route: Route, args: Any) -> Any:
     if route.query is None:
         return None
+    from pydantic import ValidationError  # local for cold start: see _parse_body
+
     try:
         return route.query.model_validate({k: v for k, v in args.items() if v != ""})
     except ValidationError as exc:
