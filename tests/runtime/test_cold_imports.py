@@ -63,6 +63,14 @@ def test_a_function_without_input_models_does_not_import_pydantic():
                     ("pydantic", "pydantic_core"))
     assert result["loaded"] == []
 
+
+def test_the_shop_catalog_does_not_load_the_shipping_templates():
+    """Only an admin product write checks a product's shipping template: the shop's product list and page
+    do not pay for the templates' models and the pricing engine's shipping rules at cold start."""
+    result = _probe("import functions.catalog.list_products, functions.catalog.get_product\nn = 2",
+                    ("fenxiao.shipping.templates", "fenxiao.pricing.shipping"))
+    assert result["loaded"] == []
+
 def test_importing_every_function_builds_no_pydantic_schema():
     """Models derive from `fenxiao.model.Model` (`defer_build`): their validators are built on first use, not
     by the import. A model on plain `pydantic.BaseModel`, or a `RootModel[...]` parametrized at import, fails
