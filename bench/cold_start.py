@@ -14,7 +14,10 @@ and what the target (≤ 1.3× the floor) is about. The dev tree may run without
 x86_64 build of the AWS target, the machine's own architecture. A last column says whether the import
 pulled in wechatpy, wechatpayv3, boto3 or cryptography (it never should: they load lazily on first use).
 
-    .venv/bin/python bench/cold_start.py [--runs 7] [--filter orders] [--no-packaged] [--no-dev]
+    .venv/bin/python bench/cold_start.py [--runs 7] [--filter orders] [--no-packaged] [--no-dev] [--no-references]
+
+Two reference rows come first: the runtime alone and the runtime with pydantic and one typical input model,
+measured the same way. The second is the least a function with an input model can cost.
 """
 from __future__ import annotations
 
@@ -25,12 +28,32 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 FLOOR = "import flask, serverless_wsgi, pymongo"
 TARGET = 1.3  # issue 14: every function within 1.3× the floor, packaged
+# What no HTTP function can go below, measured like a function: the runtime alone (a function with no input
+# model: pydantic is not imported), and the runtime with pydantic and one typical deferred input model
+# (constrained string, bounded int, literal, validator), which every function with an input model pays.
+REFERENCES = {
+    "(runtime, no model)": "import functions, fenxiao.runtime.http",
+    "(runtime + one model)": """import functions, fenxiao.runtime.http
+from typing import Annotated, Literal
+from pydantic import ConfigDict, Field, StringConstraints, field_validator
+from fenxiao.model import Model
+class Probe(Model):
+    model_config = ConfigDict(extra="forbid")
+    q: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)] | None = None
+    n: int = Field(1, ge=1)
+    kind: Literal["a", "b"] = "a"
+    @field_validator("q")
+    @classmethod
+    def check(cls, value):
+        return value""",
+}
 HEAVY = ("wechatpy", "wechatpayv3", "boto3", "cryptography")
 PROBE = """
 import json, sys, time
@@ -42,24 +65,36 @@ extra = 0.0
 {then}
 print(json.dumps({{"cpu": cpu, "heavy": heavy, "then": extra}}))
 """
-# What a first request adds because models build on first use (`fenxiao.model.Model`, defer_build): the
-# validators of one route's input models, built route by route; the largest is reported (a request uses one
-# route; the admin function has dozens, each paid by the first request that uses it).
+# What a first request adds on top of the import: building the function's Flask app (and, for a function of
+# lazily imported areas such as admin, importing the area that serves the request: `fenxiao.runtime.Area`),
+# then the validators of the route's input models (deferred, `fenxiao.model.Model`). The largest route is
+# reported: a request uses one route. An area's cost is measured in its own fresh interpreter (`area` is its
+# index), as a real first request finds nothing of the other areas imported.
 FIRST_USE = """
-def first_use():
+def first_use(area):
+    from fenxiao import coldstart
+    function = sys.modules[{module!r}].handler.__self__
+    if not hasattr(function, "app_for"):
+        return [0.0, 0]  # a schedule: nothing is deferred
+    areas = [g for g in function.groups if hasattr(g, "prefixes")]
+    coldstart.resume()  # the first event's first step
+    started = time.process_time()
+    function.app_for(areas[area].prefixes[0] if areas else None)
+    routes = areas[area].routes if areas else function.routes
+    base = time.process_time() - started
     costs = [0.0]
-    for route in getattr(sys.modules[{module!r}].handler.__self__, "routes", ()):
+    for route in routes:
         started = time.process_time()
         for model in (route.body, route.query):
             if model is not None:
                 model.__pydantic_validator__.validate_python  # builds the deferred schema
         costs.append(time.process_time() - started)
-    return max(costs)
-extra = first_use()
+    return [base + max(costs), len(areas)]
+extra = first_use({area})
 """
 
 
-def _once(stmt: str, layout: tuple[Path, Path] | None, then: str = "") -> tuple[float, list[str], float]:
+def _once(stmt: str, layout: tuple[Path, Path] | None, then: str = "") -> tuple[float, list[str], Any]:
     """CPU seconds of `stmt` in a fresh interpreter (the dev venv, or a clean one over a packaged layout),
     the heavy modules it loaded, and the `extra` CPU seconds that `then`, run after it, reports."""
     from infra.package.layout import CLEAN_PYTHON, PATH_SETUP
@@ -72,17 +107,26 @@ def _once(stmt: str, layout: tuple[Path, Path] | None, then: str = "") -> tuple[
     return result["cpu"], result["heavy"], result["then"]
 
 
-def against_floor(module: str, runs: int, layout: tuple[Path, Path] | None = None
+def against_floor(module: str, runs: int, layout: tuple[Path, Path] | None = None, stmt: str | None = None
                   ) -> tuple[float, float, list[str], float]:
-    """(floor ms, import ms, heavy modules, first-use ms): medians of `runs` alternating floor/function runs."""
+    """(floor ms, import ms, heavy modules, first-use ms): medians of `runs` alternating floor/function runs;
+    first use is the largest over the function's lazily imported areas (median of `runs` each)."""
     floors, times, firsts, heavy = [], [], [], []
+    areas = 0
     for _ in range(runs):
         floors.append(_once(FLOOR, layout)[0])
-        cpu, heavy, first = _once(f"import {module}", layout, FIRST_USE.format(module=module))
+        if stmt is not None:  # a reference row: no function, no first use
+            cpu, heavy, _ = _once(stmt, layout)
+            first, areas = 0.0, 0
+        else:
+            cpu, heavy, (first, areas) = _once(f"import {module}", layout, FIRST_USE.format(module=module, area=0))
         times.append(cpu)
         firsts.append(first)
-    return (statistics.median(floors) * 1000, statistics.median(times) * 1000, heavy,
-            statistics.median(firsts) * 1000)
+    first_use = statistics.median(firsts)
+    for area in range(1, areas):
+        first_use = max(first_use, statistics.median(
+            _once(f"import {module}", layout, FIRST_USE.format(module=module, area=area))[2][0] for _ in range(runs)))
+    return (statistics.median(floors) * 1000, statistics.median(times) * 1000, heavy, first_use * 1000)
 
 
 def main() -> None:
@@ -91,6 +135,7 @@ def main() -> None:
     parser.add_argument("--filter", default="")
     parser.add_argument("--no-packaged", action="store_true", help="skip building and measuring the artifacts")
     parser.add_argument("--no-dev", action="store_true", help="skip the dev-tree column")
+    parser.add_argument("--no-references", action="store_true", help="skip the runtime / one-model reference rows")
     args = parser.parse_args()
     from fenxiao.runtime import registry
 
@@ -98,7 +143,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         layouts = {} if args.no_packaged else _packaged_layouts(entries, Path(scratch))
         try:
-            _table(entries, layouts, args.runs, dev=not args.no_dev)
+            _table(entries, layouts, args.runs, dev=not args.no_dev, references=not args.no_references)
         finally:
             from infra.package.layout import make_writable
 
@@ -113,11 +158,17 @@ def _packaged_layouts(entries: list, root: Path) -> dict[str, tuple[Path, Path]]
     return {e.name: lambda_layout(built, e.name, root) for e in entries}
 
 
-def _table(entries: list, layouts: dict[str, tuple[Path, Path]], runs: int, dev: bool) -> None:
+def _table(entries: list, layouts: dict[str, tuple[Path, Path]], runs: int, dev: bool, references: bool) -> None:
     print(f"CPU ms, median of {runs} runs alternating with the floor ({FLOOR}); target ≤ {TARGET}× packaged")
-    print("first use: CPU ms a first request adds building its route's input models (deferred; the largest route)")
+    print("first use: CPU ms a first request adds: its app, its area's import (admin), its route's deferred models"
+          " (the largest route)")
     print(f"{'function':40} {'dev floor':>9} {'dev ms':>8} {'×floor':>7} "
           f"{'pkg floor':>9} {'pkg ms':>8} {'×floor':>7}   {'first use':>9}  heavy imports")
+    if references and layouts and entries:
+        layout = layouts[entries[0].name]  # the layers are every function's; `functions/__init__` is in each zip
+        for label, stmt in REFERENCES.items():
+            floor, ms, _, _ = against_floor("", runs, layout, stmt)
+            print(f"{label:40} {'':9} {'':8} {'':7} {floor:9.1f} {ms:8.1f} {ms / floor:6.2f}×", flush=True)
     worst = 0.0
     for entry in entries:
         row = f"{entry.name:40}"

@@ -10,6 +10,9 @@ Settings fields read (`settings.<field>`, a Settings property such as `jwt_key`,
 `settings.require(...)`), the secrets taken with `secrets.get("...")`, and whether object storage
 (`fenxiao.storage`) is used at all.
 
+A string naming a `functions` module counts as importing it: the admin function names its areas
+(`fenxiao.runtime.Area("functions.admin.orders", ...)`) and imports each on its first request.
+
 Name-level, not module-level: importing `fenxiao.wechat` loads the Pay module too, but a function that
 only calls `wechat.code_to_session` must not be given the merchant's private key. Over-approximation is
 safe (a branch that never runs still counts); a dynamic lookup (getattr by a computed name) would be
@@ -284,6 +287,9 @@ class _Reach:
                          else {_absolute(module, sub)})
                 for name in _with_parents(names):
                     self.load(name)
+            elif isinstance(sub, ast.Constant) and isinstance(sub.value, str) and \
+                    sub.value.startswith("functions.") and module_file(sub.value) is not None:
+                self.load(sub.value)  # a module named to be imported later (an admin `Area`)
         for chain in _chains(node):
             self.follow(module, chain)
 

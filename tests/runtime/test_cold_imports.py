@@ -7,6 +7,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from infra.local import stack
 
 
@@ -52,6 +54,23 @@ def test_reading_an_order_does_not_load_the_pricing_engine():
     assert result["loaded"] == []
 
 
+
+def test_a_function_without_input_models_does_not_import_pydantic():
+    """Importing pydantic with a first model costs about 0.3× the floor (docs/cold-start.md). The runtime and the
+    error messages load it only when a model is used, so a function with no input model whose code needs
+    none (tracking, pay, the admin function before its area loads) does not pay for it at cold start."""
+    result = _probe("import functions.orders.tracking, functions.orders.pay, functions.admin.handler\nn = 3",
+                    ("pydantic", "pydantic_core"))
+    assert result["loaded"] == []
+
+
+def test_the_shop_catalog_does_not_load_the_shipping_templates():
+    """Only an admin product write checks a product's shipping template: the shop's product list and page
+    do not pay for the templates' models and the pricing engine's shipping rules at cold start."""
+    result = _probe("import functions.catalog.list_products, functions.catalog.get_product\nn = 2",
+                    ("fenxiao.shipping.templates", "fenxiao.pricing.shipping"))
+    assert result["loaded"] == []
+
 def test_importing_every_function_builds_no_pydantic_schema():
     """Models derive from `fenxiao.model.Model` (`defer_build`): their validators are built on first use, not
     by the import. A model on plain `pydantic.BaseModel`, or a `RootModel[...]` parametrized at import, fails
@@ -73,3 +92,37 @@ def test_a_function_import_pauses_the_collector_until_its_first_event():
                     "from fenxiao.runtime.http import build_app\nbuild_app([])\n"
                     "n = [paused, gc.isenabled(), gc.get_freeze_count() > 0]", ())
     assert result["n"] == [True, True, True]
+
+
+ADMIN_AREAS = "[m for m in sys.modules if m.startswith('functions.admin.') and m != 'functions.admin.handler']"
+
+
+def test_the_admin_function_imports_only_the_area_a_request_needs():
+    """The admin function's cold start imports none of its areas (`fenxiao.runtime.Area`); a request imports the
+    areas under its path (here: orders, refused 401 without a token), and a second area the request after."""
+    result = _probe("from tests.support.client import make_event\nimport functions.admin.handler as admin\n"
+                    f"at_import = {ADMIN_AREAS}\n"
+                    "def get(path):\n"
+                    "    event = make_event('v2', 'GET', path, {'host': 'api.test'}, '', {}, '203.0.113.9')\n"
+                    f"    return [admin.handler(event, None)['statusCode'], sorted({ADMIN_AREAS})]\n"
+                    "n = [at_import, get('/v1/admin/orders'), get('/v1/admin/reviews'), len(admin.admin.routes)]", ())
+    at_import, orders, reviews, routes = result["n"]
+    assert at_import == []
+    assert orders == [401, ["functions.admin.orders"]]
+    assert reviews == [401, ["functions.admin.orders", "functions.admin.reviews"]]
+    assert routes > 100  # listing the routes imports every area
+
+
+def test_every_admin_route_is_served_by_an_area_that_declares_it():
+    """A request imports the areas whose prefixes hold its path, so each route must lie under its own area's
+    prefixes (else the first request for it would 404): `Area.routes` refuses one outside, checked here."""
+    from fenxiao.runtime import Area
+    from functions.admin import handler
+
+    assert all(isinstance(area, Area) for area in handler.AREAS)
+    for area in handler.AREAS:
+        assert area.routes, area.module
+        assert all(area.serves(route.path) for route in area.routes)
+    stray = Area("functions.admin.orders", "/v1/admin/refunds")
+    with pytest.raises(TypeError, match="outside its prefixes"):
+        _ = stray.routes

@@ -29,7 +29,6 @@ from fenxiao.marketing.rules import product_promotion, sku_promo_prices
 from fenxiao.marketing.share import approved_distributor, share_card
 from fenxiao.paging import page_of
 from fenxiao.reviews.summary import rating_summary
-from fenxiao.shipping.templates import template_exists
 
 # Every sort ends on _id so pages never repeat or skip products with equal keys; each is the
 # suffix of a products index after `status` (db.py), so the shop list never sorts in memory.
@@ -152,6 +151,10 @@ def admin_get_product(db: Database, product_id: str) -> dict[str, Any]:
 
 
 def _validate(db: Database, data: ProductIn) -> None:
+    # local for cold start: only an admin product write needs the shipping templates (their models and the
+    # pricing engine's shipping rules), not the shop's product list and page
+    from fenxiao.shipping.templates import template_exists
+
     check_product(data)
     if not category_exists(db, data.category_id):
         raise BusinessRule("The category does not exist", code="UNKNOWN_CATEGORY",

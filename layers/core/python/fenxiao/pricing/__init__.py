@@ -27,38 +27,59 @@ Public API
   rule or line data raises ValueError (a programming or data error, not user input); an empty order
   raises InvalidInput NO_ITEMS.
 - Money maths (`fenxiao.pricing.allocation`): `allocate`, `pro_rata`, `refund_for_units`.
+
+The names load from their submodules on first access (`fenxiao.lazy`): a function pays only for the
+submodules it uses.
 """
-from fenxiao.pricing.allocation import allocate, pro_rata, refund_for_units
-from fenxiao.pricing.engine import CouponOption, price, rank_coupons
-from fenxiao.pricing.errors import CouponNotApplicable
-from fenxiao.pricing.models import Adjustment, AppliedRule, CouponOutcome, LineItem, Quote, QuotedLine
-from fenxiao.pricing.rules import (
-    BargainPrice,
-    Coupon,
-    CouponReason,
-    DiscountRule,
-    FullReduction,
-    GroupBuyPrice,
-    LimitedTimePrice,
-    MemberDiscount,
-    Outcome,
-    PointsRedemption,
-    SeckillPrice,
-    ShippingPolicy,
-    Stage,
-    UnitPriceRule,
-)
-from fenxiao.pricing.shipping import (
-    FreeRule,
-    FreeShipping,
-    Rate,
-    Region,
-    RegionNotDelivered,
-    RegionRate,
-    ShippingRule,
-    ShippingTemplate,
-    TemplateShipping,
-)
+from typing import TYPE_CHECKING
+
+from fenxiao.lazy import exports
+
+if TYPE_CHECKING:
+    from fenxiao.pricing.allocation import allocate, pro_rata, refund_for_units
+    from fenxiao.pricing.engine import CouponOption, price, rank_coupons
+    from fenxiao.pricing.errors import CouponNotApplicable
+    from fenxiao.pricing.models import Adjustment, AppliedRule, CouponOutcome, LineItem, Quote, QuotedLine
+    from fenxiao.pricing.rules import (
+        BargainPrice,
+        Coupon,
+        CouponReason,
+        DiscountRule,
+        FullReduction,
+        GroupBuyPrice,
+        LimitedTimePrice,
+        MemberDiscount,
+        Outcome,
+        PointsRedemption,
+        SeckillPrice,
+        ShippingPolicy,
+        Stage,
+        UnitPriceRule,
+    )
+    from fenxiao.pricing.shipping import (
+        FreeRule,
+        FreeShipping,
+        Rate,
+        Region,
+        RegionNotDelivered,
+        RegionRate,
+        ShippingRule,
+        ShippingTemplate,
+        TemplateShipping,
+    )
+
+__getattr__ = exports(__name__, {
+    **dict.fromkeys(("allocate", "pro_rata", "refund_for_units"), "allocation"),
+    **dict.fromkeys(("CouponOption", "price", "rank_coupons"), "engine"),
+    "CouponNotApplicable": "errors",
+    **dict.fromkeys(("Adjustment", "AppliedRule", "CouponOutcome", "LineItem", "Quote", "QuotedLine"), "models"),
+    **dict.fromkeys(("BargainPrice", "Coupon", "CouponReason", "DiscountRule", "FullReduction",
+                     "GroupBuyPrice", "LimitedTimePrice", "MemberDiscount", "Outcome",
+                     "PointsRedemption", "SeckillPrice", "ShippingPolicy", "Stage",
+                     "UnitPriceRule"), "rules"),
+    **dict.fromkeys(("FreeRule", "FreeShipping", "Rate", "Region", "RegionNotDelivered",
+                     "RegionRate", "ShippingRule", "ShippingTemplate", "TemplateShipping"), "shipping"),
+})
 
 __all__ = [
     "Adjustment",

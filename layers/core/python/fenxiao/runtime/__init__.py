@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any
 from fenxiao.runtime.scheduled import Job, scheduled, task
 
 if TYPE_CHECKING:
-    from fenxiao.runtime.http import AdminRequest, HttpFunction, Reply, Request, Routes, UserRequest, http_action
+    from fenxiao.runtime.http import AdminRequest, Area, HttpFunction, Reply, Request, Routes, UserRequest, http_action
 
-_HTTP_NAMES = frozenset({"AdminRequest", "HttpFunction", "Reply", "Request", "Routes", "UserRequest", "http_action"})
+_HTTP_NAMES = frozenset({"AdminRequest", "Area", "HttpFunction", "Reply", "Request", "Routes", "UserRequest",
+                         "http_action"})
 
-__all__ = ["AdminRequest", "HttpFunction", "Job", "Reply", "Request", "Routes", "UserRequest", "http_action",
+__all__ = ["AdminRequest", "Area", "HttpFunction", "Job", "Reply", "Request", "Routes", "UserRequest", "http_action",
            "scheduled", "task"]
 
 

@@ -7,8 +7,10 @@ server, so what the tests and the dev stack exercise is exactly what is deployed
 """
 from __future__ import annotations
 
+import importlib
 import json
 import re
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -19,7 +21,6 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, overload
 
 from flask import Flask, Response
 from flask import request as flask_request
-from pydantic import BaseModel, ValidationError
 from pymongo.database import Database
 from typing_extensions import TypeVar
 
@@ -32,14 +33,17 @@ from fenxiao.runtime import auth
 from fenxiao.runtime.events import request_id_of, to_wsgi_event
 from fenxiao.tokens import Principal, verify_token
 
-if TYPE_CHECKING:  # the audit log (and its query model) loads only when an admin writes: cold start
-    from fenxiao.admin import audit
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
+
+    from fenxiao.admin import audit  # loads only when an admin writes: cold start
 
 AuthMode = Literal["none", "user", "optional_user", "admin"]
 # An action's input models: `Request[AddressIn]` has a body of that model and no query; `Request[None, PageQuery]`
 # a query and no body. The route's `body=` / `query=` must match what the view declares (mypy checks it).
-BodyT = TypeVar("BodyT", bound=BaseModel | None, default=None)
-QueryT = TypeVar("QueryT", bound=BaseModel | None, default=None)
+# The bounds are strings so that a function with no input model never imports pydantic (cold start).
+BodyT = TypeVar("BodyT", bound="BaseModel | None", default=None)
+QueryT = TypeVar("QueryT", bound="BaseModel | None", default=None)
 RequestT = TypeVar("RequestT")
 _PARAM = re.compile(r"\{(\w+)\}")
 
@@ -186,10 +190,38 @@ class Routes:
         return register
 
 
+class Area:
+    """A route group that a function imports on the first request under one of its path prefixes.
+
+    The admin function serves some twenty areas behind one gateway route (`ANY /v1/admin/{proxy+}`): importing
+    them all made its cold start 1.7× the floor while a request uses one (`bench/cold_start.py`). An area names
+    its module (which defines `routes = Routes()`) and the path prefixes its routes live under; a request
+    imports the areas whose prefixes hold its path. Asking for `routes` imports the area: `/openapi.json`, the
+    dev server, the deploy generators and the tests, which list every route, see them all. A route outside
+    the declared prefixes fails there, so a request can never miss the area that serves it.
+    """
+
+    def __init__(self, module: str, *prefixes: str) -> None:
+        if not prefixes or any("{" in p or not p.startswith("/") or p.endswith("/") for p in prefixes):
+            raise ValueError(f"{module}: an area's prefixes are literal paths without a trailing slash")
+        self.module = module
+        self.prefixes = prefixes
+
+    def serves(self, path: str) -> bool:
+        return any(path == prefix or path.startswith(prefix + "/") for prefix in self.prefixes)
+
+    @property
+    def routes(self) -> list[Route]:
+        routes: list[Route] = importlib.import_module(self.module).routes.routes
+        if outside := [route.endpoint for route in routes if not self.serves(route.path)]:
+            raise TypeError(f"{self.module}: routes outside its prefixes {self.prefixes}: {outside}")
+        return routes
+
+
 class HttpFunction:
     """One deployable cloud function serving one or more routes."""
 
-    def __init__(self, *groups: Routes, name: str | None = None, gateway_prefix: str | None = None) -> None:
+    def __init__(self, *groups: Routes | Area, name: str | None = None, gateway_prefix: str | None = None) -> None:
         """`gateway_prefix`: the API gateway sends every path under it to this function, which routes the
         request itself (Flask), instead of one gateway route per declared route. For the admin function:
         each AWS HTTP API route is a CloudFormation resource, and one stack holds at most 500."""
@@ -197,16 +229,35 @@ class HttpFunction:
         self.name = name
         self.gateway_prefix = gateway_prefix
         self._app: Flask | None = None
+        self._mounted: set[Area] = set()  # the areas the current app serves
 
     @property
     def routes(self) -> list[Route]:
+        """Every route, importing every area."""
         return [route for group in self.groups for route in group.routes]
 
     @property
     def app(self) -> Flask:
-        if self._app is None:
-            self._app = build_app(self.routes)
+        """The app serving every route."""
+        return self.app_for(None)
+
+    def app_for(self, path: str | None) -> Flask:
+        """The app serving `path` (None: every path): the routes imported so far plus the areas that hold it.
+
+        A warm container rebuilds its app once per area it sees for the first time (a Flask app takes no
+        routes after its first request); building one takes a millisecond or two.
+        """
+        wanted = {g for g in self.groups if isinstance(g, Area) and (path is None or g.serves(path))}
+        if self._app is None or not wanted <= self._mounted:
+            coldstart.pause()  # importing an area is the rest of the cold start: no collection walks it
+            self._mounted |= wanted
+            routes = [route for group in self.groups if not isinstance(group, Area) or group in self._mounted
+                      for route in group.routes]
+            self._app = build_app(routes)  # resumes the collector, freezing what the area imported
         return self._app
+
+    def _wsgi(self, environ: dict[str, Any], start_response: Any) -> Any:
+        return self.app_for(environ.get("PATH_INFO") or "/")(environ, start_response)
 
     def handler(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         """The Lambda / SCF entry point."""
@@ -219,7 +270,7 @@ class HttpFunction:
             event["headers"] = {**(event.get("headers") or {}), "x-request-id": request_id}
             if event.get("multiValueHeaders"):
                 event["multiValueHeaders"] = {**event["multiValueHeaders"], "x-request-id": [request_id]}
-        return serverless_wsgi.handle_request(self.app, event, context)
+        return serverless_wsgi.handle_request(self._wsgi, event, context)
 
     main_handler = handler
 
@@ -263,7 +314,8 @@ def http_action(method: str, path: str, *, auth: AuthMode = "none", body: type[A
 def json_default(value: Any) -> Any:
     if isinstance(value, datetime):
         return clock.iso(value)
-    if isinstance(value, BaseModel):
+    pydantic = sys.modules.get("pydantic")  # a model exists only once pydantic is loaded (cold start: see BodyT)
+    if pydantic is not None and isinstance(value, pydantic.BaseModel):
         return value.model_dump(mode="json")
     if isinstance(value, set | frozenset | tuple):
         return list(value)
@@ -315,6 +367,8 @@ def _parse_body(route: Route, raw: bytes) -> Any:
     """
     if route.body is None:
         return None
+    from pydantic import ValidationError  # local for cold start: a route with a model has it loaded already
+
     raw = raw if raw.strip() else b"{}"
     try:
         data = untrusted_json.loads(raw)
@@ -333,6 +387,8 @@ def _parse_body(route: Route, raw: bytes) -> Any:
 def _parse_query(route: Route, args: Any) -> Any:
     if route.query is None:
         return None
+    from pydantic import ValidationError  # local for cold start: see _parse_body
+
     try:
         return route.query.model_validate({k: v for k, v in args.items() if v != ""})
     except ValidationError as exc:
