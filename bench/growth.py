@@ -14,7 +14,11 @@ last column is the acceptance figure: time at the largest size ÷ time at the sm
 The load test (loopback only, bounded by --load-seconds per target and --threads): product detail,
 checkout preview, place order and pay (the prepay call), through the dev server over HTTP, beside a bare
 Flask route doing one find-by-id on the same database; requests/s, p50 and p95 for each.
-Against a real MongoDB set MONGODB_URI (database `fenxiao_bench`, dropped at the end).
+Against a real MongoDB set MONGODB_URI (database `fenxiao_bench`, dropped at the end). Otherwise the
+embedded engine keeps its files in `--data-dir` (default: a fresh folder under the temp dir, removed at
+the end). Not `:memory:`: an in-memory WiredTiger store must hold every document in its 1 GB cache, and a
+100k shop overflows it (`WT_CACHE_FULL`), which surfaced as "internal server error" on the place-order
+`$pull` of the first load test and made dropping the database fail.
 """
 from __future__ import annotations
 
@@ -25,8 +29,10 @@ import itertools
 import logging
 import os
 import random
+import shutil
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -354,12 +360,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--load-seconds", type=float, default=10.0, help="per target; 0 skips the load test")
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--data-dir", help="the embedded engine's folder (default: a new temp folder, removed)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if not sizes or min(sizes) < 100 or max(sizes) > 1_000_000:
         raise SystemExit("--sizes: between 100 and 1,000,000")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    bench = start(os.environ.get("MONGODB_URI"))
+    data_dir = args.data_dir or tempfile.mkdtemp(prefix="fenxiao-growth-")
+    bench = start(os.environ.get("MONGODB_URI"), data_dir)
+    print(f"embedded engine files: {data_dir}", flush=True)
     from fenxiao import clock
 
     now = clock.now()
@@ -379,8 +388,9 @@ def main() -> None:
             load = load_test(bench, args.load_seconds, args.threads) if args.load_seconds > 0 else {}
         report(table, load)
     finally:
-        with contextlib.suppress(Exception):  # dropping 100k documents can overflow the embedded cache
-            bench.stop()
+        bench.stop()
+        if not args.data_dir:
+            shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def report(table: dict[int, dict[str, tuple[float, int]]], load: dict[str, dict[str, float]]) -> None:
