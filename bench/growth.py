@@ -123,6 +123,7 @@ def seed(bench: Bench, size: int, now: datetime) -> Shop:
     zero = {"frozen": 0, "available": 0, "withdrawing": 0, "withdrawn": 0}
     db.distributors.insert_many([
         {"_id": uid, "status": "approved" if k % 10 else "pending", "code": f"C{k:07d}", "grade_id": None,
+         **({} if k % 10 else {"backlog": "applications"}),
          "real_name": "分销员", "phone_masked": "138****0000", "balance": dict(zero), "applied_refs": [],
          "created_at": when(k, n_dist), "applied_at": when(k, n_dist),
          "approved_at": when(k, n_dist) if k % 10 else None} for k, uid in enumerate(dists)])
@@ -152,6 +153,7 @@ def seed(bench: Bench, size: int, now: datetime) -> Shop:
                    "payment": {"transaction_id": f"wx{oid}", "amount": pay}, "referrer_ids": referrers,
                    "referrers_fixed": True, "source": "direct", "created_at": paid_at - timedelta(minutes=2),
                    "paid_at": paid_at, "pay_deadline": paid_at + timedelta(minutes=13),
+                   **({"backlog": "to_ship"} if status == "paid" else {}),
                    **({"completed_at": paid_at + timedelta(days=3)} if status == "completed" else {})}
 
     for batch in _chunks(order_docs()):
@@ -185,15 +187,17 @@ def seed(bench: Bench, size: int, now: datetime) -> Shop:
     refunded = [orders[k * 20] for k in range(size // 20)]
     db.refunds.insert_many([
         {"_id": _oid(k, "d"), "out_refund_no": _oid(k, "d"), "order_id": oid, "user_id": buyer, "kind": "after_sales",
-         "status": "refunded" if k % 4 else "pending", "amount": pay, "shipping_amount": 0, "lines": [],
+         "status": "refunded" if k % 4 else "requested", **({} if k % 4 else {"backlog": "refunds"}),
+         "amount": pay, "shipping_amount": 0, "lines": [],
          "reason": "不想要了", "created_at": paid_at + timedelta(days=1),
          "refunded_at": paid_at + timedelta(days=2) if k % 4 else None}
         for k, (oid, buyer, paid_at, _, pay) in enumerate(refunded)])
     db.withdrawals.insert_many([
         {"_id": _oid(k, "e"), "user_id": dists[k % n_dist], "amount": 1000, "fee": 0, "payout": 1000,
-         "method": "wechat", "status": "paid" if k % 3 else "pending", "created_at": when(k, max(1, size // 100))}
+         "method": "wechat", "status": "paid" if k % 3 else "pending", **({} if k % 3 else {"backlog": "withdrawals"}),
+         "created_at": when(k, max(1, size // 100))}
         for k in range(max(1, size // 100))])
-    from fenxiao.analytics import rollups
+    from fenxiao.analytics import backlogs, rollups
     from fenxiao.db import ensure_indexes
     from fenxiao.distribution import stats
 
@@ -204,6 +208,13 @@ def seed(bench: Bench, size: int, now: datetime) -> Shop:
     rollups.check_days(db, [(now - timedelta(days=d)).astimezone(rollups.clock.CHINA_TZ).date()
                             for d in range(DAYS + 1)])
     rebuilt = time.perf_counter() - started
+    started = time.perf_counter()  # the documents carry their `backlog` markers; the counters start at their count
+    db[backlogs.COUNTERS].insert_many([{"_id": key, "n": n, "applied": [], "version": 1}
+                                       for key, n in backlogs.recount(db).items()])
+    check = backlogs.check(db)  # what the hourly schedule does: must find nothing to finish or repair
+    if not check["ok"]:
+        raise SystemExit(f"to-do counters do not match the seeded documents: {check}")
+    print(f"  {size:,}: to-do counters seeded and checked in {time.perf_counter() - started:.1f} s", flush=True)
     started = time.perf_counter()
     stats.snapshot_all(db, now)  # what the hourly refresh_stats run does
     stats.snapshot_rankings(db, now)
