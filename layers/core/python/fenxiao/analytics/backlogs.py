@@ -29,6 +29,7 @@ conditional on the counter's `version`, skipping a key whose counter or document
 """
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,7 +45,7 @@ from fenxiao.order_statuses import PAID
 COUNTERS = "todo_counts"
 KEEP = 2000  # event ids per counter: far more than can be pending while a crashed move is retried
 TRIES = 4  # sync rounds per call; a document still moving after that is left to the next sync
-BATCH = 500  # documents a check finishes per kind and backlog; the rest wait for the next run
+BATCH = 500  # documents a check finishes per run and kind (pending, unsynced); the rest wait for the next run
 
 
 def _ready_to_ship(doc: Mapping[str, Any]) -> bool:
@@ -138,12 +139,17 @@ def _stragglers(db: Database) -> dict[str, int]:
             sync(db, collection, doc["_id"])
             found["pending"] += 1
     for backlog in BACKLOGS:
-        # index: the collection's (status, …) index for the first, {backlog} sparse for the second
-        entered = db[backlog.collection].find({**backlog.query(), "backlog": {"$ne": backlog.key}}, {"_id": 1})
-        left = db[backlog.collection].find({"backlog": backlog.key, "$nor": [backlog.query()]}, {"_id": 1})
-        for cursor in (entered, left):
-            for doc in cursor.limit(BATCH):
-                sync(db, backlog.collection, doc["_id"])
+        # index: the collection's (status, …) index per status, and {backlog} sparse: the documents in
+        # the backlog and those counted in it, O(backlog), each compared in Python (the embedded engine
+        # scans the collection for a `$ne` / `$or` / `$nor` beside those keys)
+        coll = db[backlog.collection]
+        candidates = [*(coll.find({"status": status}, _FIELDS) for status in backlog.statuses),
+                      coll.find({"backlog": backlog.key}, _FIELDS)]
+        for doc in itertools.chain.from_iterable(candidates):
+            if found["unsynced"] >= BATCH:
+                break
+            if key_of(backlog.collection, doc) != doc.get("backlog"):
+                sync(db, backlog.collection, doc["_id"], doc)
                 found["unsynced"] += 1
     return found
 
