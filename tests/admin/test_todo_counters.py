@@ -176,3 +176,13 @@ def test_a_group_buy_order_enters_once_its_group_has_formed(db):
     db.orders.update_one({"_id": "o1"}, {"$set": {"group_buy.status": "succeeded"}})
     backlogs.sync(db, "orders", "o1")
     assert backlogs.counts(db) == backlogs.recount(db) == {**ZERO, "to_ship": 2}
+
+
+def test_a_retried_return_step_finishes_the_counters_of_a_crashed_one(api, db, owner, paid_order, shopper):
+    _set_return_address(api, owner)
+    refund_id = _to_returned(api, db, paid_order(status="shipped"), shopper[1], owner)
+    with die_before(backlogs, "sync"), pytest.raises(ProcessDied):
+        _admin(api, refund_id, "receive", owner)
+    assert db.todo_counts.find_one({"_id": "returns"})["n"] == 1  # received, still counted as 待收退货
+    assert _admin(api, refund_id, "receive", owner).status == 409  # pressed again
+    assert todo(api, owner, db) == {**ZERO, "refunds": 1}

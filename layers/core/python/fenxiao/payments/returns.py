@@ -82,6 +82,7 @@ def _step(db: Database, refund_id: str, expected: str | tuple[str, ...], fields:
     current = db.refunds.find_one({"_id": refund_id, **({"user_id": owner} if owner else {})})
     if current is None:
         raise NotFound("No such refund", code="REFUND_NOT_FOUND")
+    backlogs.sync(db, "refunds", refund_id, current)  # a retried step whose first attempt died after its write
     raise Conflict(f"The after-sales request is {current['status']}; this step does not apply", code=code,
                    details={"status": current["status"], "type": current.get("type") or REFUND_ONLY})
 
