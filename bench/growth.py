@@ -14,7 +14,11 @@ last column is the acceptance figure: time at the largest size ÷ time at the sm
 The load test (loopback only, bounded by --load-seconds per target and --threads): product detail,
 checkout preview, place order and pay (the prepay call), through the dev server over HTTP, beside a bare
 Flask route doing one find-by-id on the same database; requests/s, p50 and p95 for each.
-Against a real MongoDB set MONGODB_URI (database `fenxiao_bench`, dropped at the end).
+Against a real MongoDB set MONGODB_URI (database `fenxiao_bench`, dropped at the end). Otherwise the
+embedded engine keeps its files in `--data-dir` (default: a fresh folder under the temp dir, removed at
+the end). Not `:memory:`: an in-memory WiredTiger store must hold every document in its 1 GB cache, and a
+100k shop overflows it (`WT_CACHE_FULL`), which surfaced as "internal server error" on the place-order
+`$pull` of the first load test and made dropping the database fail.
 """
 from __future__ import annotations
 
@@ -25,8 +29,10 @@ import itertools
 import logging
 import os
 import random
+import shutil
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -117,6 +123,7 @@ def seed(bench: Bench, size: int, now: datetime) -> Shop:
     zero = {"frozen": 0, "available": 0, "withdrawing": 0, "withdrawn": 0}
     db.distributors.insert_many([
         {"_id": uid, "status": "approved" if k % 10 else "pending", "code": f"C{k:07d}", "grade_id": None,
+         **({} if k % 10 else {"backlog": "applications"}),
          "real_name": "分销员", "phone_masked": "138****0000", "balance": dict(zero), "applied_refs": [],
          "created_at": when(k, n_dist), "applied_at": when(k, n_dist),
          "approved_at": when(k, n_dist) if k % 10 else None} for k, uid in enumerate(dists)])
@@ -146,6 +153,7 @@ def seed(bench: Bench, size: int, now: datetime) -> Shop:
                    "payment": {"transaction_id": f"wx{oid}", "amount": pay}, "referrer_ids": referrers,
                    "referrers_fixed": True, "source": "direct", "created_at": paid_at - timedelta(minutes=2),
                    "paid_at": paid_at, "pay_deadline": paid_at + timedelta(minutes=13),
+                   **({"backlog": "to_ship"} if status == "paid" else {}),
                    **({"completed_at": paid_at + timedelta(days=3)} if status == "completed" else {})}
 
     for batch in _chunks(order_docs()):
@@ -179,15 +187,17 @@ def seed(bench: Bench, size: int, now: datetime) -> Shop:
     refunded = [orders[k * 20] for k in range(size // 20)]
     db.refunds.insert_many([
         {"_id": _oid(k, "d"), "out_refund_no": _oid(k, "d"), "order_id": oid, "user_id": buyer, "kind": "after_sales",
-         "status": "refunded" if k % 4 else "pending", "amount": pay, "shipping_amount": 0, "lines": [],
+         "status": "refunded" if k % 4 else "requested", **({} if k % 4 else {"backlog": "refunds"}),
+         "amount": pay, "shipping_amount": 0, "lines": [],
          "reason": "不想要了", "created_at": paid_at + timedelta(days=1),
          "refunded_at": paid_at + timedelta(days=2) if k % 4 else None}
         for k, (oid, buyer, paid_at, _, pay) in enumerate(refunded)])
     db.withdrawals.insert_many([
         {"_id": _oid(k, "e"), "user_id": dists[k % n_dist], "amount": 1000, "fee": 0, "payout": 1000,
-         "method": "wechat", "status": "paid" if k % 3 else "pending", "created_at": when(k, max(1, size // 100))}
+         "method": "wechat", "status": "paid" if k % 3 else "pending", **({} if k % 3 else {"backlog": "withdrawals"}),
+         "created_at": when(k, max(1, size // 100))}
         for k in range(max(1, size // 100))])
-    from fenxiao.analytics import rollups
+    from fenxiao.analytics import backlogs, rollups
     from fenxiao.db import ensure_indexes
     from fenxiao.distribution import stats
 
@@ -198,6 +208,13 @@ def seed(bench: Bench, size: int, now: datetime) -> Shop:
     rollups.check_days(db, [(now - timedelta(days=d)).astimezone(rollups.clock.CHINA_TZ).date()
                             for d in range(DAYS + 1)])
     rebuilt = time.perf_counter() - started
+    started = time.perf_counter()  # the documents carry their `backlog` markers; the counters start at their count
+    db[backlogs.COUNTERS].insert_many([{"_id": key, "n": n, "applied": [], "version": 1}
+                                       for key, n in backlogs.recount(db).items()])
+    check = backlogs.check(db)  # what the hourly schedule does: must find nothing to finish or repair
+    if not check["ok"]:
+        raise SystemExit(f"to-do counters do not match the seeded documents: {check}")
+    print(f"  {size:,}: to-do counters seeded and checked in {time.perf_counter() - started:.1f} s", flush=True)
     started = time.perf_counter()
     stats.snapshot_all(db, now)  # what the hourly refresh_stats run does
     stats.snapshot_rankings(db, now)
@@ -354,12 +371,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--load-seconds", type=float, default=10.0, help="per target; 0 skips the load test")
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--data-dir", help="the embedded engine's folder (default: a new temp folder, removed)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if not sizes or min(sizes) < 100 or max(sizes) > 1_000_000:
         raise SystemExit("--sizes: between 100 and 1,000,000")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    bench = start(os.environ.get("MONGODB_URI"))
+    data_dir = args.data_dir or tempfile.mkdtemp(prefix="fenxiao-growth-")
+    bench = start(os.environ.get("MONGODB_URI"), data_dir)
+    print(f"embedded engine files: {data_dir}", flush=True)
     from fenxiao import clock
 
     now = clock.now()
@@ -379,8 +399,9 @@ def main() -> None:
             load = load_test(bench, args.load_seconds, args.threads) if args.load_seconds > 0 else {}
         report(table, load)
     finally:
-        with contextlib.suppress(Exception):  # dropping 100k documents can overflow the embedded cache
-            bench.stop()
+        bench.stop()
+        if not args.data_dir:
+            shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def report(table: dict[int, dict[str, tuple[float, int]]], load: dict[str, dict[str, float]]) -> None:

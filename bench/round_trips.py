@@ -107,7 +107,8 @@ class Row:
     prepare: Callable[[], Any] = field(default=lambda: None)
 
 
-def start(uri: str | None) -> Bench:
+def start(uri: str | None, storage: str = ":memory:") -> Bench:
+    """The local stack on `uri`, else on an embedded SecantusDB in `storage` (`:memory:` or a folder)."""
     from fenxiao import db as fenxiao_db
     from fenxiao.runtime import registry
     from infra.local import stack
@@ -116,7 +117,7 @@ def start(uri: str | None) -> Bench:
 
     database = None
     if not uri:
-        database = stack.start_database(":memory:")
+        database = stack.start_database(storage)
         uri = database.uri
     entries = registry.discover()
     server = stack.serve_in_thread(create_app(entries))

@@ -101,3 +101,15 @@ def test_admin_orders_follow_cursors_through_the_real_handler(api, db):
     assert r.json["total"] == len(seen) and not r.json["total_is_estimate"]
     bad = api.get("/v1/admin/orders", token=token, query={"cursor": "garbage"})
     assert bad.status == 400 and "翻页位置" in bad.json["error"]["message"]
+
+
+def test_a_window_grows_no_wider_than_the_rest_of_the_page_needs() -> None:
+    """×8 when the last window was empty or sparse; in a dense list, the width its density says the
+    rest of the page takes (+25%), since the embedded engine reads a whole window whatever the limit."""
+    from fenxiao.paging import _next_width
+
+    hour = timedelta(hours=1)
+    assert _next_width(hour, 0, 41) == 8 * hour
+    assert _next_width(hour, 1, 1000) == 8 * hour
+    assert _next_width(hour, 60, 41) == hour * 41 / 60 * 1.25
+    assert _next_width(hour, 60, 0) == 8 * hour

@@ -1,8 +1,9 @@
 """Hourly: every distributor's numbers and the week's and month's rankings as snapshots
 (fenxiao.distribution.stats); once per Beijing day, the last days' dashboard rollups rebuilt from the
 source of truth, drift reported and repaired (fenxiao.analytics.rollups). `{"days": ["YYYY-MM-DD", …]}`
-checks those days (again) too."""
-from fenxiao.analytics import rollups
+checks those days (again) too. Every run also recounts the dashboard's to-do backlogs, finishes the
+counter changes a crash left and repairs drift (fenxiao.analytics.backlogs)."""
+from fenxiao.analytics import backlogs, rollups
 from fenxiao.distribution import stats
 from fenxiao.runtime import Job, scheduled
 
@@ -12,7 +13,7 @@ def refresh_stats(job: Job) -> dict:
     distributors = stats.snapshot_all(job.db, job.now)
     stats.snapshot_rankings(job.db, job.now)
     check = rollups.check_once_a_day(job.db, job.event, job.now)
-    return {"distributors": distributors, "rollups": check}
+    return {"distributors": distributors, "rollups": check, "todo": backlogs.check(job.db)}
 
 
 handler = refresh_stats.handler

@@ -24,6 +24,10 @@ def start_database(storage: str) -> Any:
     """Start SecantusDB (`:memory:` or a folder) on a free loopback port; returns the server."""
     from secantus import SecantusDBServer
 
+    from infra.local import secantus_fixes
+
+    secantus_fixes.apply()  # findAndModify's write would scan the whole collection (see the module)
+
     server = SecantusDBServer(host="127.0.0.1", port=0, storage_path=storage)
     server.start()
     return server

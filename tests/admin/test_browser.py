@@ -288,7 +288,8 @@ def test_the_owner_runs_the_shop_from_the_page(window, db, shop) -> None:
     assert owner.page.inner_text("#who") == "boss（店主）"
     owner.page.wait_for_selector("#view[data-ready=dashboard]", state="attached")
     todos = dict(reversed(t.split("\n")) for t in owner.page.locator(".todo").all_inner_texts())
-    assert todos == {"待发货": "2", "待审核退款": "1", "待审核分销商": "0", "待审核提现": "1"}  # the 拼团 is forming
+    # the 拼团 is forming
+    assert todos == {"待发货": "2", "待审核退款": "1", "待收退货": "0", "待审核分销商": "0", "待审核提现": "1"}
     owner.shot("dashboard-todo")
     made = _create_product_with_two_specs(owner, db)
     _limited_time_price_by_search(owner, db, made)

@@ -9,6 +9,7 @@ from typing import Any
 from pymongo.database import Database
 
 from fenxiao import clock
+from fenxiao.analytics import backlogs
 from fenxiao.distribution import balances, commission_entries, settlement
 from fenxiao.ids import new_id, short_code
 from tests.support.factories import make_user
@@ -31,6 +32,7 @@ def make_distributor(db: Database, *, upline: list[str] | None = None, status: s
                                                                 "withdrawn": 0},
                                 "created_at": now, "approved_at": now})
     db.users.update_one({"_id": user_id}, {"$set": {"distributor": {"status": status}}})
+    backlogs.sync(db, "distributors", user_id)  # a pending one waits for review, as an application does
     return user_id, token
 
 

@@ -28,10 +28,10 @@ def test_refusal_names_the_state_or_the_race():
     assert "changed meanwhile" in states.refusal("ship", "paid").message
 
 
-def test_ensure_can():
-    states.ensure_can({"status": "pending_payment"}, "cancel")
+def test_ensure_can(db):
+    states.ensure_can(db, {"_id": "o1", "status": "pending_payment"}, "cancel")
     with pytest.raises(Conflict) as info:
-        states.ensure_can({"status": "paid"}, "cancel")
+        states.ensure_can(db, {"_id": "o2", "status": "paid"}, "cancel")
     assert info.value.code == "ORDER_NOT_CANCELLABLE"
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 import requests
 
+from fenxiao.analytics import backlogs
 from infra.local import wechat_emulator
 from infra.local.wechat_emulator.pay import mark_paid, transaction_view
 from tests.support.client import Api, Resp
@@ -59,6 +60,7 @@ def paid_order(api: Api, db: Any, stack: dict[str, Any], shopper: tuple[str, str
         assert answer.status_code == 200 and answer.json()["status"] == 204, answer.text
         if status != "paid":
             db.orders.update_one({"_id": order["_id"]}, {"$set": {"status": status}})
+            backlogs.sync(db, "orders", order["_id"])  # what a real move does after its write
         return db.orders.find_one({"_id": order["_id"]})
 
     return make

@@ -23,6 +23,7 @@ from typing import Any
 
 from pymongo.database import Database
 
+from fenxiao.analytics import backlogs
 from fenxiao.distribution import balances
 from fenxiao.points import journal as points_journal
 
@@ -157,10 +158,17 @@ def points_drift(db: Database) -> list[str]:
     return problems
 
 
+def todo_counters(db: Database) -> list[str]:
+    """The dashboard's to-do counters equal a recount of the documents' states (nothing in flight)."""
+    stored, fresh = backlogs.counts(db), backlogs.recount(db)
+    return [f"to-do counter {key}: {stored[key]}, the documents say {fresh[key]}" for key in fresh
+            if stored[key] != fresh[key]]
+
+
 CHECKS = (balance_drift, commission_on_refunded_units, negative_stock, over_refunds, coupon_overissue,
-          order_amounts, seckill_oversold, points_drift)
+          order_amounts, seckill_oversold, points_drift, todo_counters)
 
 
 def assert_invariants(db: Database) -> None:
     problems = [problem for check in CHECKS for problem in check(db)]
-    assert not problems, "money invariants broken:\n" + "\n".join(problems)
+    assert not problems, "invariants broken:\n" + "\n".join(problems)

@@ -9,6 +9,7 @@ from typing import Any
 from pymongo.database import Database
 
 from fenxiao import clock
+from fenxiao.analytics import backlogs
 from fenxiao.ids import new_id
 from tests.support.catalog import make_product
 
@@ -64,4 +65,5 @@ def make_order(db: Database, user_id: str, *, items: list[dict[str, Any]] | None
         order["completed_at"] = now
     order.update(fields)
     db.orders.insert_one(order)
+    backlogs.sync(db, "orders", order["_id"])  # counted as the move to this status would count it
     return order

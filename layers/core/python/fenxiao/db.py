@@ -188,6 +188,8 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix("refunded_at"),                                   # analytics.dashboard
         _ix([("status", A), ("return_deadline", A)]),         # payments.returns: overdue returns close
         _ix("parcel_pending", sparse=True),                   # payments.returns: exchange parcels a crash left
+        _ix("backlog", sparse=True),               # analytics.backlogs: the documents a to-do counter counts
+        _ix("backlog_pending.id", sparse=True),    # analytics.backlogs: counter changes a crash left
     ],
     "orders": [  # fenxiao.orders: queries (lists), lifecycle (schedules)
         _ix("order_no", unique=True),
@@ -202,6 +204,8 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix("points_sync", sparse=True),     # points.orders.sync_due: completions whose points sync is unfinished
         _ix([("status", A), ("created_at", D), ("_id", D)]),  # admin list by status (key order = the sort)
         _ix([("created_at", D), ("_id", D)]),        # admin list, any status
+        _ix("backlog", sparse=True),               # analytics.backlogs: the documents a to-do counter counts
+        _ix("backlog_pending.id", sparse=True),    # analytics.backlogs: counter changes a crash left
     ],
     "distributors": [  # fenxiao.distribution.distributors: _id = user id (one per user)
         _ix("code", unique=True, sparse=True),  # share codes (absent until approved, never null)
@@ -210,6 +214,8 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("created_at", D), ("_id", D)]),                 # admin distributors, any status
         _ix("approved_at"),                                   # analytics.dashboard: new distributors
         _ix([("flag.last_at", D), ("_id", D)], sparse=True),  # admin: referrers the farming guard flagged
+        _ix("backlog", sparse=True),               # analytics.backlogs: the documents a to-do counter counts
+        _ix("backlog_pending.id", sparse=True),    # analytics.backlogs: counter changes a crash left
     ],
     "materials": [  # fenxiao.distribution.materials: admin list, distributors' list (visible), by product
         _ix([("sort", D), ("created_at", D), ("_id", D)]),
@@ -239,10 +245,13 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("status", A), ("created_at", D), ("_id", D)]),
         _ix([("created_at", D), ("_id", D)]),
         _ix([("journal_done", A), ("status", A)]),  # recovery: final withdrawals not yet booked
+        _ix("backlog", sparse=True),               # analytics.backlogs: the documents a to-do counter counts
+        _ix("backlog_pending.id", sparse=True),    # analytics.backlogs: counter changes a crash left
     ],
     "withdrawal_days": [_ix("expires_at", expireAfterSeconds=0)],  # daily-limit counters, _id = user:day
     "settlement_runs": [_ix([("started_at", D), ("_id", D)])],
     # fenxiao.analytics.rollups (`daily_stats`, _id = Beijing day: the dashboard reads an _id range),
+    # fenxiao.analytics.backlogs (`todo_counts`, _id = to-do key),
     # fenxiao.distribution.stats (`distributor_stats`, _id = user id; `rankings`, _id = period) and the
     # schedule's `stats_runs` markers need only their primary key.
     # fenxiao.messages.outbox: _id = event key (one message per event); the schedule's due and stuck sends;

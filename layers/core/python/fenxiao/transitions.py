@@ -8,6 +8,10 @@ in one shape — the code the caller names (a single code, or one per current st
 as a replay (a retried notification, an approve pressed twice) passes `replay=True` and gets None.
 An internal move whose caller reads "not moved" as "done already, or by someone else" (a WeChat answer
 applied twice) uses `try_move`: the same conditional update, without the re-read and the error.
+
+Every move of a document some to-do count tracks (orders, refunds, distributors, withdrawals) then
+brings that count in line (`analytics.backlogs.sync`); a refused or replayed `move` does too, so a retry
+finishes the counters of an attempt that died after its move.
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from typing import Any
 from pymongo import ReturnDocument
 from pymongo.collection import Collection
 
+from fenxiao.analytics import backlogs
 from fenxiao.errors import Conflict, NotFound
 
 
@@ -28,6 +33,17 @@ def refusal(code: str | Mapping[str, str], status: str, sources: Iterable[str]) 
     message = (f"The state is {status}, expected one of {', '.join(sources)}" if status not in sources
                else "It changed meanwhile; reload it")
     return Conflict(message, code=chosen, details={"status": status, "expected": sources})
+
+
+def ensure_in(collection: Collection, doc: Mapping[str, Any], sources: Iterable[str],
+              code: str | Mapping[str, str]) -> None:
+    """Refuse a move early (before side effects outside the database) when `doc` is not in one of
+    `sources`. Either way the document's to-do counters are brought in line first: this read is where a
+    retry of a move whose first attempt died after its write arrives."""
+    backlogs.sync(collection.database, collection.name, doc["_id"], doc)
+    sources = list(sources)
+    if doc["status"] not in sources:
+        raise refusal(code, doc["status"], sources)
 
 
 def move(collection: Collection, doc_id: str, sources: Iterable[str], target: str | None, *,
@@ -46,6 +62,8 @@ def move(collection: Collection, doc_id: str, sources: Iterable[str], target: st
     if moved is not None:
         return moved
     current = collection.find_one({"_id": doc_id, **(scope or {})}, {"status": 1})
+    if current is not None:  # a retried move whose first attempt died before its counters: finish them
+        backlogs.sync(collection.database, collection.name, doc_id)
     if current is None:
         raise NotFound(f"No such {collection.name} document", code=not_found, details={"id": doc_id})
     if replay and current["status"] == target:
@@ -62,4 +80,6 @@ def try_move(collection: Collection, doc_id: str, sources: Iterable[str], target
     status = {"status": target} if target is not None else {}
     moved: dict[str, Any] | None = collection.find_one_and_update(
         query, {"$set": {**status, **(fields or {})}}, return_document=ReturnDocument.AFTER)
+    if moved is not None:
+        backlogs.sync(collection.database, collection.name, doc_id, moved)
     return moved

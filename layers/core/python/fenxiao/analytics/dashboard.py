@@ -10,6 +10,8 @@ what they meant when they were aggregated from raw orders per view (shown to mer
 - top distributors rank by `sales`: Σ `pay_amount` of the orders they referred directly (level 1,
   `referrer_ids[0]`), paid in the range; `commission` is what they earned in the range at any level,
   net of reversals.
+- to-do counts (`todo`): what waits for the merchant now, whatever the range, from the counters of
+  `backlogs.py` (to_ship, refunds, returns, applications, withdrawals).
 - commission totals: commission entries (fenxiao.distribution.commission_entries) created in the range, by status, net
   of reversals (`settling` counts as frozen); `reversed` is Σ reversed amounts.
 """
@@ -18,44 +20,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pymongo.collection import Collection
 from pymongo.database import Database
 
 from fenxiao import clock
+from fenxiao.analytics import backlogs
 from fenxiao.analytics.days import resolve
 from fenxiao.analytics.models import DashboardQuery
 from fenxiao.analytics.rollups import BUCKETS
 
 TOP = 10
-TODO_CAP = 99  # to-do counts stop here (shown as 99+)
 
 
 def _merge(into: dict[str, Any], more: dict[str, Any]) -> None:
     for key, value in more.items():
         into[key] = into.get(key, 0) + int(value)
-
-
-def _todo(db: Database) -> tuple[dict[str, int], dict[str, bool]]:
-    """What waits for the merchant now, whatever the range: each count is one screen's worklist.
-
-    Capped at TODO_CAP: a count stops after TODO_CAP matches (`limit`), so on MongoDB a backlog of a
-    million paid orders costs what a backlog of TODO_CAP does. A capped count is flagged in
-    `todo_is_estimate` (the page shows "99+"); the screen it links to pages the backlog. The embedded
-    engine counts every candidate before the limit (measured: 5.7 s at 100k orders); walking the backlog
-    in time windows instead was tried and measured slower there (README, performance). A paid group-buy
-    order whose group is still forming is not to ship yet (it may still be refunded).
-    """
-    # indexes: orders (status, pay_deadline) by its status prefix; refunds, distributors and withdrawals
-    # (status, created_at / applied_at) likewise
-    backlogs: dict[str, tuple[Collection, dict[str, Any]]] = {
-        "to_ship": (db.orders, {"status": "paid", "group_buy.status": {"$ne": "forming"}}),
-        "refunds": (db.refunds, {"status": "requested"}),
-        "applications": (db.distributors, {"status": "pending"}),
-        "withdrawals": (db.withdrawals, {"status": "pending"})}
-    counts = {key: collection.count_documents(filter_, limit=TODO_CAP + 1)
-              for key, (collection, filter_) in backlogs.items()}
-    return ({key: min(n, TODO_CAP) for key, n in counts.items()},
-            {key: n > TODO_CAP for key, n in counts.items()})
 
 
 def dashboard(db: Database, query: DashboardQuery, *, now: datetime | None = None) -> dict[str, Any]:
@@ -87,7 +65,7 @@ def dashboard(db: Database, query: DashboardQuery, *, now: datetime | None = Non
     top_sellers = sorted(((uid, sales) for uid, sales in sellers.items() if sales),
                          key=lambda item: (-item[1], item[0]))[:TOP]
     ids = [uid for uid, _ in top_sellers]
-    todo, todo_is_estimate = _todo(db)
+    todo = backlogs.counts(db)  # one small document per key, kept by the moves themselves
     nicknames = {u["_id"]: u.get("nickname")
                  for u in (db.users.find({"_id": {"$in": ids}}, {"nickname": 1}) if ids else [])}
     return {
@@ -97,5 +75,6 @@ def dashboard(db: Database, query: DashboardQuery, *, now: datetime | None = Non
                          for pid, p in top_products],
         "top_distributors": [{"user_id": uid, "nickname": nicknames.get(uid), "sales": sales,
                               "commission": earned.get(uid, 0)} for uid, sales in top_sellers],
-        "todo": todo, "todo_is_estimate": todo_is_estimate,
+        # exact counters now; the flags stay (always false) for clients that still read them
+        "todo": todo, "todo_is_estimate": {key: False for key in todo},
     }

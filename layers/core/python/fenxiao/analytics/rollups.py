@@ -17,8 +17,8 @@ merchant's wall clock, and each number is booked on the day of the moment that d
   (`settle:<run>`): booked on each entry's *creation* day, so `commission` keeps the dashboard's
   definition (entries created in the range, by status, net of reversals; `settling` is still frozen).
 
-Exactly once: each event is ONE conditional upsert of its day's document, `{_id: day, applied: {$ne:
-event}}` + `$inc` + `$push` of the event id (kept to the last RECENT). A replay (payment recovery
+Exactly once (`once.apply`): each event is ONE conditional upsert of its day's document, `{_id: day,
+applied: {$ne: event}}` + `$inc` + `$push` of the event id (kept to the last RECENT). A replay (payment recovery
 re-running the hook, a settlement run finishing after a crash) matches nothing, and the upsert's
 duplicate key says "already applied"; no second document, no transaction. The event ids are derived
 from the source (order, refund, run), so any replay names the same event. Paying users are the set
@@ -39,6 +39,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock, logs
+from fenxiao.analytics import once
 from fenxiao.analytics.days import MAX_DAYS, MONGO_TIMEZONE, DayRange, china_today
 
 RECENT = 5000
@@ -52,18 +53,13 @@ def day_of(moment: datetime) -> str:
 
 def _apply(db: Database, day: str, event_id: str, inc: Mapping[str, int], payer: str | None = None,
            titles: Mapping[str, str] | None = None) -> bool:
-    """Apply one event to one day, once; True if this call applied it."""
-    update: dict[str, Any] = {"$inc": {**{k: v for k, v in inc.items() if v}, "version": 1},
-                              "$push": {"applied": {"$each": [event_id], "$slice": -RECENT}}}
+    """Apply one event to one day, once (`once.apply`); True if this call applied it."""
+    update: dict[str, Any] = {"$inc": {k: v for k, v in inc.items() if v}}
     if payer:
         update["$addToSet"] = {"payer_ids": payer}
     if titles:
         update["$set"] = {f"products.{pid}.title": title for pid, title in titles.items()}
-    try:
-        db.daily_stats.update_one({"_id": day, "applied": {"$ne": event_id}}, update, upsert=True)
-    except DuplicateKeyError:
-        return False  # the day holds the event already: a replay
-    return True
+    return once.apply(db.daily_stats, day, event_id, update, keep=RECENT)
 
 
 # --- the events ----------------------------------------------------------------------------------------

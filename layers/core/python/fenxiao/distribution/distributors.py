@@ -23,7 +23,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock, transitions
-from fenxiao.analytics import rollups
+from fenxiao.analytics import backlogs, rollups
 from fenxiao.content import ensure_clean
 from fenxiao.crypto import DecryptError, decrypt_field, encrypt_field
 from fenxiao.distribution.grades import get_grade, render_grade
@@ -101,6 +101,7 @@ def _insert(db: Database, user_id: str, fields: dict[str, Any]) -> dict[str, Any
             if db.distributors.count_documents({"_id": user_id}, limit=1):
                 return None
             raise  # the share code was taken: `_with_code` retries with another
+        backlogs.sync(db, "distributors", user_id, doc)  # a pending application: 待审核分销商
         return doc
 
     return _with_code(write)

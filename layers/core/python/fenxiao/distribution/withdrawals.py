@@ -32,6 +32,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock, logs, transitions
+from fenxiao.analytics import backlogs
 from fenxiao.config import get_config
 from fenxiao.distribution import balances
 from fenxiao.distribution.commission import BP
@@ -210,8 +211,14 @@ def _finish_opening(db: Database, doc: Mapping[str, Any]) -> str:
         _undo_opening(db, doc, "insufficient available balance")
         current = db.distributors.find_one({"_id": doc["user_id"]}, {"balance": 1}) or {}
         raise _insufficient(doc["amount"], int((current.get("balance") or {}).get("available", 0)))
-    db.withdrawals.update_one({"_id": doc["_id"], "status": OPENING}, {"$set": {"status": PENDING}})
+    _pending(db, doc["_id"])
     return doc["_id"]
+
+
+def _pending(db: Database, withdrawal_id: str) -> None:
+    """opening → pending: now it waits for the merchant's review (待审核提现)."""
+    db.withdrawals.update_one({"_id": withdrawal_id, "status": OPENING}, {"$set": {"status": PENDING}})
+    backlogs.sync(db, "withdrawals", withdrawal_id)
 
 
 def _undo_opening(db: Database, doc: Mapping[str, Any], reason: str) -> None:
@@ -296,8 +303,7 @@ def approve(db: Database, withdrawal_id: str, *, by: str | None) -> dict[str, An
     from fenxiao import wechat  # local for cold start: only a payout loads the WeChat Pay client
 
     doc = _get(db, withdrawal_id)
-    if doc["status"] not in (PENDING, APPROVED):
-        raise transitions.refusal("WITHDRAWAL_STATE_CONFLICT", doc["status"], (PENDING, APPROVED))
+    transitions.ensure_in(db.withdrawals, doc, (PENDING, APPROVED), "WITHDRAWAL_STATE_CONFLICT")
     openid, real_name = _transfer_payee(db, doc)
     if doc["status"] == PENDING:
         _move(db, withdrawal_id, (PENDING,), APPROVED, {"approved_at": clock.now(), "approved_by": by,
@@ -381,7 +387,7 @@ def recover(db: Database) -> int:
         journal = _journal_out(doc)
         if db.distributors.count_documents({"_id": doc["user_id"], "applied_refs": journal["_id"]}, limit=1):
             balances.mark_applied(db, [journal["_id"]])
-            db.withdrawals.update_one({"_id": doc["_id"], "status": OPENING}, {"$set": {"status": PENDING}})
+            _pending(db, doc["_id"])
         else:
             _undo_opening(db, doc, "abandoned while opening")
         touched += 1

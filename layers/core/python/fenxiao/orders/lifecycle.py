@@ -102,7 +102,7 @@ def cancel_order(db: Database, user_id: str, order_id: str) -> dict[str, Any]:
     order = db.orders.find_one({"_id": order_id, "user_id": user_id, "status": {"$in": VISIBLE_STATUSES}})
     if order is None:
         raise NotFound("No such order", code="ORDER_NOT_FOUND", details={"order_id": order_id})
-    states.ensure_can(order, "cancel")
+    states.ensure_can(db, order, "cancel")
     if not close_wechat_payment(order):
         raise Conflict("This order has just been paid; it will show as paid in a moment",
                        code="ORDER_PAYMENT_IN_PROGRESS")
@@ -272,7 +272,7 @@ def ship_order(db: Database, order_id: str, data: ShipIn, *, by: str | None = No
     current = db.orders.find_one({"_id": order_id})
     if current is None:
         raise NotFound("No such order", code="ORDER_NOT_FOUND")
-    states.ensure_can(current, "ship")
+    states.ensure_can(db, current, "ship")
     before = current.get("shipments") or []
     lines, last = _parcel_lines(current, data)
     now = clock.now()

@@ -54,7 +54,7 @@ def refusal(action: str, status: str) -> Conflict:
     return transitions.refusal(code, status, sources)
 
 
-def ensure_can(order: dict[str, Any], action: str) -> None:
+def ensure_can(db: Database, order: dict[str, Any], action: str) -> None:
     """Refuse early, before side effects outside the database (closing a WeChat payment, say)."""
-    if order["status"] not in TRANSITIONS[action][0]:
-        raise refusal(action, order["status"])
+    sources, _, code = TRANSITIONS[action]
+    transitions.ensure_in(db.orders, order, sources, code)

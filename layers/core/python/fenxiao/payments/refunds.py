@@ -26,7 +26,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock, logs, transitions, wechat
-from fenxiao.analytics import rollups
+from fenxiao.analytics import backlogs, rollups
 from fenxiao.config import get_config
 from fenxiao.content import ensure_clean
 from fenxiao.errors import BusinessRule, Conflict, NotFound
@@ -132,6 +132,7 @@ def _open_request(db: Database, user_id: str, order_id: str, body: RefundRequest
         claim[f"lines.{i}.refunded_quantity"] = seen if seen else {"$in": [0, None]}
     claimed = db.orders.update_one(claim, {"$set": {"refund_open": True, "open_refund_id": refund_id}})
     if claimed.modified_count:
+        backlogs.sync(db, "refunds", refund_id, refund)  # 待审核退款: counted once the request stands
         return refund
     db.refunds.delete_one({"_id": refund_id, "status": REQUESTED})
     current = db.orders.find_one({"_id": order["_id"]}, {"refund_open": 1}) or {}
@@ -262,9 +263,7 @@ def approve_refund(db: Database, refund_id: str, *, by: str | None = None) -> di
     call (same out_refund_no, so WeChat refunds once), which is how a timed-out approval is finished."""
     refund = _get(db, refund_id)
     start = approvable_from(refund)  # requested (refund only), received (a return), never (an exchange)
-    if refund["status"] not in (start, APPROVED):
-        raise transitions.refusal("REFUND_NOT_APPROVABLE", refund["status"],
-                                  tuple(s for s in (start, APPROVED) if s))
+    transitions.ensure_in(db.refunds, refund, tuple(s for s in (start, APPROVED) if s), "REFUND_NOT_APPROVABLE")
     if refund["status"] == start and refund["kind"] == AFTER_SALES:
         # before any money moves, the order must still reserve these units for this refund
         order = db.orders.find_one({"_id": refund["order_id"]}, {"open_refund_id": 1}) or {}

@@ -35,6 +35,7 @@ from pymongo import ReturnDocument
 from pymongo.database import Database
 
 from fenxiao import clock
+from fenxiao.analytics import backlogs
 from fenxiao.content import ensure_clean
 from fenxiao.errors import BusinessRule, Conflict, NotFound
 from fenxiao.messages import tell
@@ -76,10 +77,12 @@ def _step(db: Database, refund_id: str, expected: str | tuple[str, ...], fields:
         filter_["user_id"] = owner
     moved = db.refunds.find_one_and_update(filter_, {"$set": fields}, return_document=ReturnDocument.AFTER)
     if moved is not None:
+        backlogs.sync(db, "refunds", refund_id, moved)
         return moved
     current = db.refunds.find_one({"_id": refund_id, **({"user_id": owner} if owner else {})})
     if current is None:
         raise NotFound("No such refund", code="REFUND_NOT_FOUND")
+    backlogs.sync(db, "refunds", refund_id, current)  # a retried step whose first attempt died after its write
     raise Conflict(f"The after-sales request is {current['status']}; this step does not apply", code=code,
                    details={"status": current["status"], "type": current.get("type") or REFUND_ONLY})
 
@@ -236,5 +239,6 @@ def _expire(db: Database, refund_id: str) -> int:
         {"$set": {"status": CANCELLED, "cancelled_at": clock.now(), "cancel_reason": RETURN_OVERDUE}})
     if closed is None:
         return 0  # shipped (or cancelled) meanwhile
+    backlogs.sync(db, "refunds", refund_id)
     free_claim(db, closed["order_id"], refund_id)
     return 1

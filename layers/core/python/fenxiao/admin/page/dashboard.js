@@ -35,7 +35,8 @@ const stat = (label, value, delta, accent) => h('div', { class: `stat${accent ? 
   h('div', { class: 'label' }, label), h('div', { class: 'value' }, value), delta ? h('div', { class: 'sub' }, delta) : null);
 
 // each to-do links to the screen where it is done
-const TODOS = [['to_ship', '待发货', '#orders'], ['refunds', '待审核退款', '#refunds'],
+// exact counts (the backend keeps a counter per backlog); 待收退货: returned goods waiting for the merchant's receipt
+const TODOS = [['to_ship', '待发货', '#orders'], ['refunds', '待审核退款', '#refunds'], ['returns', '待收退货', '#refunds'],
   ['applications', '待审核分销商', '#distribution'], ['withdrawals', '待审核提现', '#withdrawals']];
 
 export async function renderDashboard(view) {
@@ -53,7 +54,7 @@ export async function renderDashboard(view) {
       const prev = (pick) => (p ? pick(p) : null);
       fill(body, 
         d.todo ? h('div', { class: 'todos' }, TODOS.map(([key, label, href]) => h('a', { class: `todo${d.todo[key] ? ' due' : ''}`, href },
-          h('span', { class: 'value' }, `${count(d.todo[key])}${d.todo_is_estimate?.[key] ? '+' : ''}`), h('span', {}, label)))) : null,
+          h('span', { class: 'value' }, count(d.todo[key])), h('span', {}, label)))) : null,
         h('div', { class: 'stats' },
           stat('成交额 (GMV)', yuan(d.gmv), change(d.gmv, prev((x) => x.gmv)), true),
           stat('付款订单', count(d.orders), change(d.orders, prev((x) => x.orders))),

@@ -25,6 +25,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock, logs, order_statuses
+from fenxiao.analytics import backlogs
 from fenxiao.ids import new_id
 from fenxiao.marketing.groupbuy.checkout import group_not_found, refusal
 from fenxiao.marketing.groupbuy.models import render_group
@@ -159,6 +160,8 @@ def sync(db: Database, group_id: str) -> dict[str, int]:
         result = db.orders.update_many({"_id": {"$in": order_ids}, "group_buy.status": FORMING},
                                        {"$set": {"group_buy.status": SUCCEEDED}})
         counts["orders_succeeded"] = result.modified_count
+        for order_id in order_ids:  # they enter 待发货 (each once, however often this runs)
+            backlogs.sync(db, "orders", order_id)
         tell.group_results(db, order_ids, succeeded=True, size=group["size"])  # once per order, however often
     else:
         counts["orders_failed"] = sum(mark_failed(db, order_id, EXPIRED) for order_id in order_ids)
@@ -174,6 +177,7 @@ def mark_failed(db: Database, order_id: str, reason: str) -> bool:
                                   {"$set": {"group_buy.status": FAILED, "group_buy.fail_reason": reason,
                                             "group_buy.refund_id": new_id()}})
     if result.modified_count == 1:
+        backlogs.sync(db, "orders", order_id)
         tell.group_results(db, [order_id], succeeded=False)
     return result.modified_count == 1
 
