@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field, model_validator
 
 from fenxiao.marketing.bargain.rules import bargain_state
 from fenxiao.marketing.models import Id, Name, PositiveFen, Time, _ordered, _Strict
-from fenxiao.paging import PageQuery
 from fenxiao.users.models import mask_name
 
 MAX_HELPERS = 100
@@ -50,11 +49,6 @@ class BargainActivityIn(_Strict):
 
 class StartBargainIn(_Strict):
     activity_id: Id
-
-
-class AdminBargainQuery(PageQuery):
-    product_id: Id | None = None
-    status: Literal["enabled", "disabled"] | None = None
 
 
 def render_activity(doc: Mapping[str, Any], state: str) -> dict[str, Any]:
