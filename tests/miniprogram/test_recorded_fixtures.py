@@ -148,7 +148,8 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     # withdrawal in the list, a nickname edited on the profile
     shot("category_products", "GET", f"/v1/products?category_id={w.category['id']}&page_size=20", token=w.shopper)
     group_id = w.group_order["group_buy"]["group_id"]
-    shot("group", "GET", f"/v1/group-buys/{group_id}", token=w.shopper)
+    shot("group", "GET", f"/v1/group-buys/{group_id}", token=w.shopper)  # the leader: joined
+    shot("group_friend", "GET", f"/v1/group-buys/{group_id}", token=fresh)
     w.withdrawal  # noqa: B018
     shot("withdraw_distributor", "GET", "/v1/distributor", token=dist)
     shot("withdrawals", "GET", "/v1/distributor/withdrawals?page_size=20", token=dist)
