@@ -120,3 +120,32 @@ def test_admin_sees_an_activitys_bargains_and_one_bargains_helps(api, db, produc
     assert api.get("/v1/admin/bargain-activities/nope/bargains",
                    token=admin).error_code == "BARGAIN_ACTIVITY_NOT_FOUND"
     assert api.get(f"/v1/admin/bargains/{bargain['id']}/helps", token=owner.token).status in (401, 403)
+
+
+def test_product_page_shows_its_running_seckill_and_bargain(api, db, admin, product, make_activity):  # noqa: F811
+    product_id, (sku, sku_b) = product
+    page = api.get(f"/v1/products/{product_id}").json
+    assert "seckill" not in page and "bargain" not in page  # nothing running: the fields are absent
+    now = clock.now()
+
+    def window(start_h: float, end_h: float) -> dict[str, str | None]:
+        return {"starts_at": clock.iso(now + timedelta(hours=start_h)),
+                "ends_at": clock.iso(now + timedelta(hours=end_h))}
+
+    make_activity(**window(1, 5))  # a bargain still to come is not offered
+    assert "bargain" not in api.get(f"/v1/products/{product_id}").json
+    running_bargain = make_activity(**window(-1, 10))
+    seckill = api.post("/v1/admin/seckill-activities", {
+        "title": "整点秒杀", "product_id": product_id, "sku_prices": {sku: 990, sku_b: 1990}, "stock": 10,
+        "slots": [window(2, 3)]}, token=admin)
+    assert seckill.status == 201, seckill
+    page = api.get(f"/v1/products/{product_id}").json
+    assert (page["bargain"]["id"], page["bargain"]["floor_price"], page["bargain"]["state"]) == (
+        running_bargain["id"], 100, "running")
+    assert (page["seckill"]["id"], page["seckill"]["state"], page["seckill"]["sku_prices"][sku]) == (
+        seckill.json["id"], "upcoming", 990)
+    assert page["seckill"]["slot"]["starts_at"] == window(2, 3)["starts_at"] and "holds" not in page["seckill"]
+    api.post(f"/v1/admin/seckill-activities/{seckill.json['id']}/disable", token=admin)
+    api.post(f"/v1/admin/bargain-activities/{running_bargain['id']}/disable", token=admin)
+    page = api.get(f"/v1/products/{product_id}").json
+    assert "seckill" not in page and "bargain" not in page

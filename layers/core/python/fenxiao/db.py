@@ -150,6 +150,7 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     "seckill_activities": [  # marketing.seckill: the shop's list (running or still to come); admin list
         _ix([("status", A), ("ends_at", A), ("_id", A)]),
+        _ix([("product_id", A), ("status", A), ("ends_at", A)]),  # the product page's `seckill`
         _ix([("created_at", D), ("_id", D)]),
     ],
     "seckill_quotas": [  # marketing.seckill.units: one per activity and shopper (the _id); the admin's counts
@@ -157,6 +158,7 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     "bargain_activities": [  # marketing.bargain: the shop's list (running or to come); admin list
         _ix([("status", A), ("ends_at", A), ("_id", A)]),
+        _ix([("product_id", A), ("status", A), ("ends_at", A)]),  # the product page's `bargain`
         _ix([("created_at", D), ("_id", D)]),
     ],
     "bargains": [  # marketing.bargain.bargains: one bargain per activity and shopper

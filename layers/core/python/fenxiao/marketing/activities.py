@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 from pymongo import ReturnDocument
@@ -24,6 +25,7 @@ from fenxiao.marketing.models import Id
 from fenxiao.paging import PageQuery, page_of
 
 ENABLED, DISABLED = "enabled", "disabled"
+FOR_PRODUCT_SCAN = 20  # a product's not-ended activities read to find the running one (a merchant runs few)
 
 Render = Callable[[dict[str, Any]], Any]
 
@@ -87,6 +89,16 @@ class ActivityStore:
         # index: <collection> (status, ends_at, _id)
         return page_of(self.coll(db), {"status": ENABLED, "ends_at": {"$gt": clock.now()}}, query,
                        [("ends_at", 1), ("_id", 1)], render, projection=projection)
+
+
+    def for_product(self, db: Database, product_id: str, now: datetime, *, started: bool,
+                    projection: Mapping[str, int] | None = None) -> dict[str, Any] | None:
+        """The product's enabled activity that ends first among those not ended (`started`: and already
+        started), for the product page; None without one. A product has a handful at most."""
+        # index: <collection> (product_id, status, ends_at)
+        docs = self.coll(db).find({"product_id": product_id, "status": ENABLED, "ends_at": {"$gt": now}},
+                                  projection).sort([("ends_at", 1), ("_id", 1)]).limit(FOR_PRODUCT_SCAN)
+        return next((d for d in docs if not started or d["starts_at"] <= now), None)
 
 
 class AdminActivityQuery(PageQuery):

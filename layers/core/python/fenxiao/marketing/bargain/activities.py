@@ -58,6 +58,14 @@ def admin_list_activities(db: Database, query: AdminActivityQuery) -> dict[str, 
     return STORE.admin_page(db, query, lambda d: render_admin_activity(d, promotion_state(d, now)))
 
 
+def product_bargain(db: Database, product_id: str) -> dict[str, Any] | None:
+    """The product page's `bargain`: the product's activity running now (发起砍价 starts a bargain on it),
+    as the shop's list shows it with the server's time for the countdown; None without one."""
+    now = clock.now()
+    doc = STORE.for_product(db, product_id, now, started=True)
+    return {**render_activity(doc, promotion_state(doc, now)), "server_time": now} if doc is not None else None
+
+
 def list_activities(db: Database, query: PageQuery) -> dict[str, Any]:
     """The shop's bargain list: activities running or still to come (`state` says which), soonest end
     first, with the product's title, cover and the SKU's list price."""

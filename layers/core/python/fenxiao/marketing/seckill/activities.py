@@ -99,6 +99,14 @@ def get_activity(db: Database, activity_id: str, user_id: str | None) -> dict[st
     return body
 
 
+def product_seckill(db: Database, product_id: str) -> dict[str, Any] | None:
+    """The product page's `seckill`: the product's activity running now or next to come (the page counts
+    down to its slot and offers 去秒杀 while it runs), as the shop's list shows it; None without one."""
+    now = clock.now()
+    doc = STORE.for_product(db, product_id, now, started=False, projection=_LIST_FIELDS)
+    return render_activity(doc, now) if doc is not None else None
+
+
 def _with_products(db: Database, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each activity with its product's title, cover and the SKUs' list prices (one read each)."""
     products, prices = product_summaries(db, [i["product_id"] for i in items],
