@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from fenxiao.marketing.bargain.rules import state_filter
+
 T = datetime(2026, 1, 1, tzinfo=UTC)
 
 HOT_QUERIES: list[tuple[str, dict[str, Any], list[tuple[str, int]] | None, str]] = [
@@ -36,6 +38,13 @@ HOT_QUERIES: list[tuple[str, dict[str, Any], list[tuple[str, int]] | None, str]]
     ("seckill_activities", {"status": "enabled", "ends_at": {"$gt": T}}, [("ends_at", 1), ("_id", 1)], "seckill list"),
     ("bargain_activities", {"status": "enabled", "ends_at": {"$gt": T}}, [("ends_at", 1), ("_id", 1)], "bargain list"),
     ("bargains", {"activity_id": "a", "user_id": "u"}, None, "start a bargain"),
+    *[(c, {"product_id": "p", "status": "enabled", "ends_at": {"$gt": T}}, [("ends_at", 1), ("_id", 1)],
+       f"product page: {c}") for c in ("seckill_activities", "bargain_activities")],
+    ("bargains", {"user_id": "u"}, [("created_at", -1), ("_id", -1)], "my bargains"),
+    *[("bargains", {"user_id": "u", **state_filter(s, T)}, [("created_at", -1), ("_id", -1)], f"my bargains: {s}")
+      for s in ("active", "floor_reached", "ordered", "bought", "expired")],
+    ("bargains", {"activity_id": "a"}, [("created_at", -1), ("_id", -1)], "admin: an activity's bargains"),
+    ("bargain_helps", {"bargain_id": "b"}, [("at", 1), ("_id", 1)], "admin: a bargain's helps"),
     ("refunds", {"order_id": "o"}, None, "order detail refunds"),
     ("refunds", {"out_refund_no": "r"}, None, "refund notification"),
     ("commissions", {"status": "frozen"}, None, "settlement: every frozen entry (one shard)"),

@@ -1,35 +1,26 @@
 """Admin routes for bargain activities; composed into the admin function by handler.py."""
-from fenxiao.admin.audit import Tracked
-from fenxiao.admin.roles import ANY_STAFF, SHOP
-from fenxiao.marketing.bargain import activities
-from fenxiao.marketing.bargain.models import AdminBargainQuery, BargainActivityIn
-from fenxiao.runtime import AdminRequest, Routes
+from fenxiao.admin.roles import ANY_STAFF
+from fenxiao.marketing.bargain import activities as a
+from fenxiao.marketing.bargain import records
+from fenxiao.marketing.bargain.models import BargainActivityIn
+from fenxiao.paging import PageQuery
+from fenxiao.runtime import AdminRequest
+from functions.admin.activity_routes import activity_routes
 
-routes = Routes()
-
-
-@routes.route("GET", "/v1/admin/bargain-activities", auth="admin", query=AdminBargainQuery, roles=ANY_STAFF)
-def list_bargain_activities(req: AdminRequest[None, AdminBargainQuery]) -> dict:
-    """Bargain activities, newest first, with their state now."""
-    return activities.admin_list_activities(req.db, req.query)
+routes = activity_routes(__name__, "/v1/admin/bargain-activities", "activity_id", BargainActivityIn,
+                         "bargain_activities", ("bargain_activity", "bargain_activities"),
+                         (a.admin_list_activities, a.create_activity, a.update_activity, a.disable_activity))
 
 
-@routes.route("POST", "/v1/admin/bargain-activities", auth="admin", body=BargainActivityIn, status=201,
-               roles=SHOP)
-def new_bargain_activity(req: AdminRequest[BargainActivityIn]) -> dict:
-    """Create an activity: one SKU, floor price, most helps to reach it, window, anti-abuse limits."""
-    return activities.create_activity(req.db, req.body)
+@routes.route("GET", "/v1/admin/bargain-activities/{activity_id}/bargains", auth="admin", query=PageQuery,
+              roles=ANY_STAFF)
+def list_activity_bargains(req: AdminRequest[None, PageQuery]) -> dict:
+    """An activity's bargains, newest first: who started each, the price reached, helps, status."""
+    return records.activity_bargains(req.db, req.params["activity_id"], req.query)
 
 
-@routes.route("PUT", "/v1/admin/bargain-activities/{activity_id}", auth="admin", body=BargainActivityIn,
-               roles=SHOP, audit=Tracked("bargain_activities"))
-def edit_bargain_activity(req: AdminRequest[BargainActivityIn]) -> dict:
-    """Replace the terms (same product); bargains already started keep theirs."""
-    return activities.update_activity(req.db, req.params["activity_id"], req.body)
-
-
-@routes.route("POST", "/v1/admin/bargain-activities/{activity_id}/disable", auth="admin", roles=SHOP,
-               audit=Tracked("bargain_activities"))
-def disable_bargain_activity(req: AdminRequest) -> dict:
-    """No new bargains from now; started ones run to their deadline."""
-    return activities.disable_activity(req.db, req.params["activity_id"])
+@routes.route("GET", "/v1/admin/bargains/{bargain_id}/helps", auth="admin", query=PageQuery,
+              roles=ANY_STAFF)
+def list_bargain_helps(req: AdminRequest[None, PageQuery]) -> dict:
+    """One bargain's helps in order: helper, cut, time, address, device, account age, shared addresses."""
+    return records.bargain_helps(req.db, req.params["bargain_id"], req.query)

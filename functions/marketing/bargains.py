@@ -1,9 +1,9 @@
 """The shop's bargains (砍价): running activities, start a bargain, look at one, help a friend cut.
-Buying is POST /v1/orders with `bargain_id` (the one order path). One function for the four routes
+Buying is POST /v1/orders with `bargain_id` (the one order path). One function for the five routes
 (deploy resources are scarce; README)."""
 from fenxiao.marketing.bargain.activities import list_activities
-from fenxiao.marketing.bargain.bargains import get_bargain, help_bargain, start_bargain
-from fenxiao.marketing.bargain.models import StartBargainIn
+from fenxiao.marketing.bargain.bargains import get_bargain, help_bargain, my_bargains, start_bargain
+from fenxiao.marketing.bargain.models import MyBargainsQuery, StartBargainIn
 from fenxiao.paging import PageQuery
 from fenxiao.runtime import HttpFunction, Request, Routes, UserRequest
 
@@ -33,6 +33,12 @@ def help_cut(req: UserRequest) -> dict:
     """Help a friend: the server cuts the price by the bargain's next cut (once per friend)."""
     return help_bargain(req.db, req.user_id, req.params["bargain_id"], ip=req.ip,
                         device=req.headers.get("x-device-id"))
+
+
+@routes.route("GET", "/v1/me/bargains", auth="user", query=MyBargainsQuery)
+def mine(req: UserRequest[None, MyBargainsQuery]) -> dict:
+    """My bargains (我的砍价), newest first, optionally one status: price reached, helps, time left."""
+    return my_bargains(req.db, req.user_id, req.query)
 
 
 handler = HttpFunction(routes).handler

@@ -5,7 +5,7 @@ from fenxiao.runtime import Request, http_action
 
 @http_action("GET", "/v1/group-buys/{group_id}", auth="optional_user")
 def group_buy(req: Request) -> dict:
-    return get_group(req.db, req.params["group_id"])
+    return get_group(req.db, req.params["group_id"], req.user_id)
 
 
 handler = group_buy.handler

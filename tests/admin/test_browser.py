@@ -551,6 +551,66 @@ def test_the_owner_runs_seckill_and_bargain_activities(window, db, shop) -> None
     assert owner.errors == []
 
 
+def test_staff_read_a_bargains_helps_with_the_anti_abuse_signals(window, db, shop) -> None:
+    """砍价 → 查看砍价 → 帮砍记录, as read-only staff: who helped, the cut, the account age with the new-account
+    flag, the address and device with how often they recur; back to the list; no write buttons."""
+    from datetime import timedelta
+
+    from fenxiao import clock
+    from fenxiao.admin.models import StaffIn
+    from fenxiao.admin.staff import create_staff
+    from fenxiao.marketing.bargain.activities import create_activity as new_bargain
+    from fenxiao.marketing.bargain.bargains import help_bargain, start_bargain
+    from fenxiao.marketing.bargain.models import BargainActivityIn, HelpLimits
+    from tests.support.factories import make_user
+
+    product = db.products.find_one({"title": {"$regex": "^主动降噪真无线蓝牙耳机"}})
+    sku = db.skus.find_one({"product_id": product["_id"], "active": True})
+    now = clock.now()
+    activity = new_bargain(db, BargainActivityIn(
+        title="帮砍耳机", product_id=product["_id"], sku_id=sku["_id"], floor_price=990, max_helpers=10,
+        starts_at=now - timedelta(hours=1), ends_at=now + timedelta(days=2),
+        limits=HelpLimits(helper_min_account_hours=0)))
+    owner_id, _ = make_user(db, nickname="砍价发起人")
+    bargain = start_bargain(db, owner_id, activity["id"])
+    fresh, _ = make_user(db, nickname="刚注册的小号")
+    old, _ = make_user(db, nickname="老朋友", created_at=now - timedelta(days=30))
+    other, _ = make_user(db, nickname="同网好友", created_at=now - timedelta(days=3))
+    help_bargain(db, fresh, bargain["id"], ip="10.9.8.7", device="device-A")
+    help_bargain(db, old, bargain["id"], ip="192.168.1.20", device="device-B")
+    help_bargain(db, other, bargain["id"], ip="10.9.8.7")
+    create_staff(db, StaffIn(username="kankan", password="viewer password 1", role="viewer"))
+    viewer = window(DESKTOP, "viewer-desktop")
+    viewer.sign_in("kankan", "viewer password 1")
+
+    page = viewer.open("bargains")
+    row = page.locator("#view tr", has_text="帮砍耳机")
+    row.wait_for()
+    assert row.locator("button", has_text="编辑").count() == 0  # read-only staff: no writes
+    row.locator("button", has_text="查看砍价").click()
+    dialog = viewer.dialog()
+    mine = dialog.locator("tr", has_text="砍价发起人")
+    mine.wait_for()
+    assert "3 / 10 人" in mine.inner_text() and "砍价中" in mine.inner_text()
+    viewer.shot("bargain-list")
+    mine.locator("button", has_text="帮砍记录").click()
+    helps = dialog.locator("tr", has_text="刚注册的小号")
+    helps.wait_for()
+    rows = dialog.locator("tbody tr")
+    assert rows.count() == 3
+    texts = [rows.nth(i).inner_text() for i in range(3)]
+    assert "刚注册的小号" in texts[0] and "新账号" in texts[0] and "0 小时" in texts[0]
+    assert "10.9.8.7" in texts[0] and "同一网络帮砍 2 次" in texts[0] and "device-A" in texts[0]
+    assert "老朋友" in texts[1] and "30 天" in texts[1] and "新账号" not in texts[1] and "同一网络" not in texts[1]
+    assert "同网好友" in texts[2] and "3 天" in texts[2] and "同一网络帮砍 2 次" in texts[2]
+    cuts = [h["cut"] for h in db.bargains.find_one({"_id": bargain["id"]})["helpers"]]
+    assert f"¥{cuts[0] / 100:.2f}" in texts[0]
+    viewer.shot("bargain-helps")
+    dialog.locator("button", has_text="返回砍价记录").click()
+    dialog.locator("tr", has_text="砍价发起人").wait_for()
+    assert viewer.errors == []
+
+
 # --- after-sales, shipping templates, reviews, hot searches (issue 16) -------------------------------
 
 FINANCE = ("caiwu", "finance password 1")

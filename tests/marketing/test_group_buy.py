@@ -231,6 +231,10 @@ def test_open_join_fill_then_ship(api, db, stack, admin, product, make_campaign,
     member_order = buy(api, stack, first, sku, campaign["id"], group_id)
     assert member_order["group_buy"]["role"] == "member" and member_order["group_buy"]["status"] == "forming"
     assert api.get(f"/v1/group-buys/{group_id}", token=late.token).json["paid_count"] == 2
+    # `joined`: the signed-in viewer holds a seat (paid); anonymous and outsiders see false
+    assert [api.get(f"/v1/group-buys/{group_id}", token=who.token).json["joined"]
+            for who in (leader, first, late)] == [True, True, False]
+    assert api.get(f"/v1/group-buys/{group_id}").json["joined"] is False
     last_order = buy(api, stack, second, sku, campaign["id"], group_id)
 
     assert last_order["group_buy"]["status"] == "succeeded" and last_order["status"] == "paid"

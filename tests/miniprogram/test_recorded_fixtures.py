@@ -148,7 +148,8 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     # withdrawal in the list, a nickname edited on the profile
     shot("category_products", "GET", f"/v1/products?category_id={w.category['id']}&page_size=20", token=w.shopper)
     group_id = w.group_order["group_buy"]["group_id"]
-    shot("group", "GET", f"/v1/group-buys/{group_id}", token=w.shopper)
+    shot("group", "GET", f"/v1/group-buys/{group_id}", token=w.shopper)  # the leader: joined
+    shot("group_friend", "GET", f"/v1/group-buys/{group_id}", token=fresh)
     w.withdrawal  # noqa: B018
     shot("withdraw_distributor", "GET", "/v1/distributor", token=dist)
     shot("withdrawals", "GET", "/v1/distributor/withdrawals?page_size=20", token=dist)
@@ -185,6 +186,17 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     shot("bargain_mine", "GET", f"/v1/bargains/{bargain['id']}", token=w.shopper)
     shot("bargain_open", "GET", f"/v1/bargains/{bargain['id']}", token=fresh)
     shot("bargain_helped", "POST", f"/v1/bargains/{bargain['id']}/helps", {}, token=fresh)
+    # 我的砍价: that bargain at its floor, and a second one still being cut; the home page's entry cards and
+    # the product page of a product in a running seckill and bargain
+    more = ok(api.post("/v1/admin/bargain-activities", {
+        "title": "砍到19.9", "product_id": special["id"], "sku_id": special_sku, "floor_price": 1990,
+        "max_helpers": 5, "hours": 24, **window(-1, 72)}, token=w.admin), 201)
+    ok(api.post("/v1/bargains", {"activity_id": more["id"]}, token=w.shopper), 201)
+    shot("my_bargains", "GET", "/v1/me/bargains?page_size=20", token=w.shopper)
+    shot("my_bargains_floor", "GET", "/v1/me/bargains?status=floor_reached&page_size=20", token=w.shopper)
+    shot("home_seckill", "GET", "/v1/seckill-activities?page_size=4")
+    shot("home_bargains", "GET", "/v1/bargain-activities?page_size=4")
+    shot("product_activities", "GET", f"/v1/products/{special['id']}", token=w.shopper)
 
     # points: the shop turns points on with two member levels (the shopper's completed order made them
     # 银卡); the merchant gives 1000 points; the shopper signs in; checkout offers the points

@@ -169,6 +169,18 @@ def _special_price_codes(_: ast.AST) -> set[str]:
     return codes
 
 
+def _activity_store_codes(field: str) -> Callable[[ast.AST], set[str]]:
+    """`marketing.activities.ActivityStore`'s 404 / 422 codes: the `field` of each kind's STORE."""
+    def codes(_: ast.AST) -> set[str]:
+        from fenxiao.marketing.bargain.activities import STORE as BARGAIN
+        from fenxiao.marketing.groupbuy.campaigns import STORE as GROUP_BUY
+        from fenxiao.marketing.seckill.activities import STORE as SECKILL
+
+        return {getattr(store, field) for store in (BARGAIN, GROUP_BUY, SECKILL)}
+
+    return codes
+
+
 # (file, the `code=` expression as written) → the codes it can hold, given the enclosing function.
 DYNAMIC: dict[tuple[str, str], Callable[[ast.AST], set[str]]] = {
     ("layers/core/python/fenxiao/transitions.py", "chosen"): _transition_codes,
@@ -178,6 +190,10 @@ DYNAMIC: dict[tuple[str, str], Callable[[ast.AST], set[str]]] = {
     ("layers/core/python/fenxiao/wechat/pay.py", "_CONFLICTS[code]"): _wechat_pay_conflicts,
     ("layers/core/python/fenxiao/payments/returns.py", "code"): _return_steps,
     ("layers/core/python/fenxiao/marketing/special_prices.py", "code"): _special_price_codes,
+    ("layers/core/python/fenxiao/marketing/activities.py", "self.not_found_code"):
+        _activity_store_codes("not_found_code"),
+    ("layers/core/python/fenxiao/marketing/activities.py", "self.product_fixed_code"):
+        _activity_store_codes("product_fixed_code"),
 }
 
 

@@ -8,8 +8,8 @@ const { countdown, remainingMs } = require('../../utils/countdown');
 const { price } = require('../../utils/money');
 const { showError } = require('../../utils/ui');
 const { shareCard } = require('../../utils/share');
-
-const STATUS_TEXT = { active: '砍价中', floor_reached: '已砍到底价', ordered: '待支付', bought: '已购买', expired: '已结束' };
+const { BARGAIN_STATUS_TEXT: STATUS_TEXT } = require('../../utils/activities');
+const { go } = require('../../utils/page');
 
 function view(b) {
   return {
@@ -67,6 +67,8 @@ Page({
       this.show(b);
     }).catch(showError);
   },
+
+  go, // 我的砍价
 
   buy() {
     const b = this.data.bargain;

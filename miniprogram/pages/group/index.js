@@ -10,11 +10,10 @@ const STATUS_TEXT = { forming: '拼团中', succeeded: '拼团成功', failed: '
 Page({
   data: { group: null, seats: [], left: '', statusText: '', canJoin: false, canInvite: false },
 
-  // `mine`: opened from the buyer's own order (the group view does not say who its members are): they
-  // invite friends instead of being offered 立即参团 in a group they are already in.
+  // `joined` (the backend's, for the signed-in viewer): a member invites friends instead of being offered
+  // 立即参团 in a group they are already in.
   onLoad(query) {
     this.groupId = query.id;
-    this.mine = query.mine === '1';
     this.load();
   },
 
@@ -31,7 +30,7 @@ Page({
       const empty = Math.max(0, group.size - group.members.length);
       this.setData({ group, statusText: STATUS_TEXT[group.status] || group.status,
         seats: group.members.concat(new Array(empty).fill({ empty: true })),
-        canJoin: !this.mine && group.status === 'forming' && empty > 0 && remainingMs(group.expires_at) > 0,
+        canJoin: !group.joined && group.status === 'forming' && empty > 0 && remainingMs(group.expires_at) > 0,
         canInvite: group.status === 'forming' && empty > 0 });
       this.startTimer(group);
     }).catch(showError);

@@ -95,7 +95,7 @@ Page({
   },
 
   openGroup() {
-    wx.navigateTo({ url: '/pages/group/index?mine=1&id=' + this.data.order.group_buy.group_id }); // the buyer's own group
+    wx.navigateTo({ url: '/pages/group/index?id=' + this.data.order.group_buy.group_id }); // the buyer's own group
   },
 
   openProduct(e) {

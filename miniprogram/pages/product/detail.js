@@ -6,6 +6,7 @@ const { productView } = require('../../utils/product');
 const { initialSelection, toggle } = require('../../utils/sku');
 const { clampQuantity } = require('../../utils/cart');
 const { countdown } = require('../../utils/countdown');
+const { seckillCard, bargainActivityCard } = require('../../utils/activities');
 const { showError } = require('../../utils/ui');
 const { currentUser, ownRef } = require('../../utils/share');
 const poster = require('../../utils/poster');
@@ -14,6 +15,7 @@ const { go } = require('../../utils/page');
 
 Page({
   data: { product: null, view: null, selection: {}, quantity: 1, groupId: '', promotionLeft: '', error: '',
+    seckill: null, bargain: null,
     canPoster: false, posterOpen: false, posterPath: '', posterBusy: false,
     reviews: [], ratingText: '', favourited: false },
 
@@ -67,12 +69,29 @@ Page({
       .catch(showError);
   },
 
+  // The limited-time price's countdown, and the product's seckill / bargain on the server's clock.
   startTimer(product) {
     clearInterval(this.timer);
-    if (!product.promotion) return;
-    const tick = () => this.setData({ promotionLeft: countdown(product.promotion.ends_at) });
+    const activity = product.seckill || product.bargain;
+    const offset = activity ? (Date.parse(activity.server_time) - Date.now() || 0) : 0;
+    const tick = () => {
+      const now = Date.now() + offset;
+      this.setData({ promotionLeft: product.promotion ? countdown(product.promotion.ends_at) : '',
+        seckill: product.seckill ? seckillCard(product.seckill, now) : null,
+        bargain: product.bargain ? bargainActivityCard(product.bargain, now) : null });
+    };
     tick();
-    this.timer = setInterval(tick, 1000);
+    if (product.promotion || activity) this.timer = setInterval(tick, 1000);
+  },
+
+  // 去秒杀: the seckill page (slots, stock left, 马上抢)
+  openSeckill() {
+    wx.navigateTo({ url: '/pages/seckill/index' });
+  },
+
+  // 发起砍价: the bargain page starts (or finds) the shopper's bargain on this activity
+  startBargain() {
+    wx.navigateTo({ url: '/pages/bargain/index?activity_id=' + this.data.bargain.id });
   },
 
   pickValue(e) {

@@ -3,27 +3,8 @@
 // off still shows the true time to the start. 马上抢 → checkout with `seckill_id` (the order carries
 // `seckill: {activity_id}`; the backend takes the units and checks the per-shopper limit).
 const api = require('../../utils/api');
-const { countdown, remainingMs } = require('../../utils/countdown');
-const { price } = require('../../utils/money');
+const { seckillCard } = require('../../utils/activities');
 const { showError } = require('../../utils/ui');
-
-const STATE_TEXT = { running: '距结束', upcoming: '距开始', ended: '已结束', disabled: '已结束' };
-
-// One card's view of an activity at `now` (server time, epoch ms).
-function card(activity, now) {
-  const skuId = Object.keys(activity.sku_prices)[0];
-  const slot = activity.slot;
-  const target = slot ? (activity.state === 'running' ? slot.ends_at : slot.starts_at) : null;
-  const soldOut = activity.stock <= 0;
-  return {
-    id: activity.id, title: activity.title, productTitle: activity.product.title, cover: activity.product.cover,
-    skuId, price: price(activity.sku_prices[skuId]), listPrice: price(activity.list_prices[skuId]),
-    progress: activity.total ? Math.round((activity.sold / activity.total) * 100) : 0,
-    stateText: STATE_TEXT[activity.state] || '', left: target ? countdown(target, now) : '',
-    canBuy: activity.state === 'running' && !soldOut && remainingMs(target, now) > 0,
-    button: soldOut ? '已抢光' : (activity.state === 'running' ? '马上抢' : '即将开始'),
-  };
-}
 
 Page({
   data: { cards: [], empty: false },
@@ -52,7 +33,7 @@ Page({
 
   tick() {
     const now = Date.now() + (this.offset || 0);
-    this.setData({ cards: this.items.map((a) => card(a, now)), empty: this.items.length === 0 });
+    this.setData({ cards: this.items.map((a) => seckillCard(a, now)), empty: this.items.length === 0 });
   },
 
   buy(e) {

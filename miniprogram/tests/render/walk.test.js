@@ -17,18 +17,22 @@ test('category: the first category opens with its products, by cursor', async ()
   assert.deepEqual(view.fake.toasts, []);
 });
 
-test('group page: a friend opening the share sees the seats left and 立即参团; the buyer only invites', async () => {
-  const group = fixture('group').body;
+test('group page: a friend opening the share sees the seats left and 立即参团; a member sees 已参团 and invites', async () => {
+  const group = fixture('group_friend').body;
   assert.equal(group.size - group.members.length, 1);
-  const friend = await renderPage('pages/group/index', { fixtures: ['group'], query: { id: group.id } });
+  assert.equal(group.joined, false);
+  const friend = await renderPage('pages/group/index', { fixtures: ['group_friend'], query: { id: group.id } });
   assert.match(friend.text(), /拼团中/);
   assert.match(friend.text(), /还差 1 人 · 剩余 \d\d:\d\d:\d\d/);
   assert.match(friend.text(), /立即参团/);
+  assert.doesNotMatch(friend.text(), /已参团/);
   assert.match(friend.text(), /邀请好友/);
   friend.page.onUnload();
 
-  const buyer = await renderPage('pages/group/index', { fixtures: ['group'], query: { id: group.id, mine: '1' } });
+  assert.equal(fixture('group').body.joined, true);  // recorded as the leader
+  const buyer = await renderPage('pages/group/index', { fixtures: ['group'], query: { id: group.id } });
   assert.doesNotMatch(buyer.text(), /立即参团/);
+  assert.match(buyer.text(), /已参团/);
   assert.match(buyer.text(), /邀请好友/);
   buyer.page.onUnload();
 });

@@ -150,6 +150,7 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     "seckill_activities": [  # marketing.seckill: the shop's list (running or still to come); admin list
         _ix([("status", A), ("ends_at", A), ("_id", A)]),
+        _ix([("product_id", A), ("status", A), ("ends_at", A)]),  # the product page's `seckill`
         _ix([("created_at", D), ("_id", D)]),
     ],
     "seckill_quotas": [  # marketing.seckill.units: one per activity and shopper (the _id); the admin's counts
@@ -157,14 +158,21 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     "bargain_activities": [  # marketing.bargain: the shop's list (running or to come); admin list
         _ix([("status", A), ("ends_at", A), ("_id", A)]),
+        _ix([("product_id", A), ("status", A), ("ends_at", A)]),  # the product page's `bargain`
         _ix([("created_at", D), ("_id", D)]),
     ],
     "bargains": [  # marketing.bargain.bargains: one bargain per activity and shopper
         _ix([("activity_id", A), ("user_id", A)], unique=True),
+        # the shopper's 我的砍价 and its tabs (rules.state_filter: equalities, then one range)
+        _ix([("user_id", A), ("bought_at", A), ("order_id", A), ("at_floor", A), ("expires_at", A),
+             ("created_at", D), ("_id", D)]),
+        _ix([("user_id", A), ("bought_at", A), ("order_id", A), ("expires_at", A), ("created_at", D), ("_id", D)]),
+        _ix([("activity_id", A), ("created_at", D), ("_id", D)]),  # admin: an activity's bargains
     ],
     "bargain_helps": [  # marketing.bargain: the record of each help (the _id is bargain:helper); by helper
         _ix([("bargain_id", A), ("helper_id", A)], unique=True),
         _ix([("helper_id", A), ("at", D)]),
+        _ix([("bargain_id", A), ("at", A), ("_id", A)]),  # admin: one bargain's helps in order
     ],
     "groups": [  # marketing.groupbuy: one group per leader order (replays find it); expiry sweeps; admin counts
         _ix("leader_order_id", unique=True),

@@ -23,9 +23,11 @@ from fenxiao.catalog.search import search_page, title_tokens
 from fenxiao.distribution.preview import apply_to_card, apply_to_detail, previewer_for
 from fenxiao.errors import BusinessRule, Conflict, NotFound
 from fenxiao.ids import new_id
+from fenxiao.marketing.bargain.activities import product_bargain
 from fenxiao.marketing.groupbuy.campaigns import product_group_buy, running_campaign_products
 from fenxiao.marketing.promotions import active_promotions
 from fenxiao.marketing.rules import product_promotion, sku_promo_prices
+from fenxiao.marketing.seckill.activities import product_seckill
 from fenxiao.marketing.share import approved_distributor, share_card
 from fenxiao.paging import page_of
 from fenxiao.reviews.summary import rating_summary
@@ -107,6 +109,10 @@ def get_product(db: Database, product_id: str, viewer_id: str | None = None) -> 
     group_buy = product_group_buy(db, product_id)
     if group_buy is not None:
         page["group_buy"] = group_buy
+    # seckill / bargain: present only while the product has one (extra fields, docs/api-notes.md)
+    for key, activity in (("seckill", product_seckill(db, product_id)), ("bargain", product_bargain(db, product_id))):
+        if activity is not None:
+            page[key] = activity
     page["rating"] = rating_summary(doc.get("rating"))  # reviews: the counters kept on the product
     if viewer_id is not None:
         page["favourited"] = is_favourite(db, viewer_id, product_id)

@@ -1,11 +1,13 @@
 /* 秒杀, 砍价: seckill activities (slots, own stock, per-shopper limit) and bargain activities (floor price,
-   helps, anti-abuse limits). A seckill's slots are entered as the first slot and how many days it repeats. */
+   helps, anti-abuse limits). A seckill's slots are entered as the first slot and how many days it repeats.
+   A bargain activity opens (read-only) its bargains, and a bargain its helps with what the anti-abuse guard
+   looks at: address, device, how old the helper's account was, how many helps shared the address/device. */
 import { h } from './dom.js';
 import { api } from './api.js';
 import { time, yuan } from './format.js';
 import { getProduct, skuPricePicker } from './pickers.js';
 import { can } from './roles.js';
-import { actions, badge, confirmButton, filterBar, formDialog, pagedTable, panel, spacer } from './ui.js';
+import { actions, badge, confirmButton, filterBar, formDialog, openDialog, pagedTable, panel, person, spacer, toolbar } from './ui.js';
 
 const enc = encodeURIComponent;
 const DAY = 864e5;
@@ -13,8 +15,9 @@ const STATES = { scheduled: ['未开始', ''], upcoming: ['未开始', ''], runn
   disabled: ['已停用', ''] };
 const inAnHour = () => { const start = Date.now() + 3600e3; return [new Date(start).toISOString(), new Date(start + 3600e3).toISOString()]; };
 
-// One list screen of activities: filter, new button, table with product titles, edit and disable.
-async function activityScreen(view, { path, noun, edit, columns }) {
+// One list screen of activities: filter, new button, table with product titles, edit and disable (and the
+// kind's own read-only buttons, `more(activity)`).
+async function activityScreen(view, { path, noun, edit, columns, more }) {
   const titles = new Map();
   const filters = filterBar([['enabled', '已启用'], ['disabled', '已停用']], () => list.load(1),
     [spacer(), can('marketing') ? h('button', { class: 'primary', onclick: () => edit(null, () => list.reload()) }, `新建${noun}`) : null]);
@@ -28,7 +31,7 @@ async function activityScreen(view, { path, noun, edit, columns }) {
     ['活动', (a) => [a.title, h('div', { class: 'muted' }, titles.get(a.product_id))]],
     ...columns,
     ['状态', (a) => badge(a.state, STATES)],
-    ['操作', (a) => actions(can('marketing') && a.status === 'enabled' ? [
+    ['操作', (a) => actions(more ? more(a) : null, can('marketing') && a.status === 'enabled' ? [
       h('button', { class: 'small', onclick: () => edit(a, reload) }, '编辑'),
       confirmButton('停用', 'danger', `确认停用该${noun}？停用后立即不能再参加。`,
         () => api('POST', `${path}/${enc(a.id)}/disable`, { body: {} }), reload, `${noun}已停用`)] : null)],
@@ -97,11 +100,50 @@ function editBargain(a, reload) {
   }, reload, a ? '砍价已保存' : '砍价已创建');
 }
 
+const BARGAIN_STATUS = { active: ['砍价中', 'warn'], floor_reached: ['已砍到底价', 'ok'], ordered: ['待支付', 'info'],
+  bought: ['已购买', 'ok'], expired: ['已过期', ''] };
+
+// 查看砍价: who started a bargain on this activity, the price reached, helps, status.
+function showBargains(a) {
+  const list = pagedTable((paging) => api('GET', `/v1/admin/bargain-activities/${enc(a.id)}/bargains`, { query: paging }), [
+    ['发起时间', (b) => time(b.created_at)],
+    ['发起人', (b) => person(b.user)],
+    ['当前价 / 原价', (b) => `${yuan(b.price)} / ${yuan(b.original_price)}`, 'num'],
+    ['帮砍', (b) => `${b.helped} / ${b.helps_needed} 人`, 'num'],
+    ['状态', (b) => badge(b.status, BARGAIN_STATUS)],
+    ['截止时间', (b) => time(b.expires_at)],
+    ['操作', (b) => actions(h('button', { class: 'small', onclick: () => showHelps(a, b) }, '帮砍记录'))],
+  ], '还没有人发起砍价');
+  openDialog(`${a.title} · 砍价记录`, list.el);
+  list.load();
+}
+
+const age = (hours) => (hours == null ? '未知' : hours < 48 ? `${hours} 小时` : `${Math.floor(hours / 24)} 天`);
+const shared = (count, what) => (count > 1 ? h('div', { class: 'badge warn' }, `同一${what}帮砍 ${count} 次`) : null);
+
+// 帮砍记录: one bargain's helps in order, with the anti-abuse signals; back to the activity's bargains.
+function showHelps(a, b) {
+  const list = pagedTable((paging) => api('GET', `/v1/admin/bargains/${enc(b.id)}/helps`, { query: paging }), [
+    ['时间', (x) => time(x.at)],
+    ['帮砍好友', (x) => person(x.helper)],
+    ['砍掉', (x) => yuan(x.cut), 'num'],
+    ['帮砍时账号注册', (x) => [age(x.account_age_hours), x.new_account ? h('span', { class: 'badge bad' }, '新账号') : null]],
+    ['网络 (IP)', (x) => [x.ip || '—', shared(x.same_ip_helps, '网络')]],
+    ['设备', (x) => [x.device || '—', shared(x.same_device_helps, '设备')]],
+  ], '还没有好友帮砍');
+  const nickname = (b.user && b.user.nickname) || '（未设置昵称）';
+  openDialog(`${nickname} 的砍价 · 帮砍记录`,
+    toolbar(h('button', { class: 'small', onclick: () => showBargains(a) }, '‹ 返回砍价记录'),
+      h('span', { class: 'muted' }, `当前价 ${yuan(b.price)} · 已有 ${b.helped} / ${b.helps_needed} 人帮砍`)),
+    list.el);
+  list.load();
+}
+
 export async function renderBargains(view) {
   await activityScreen(view, { path: '/v1/admin/bargain-activities', noun: '砍价', edit: editBargain, columns: [
     ['底价', (a) => yuan(a.floor_price), 'num'],
     ['帮砍人数', (a) => `${a.max_helpers} 人`, 'num'],
     ['时限', (a) => `${a.hours} 小时`, 'num'],
     ['活动时间', (a) => `${time(a.starts_at)} ~ ${time(a.ends_at)}`],
-  ] });
+  ], more: (a) => h('button', { class: 'small', onclick: () => showBargains(a) }, '查看砍价') });
 }

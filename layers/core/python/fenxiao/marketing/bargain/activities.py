@@ -7,27 +7,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from pymongo import ReturnDocument
 from pymongo.database import Database
 
 from fenxiao import clock
-from fenxiao.errors import BusinessRule, NotFound
-from fenxiao.ids import new_id
-from fenxiao.marketing.bargain.models import (
-    AdminBargainQuery,
-    BargainActivityIn,
-    render_activity,
-    render_admin_activity,
-)
+from fenxiao.errors import NotFound
+from fenxiao.marketing.activities import ActivityStore, AdminActivityQuery
+from fenxiao.marketing.bargain.models import BargainActivityIn, render_activity, render_admin_activity
 from fenxiao.marketing.rules import promotion_state
 from fenxiao.marketing.special_prices import check_sku_prices, product_summaries
-from fenxiao.paging import PageQuery, page_of
+from fenxiao.paging import PageQuery
 
-ENABLED, DISABLED = "enabled", "disabled"
+STORE = ActivityStore("bargain_activities", "bargain activity", "BARGAIN_ACTIVITY_NOT_FOUND",
+                      "BARGAIN_PRODUCT_FIXED")
 
 
 def not_found(activity_id: str) -> NotFound:
-    return NotFound("No such bargain activity", code="BARGAIN_ACTIVITY_NOT_FOUND", details={"id": activity_id})
+    return STORE.not_found(activity_id)
 
 
 def _check(db: Database, data: BargainActivityIn) -> None:
@@ -35,53 +30,47 @@ def _check(db: Database, data: BargainActivityIn) -> None:
                      price_key="floor_price")
 
 
-def create_activity(db: Database, data: BargainActivityIn) -> dict[str, Any]:
-    _check(db, data)
-    now = clock.now()
-    doc = {"_id": new_id(), **data.model_dump(), "status": ENABLED, "created_at": now, "updated_at": now}
-    db.bargain_activities.insert_one(doc)
-    return render_admin_activity(doc, promotion_state(doc, now))
-
-
-def update_activity(db: Database, activity_id: str, data: BargainActivityIn) -> dict[str, Any]:
-    current = db.bargain_activities.find_one({"_id": activity_id}, {"product_id": 1})
-    if current is None:
-        raise not_found(activity_id)
-    if current["product_id"] != data.product_id:
-        raise BusinessRule("A bargain activity's product cannot change; create a new activity",
-                           code="BARGAIN_PRODUCT_FIXED", details={"product_id": current["product_id"]})
-    _check(db, data)
-    return _set(db, activity_id, {**data.model_dump(), "updated_at": clock.now()})
-
-
-def disable_activity(db: Database, activity_id: str) -> dict[str, Any]:
-    """No new bargains from now (idempotent); started ones run to their own deadline."""
-    return _set(db, activity_id, {"status": DISABLED, "updated_at": clock.now()})
-
-
-def _set(db: Database, activity_id: str, fields: dict[str, Any]) -> dict[str, Any]:
-    doc = db.bargain_activities.find_one_and_update({"_id": activity_id}, {"$set": fields},
-                                                    return_document=ReturnDocument.AFTER)
-    if doc is None:
-        raise not_found(activity_id)
+def _admin_view(doc: dict[str, Any]) -> dict[str, Any]:
     return render_admin_activity(doc, promotion_state(doc, clock.now()))
 
 
-def admin_list_activities(db: Database, query: AdminBargainQuery) -> dict[str, Any]:
-    filter_ = {k: v for k, v in (("product_id", query.product_id), ("status", query.status)) if v is not None}
+def create_activity(db: Database, data: BargainActivityIn) -> dict[str, Any]:
+    """Create an activity: one SKU, floor price, most helps to reach it, window, anti-abuse limits."""
+    _check(db, data)
+    return _admin_view(STORE.insert(db, data.model_dump()))
+
+
+def update_activity(db: Database, activity_id: str, data: BargainActivityIn) -> dict[str, Any]:
+    """Replace the terms (same product); bargains already started keep theirs."""
+    STORE.replaceable(db, activity_id, data.product_id)
+    _check(db, data)
+    return _admin_view(STORE.set(db, activity_id, data.model_dump()))
+
+
+def disable_activity(db: Database, activity_id: str) -> dict[str, Any]:
+    """No new bargains from now; started ones run to their deadline (idempotent)."""
+    return _admin_view(STORE.disable(db, activity_id))
+
+
+def admin_list_activities(db: Database, query: AdminActivityQuery) -> dict[str, Any]:
+    """Bargain activities, newest first, with their state now."""
     now = clock.now()
-    # index: bargain_activities (created_at desc, _id desc)
-    return page_of(db.bargain_activities, filter_, query, [("created_at", -1), ("_id", -1)],
-                   lambda d: render_admin_activity(d, promotion_state(d, now)))
+    return STORE.admin_page(db, query, lambda d: render_admin_activity(d, promotion_state(d, now)))
+
+
+def product_bargain(db: Database, product_id: str) -> dict[str, Any] | None:
+    """The product page's `bargain`: the product's activity running now (发起砍价 starts a bargain on it),
+    as the shop's list shows it with the server's time for the countdown; None without one."""
+    now = clock.now()
+    doc = STORE.for_product(db, product_id, now, started=True)
+    return {**render_activity(doc, promotion_state(doc, now)), "server_time": now} if doc is not None else None
 
 
 def list_activities(db: Database, query: PageQuery) -> dict[str, Any]:
     """The shop's bargain list: activities running or still to come (`state` says which), soonest end
     first, with the product's title, cover and the SKU's list price."""
     now = clock.now()
-    # index: bargain_activities (status, ends_at, _id)
-    page = page_of(db.bargain_activities, {"status": ENABLED, "ends_at": {"$gt": now}},
-                   query, [("ends_at", 1), ("_id", 1)], lambda d: render_activity(d, promotion_state(d, now)))
+    page = STORE.shop_page(db, query, lambda d: render_activity(d, promotion_state(d, now)))
     items = page["items"]
     products, prices = product_summaries(db, [i["product_id"] for i in items], [i["sku_id"] for i in items])
     return {**page, "items": [{**i, "product": products.get(i["product_id"], {"title": "", "cover": None}),

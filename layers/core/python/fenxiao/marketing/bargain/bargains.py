@@ -17,9 +17,11 @@ from fenxiao import clock
 from fenxiao.errors import BusinessRule, Conflict, NotFound, RateLimited
 from fenxiao.ids import new_id
 from fenxiao.marketing.bargain.activities import not_found as activity_not_found
-from fenxiao.marketing.bargain.models import render_bargain
-from fenxiao.marketing.bargain.rules import cut_sequence, help_refusal
+from fenxiao.marketing.bargain.models import MyBargainsQuery, render_bargain, render_bargain_summary
+from fenxiao.marketing.bargain.rules import cut_sequence, help_refusal, state_filter
 from fenxiao.marketing.rules import promotion_state
+from fenxiao.marketing.special_prices import product_summaries
+from fenxiao.paging import page_of
 from fenxiao.users.throttle import china_day_start, count_in_window, hour_start
 
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)
@@ -64,7 +66,7 @@ def start_bargain(db: Database, user_id: str, activity_id: str) -> dict[str, Any
            "sku_id": activity["sku_id"], "original_price": sku["price"], "floor_price": activity["floor_price"],
            "price": sku["price"], "seed": seed,
            "cuts": cut_sequence(seed, sku["price"] - activity["floor_price"], activity["max_helpers"]),
-           "helped": 0, "helpers": [], "limits": activity["limits"],
+           "helped": 0, "at_floor": False, "helpers": [], "limits": activity["limits"],
            "expires_at": min(now + timedelta(hours=activity["hours"]), activity["ends_at"]),
            "order_id": None, "bought_at": None, "created_at": now}
     try:
@@ -124,7 +126,8 @@ def help_bargain(db: Database, helper_id: str, bargain_id: str, *, ip: str | Non
         taken = db.bargains.update_one(
             {"_id": bargain_id, "helped": k, "helpers.user_id": {"$ne": helper_id}, "order_id": None,
              "bought_at": None, "expires_at": {"$gt": now}},
-            {"$inc": {"helped": 1, "price": -cut}, "$push": {"helpers": {"user_id": helper_id, "cut": cut, "at": now}}})
+            {"$inc": {"helped": 1, "price": -cut}, "$set": {"at_floor": k + 1 >= len(doc["cuts"])},
+             "$push": {"helpers": {"user_id": helper_id, "cut": cut, "at": now}}})
         if taken.modified_count == 1:
             _record(db, bargain_id, helper_id, cut, ip, device, now)
             return view(db, db.bargains.find_one({"_id": bargain_id}) or doc, helper_id)
@@ -158,6 +161,28 @@ def get_bargain(db: Database, bargain_id: str, viewer_id: str | None) -> dict[st
     if doc is None:
         raise not_found(bargain_id)
     return view(db, doc, viewer_id)
+
+
+# Rows of a bargain list never need the helpers or the seed (up to 100 helpers each)
+SUMMARY_FIELDS = {"helpers": 0, "seed": 0, "limits": 0}
+
+
+def with_products(db: Database, page: dict[str, Any]) -> dict[str, Any]:
+    """A page of bargain rows, each with its product's title and cover (one read for the page)."""
+    products, _ = product_summaries(db, [i["product_id"] for i in page["items"]], [])
+    return {**page, "items": [{**i, "product": products.get(i["product_id"], {"title": "", "cover": None})}
+                              for i in page["items"]]}
+
+
+def my_bargains(db: Database, user_id: str, query: MyBargainsQuery) -> dict[str, Any]:
+    """GET /v1/me/bargains: the shopper's own bargains, newest first, optionally one state's (a tab)."""
+    now = clock.now()
+    filter_ = {"user_id": user_id, **(state_filter(query.status, now) if query.status else {})}
+    # index: bargains (user_id, bought_at, order_id, at_floor, expires_at, created_at desc, _id desc) and
+    # (user_id, bought_at, order_id, expires_at, …) for the expired tab
+    page = page_of(db.bargains, filter_, query, [("created_at", -1), ("_id", -1)],
+                   lambda d: render_bargain_summary(d, now), projection=SUMMARY_FIELDS)
+    return with_products(db, page)
 
 
 # --- the order -------------------------------------------------------------------------------------

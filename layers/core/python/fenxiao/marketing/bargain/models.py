@@ -52,9 +52,13 @@ class StartBargainIn(_Strict):
     activity_id: Id
 
 
-class AdminBargainQuery(PageQuery):
-    product_id: Id | None = None
-    status: Literal["enabled", "disabled"] | None = None
+BargainState = Literal["active", "floor_reached", "ordered", "bought", "expired"]
+
+
+class MyBargainsQuery(PageQuery):
+    """GET /v1/me/bargains: one tab (a state as `bargain_state` says it) or all."""
+
+    status: BargainState | None = None
 
 
 def render_activity(doc: Mapping[str, Any], state: str) -> dict[str, Any]:
@@ -76,10 +80,16 @@ def render_bargain(doc: Mapping[str, Any], users: Mapping[str, Mapping[str, Any]
     helpers = [{"nickname": mask_name(users.get(h["user_id"], {}).get("nickname")),
                 "avatar_url": users.get(h["user_id"], {}).get("avatar_url", ""), "cut": h["cut"], "at": h["at"]}
                for h in doc["helpers"]]
+    return {**render_bargain_summary(doc, now), "helpers": helpers, "mine": viewer_id == doc["user_id"],
+            "helped_by_me": viewer_id is not None and any(h["user_id"] == viewer_id for h in doc["helpers"])}
+
+
+def render_bargain_summary(doc: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    """A bargain without its helpers: a list row (the shopper's 我的砍价, the admin's list of an activity's
+    bargains) and the head of the share view. The time left is `expires_at` on the `server_time` clock."""
     return {"id": doc["_id"], "activity_id": doc["activity_id"], "product_id": doc["product_id"],
             "sku_id": doc["sku_id"], "original_price": doc["original_price"], "floor_price": doc["floor_price"],
             "price": doc["price"], "cut_total": doc["original_price"] - doc["price"],
-            "helped": doc["helped"], "helps_needed": len(doc["cuts"]), "helpers": helpers,
+            "helped": doc["helped"], "helps_needed": len(doc["cuts"]),
             "status": bargain_state(doc, now), "expires_at": doc["expires_at"], "server_time": now,
-            "mine": viewer_id == doc["user_id"],
-            "helped_by_me": viewer_id is not None and any(h["user_id"] == viewer_id for h in doc["helpers"])}
+            "created_at": doc.get("created_at")}

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from fenxiao.pricing import allocate
 
 ACTIVE, FLOOR_REACHED, ORDERED, BOUGHT, EXPIRED = "active", "floor_reached", "ordered", "bought", "expired"
+NEVER = datetime(2000, 1, 1, tzinfo=UTC)  # before any bargain: `bought_at > NEVER` is "bought" as a range
 # How much more the first helps weigh than the last: early helps feel big, the last few fen are slow
 FRONT_WEIGHT = 4
 
@@ -37,6 +38,25 @@ def bargain_state(doc: Mapping[str, Any], now: datetime) -> str:
     if doc["expires_at"] <= now:
         return EXPIRED
     return FLOOR_REACHED if doc["helped"] >= len(doc["cuts"]) else ACTIVE
+
+
+def state_filter(state: str, now: datetime) -> dict[str, Any]:
+    """The query matching the bargains whose `bargain_state` at `now` is `state` (a list's tab): the same
+    decision as `bargain_state`, in the database, so a filtered list pages by cursor.
+
+    Written with equalities and one range each, no `$ne` / `$expr` / `$in`, so the embedded server's
+    planner serves every tab from the `bargains` (user_id, bought_at, order_id, …) indexes; `at_floor`
+    is stored by the help that takes the last cut for the same reason (`helped >= len(cuts)` compares
+    two fields)."""
+    open_ = {"bought_at": None, "order_id": None}
+    filters: dict[str, dict[str, Any]] = {
+        BOUGHT: {"bought_at": {"$gt": NEVER}},
+        ORDERED: {"bought_at": None, "order_id": {"$gt": ""}},
+        EXPIRED: {**open_, "expires_at": {"$lte": now}},
+        FLOOR_REACHED: {**open_, "at_floor": True, "expires_at": {"$gt": now}},
+        ACTIVE: {**open_, "at_floor": False, "expires_at": {"$gt": now}},
+    }
+    return filters[state]
 
 
 def help_refusal(doc: Mapping[str, Any], helper_id: str, now: datetime) -> str | None:

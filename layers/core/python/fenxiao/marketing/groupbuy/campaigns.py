@@ -9,23 +9,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pymongo import ReturnDocument
 from pymongo.database import Database
 
 from fenxiao import clock
 from fenxiao.errors import BusinessRule, NotFound
-from fenxiao.ids import new_id
-from fenxiao.marketing.groupbuy.models import AdminCampaignQuery, CampaignIn, render_campaign, render_product_group_buy
+from fenxiao.marketing.activities import ENABLED, ActivityStore, AdminActivityQuery
+from fenxiao.marketing.groupbuy.models import CampaignIn, render_campaign, render_product_group_buy
 from fenxiao.marketing.groupbuy.rules import campaign_state
 from fenxiao.marketing.special_prices import check_sku_prices
 from fenxiao.paging import PageQuery, page_of
 from fenxiao.users.names import people
 
-ENABLED, DISABLED = "enabled", "disabled"
+STORE = ActivityStore("group_campaigns", "group-buy campaign", "GROUP_BUY_NOT_FOUND", "GROUP_BUY_PRODUCT_FIXED")
 
 
 def not_found(campaign_id: str) -> NotFound:
-    return NotFound("No such group-buy campaign", code="GROUP_BUY_NOT_FOUND", details={"id": campaign_id})
+    return STORE.not_found(campaign_id)
 
 
 def _check(db: Database, data: CampaignIn, campaign_id: str | None) -> None:
@@ -55,45 +54,30 @@ def _view(db: Database, doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_campaign(db: Database, data: CampaignIn) -> dict[str, Any]:
+    """Create a campaign: product, group size, hours to fill, group price per SKU, window."""
     _check(db, data, None)
-    now = clock.now()
-    doc = {"_id": new_id(), **data.model_dump(), "status": ENABLED, "created_at": now, "updated_at": now}
-    db.group_campaigns.insert_one(doc)
-    return render_campaign(doc, campaign_state(doc, now), {})
+    doc = STORE.insert(db, data.model_dump())
+    return render_campaign(doc, campaign_state(doc, doc["created_at"]), {})
 
 
 def update_campaign(db: Database, campaign_id: str, data: CampaignIn) -> dict[str, Any]:
-    """Replace size, hours, prices and window; the product is fixed (a new product is a new campaign)."""
-    current = db.group_campaigns.find_one({"_id": campaign_id}, {"product_id": 1})
-    if current is None:
-        raise not_found(campaign_id)
-    if current["product_id"] != data.product_id:
-        raise BusinessRule("A group buy's product cannot change; create a new campaign",
-                           code="GROUP_BUY_PRODUCT_FIXED", details={"product_id": current["product_id"]})
+    """Replace size, hours, prices and window (same product); groups already open keep their terms."""
+    STORE.replaceable(db, campaign_id, data.product_id)
     _check(db, data, campaign_id)
-    doc = db.group_campaigns.find_one_and_update(
-        {"_id": campaign_id}, {"$set": {**data.model_dump(), "updated_at": clock.now()}},
-        return_document=ReturnDocument.AFTER)
-    if doc is None:
-        raise not_found(campaign_id)
-    return _view(db, doc)
+    return _view(db, STORE.set(db, campaign_id, data.model_dump()))
 
 
 def disable_campaign(db: Database, campaign_id: str) -> dict[str, Any]:
-    """Stop opening and joining groups now; idempotent. Groups already forming run to their deadline and
+    """Stop opening and joining groups now.
+
+    Idempotent. Groups already forming run to their deadline and
     fail there unless full (their paid orders are refunded then)."""
-    doc = db.group_campaigns.find_one_and_update(
-        {"_id": campaign_id}, {"$set": {"status": DISABLED, "updated_at": clock.now()}},
-        return_document=ReturnDocument.AFTER)
-    if doc is None:
-        raise not_found(campaign_id)
-    return _view(db, doc)
+    return _view(db, STORE.disable(db, campaign_id))
 
 
-def admin_list_campaigns(db: Database, query: AdminCampaignQuery) -> dict[str, Any]:
-    filter_ = {k: v for k, v in (("product_id", query.product_id), ("status", query.status)) if v is not None}
-    # index: group_campaigns (created_at desc, _id desc)
-    page = page_of(db.group_campaigns, filter_, query, [("created_at", -1), ("_id", -1)], lambda d: d)
+def admin_list_campaigns(db: Database, query: AdminActivityQuery) -> dict[str, Any]:
+    """Group-buy campaigns, newest first, each with its state and its groups by status."""
+    page = STORE.admin_page(db, query, lambda d: d)
     counts, now = _group_counts(db, [d["_id"] for d in page["items"]]), clock.now()
     return {**page, "items": [render_campaign(d, campaign_state(d, now), counts.get(d["_id"], {}))
                               for d in page["items"]]}

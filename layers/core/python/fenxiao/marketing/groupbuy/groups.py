@@ -208,11 +208,12 @@ def refund_failed_order(db: Database, order: dict[str, Any]) -> str:
 
 # --- the shop's view ---------------------------------------------------------------------------
 
-def get_group(db: Database, group_id: str) -> dict[str, Any]:
-    """GET /v1/group-buys/{id}: anyone with the link may look (members are masked)."""
+def get_group(db: Database, group_id: str, viewer_id: str | None) -> dict[str, Any]:
+    """GET /v1/group-buys/{id}: anyone with the link may look (members are masked); `joined` tells the
+    signed-in viewer whether they hold a seat, so the page offers 邀请好友 instead of 立即参团."""
     group = db.groups.find_one({"_id": group_id})
     if group is None:
         raise group_not_found(group_id)
     user_ids = [m["user_id"] for m in group["members"]]
     users = {u["_id"]: u for u in db.users.find({"_id": {"$in": user_ids}}, {"nickname": 1, "avatar_url": 1})}
-    return render_group(group, users)
+    return {**render_group(group, users), "joined": viewer_id in user_ids}

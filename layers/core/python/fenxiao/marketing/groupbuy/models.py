@@ -6,12 +6,11 @@ Shape problems (ranges, lengths, window order) are 400 INVALID_INPUT here; rules
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, model_validator
 
 from fenxiao.marketing.models import Id, PositiveFen, Time, _ordered, _Strict
-from fenxiao.paging import PageQuery
 from fenxiao.users.models import mask_name
 
 MIN_SIZE, MAX_SIZE = 2, 50
@@ -42,11 +41,6 @@ class GroupBuyIn(_Strict):
 
     campaign_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
     group_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] | None = None
-
-
-class AdminCampaignQuery(PageQuery):
-    product_id: Id | None = None
-    status: Literal["enabled", "disabled"] | None = None
 
 
 def render_campaign(doc: Mapping[str, Any], state: str, groups: Mapping[str, int]) -> dict[str, Any]:

@@ -13,22 +13,17 @@ from pymongo.database import Database
 
 from fenxiao import clock
 from fenxiao.errors import BusinessRule, Conflict, NotFound
-from fenxiao.ids import new_id
-from fenxiao.marketing.seckill.models import (
-    AdminSeckillQuery,
-    SeckillActivityIn,
-    render_activity,
-    render_admin_activity,
-)
+from fenxiao.marketing.activities import ENABLED, ActivityStore, AdminActivityQuery
+from fenxiao.marketing.seckill.models import SeckillActivityIn, render_activity, render_admin_activity
 from fenxiao.marketing.seckill.rules import quota_id
 from fenxiao.marketing.special_prices import check_sku_prices, product_summaries
-from fenxiao.paging import PageQuery, page_of
+from fenxiao.paging import PageQuery
 
-ENABLED, DISABLED = "enabled", "disabled"
+STORE = ActivityStore("seckill_activities", "seckill activity", "SECKILL_NOT_FOUND", "SECKILL_PRODUCT_FIXED")
 
 
 def not_found(activity_id: str) -> NotFound:
-    return NotFound("No such seckill activity", code="SECKILL_NOT_FOUND", details={"id": activity_id})
+    return STORE.not_found(activity_id)
 
 
 def _check(db: Database, data: SeckillActivityIn) -> None:
@@ -42,23 +37,19 @@ def _fields(data: SeckillActivityIn) -> dict[str, Any]:
 
 
 def create_activity(db: Database, data: SeckillActivityIn) -> dict[str, Any]:
+    """Create an activity: product, seckill price per SKU, its own stock, per-shopper limit, slots."""
     _check(db, data)
-    now = clock.now()
-    doc = {"_id": new_id(), **_fields(data), "stock": data.stock, "total": data.stock, "status": ENABLED,
-           "holds": [], "returned": [], "created_at": now, "updated_at": now}
-    db.seckill_activities.insert_one(doc)
-    return render_admin_activity(doc, now)
+    doc = STORE.insert(db, {**_fields(data), "stock": data.stock, "total": data.stock, "holds": [],
+                            "returned": []})
+    return render_admin_activity(doc, clock.now())
 
 
 def update_activity(db: Database, activity_id: str, data: SeckillActivityIn) -> dict[str, Any]:
-    """Replace the terms; `stock` is the new total (422 below what was sold; 409 SECKILL_CHANGED when
-    another edit landed meanwhile or sales took the units a lower total would remove)."""
-    current = db.seckill_activities.find_one({"_id": activity_id}, {"product_id": 1, "total": 1, "stock": 1})
-    if current is None:
-        raise not_found(activity_id)
-    if current["product_id"] != data.product_id:
-        raise BusinessRule("A seckill activity's product cannot change; create a new activity",
-                           code="SECKILL_PRODUCT_FIXED", details={"product_id": current["product_id"]})
+    """Replace the terms (same product); `stock` is the new total, never below what was sold.
+
+    422 below what was sold; 409 SECKILL_CHANGED when another edit landed meanwhile or sales took the
+    units a lower total would remove."""
+    current = STORE.replaceable(db, activity_id, data.product_id, {"total": 1, "stock": 1})
     _check(db, data)
     delta = data.stock - current["total"]
     sold = current["total"] - current["stock"]
@@ -76,21 +67,14 @@ def update_activity(db: Database, activity_id: str, data: SeckillActivityIn) -> 
 
 
 def disable_activity(db: Database, activity_id: str) -> dict[str, Any]:
-    """Stop selling now (idempotent); unpaid orders run to their short deadline."""
-    doc = db.seckill_activities.find_one_and_update(
-        {"_id": activity_id}, {"$set": {"status": DISABLED, "updated_at": clock.now()}},
-        return_document=ReturnDocument.AFTER)
-    if doc is None:
-        raise not_found(activity_id)
-    return render_admin_activity(doc, clock.now())
+    """Stop selling now; unpaid orders close at their short deadline and give their units back (idempotent)."""
+    return render_admin_activity(STORE.disable(db, activity_id), clock.now())
 
 
-def admin_list_activities(db: Database, query: AdminSeckillQuery) -> dict[str, Any]:
-    filter_ = {k: v for k, v in (("product_id", query.product_id), ("status", query.status)) if v is not None}
+def admin_list_activities(db: Database, query: AdminActivityQuery) -> dict[str, Any]:
+    """Seckill activities, newest first, with units left and sold and the state now."""
     now = clock.now()
-    # index: seckill_activities (created_at desc, _id desc)
-    return page_of(db.seckill_activities, filter_, query, [("created_at", -1), ("_id", -1)],
-                   lambda d: render_admin_activity(d, now))
+    return STORE.admin_page(db, query, lambda d: render_admin_activity(d, now))
 
 
 _LIST_FIELDS = {"holds": 0, "returned": 0}
@@ -99,9 +83,7 @@ _LIST_FIELDS = {"holds": 0, "returned": 0}
 def list_activities(db: Database, query: PageQuery) -> dict[str, Any]:
     """The shop's seckill list: enabled activities with a slot still to come or running, soonest end first."""
     now = clock.now()
-    # index: seckill_activities (status, ends_at, _id)
-    page = page_of(db.seckill_activities, {"status": ENABLED, "ends_at": {"$gt": now}}, query,
-                   [("ends_at", 1), ("_id", 1)], lambda d: d, projection=_LIST_FIELDS)
+    page = STORE.shop_page(db, query, lambda d: d, projection=_LIST_FIELDS)
     return {**page, "items": _with_products(db, [render_activity(d, now) for d in page["items"]])}
 
 
@@ -115,6 +97,14 @@ def get_activity(db: Database, activity_id: str, user_id: str | None) -> dict[st
         quota = db.seckill_quotas.find_one({"_id": quota_id(activity_id, user_id)}, {"bought": 1})
         body["my_bought"] = (quota or {}).get("bought", 0)
     return body
+
+
+def product_seckill(db: Database, product_id: str) -> dict[str, Any] | None:
+    """The product page's `seckill`: the product's activity running now or next to come (the page counts
+    down to its slot and offers 去秒杀 while it runs), as the shop's list shows it; None without one."""
+    now = clock.now()
+    doc = STORE.for_product(db, product_id, now, started=False, projection=_LIST_FIELDS)
+    return render_activity(doc, now) if doc is not None else None
 
 
 def _with_products(db: Database, items: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -8,13 +8,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from itertools import pairwise
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field, model_validator
 
 from fenxiao.marketing.models import Id, Name, PositiveFen, Time, _ordered, _Strict
 from fenxiao.marketing.seckill.rules import countdown
-from fenxiao.paging import PageQuery
 
 MAX_SLOTS, MAX_SKUS = 48, 200
 MAX_STOCK, MAX_LIMIT = 1_000_000, 999
@@ -60,11 +59,6 @@ class SeckillIn(_Strict):
     """The checkout / order body's `seckill`: buy the lines at this activity's seckill price."""
 
     activity_id: Id
-
-
-class AdminSeckillQuery(PageQuery):
-    product_id: Id | None = None
-    status: Literal["enabled", "disabled"] | None = None
 
 
 def _slots(doc: Mapping[str, Any]) -> list[dict[str, datetime]]:
