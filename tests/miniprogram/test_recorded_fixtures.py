@@ -201,6 +201,16 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     shot("level", "GET", "/v1/me/level", token=w.shopper)
     shot("checkout_member", "POST", "/v1/checkout/preview", plain, token=w.shopper)
     shot("checkout_points", "POST", "/v1/checkout/preview", {**plain, "points": 1005}, token=w.shopper)
+
+    # grades (last: a grade's rates would change the commission of any later order): 银牌 is reached with one
+    # direct member (the buyer), 金牌 needs 5 team members and ¥1,000 team sales; the night upgrades alice
+    for name, sort, upgrade in (("银牌", 1, {"direct_members": 1}),
+                                ("金牌", 2, {"match": "all", "team_members": 5, "team_sales": 100_000})):
+        ok(api.post("/v1/admin/grades", {"name": name, "rates_bp": [1000, 500], "sort": sort, "upgrade": upgrade},
+                    token=w.admin), 201)
+    w.run_schedule("refresh_stats")
+    assert w.run_schedule("settle_commissions")["grades"]["upgraded"] == 1
+    shot("distributor_grade", "GET", "/v1/distributor", token=dist)
     return shots
 
 

@@ -1,7 +1,7 @@
 // Distributor centre: the application form until approved; then balances, stats, share poster, team,
 // commissions and rankings.
 const api = require('../../utils/api');
-const { APPLICATION_TEXT, COMMISSION_FILTERS, balanceView, commissionView, memberView } = require('../../utils/distributor');
+const { APPLICATION_TEXT, COMMISSION_FILTERS, balanceView, commissionView, gradeView, memberView } = require('../../utils/distributor');
 const { fenToYuan } = require('../../utils/money');
 const { bindPager } = require('../../utils/page');
 const { showError } = require('../../utils/ui');
@@ -29,7 +29,7 @@ const SECTIONS = [
 
 Page({
   data: {
-    state: 'loading', distributor: null, statusText: '', balance: null, salesText: '0.00',
+    state: 'loading', distributor: null, statusText: '', balance: null, salesText: '0.00', grade: null,
     form: { real_name: '', phone: '', reason: '' }, submitting: false,
     sections: SECTIONS, section: 'team1', items: [], done: false, period: 'week', rankings: [],
     levelRows: [], rankLevels: RANK_LEVELS, rankLevel: 0,
@@ -50,7 +50,8 @@ Page({
       // share cards read the code from the stored user: keep it current (e.g. approved a moment ago)
       rememberUser(Object.assign({}, currentUser(), { distributor: { status: d.status, code: d.code } }));
       this.setData({ state: d.status, distributor: d, statusText: APPLICATION_TEXT[d.status] || d.status,
-        balance: balanceView(d.balance), salesText: fenToYuan(d.stats.sales), levelRows: levelRows(d.stats.levels) });
+        balance: balanceView(d.balance), salesText: fenToYuan(d.stats.sales), levelRows: levelRows(d.stats.levels),
+        grade: gradeView(d) });
       if (d.status === 'approved') this.openSection(this.data.section);
     }, (err) => {
       if (NOT_APPLIED.indexOf(err.code) !== -1) this.setData({ state: 'none' });

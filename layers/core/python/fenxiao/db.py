@@ -210,7 +210,9 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("created_at", D), ("_id", D)]),                 # admin distributors, any status
         _ix("approved_at"),                                   # analytics.dashboard: new distributors
         _ix([("flag.last_at", D), ("_id", D)], sparse=True),  # admin: referrers the farming guard flagged
+        _ix("pending_grade_change._id", sparse=True),  # grade_upgrades: changes whose record is still to write
     ],
+    "grade_changes": [_ix([("user_id", A), ("at", D), ("_id", D)])],  # fenxiao.distribution.grade_upgrades
     "materials": [  # fenxiao.distribution.materials: admin list, distributors' list (visible), by product
         _ix([("sort", D), ("created_at", D), ("_id", D)]),
         _ix([("visible", A), ("sort", D), ("created_at", D), ("_id", D)]),

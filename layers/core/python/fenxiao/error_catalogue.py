@@ -320,6 +320,7 @@ CATALOGUE: dict[str, Entry] = {
     "UNKNOWN_GRADE": _e(422, "所选分销等级不存在", "No such grade"),
     "GRADE_NOT_FOUND": _e(404, "分销等级不存在", "No such grade"),
     "GRADE_NAME_TAKEN": _e(409, "已有同名的分销等级", "Another grade already has this name"),
+    "DISTRIBUTOR_CHANGED": _e(409, *_TRY_AGAIN),
     "BINDING_CONFLICT": _e(409, *_TRY_AGAIN),
     "SHARE_LINK_NOT_FOUND": _e(404, "分享链接不存在", "No such share link"),
     "SHARE_LINK_CONFLICT": _e(409, *_TRY_AGAIN),
