@@ -9,6 +9,7 @@ from tests.admin.test_browser import (  # noqa: F401  (fixtures)
     DESKTOP,
     OWNER,
     PHONE,
+    PNG,
     browser,
     pytestmark,
     shop,
@@ -72,7 +73,7 @@ def test_the_owner_sets_upgrade_conditions_and_sees_the_history(window, db, shop
     form.locator("select[name=grade_id]").select_option(label="金牌（15% / 8%）")
     assert form.locator("input[name=grade_locked]").is_checked()  # a grade set by hand is locked by default
     form.locator("button[type=submit]").click()
-    owner.toast("已保存")
+    page.locator("#view tr", has_text="王丽").locator("td", has_text="金牌").wait_for()  # reloaded after the save
     doc = db.distributors.find_one({"_id": alice})
     assert (doc["grade_id"], doc["grade_locked"]) == (gold["_id"], True)
     manual = _history_row(owner, page, "已锁定（等级由商家手动设置，不自动升级）", "手动调整")
@@ -96,3 +97,58 @@ def test_the_grade_history_reads_on_a_phone(window, db, shop) -> None:  # noqa: 
     assert db.grades.find_one({"name": "银牌"})["upgrade"] == {"match": "any", "own_sales": 1000}
     owner.shot("grades")
     assert owner.errors == []
+
+
+def test_the_owner_designs_poster_templates(window, db, shop) -> None:  # noqa: F811
+    """A background uploaded through the presigned POST, a layout, a colour, a title, shop + product, default
+    for the shop; a second one only for products, then disabled; the list says so."""
+    owner = window(DESKTOP, "owner-posters")
+    owner.sign_in(*OWNER)
+    page = owner.open("distribution")
+    page.locator(".subtabs button", has_text="海报模板").click()
+    page.locator("text=还没有海报模板").wait_for()
+    page.locator("#view button", has_text="新建海报模板").click()
+    form = owner.dialog()
+    form.locator("input[name=name]").fill("春日")
+    form.locator("select[name=layout]").select_option("full")
+    form.locator("input[type=file]").first.set_input_files(
+        files=[{"name": "spring.png", "mimeType": "image/png", "buffer": PNG}])
+    form.locator("input[name=background]").wait_for()
+    page.wait_for_function("() => document.querySelector('#dialog input[name=background]').value.startsWith('http')")
+    form.locator("input[name=text_color]").fill("#2E7D32")
+    form.locator("input[name=title]").fill("春日好物节")
+    form.locator("input[name='default_for.shop']").check()
+    owner.shot("poster-template-form")
+    form.locator("button[type=submit]").click()
+    owner.toast("海报模板已保存")
+    spring = db.poster_templates.find_one({"name": "春日"})
+    assert (spring["layout"], spring["text_color"], spring["title"]) == ("full", "#2E7D32", "春日好物节")
+    assert spring["applies_to"] == ["shop", "product"] and spring["default_for"] == ["shop"] and spring["enabled"]
+    assert spring["background"].startswith("http") and "/uploads/" in spring["background"]
+
+    page.locator("#view button", has_text="新建海报模板").click()
+    form = owner.dialog()
+    form.locator("input[name=name]").fill("新品")
+    form.locator("select[name=layout]").select_option(label="居中：分享人在上，商品图居中，小程序码在底部")
+    form.locator("input[name=text_color]").fill("blue")  # not #RRGGBB: the API refuses it, the form says why
+    form.locator("input[name='applies_to.shop']").uncheck()
+    form.locator("button[type=submit]").click()
+    form.locator("p.error", has_text="文字颜色").wait_for()
+    form.locator("input[name=text_color]").fill("#6a1b9a")
+    form.locator("button[type=submit]").click()
+    owner.toast("海报模板已保存")
+    fresh = db.poster_templates.find_one({"name": "新品"})
+    assert (fresh["layout"], fresh["applies_to"], fresh["background"]) == ("centered", ["product"], None)
+
+    row = page.locator("#view tr", has_text="新品")
+    row.locator("button", has_text="编辑").click()
+    owner.dialog().locator("input[name=enabled]").uncheck()
+    owner.dialog().locator("button[type=submit]").click()
+    owner.toast("海报模板已保存")
+    assert db.poster_templates.find_one({"name": "新品"})["enabled"] is False
+    page.locator("#view tr", has_text="新品").locator("text=停用").wait_for()
+    spring_row = page.locator("#view tr", has_text="春日").inner_text()
+    assert "满版" in spring_row and "店铺海报默认" in spring_row and "#2E7D32" in spring_row
+    owner.shot("poster-templates")
+    # the refused colour is the one failed request (the browser logs every 4xx)
+    assert owner.errors == ["Failed to load resource: the server responded with a status of 400 (BAD REQUEST)"]

@@ -34,6 +34,7 @@ Page({
     sections: SECTIONS, section: 'team1', items: [], done: false, period: 'week', rankings: [],
     levelRows: [], rankLevels: RANK_LEVELS, rankLevel: 0,
     commissionFilters: COMMISSION_FILTERS, commissionStatus: '', posterPath: '', posterBusy: false,
+    posterTemplates: [], posterTemplate: '',
   },
 
   onLoad() {
@@ -129,17 +130,24 @@ Page({
     if (this.data.state === 'approved' && this.data.section !== 'rankings') this.list.more();
   },
 
-  // The shop poster: the distributor's avatar and nickname beside the shop wxacode carrying their code.
+  // The shop poster: the distributor's avatar and nickname beside the shop wxacode carrying their code,
+  // drawn from the poster template they picked (the merchant's default first).
   makePoster() {
     this.setData({ posterBusy: true, posterPath: '' });
-    api.get('/v1/distributor/share')
-      .then((poster) => {
+    Promise.all([api.get('/v1/distributor/share'), posters.pickedTemplate(this, api, 'shop')])
+      .then(([share, template]) => {
         const user = currentUser();
         return posters.makePoster(this, '#poster', { image: '', title: '分销商城 · 好物邀你一起逛', priceText: '',
-          avatar: user.avatar_url, nickname: user.nickname, qrcode: poster.qrcode_url });
+          avatar: user.avatar_url, nickname: user.nickname, qrcode: share.qrcode_url }, template);
       })
       .then((posterPath) => this.setData({ posterPath, posterBusy: false }))
       .catch((err) => { this.setData({ posterBusy: false }); showError(err); });
+  },
+
+  chooseTemplate(e) {
+    if (this.data.posterBusy || e.currentTarget.dataset.id === this.data.posterTemplate) return;
+    this.setData({ posterTemplate: e.currentTarget.dataset.id });
+    this.makePoster();
   },
 
   previewPoster() {

@@ -121,6 +121,7 @@ CATALOGUE: dict[str, Entry] = {
     # --- catalogue ------------------------------------------------------------------------------
     "BANNER_NOT_FOUND": _e(404, "轮播图不存在", "No such banner"),
     "MATERIAL_NOT_FOUND": _e(404, "推广素材不存在", "No such promotion material"),
+    "POSTER_TEMPLATE_NOT_FOUND": _e(404, "海报模板不存在", "No such poster template"),
     "PRODUCT_NOT_FOUND": _e(404, "商品不存在或已下架", "No such product, or it is no longer on sale"),
     "PRODUCT_OFF_SALE": _e(422, "商品已下架", "This product is not on sale"),
     "PRODUCT_EDIT_CONFLICT": _e(409, "商品已被他人修改，请刷新后再试", "The product was changed meanwhile; reload"),
