@@ -194,3 +194,14 @@ def test_the_merchants_hand_during_the_night_wins(api, db, owner, shop):
     assert report["upgraded"] == 1  # only `two`: the update from the old grade missed the merchant's change
     assert _grade_of(db, who["rich"]) == grades["vip"]["id"]
     assert [c["kind"] for c in db.grade_changes.find({"user_id": who["rich"]})] == ["manual"]
+
+
+def test_a_hand_change_whose_request_dies_is_recorded_by_the_night(api, db, owner, shop):
+    grades, who = shop
+    with die_before(grade_upgrades, "record"), pytest.raises(ProcessDied):
+        api.put(f"/v1/admin/distributors/{who['poor']}", {"grade_id": grades["vip"]["id"]}, token=owner)
+    assert _grade_of(db, who["poor"]) == grades["vip"]["id"]  # the change landed, its record not yet
+    assert db.grade_changes.count_documents({"user_id": who["poor"]}) == 0
+    assert _night()["recorded_late"] == 1
+    [change] = db.grade_changes.find({"user_id": who["poor"]})
+    assert (change["kind"], change["to_grade_id"], change["locked"]) == ("manual", grades["vip"]["id"], True)
