@@ -2,8 +2,12 @@
 enabled ones of a kind with the default preselected."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
+from fenxiao.distribution import posters
 from tests.distribution.money_support import make_buyer, make_distributor
 from tests.support.factories import admin_token
 
@@ -104,3 +108,10 @@ def test_only_approved_distributors_get_templates(api, db):
     _, pending = make_distributor(db, status="pending")
     assert api.get("/v1/distributor/poster-templates", token=pending).json["error"]["code"] == \
         "DISTRIBUTOR_NOT_ACTIVE"
+
+
+def test_the_mini_program_draws_exactly_the_layouts_the_api_accepts():
+    source = (Path(__file__).resolve().parents[2] / "miniprogram" / "utils" / "poster.js").read_text(encoding="utf-8")
+    block = source[source.index("const LAYOUTS = {"):source.index("/** layout(name, withHeading)")]
+    assert tuple(re.findall(r"^  (\w+)\(top\) \{", block, flags=re.M)) == posters.LAYOUTS
+    assert posters.PosterTemplateIn.model_fields["layout"].annotation.__args__ == posters.LAYOUTS
