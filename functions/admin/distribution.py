@@ -6,13 +6,14 @@ settings', grades' and distributors' fields before → after.
 """
 from fenxiao.admin.audit import Tracked
 from fenxiao.admin.roles import ANY_STAFF, OWNER_ONLY, SHOP
-from fenxiao.distribution import distributors, grades, materials, simulator
+from fenxiao.distribution import distributors, grades, materials, posters, simulator
 from fenxiao.distribution.models import ApplicationQuery, DistributorPatch, DistributorQuery, GradeIn, ReviewIn
 from fenxiao.distribution.settings import (
     DistributionSettings,
     get_distribution_settings,
     update_distribution_settings,
 )
+from fenxiao.paging import PageQuery
 from fenxiao.runtime import AdminRequest, Routes
 
 routes = Routes()
@@ -125,3 +126,30 @@ def edit_material(req: AdminRequest[materials.MaterialIn]) -> dict:
 def delete_material(req: AdminRequest) -> None:
     """Delete a post."""
     materials.delete_material(req.db, req.params["material_id"])
+
+
+@routes.route("GET", "/v1/admin/poster-templates", auth="admin", query=PageQuery, roles=ANY_STAFF)
+def list_poster_templates(req: AdminRequest[None, PageQuery]) -> dict:
+    """Poster templates (海报模板), disabled ones too, in the order distributors see them."""
+    return posters.admin_list(req.db, req.query)
+
+
+@routes.route("POST", "/v1/admin/poster-templates", auth="admin", body=posters.PosterTemplateIn, status=201,
+               roles=SHOP)
+def new_poster_template(req: AdminRequest[posters.PosterTemplateIn]) -> dict:
+    """A poster design distributors can pick: background, layout, text colour, title; shop and/or product."""
+    return posters.create_template(req.db, req.body, by=req.admin.subject)
+
+
+@routes.route("PUT", "/v1/admin/poster-templates/{template_id}", auth="admin", body=posters.PosterTemplateIn,
+               roles=SHOP, audit=Tracked("poster_templates"))
+def edit_poster_template(req: AdminRequest[posters.PosterTemplateIn]) -> dict:
+    """Replace a template (disable it with `enabled: false`; make it the default with `default_for`)."""
+    return posters.update_template(req.db, req.params["template_id"], req.body)
+
+
+@routes.route("DELETE", "/v1/admin/poster-templates/{template_id}", auth="admin", status=204, roles=SHOP,
+               audit=Tracked("poster_templates"))
+def delete_poster_template(req: AdminRequest) -> None:
+    """Delete a template (posters already saved by distributors are theirs)."""
+    posters.delete_template(req.db, req.params["template_id"])

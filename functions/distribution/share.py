@@ -1,11 +1,13 @@
-"""The caller's share of a product (or the shop): ref code, mini-program path and a stored wxacode; and the
-merchant's promotion materials, each with the caller's share path.
+"""The caller's share of a product (or the shop): ref code, mini-program path and a stored wxacode; the
+merchant's promotion materials, each with the caller's share path; and the poster templates to draw with.
 
-Two routes in one function: both are what a distributor shares, load the same code, and the deploy stack
+Three routes in one function: all are what a distributor shares, load the same code, and the deploy stack
 is near its resource limit.
 """
 from fenxiao.distribution.materials import MaterialQuery, for_distributor
 from fenxiao.distribution.models import ShareQuery
+from fenxiao.distribution.posters import PosterQuery
+from fenxiao.distribution.posters import for_distributor as poster_templates
 from fenxiao.distribution.share import share
 from fenxiao.runtime import HttpFunction, Routes, UserRequest
 
@@ -21,6 +23,12 @@ def share_product(req: UserRequest[None, ShareQuery]) -> dict:
 def materials(req: UserRequest[None, MaterialQuery]) -> dict:
     """The merchant's visible promotion posts, newest first, each carrying the caller's ref and share path."""
     return for_distributor(req.db, req.user_id, req.query)
+
+
+@routes.route("GET", "/v1/distributor/poster-templates", auth="user", query=PosterQuery)
+def posters(req: UserRequest[None, PosterQuery]) -> dict:
+    """The merchant's enabled poster templates for the shop poster or product posters, and the preselected one."""
+    return poster_templates(req.db, req.user_id, req.query)
 
 
 distribution_share = HttpFunction(routes, name="distribution-share")

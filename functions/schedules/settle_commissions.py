@@ -10,10 +10,11 @@ invocation of the round once its lease expires, or by the next night's round. Th
 moment, so a platform retry of the timer event continues the same round rather than starting another.
 Points' nightly work runs in the leader too, after the fan-out, by its own name (`points.recovery.run`:
 journal recovery, unfinished order syncs, the yearly expiry): it shares this function because the deploy
-stack is at its resource limit, and only the leader runs it, so it runs once a night.
+stack is at its resource limit, and only the leader runs it, so it runs once a night. So does the automatic
+distributor grade upgrade (`distribution.grade_upgrades.run`), last: it reads the hourly stats snapshots.
 """
 from fenxiao.config import get_config
-from fenxiao.distribution import recovery
+from fenxiao.distribution import grade_upgrades, recovery
 from fenxiao.distribution.settlement import settle_round
 from fenxiao.points import recovery as points_recovery
 from fenxiao.runtime import Job, fan_out, scheduled
@@ -30,7 +31,8 @@ def settle_commissions(job: Job) -> dict:
     round_id = job.now.isoformat()
     started = fan_out.start([{SHARD: k, "round": round_id, "now": round_id} for k in range(1, count)])
     return {**settle_round(job.db, job.now, round_id, count), "fanned_out": started,
-            "distribution_recovery": recovered, "points": points_recovery.run(job.db, job.now)}
+            "distribution_recovery": recovered, "points": points_recovery.run(job.db, job.now),
+            "grades": grade_upgrades.run(job.db, job.now)}
 
 
 handler = settle_commissions.handler

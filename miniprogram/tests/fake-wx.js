@@ -59,12 +59,44 @@ function installWx(options) {
     showModal: () => {},
     navigateTo: () => {},
     stopPullDownRefresh: () => {},
+    canvasToTempFilePath(call) {
+      fake.posters = (fake.posters || 0) + 1;
+      later(() => call.success({ tempFilePath: 'wxfile://tmp/poster-' + fake.posters + '.jpg' }));
+    },
   };
   return fake;
+}
+
+/**
+ * fakeCanvas(broken, measure) → {calls, canvas}: a canvas 2D node whose context records every call
+ * ([name, ...args]) and every property set (['set fillStyle', value]); images load asynchronously, those
+ * whose src is in `broken` fail. `measure(text)` is measureText's width (default 30px a character).
+ */
+function fakeCanvas(broken, measure) {
+  const width = measure || ((t) => Array.from(t).length * 30);
+  const calls = [];
+  const ctx = new Proxy({}, {
+    get: (target, name) => (name === 'measureText' ? (t) => ({ width: width(t) })
+      : (name in target ? target[name] : (...args) => calls.push([name].concat(args)))),
+    set: (target, name, value) => { target[name] = value; calls.push(['set ' + name, value]); return true; },
+  });
+  return { calls, canvas: { getContext: () => ctx, createImage: () => {
+    const image = {};
+    Object.defineProperty(image, 'src', { set(src) {
+      image.url = src;
+      setImmediate(() => ((broken || []).indexOf(src) !== -1 ? image.onerror() : image.onload()));
+    } });
+    return image;
+  } } };
+}
+
+/** The page's `<canvas type="2d">` answers selector queries with `canvas` (a fakeCanvas). */
+function attachCanvas(page, canvas) {
+  page.createSelectorQuery = () => ({ select: () => ({ fields: () => ({ exec: (done) => done([{ node: canvas }]) }) }) });
 }
 
 function errorAnswer(statusCode, code, message) {
   return { statusCode, data: { error: { code, message: message || code, details: { why: code } } } };
 }
 
-module.exports = { installWx, errorAnswer };
+module.exports = { installWx, errorAnswer, fakeCanvas, attachCanvas };

@@ -27,8 +27,37 @@ function withdrawalView(w) {
     created_text: localTime(w.created_at) });
 }
 
+// Grade upgrade conditions (GET /v1/distributor grade_standing; fenxiao.distribution.grade_rules).
+const CONDITIONS = { direct_members: ['直属成员', false], team_members: ['团队人数', false],
+  team_sales: ['团队销售额', true], own_sales: ['个人销售额', true] };
+const CHANGE_TEXT = { auto: '自动升级', manual: '商家调整' };
+
+function figureText(key, value) {
+  return (CONDITIONS[key] || [])[1] ? '¥' + money.fenToYuan(value) : value + '人';
+}
+
+/** gradeView(distributor) → what the 我的等级 card shows: the grade, the next one's conditions with progress. */
+function gradeView(d) {
+  const standing = d.grade_standing || {};
+  const next = standing.next;
+  return {
+    name: d.grade ? d.grade.name : '普通分销员',
+    locked: Boolean(standing.locked),
+    top: Boolean(d.grade) && !next,
+    next: next ? {
+      name: next.name, met: next.met,
+      matchText: next.conditions.length > 1 ? (next.match === 'all' ? '需同时满足以下条件' : '满足任一条件即可') : '满足以下条件即可',
+      conditions: next.conditions.map((c) => ({ key: c.key, label: (CONDITIONS[c.key] || [c.key])[0], met: c.met,
+        valueText: figureText(c.key, c.value), targetText: figureText(c.key, c.target),
+        percent: Math.min(100, Math.floor((c.value * 100) / c.target)) })),
+    } : null,
+    changes: (standing.changes || []).slice(0, 3).map((c) => ({ id: c.id, kindText: CHANGE_TEXT[c.kind] || c.kind,
+      text: (c.from_name || '普通分销员') + ' → ' + (c.to_name || '普通分销员'), atText: localTime(c.at) })),
+  };
+}
+
 function memberView(m) {
   return Object.assign({}, m, { sales_text: money.fenToYuan(m.sales || 0), joined_text: localTime(m.joined_at) });
 }
 
-module.exports = { APPLICATION_TEXT, COMMISSION_FILTERS, balanceView, commissionView, withdrawalView, memberView };
+module.exports = { APPLICATION_TEXT, COMMISSION_FILTERS, balanceView, commissionView, withdrawalView, memberView, gradeView };

@@ -153,7 +153,8 @@ def test_grades_and_assignment(api, db, owner, distributor):
     too_much = api.put(f"/v1/admin/grades/{grade_id}", {"name": "金牌", "rates_bp": [4000, 1001]}, token=owner)
     assert too_much.error_code == "RATES_TOTAL_TOO_HIGH"
     edited = api.put(f"/v1/admin/grades/{grade_id}", {"name": "金牌", "rates_bp": [2500], "sort": 2}, token=owner)
-    assert edited.json == {"id": grade_id, "name": "金牌", "rates_bp": [2500], "sort": 2}
+    assert edited.json == {"id": grade_id, "name": "金牌", "rates_bp": [2500], "sort": 2,
+                           "upgrade": None}
     assert api.get("/v1/admin/grades", token=owner).json["items"] == [edited.json]
     operator = admin_token(db, "operator")
     assert api.post("/v1/admin/grades", {"name": "银牌", "rates_bp": [1]}, token=operator).status == 403

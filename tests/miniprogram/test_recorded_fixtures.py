@@ -213,6 +213,30 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     shot("level", "GET", "/v1/me/level", token=w.shopper)
     shot("checkout_member", "POST", "/v1/checkout/preview", plain, token=w.shopper)
     shot("checkout_points", "POST", "/v1/checkout/preview", {**plain, "points": 1005}, token=w.shopper)
+
+    # grades (last: a grade's rates would change the commission of any later order): 银牌 is reached with one
+    # direct member (the buyer), 金牌 needs 5 team members and ¥1,000 team sales; the night upgrades alice
+    for name, sort, upgrade in (("银牌", 1, {"direct_members": 1}),
+                                ("金牌", 2, {"match": "all", "team_members": 5, "team_sales": 100_000})):
+        ok(api.post("/v1/admin/grades", {"name": name, "rates_bp": [1000, 500], "sort": sort, "upgrade": upgrade},
+                    token=w.admin), 201)
+    w.run_schedule("refresh_stats")
+    assert w.run_schedule("settle_commissions")["grades"]["upgraded"] == 1
+    shot("distributor_grade", "GET", "/v1/distributor", token=dist)
+
+    # poster templates: two for the shop poster (春日 the default: full layout on a background, green text),
+    # one for product posters; and the shares whose wxacodes the posters carry
+    for template in ({"name": "春日", "layout": "full", "background": "https://img.example/poster-spring.jpg",
+                      "text_color": "#2e7d32", "title": "春日好物节", "applies_to": ["shop"], "default_for": ["shop"]},
+                     {"name": "简约", "layout": "classic", "text_color": "#333333", "applies_to": ["shop", "product"],
+                      "sort": 5},
+                     {"name": "新品", "layout": "centered", "text_color": "#6a1b9a", "title": "新品推荐",
+                      "applies_to": ["product"], "default_for": ["product"]}):
+        ok(api.post("/v1/admin/poster-templates", template, token=w.admin), 201)
+    shot("poster_templates", "GET", "/v1/distributor/poster-templates?kind=shop", token=dist)
+    shot("poster_templates_product", "GET", "/v1/distributor/poster-templates?kind=product", token=dist)
+    shot("distributor_share", "GET", "/v1/distributor/share", token=dist)
+    shot("product_share", "GET", f"/v1/distributor/share?product_id={w.product['id']}", token=dist)
     return shots
 
 

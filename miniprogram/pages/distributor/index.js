@@ -1,7 +1,7 @@
 // Distributor centre: the application form until approved; then balances, stats, share poster, team,
 // commissions and rankings.
 const api = require('../../utils/api');
-const { APPLICATION_TEXT, COMMISSION_FILTERS, balanceView, commissionView, memberView } = require('../../utils/distributor');
+const { APPLICATION_TEXT, COMMISSION_FILTERS, balanceView, commissionView, gradeView, memberView } = require('../../utils/distributor');
 const { fenToYuan } = require('../../utils/money');
 const { bindPager } = require('../../utils/page');
 const { showError } = require('../../utils/ui');
@@ -29,11 +29,12 @@ const SECTIONS = [
 
 Page({
   data: {
-    state: 'loading', distributor: null, statusText: '', balance: null, salesText: '0.00',
+    state: 'loading', distributor: null, statusText: '', balance: null, salesText: '0.00', grade: null,
     form: { real_name: '', phone: '', reason: '' }, submitting: false,
     sections: SECTIONS, section: 'team1', items: [], done: false, period: 'week', rankings: [],
     levelRows: [], rankLevels: RANK_LEVELS, rankLevel: 0,
     commissionFilters: COMMISSION_FILTERS, commissionStatus: '', posterPath: '', posterBusy: false,
+    posterTemplates: [], posterTemplate: '',
   },
 
   onLoad() {
@@ -50,7 +51,8 @@ Page({
       // share cards read the code from the stored user: keep it current (e.g. approved a moment ago)
       rememberUser(Object.assign({}, currentUser(), { distributor: { status: d.status, code: d.code } }));
       this.setData({ state: d.status, distributor: d, statusText: APPLICATION_TEXT[d.status] || d.status,
-        balance: balanceView(d.balance), salesText: fenToYuan(d.stats.sales), levelRows: levelRows(d.stats.levels) });
+        balance: balanceView(d.balance), salesText: fenToYuan(d.stats.sales), levelRows: levelRows(d.stats.levels),
+        grade: gradeView(d) });
       if (d.status === 'approved') this.openSection(this.data.section);
     }, (err) => {
       if (NOT_APPLIED.indexOf(err.code) !== -1) this.setData({ state: 'none' });
@@ -128,17 +130,24 @@ Page({
     if (this.data.state === 'approved' && this.data.section !== 'rankings') this.list.more();
   },
 
-  // The shop poster: the distributor's avatar and nickname beside the shop wxacode carrying their code.
+  // The shop poster: the distributor's avatar and nickname beside the shop wxacode carrying their code,
+  // drawn from the poster template they picked (the merchant's default first).
   makePoster() {
     this.setData({ posterBusy: true, posterPath: '' });
-    api.get('/v1/distributor/share')
-      .then((poster) => {
+    Promise.all([api.get('/v1/distributor/share'), posters.pickedTemplate(this, api, 'shop')])
+      .then(([share, template]) => {
         const user = currentUser();
         return posters.makePoster(this, '#poster', { image: '', title: '分销商城 · 好物邀你一起逛', priceText: '',
-          avatar: user.avatar_url, nickname: user.nickname, qrcode: poster.qrcode_url });
+          avatar: user.avatar_url, nickname: user.nickname, qrcode: share.qrcode_url }, template);
       })
       .then((posterPath) => this.setData({ posterPath, posterBusy: false }))
       .catch((err) => { this.setData({ posterBusy: false }); showError(err); });
+  },
+
+  chooseTemplate(e) {
+    if (this.data.posterBusy || e.currentTarget.dataset.id === this.data.posterTemplate) return;
+    this.setData({ posterTemplate: e.currentTarget.dataset.id });
+    this.makePoster();
   },
 
   previewPoster() {

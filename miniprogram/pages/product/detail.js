@@ -16,7 +16,7 @@ const { go } = require('../../utils/page');
 Page({
   data: { product: null, view: null, selection: {}, quantity: 1, groupId: '', promotionLeft: '', error: '',
     seckill: null, bargain: null,
-    canPoster: false, posterOpen: false, posterPath: '', posterBusy: false,
+    canPoster: false, posterOpen: false, posterPath: '', posterBusy: false, posterTemplates: [], posterTemplate: '',
     reviews: [], ratingText: '', favourited: false },
 
   onLoad(query) {
@@ -154,16 +154,17 @@ Page({
   },
 
   // A distributor's poster: the product, its price, their avatar and nickname, and the product wxacode
-  // carrying their code (GET /v1/distributor/share?product_id=).
+  // carrying their code (GET /v1/distributor/share?product_id=), drawn from the product poster template
+  // they picked (the merchant's default first).
   openPoster() {
     const product = this.data.product;
     this.setData({ posterOpen: true, posterPath: '', posterBusy: true });
-    api.get('/v1/distributor/share', { product_id: product.id })
-      .then((share) => {
+    Promise.all([api.get('/v1/distributor/share', { product_id: product.id }), poster.pickedTemplate(this, api, 'product')])
+      .then(([share, template]) => {
         const user = currentUser();
         return poster.makePoster(this, '#poster', { image: product.images[0], title: product.title,
           priceText: '¥' + this.data.view.price_text, avatar: user.avatar_url, nickname: user.nickname,
-          qrcode: share.qrcode_url });
+          qrcode: share.qrcode_url }, template);
       })
       .then((posterPath) => this.setData({ posterPath, posterBusy: false }))
       .catch((err) => { this.setData({ posterOpen: false, posterBusy: false }); showError(err); });
@@ -173,6 +174,12 @@ Page({
     poster.saveToAlbum(this.data.posterPath)
       .then(() => wx.showToast({ title: '已保存到相册' }))
       .catch(showError);
+  },
+
+  chooseTemplate(e) {
+    if (this.data.posterBusy || e.currentTarget.dataset.id === this.data.posterTemplate) return;
+    this.setData({ posterTemplate: e.currentTarget.dataset.id });
+    this.openPoster();
   },
 
   closePoster() {

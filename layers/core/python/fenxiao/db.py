@@ -224,7 +224,13 @@ INDEXES: dict[str, list[IndexModel]] = {
         _ix([("flag.last_at", D), ("_id", D)], sparse=True),  # admin: referrers the farming guard flagged
         _ix("backlog", sparse=True),               # analytics.backlogs: the documents a to-do counter counts
         _ix("backlog_pending.id", sparse=True),    # analytics.backlogs: counter changes a crash left
+        _ix("pending_grade_change._id", sparse=True),  # grade_upgrades: changes whose record is still to write
     ],
+    "poster_templates": [  # fenxiao.distribution.posters: admin list; a distributor's picker by kind
+        _ix([("sort", D), ("updated_at", D), ("_id", D)]),
+        _ix([("applies_to", A), ("enabled", A), ("sort", D), ("updated_at", D), ("_id", D)]),
+    ],
+    "grade_changes": [_ix([("user_id", A), ("at", D), ("_id", D)])],  # fenxiao.distribution.grade_upgrades
     "materials": [  # fenxiao.distribution.materials: admin list, distributors' list (visible), by product
         _ix([("sort", D), ("created_at", D), ("_id", D)]),
         _ix([("visible", A), ("sort", D), ("created_at", D), ("_id", D)]),

@@ -121,6 +121,7 @@ CATALOGUE: dict[str, Entry] = {
     # --- catalogue ------------------------------------------------------------------------------
     "BANNER_NOT_FOUND": _e(404, "轮播图不存在", "No such banner"),
     "MATERIAL_NOT_FOUND": _e(404, "推广素材不存在", "No such promotion material"),
+    "POSTER_TEMPLATE_NOT_FOUND": _e(404, "海报模板不存在", "No such poster template"),
     "PRODUCT_NOT_FOUND": _e(404, "商品不存在或已下架", "No such product, or it is no longer on sale"),
     "PRODUCT_OFF_SALE": _e(422, "商品已下架", "This product is not on sale"),
     "PRODUCT_EDIT_CONFLICT": _e(409, "商品已被他人修改，请刷新后再试", "The product was changed meanwhile; reload"),
@@ -320,6 +321,7 @@ CATALOGUE: dict[str, Entry] = {
     "UNKNOWN_GRADE": _e(422, "所选分销等级不存在", "No such grade"),
     "GRADE_NOT_FOUND": _e(404, "分销等级不存在", "No such grade"),
     "GRADE_NAME_TAKEN": _e(409, "已有同名的分销等级", "Another grade already has this name"),
+    "DISTRIBUTOR_CHANGED": _e(409, *_TRY_AGAIN),
     "BINDING_CONFLICT": _e(409, *_TRY_AGAIN),
     "SHARE_LINK_NOT_FOUND": _e(404, "分享链接不存在", "No such share link"),
     "SHARE_LINK_CONFLICT": _e(409, *_TRY_AGAIN),

@@ -26,6 +26,7 @@ from fenxiao import clock, transitions
 from fenxiao.analytics import backlogs, rollups
 from fenxiao.content import ensure_clean
 from fenxiao.crypto import DecryptError, decrypt_field, encrypt_field
+from fenxiao.distribution import grade_upgrades
 from fenxiao.distribution.grades import get_grade, render_grade
 from fenxiao.distribution.models import ApplicationIn, ApplicationQuery, DistributorPatch, DistributorQuery, ReviewIn
 from fenxiao.distribution.settings import get_distribution_settings
@@ -200,9 +201,11 @@ def _approve_everyone(db: Database, user_id: str) -> dict[str, Any]:
 def render_mine(db: Database, doc: dict[str, Any]) -> dict[str, Any]:
     """GET /v1/distributor."""
     grade = get_grade(db, doc["grade_id"]) if doc.get("grade_id") else None
+    stats = distributor_stats(db, doc["_id"])
     return {"status": doc["status"], "code": doc.get("code"), "grade": render_grade(grade) if grade else None,
             "balance": {**zero_balance(), **(doc.get("balance") or {})},
-            "stats": distributor_stats(db, doc["_id"]), "reject_reason": doc.get("reject_reason")}
+            "stats": stats, "grade_standing": grade_upgrades.standing(db, doc, stats),
+            "reject_reason": doc.get("reject_reason")}
 
 
 def get_mine(db: Database, user_id: str) -> dict[str, Any]:
@@ -219,7 +222,7 @@ def _admin_view(doc: dict[str, Any], user: dict[str, Any] | None) -> dict[str, A
             "balance": {**zero_balance(), **(doc.get("balance") or {})},
             "applied_at": doc.get("applied_at"), "reviewed_at": doc.get("reviewed_at"),
             "approved_at": doc.get("approved_at"), "disabled_at": doc.get("disabled_at"),
-            "created_at": doc.get("created_at"),
+            "created_at": doc.get("created_at"), "grade_locked": bool(doc.get("grade_locked")),
             # set by the farming guard: {reason, refused, first_at, last_at}; null when never flagged
             "flag": doc.get("flag")}
 
@@ -265,7 +268,8 @@ def admin_get(db: Database, distributor_id: str) -> dict[str, Any]:
     grade = get_grade(db, doc["grade_id"]) if doc.get("grade_id") else None
     stats = distributor_stats(db, distributor_id)
     return {**view, "grade": render_grade(grade) if grade else None, "stats": stats,
-            "team": {f"level{n}": stats[f"team_level{n}"] for n in LEVELS}}
+            "team": {f"level{n}": stats[f"team_level{n}"] for n in LEVELS},
+            "grade_changes": grade_upgrades.history(db, distributor_id)}
 
 
 def approve(db: Database, distributor_id: str, data: ReviewIn, *, by: str | None) -> dict[str, Any]:
@@ -284,23 +288,33 @@ def reject(db: Database, distributor_id: str, data: ReviewIn, *, by: str | None)
 
 
 def admin_update(db: Database, distributor_id: str, data: DistributorPatch, *, by: str | None) -> dict[str, Any]:
-    """Change the grade and/or disable / re-enable. Disabling stops new commission; entries and balance stay."""
+    """Change the grade (and its lock) and/or disable / re-enable. Disabling stops new commission; entries
+    and balance stay. A grade change is recorded in the history (fenxiao.distribution.grade_upgrades)."""
     given = data.model_fields_set
-    changes: dict[str, Any] = {}
+    grade: dict[str, Any] = {}
     if "grade_id" in given:
         if data.grade_id is not None and get_grade(db, data.grade_id) is None:
             raise BusinessRule("No such grade", code="UNKNOWN_GRADE", details={"grade_id": data.grade_id})
-        changes["grade_id"] = data.grade_id
+        grade["grade_id"] = data.grade_id
+    if "grade_locked" in given and data.grade_locked is not None:
+        grade["grade_locked"] = data.grade_locked
+    changes: dict[str, Any] = {}
     if "status" in given and data.status is not None:
         changes["status"] = data.status
         changes["disabled_at" if data.status == DISABLED else "enabled_at"] = clock.now()
-    if not changes:
+    if not grade and not changes:
         return admin_get(db, distributor_id)
-    # Only an approved or disabled distributor is edited here; applications go through review.
-    doc = transitions.move(db.distributors, distributor_id, [APPROVED, DISABLED], None,
-                           code="DISTRIBUTOR_NOT_APPROVED", not_found="DISTRIBUTOR_NOT_FOUND",
-                           fields={**changes, "updated_at": clock.now(), "updated_by": by})
-    assert doc is not None  # no replay asked for
-    if "status" in changes:
-        _mirror(db, doc)
-    return admin_get(db, distributor_id)
+    for _attempt in range(3):  # each attempt is one update from what was read; the nightly run may race it
+        doc = db.distributors.find_one({"_id": distributor_id})
+        if doc is None:
+            raise NotFound("No such distributor", code="DISTRIBUTOR_NOT_FOUND", details={"id": distributor_id})
+        # Only an approved or disabled distributor is edited here; applications go through review.
+        if doc["status"] not in (APPROVED, DISABLED):
+            raise transitions.refusal("DISTRIBUTOR_NOT_APPROVED", doc["status"], [APPROVED, DISABLED])
+        moved = grade_upgrades.set_by_hand(db, doc, grade, by=by,
+                                           extra={**changes, "updated_at": clock.now(), "updated_by": by})
+        if moved is not None:
+            if "status" in changes:
+                _mirror(db, moved)
+            return admin_get(db, distributor_id)
+    raise Conflict("The distributor changed meanwhile", code="DISTRIBUTOR_CHANGED", details={"id": distributor_id})

@@ -42,17 +42,36 @@ class ReviewIn(_Input):
 
 
 class DistributorPatch(_Input):
-    """Admin edit: `grade_id: null` clears the grade (global rates apply again)."""
+    """Admin edit: `grade_id: null` clears the grade (global rates apply again).
+
+    A grade set by hand is locked against the nightly automatic upgrade unless `grade_locked: false` is
+    sent with it (docs/distribution-growth.md); `grade_locked` alone locks or unlocks the current grade."""
 
     grade_id: Id | None = None
+    grade_locked: bool | None = None
     status: Literal["approved", "disabled"] | None = None
+
+
+Members = Annotated[int, Field(ge=1, le=10_000_000)]
+Fen = Annotated[int, Field(ge=1, le=100_000_000_000)]
+
+
+class UpgradeIn(_Input):
+    """Conditions for reaching a grade automatically (fenxiao.distribution.grade_rules); empty ones are unset."""
+
+    match: Literal["any", "all"] = Field("any", description="reached when any / all of the set conditions are met")
+    direct_members: Members | None = Field(None, title="直属成员数", description="members at team level 1")
+    team_members: Members | None = Field(None, title="团队人数", description="members at levels 1-3")
+    team_sales: Fen | None = Field(None, title="团队销售额", description="paid net of refunds, fen")
+    own_sales: Fen | None = Field(None, title="个人销售额", description="level-1 sales, net, fen")
 
 
 class GradeIn(_Input):
     name: Name
     # Loosely bounded so a fourth level reaches `check_rates` and gets its legal explanation.
     rates_bp: list[Annotated[int, Field(ge=0, le=5000)]] = Field(min_length=1, max_length=10)
-    sort: int = Field(0, ge=-1_000_000, le=1_000_000)
+    sort: int = Field(0, ge=-1_000_000, le=1_000_000, description="the ladder: larger is higher")
+    upgrade: UpgradeIn | None = None
 
 
 class ApplicationQuery(PageQuery):

@@ -5,6 +5,7 @@ import { bpToPercent, time, yuan } from './format.js';
 import { orderColumns, rejectButton } from './orders.js';
 import { can } from './roles.js';
 import { withdrawalColumns } from './finance.js';
+import { renderPosterTemplates } from './posters.js';
 import { actions, badge, dialogTitle, filterBar, formDialog, kv, openDialog, pagedTable, person, searchBox,
   spacer, subTabs, table, toolbar, act } from './ui.js';
 
@@ -16,6 +17,18 @@ const BUCKETS = [['frozen', '冻结'], ['available', '可提现'], ['withdrawing
 const FLAG_REASONS = { bindings_per_referrer_hour: '每小时绑定过多', bindings_per_referrer_day: '每日绑定过多',
   bindings_per_ip_hour: '同一网络绑定过多', signups_per_ip_hour: '同一网络注册过多' };
 
+// the grade upgrade conditions (fenxiao.distribution.grade_rules): key → [label, yuan?]
+const CONDITIONS = [['direct_members', '直属成员', false], ['team_members', '团队人数（三级内）', false],
+  ['team_sales', '团队销售额', true], ['own_sales', '个人销售额', true]];
+const conditionText = (key, value) => {
+  const [, label, money] = CONDITIONS.find(([k]) => k === key) || [key, key, false];
+  return `${label} ≥ ${money ? yuan(value) : `${value} 人`}`;
+};
+const upgradeText = (u) => (u ? CONDITIONS.filter(([k]) => u[k] != null).map(([k]) => conditionText(k, u[k]))
+  .join(u.match === 'all' ? ' 且 ' : ' 或 ') : '仅手动设置');
+const figuresText = (f) => CONDITIONS.map(([k, label, money]) => `${label} ${money ? yuan(f[k] ?? 0) : `${f[k] ?? 0} 人`}`).join('，');
+
+const CHANGE_KINDS = { auto: ['自动升级', 'ok'], manual: ['手动调整', ''] };
 const rates = (g) => `${g.rates_bp.map(bpToPercent).join('% / ')}%`;
 const moves = (deltas) => BUCKETS.filter(([b]) => deltas[b]).map(([b, label]) => `${label} ${deltas[b] > 0 ? '+' : ''}${yuan(deltas[b])}`).join('，') || '—';
 
@@ -36,7 +49,18 @@ export function showDistributor(id) {
           const l = (s.levels || {})[String(i + 1)] || {};
           return [`${name}推广`, `订单 ${l.orders ?? 0}，销售额 ${yuan(l.sales ?? 0)}，佣金 ${yuan(l.commission ?? 0)}`];
         }),
-        ['团队', LEVEL_NAMES.map((name, i) => `${name} ${(d.team || {})[`level${i + 1}`] ?? 0} 人`).join('，')]]));
+        ['团队', LEVEL_NAMES.map((name, i) => `${name} ${(d.team || {})[`level${i + 1}`] ?? 0} 人`).join('，')],
+        ['自动升级', d.grade_locked ? '已锁定（等级由商家手动设置，不自动升级）' : '参与（每晚按等级条件评估）']]));
+    }],
+    ['等级变更', async (box) => {
+      const d = await api('GET', `/v1/admin/distributors/${enc(id)}`);
+      box.append(table([['时间', (c) => time(c.at)],
+        ['方式', (c) => badge(c.kind, CHANGE_KINDS)],
+        ['变更', (c) => `${c.from_name || '默认'} → ${c.to_name || '默认'}`],
+        ['依据', (c) => (c.kind === 'auto'
+          ? h('div', {}, h('div', {}, `条件：${upgradeText(c.upgrade)}`), h('div', { class: 'muted' }, `当时：${figuresText(c.figures || {})}`))
+          : `操作人 ${c.by_name || c.by || '—'}${c.locked ? '，已锁定' : ''}`)],
+      ], d.grade_changes || [], '还没有等级变更'));
     }],
     ['团队', async (box) => {
       const list = pagedTable((paging) => api('GET', '/v1/admin/customers', { query: { ...paging, referrer_id: id } }), [
@@ -77,6 +101,7 @@ export async function renderDistribution(view) {
     ['分销商', renderDistributors],
     ['申请审核', renderApplications],
     ['分销等级', renderGrades],
+    ['海报模板', renderPosterTemplates],
   ]));
 }
 
@@ -129,6 +154,8 @@ async function renderDistributors(box) {
       const grade = h('button', { class: 'small', onclick: () => formDialog(`设置等级 · ${d.nickname || d.real_name || ''}`, [
         { name: 'grade_id', label: '等级', type: 'select', nullable: true, value: d.grade_id || '',
           options: [['', '默认（全局佣金比例）'], ...grades.map((g) => [g.id, `${g.name}（${rates(g)}）`])] },
+        { name: 'grade_locked', label: '锁定等级', type: 'checkbox', value: true,
+          hint: '锁定后每晚的自动升级不再改变此分销商的等级' },
       ], (body) => update(d, body), reload) }, '等级');
       return actions(detail, grade, toggle);
     }],
@@ -143,6 +170,7 @@ async function renderGrades(box) {
     const items = (await api('GET', '/v1/admin/grades')).items || [];
     fill(body, table([
       ['等级', (g) => g.name], ['各级佣金比例', rates], ['排序', (g) => g.sort ?? 0, 'num'],
+      ['自动升级条件', (g) => upgradeText(g.upgrade)],
       ['操作', (g) => (can('money_rules') ? h('button', { class: 'small', onclick: () => editGrade(g) }, '编辑') : '—')],
     ], items, '还没有等级：所有分销商使用全局佣金比例'));
   }
@@ -150,7 +178,12 @@ async function renderGrades(box) {
     formDialog(g ? `编辑等级 · ${g.name}` : '新建等级', [
       { name: 'name', label: '名称', required: true, value: g && g.name },
       { name: 'rates_bp', label: '各级佣金比例 (%)', type: 'percents', required: true, value: g && g.rates_bp, hint: '逗号分隔，如 12, 6（层级数与分销设置一致）' },
-      { name: 'sort', label: '排序', type: 'int', value: g ? g.sort : 0, hint: '数字越小越靠前' },
+      { name: 'sort', label: '排序', type: 'int', value: g ? g.sort : 0, hint: '数字越大等级越高；自动升级只升不降' },
+      { section: '自动升级条件（留空则只能手动设置此等级）' },
+      { name: 'upgrade.match', label: '满足方式', type: 'select', value: (g && g.upgrade && g.upgrade.match) || 'any',
+        options: [['any', '满足任一条件即可'], ['all', '需满足全部条件']] },
+      ...CONDITIONS.map(([key, label, money]) => ({ name: `upgrade.${key}`, label: `${label} ≥`, type: money ? 'money' : 'int',
+        nullable: true, value: g && g.upgrade ? g.upgrade[key] : null, hint: money ? '元，已付款且扣除退款' : '人' })),
     ], (values) => (g ? api('PUT', `/v1/admin/grades/${enc(g.id)}`, { body: values }) : api('POST', '/v1/admin/grades', { body: values })),
     load, '等级已保存');
   }
