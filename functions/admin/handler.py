@@ -20,7 +20,7 @@ AREAS = (
     Area("functions.admin.refunds", "/v1/admin/refunds"),
     Area("functions.admin.marketing", "/v1/admin/banners", "/v1/admin/coupons", "/v1/admin/promotions"),
     Area("functions.admin.distribution", "/v1/admin/distributor-applications", "/v1/admin/distributors",
-         "/v1/admin/grades", "/v1/admin/materials", "/v1/admin/settings/distribution"),
+         "/v1/admin/grades", "/v1/admin/materials", "/v1/admin/poster-templates", "/v1/admin/settings/distribution"),
     Area("functions.admin.dashboard", "/v1/admin/dashboard"),
     Area("functions.admin.uploads", "/v1/admin/uploads"),
     Area("functions.admin.page", "/admin"),
@@ -33,7 +33,7 @@ AREAS = (
     Area("functions.admin.shipping_templates", "/v1/admin/shipping-templates"),
     Area("functions.admin.reviews", "/v1/admin/reviews"),
     Area("functions.admin.seckill", "/v1/admin/seckill-activities"),
-    Area("functions.admin.bargains", "/v1/admin/bargain-activities"),
+    Area("functions.admin.bargains", "/v1/admin/bargain-activities", "/v1/admin/bargains"),
     Area("functions.admin.points", "/v1/admin/customers", "/v1/admin/settings/points"),
 )
 
