@@ -152,3 +152,40 @@ def test_the_owner_designs_poster_templates(window, db, shop) -> None:  # noqa: 
     owner.shot("poster-templates")
     # the refused colour is the one failed request (the browser logs every 4xx)
     assert owner.errors == ["Failed to load resource: the server responded with a status of 400 (BAD REQUEST)"]
+
+
+def test_the_owner_writes_promotion_materials(window, db, shop) -> None:  # noqa: F811
+    """推广素材: a post with text, an uploaded picture and a product picked by name; then hidden; the list says so."""
+    owner = window(DESKTOP, "owner-materials")
+    owner.sign_in(*OWNER)
+    page = owner.open("distribution")
+    page.locator(".subtabs button", has_text="推广素材").click()
+    page.locator("text=还没有推广素材").wait_for()
+    page.locator("#view button", has_text="新建推广素材").click()
+    form = owner.dialog()
+    form.locator("input[name=title]").fill("夏日T恤上新")
+    form.locator("textarea[name=content]").fill("纯棉宽松，四色可选，今天下单明天到！")
+    form.locator("input[type=file]").first.set_input_files(
+        files=[{"name": "tee.png", "mimeType": "image/png", "buffer": PNG}])
+    form.locator(".image-list img").wait_for()
+    form.get_by_label("搜索商品").fill("T恤")
+    form.get_by_label("搜索商品").press("Enter")
+    form.locator(".hits li", has_text="纯棉宽松圆领短袖T恤").locator("button", has_text="选择").click()
+    form.locator(".chosen-product", has_text="纯棉宽松圆领短袖T恤").wait_for()
+    owner.shot("material-form")
+    form.locator("button[type=submit]").click()
+    owner.toast("推广素材已保存")
+    tee = db.products.find_one({"title": {"$regex": "T恤"}})
+    post = db.materials.find_one({"title": "夏日T恤上新"})
+    assert post["product_id"] == tee["_id"] and post["content"].startswith("纯棉宽松") and post["visible"] is True
+    assert len(post["images"]) == 1 and "/uploads/" in post["images"][0]
+    row = page.locator("#view tr", has_text="夏日T恤上新")
+    row.locator("text=纯棉宽松圆领短袖T恤").wait_for()
+    row.locator("button", has_text="编辑").click()
+    owner.dialog().locator("input[name=visible]").uncheck()
+    owner.dialog().locator("button[type=submit]").click()
+    owner.toast("推广素材已保存")
+    page.locator("#view tr", has_text="夏日T恤上新").locator("text=已隐藏").wait_for()
+    assert db.materials.find_one({"_id": post["_id"]})["visible"] is False
+    owner.shot("materials")
+    assert owner.errors == []

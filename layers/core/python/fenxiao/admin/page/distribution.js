@@ -5,6 +5,7 @@ import { bpToPercent, time, yuan } from './format.js';
 import { orderColumns, rejectButton } from './orders.js';
 import { can } from './roles.js';
 import { withdrawalColumns } from './finance.js';
+import { renderMaterials } from './materials.js';
 import { renderPosterTemplates } from './posters.js';
 import { actions, badge, dialogTitle, filterBar, formDialog, kv, openDialog, pagedTable, person, searchBox,
   spacer, subTabs, table, toolbar, act } from './ui.js';
@@ -102,6 +103,7 @@ export async function renderDistribution(view) {
     ['申请审核', renderApplications],
     ['分销等级', renderGrades],
     ['海报模板', renderPosterTemplates],
+    ['推广素材', renderMaterials],
   ]));
 }
 
