@@ -52,6 +52,9 @@ function orderView(order) {
       pay_amount: money.fenToYuan(amounts.pay_amount),
       // 商家改价 (≤ 0 fen): shown only when the merchant changed the price, so the rows add up to 实付
       price_adjustment: order.price_adjustment ? money.fenToYuan(-order.price_adjustment) : '',
+      // 会员折扣 / 积分抵扣: shown only when the order had them (the rows add up to 实付 with them)
+      member_discount: amounts.member_discount ? money.fenToYuan(amounts.member_discount) : '',
+      points_discount: amounts.points_discount ? money.fenToYuan(amounts.points_discount) : '',
     },
     lines: (order.lines || []).map((line) => Object.assign({}, line, {
       specs_text: specsText(line.specs), unit_price_text: money.fenToYuan(line.unit_price), paid_text: money.fenToYuan(line.paid),

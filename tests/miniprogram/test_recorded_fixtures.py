@@ -213,6 +213,8 @@ def _shop(w: World) -> dict[str, dict[str, Any]]:
     shot("level", "GET", "/v1/me/level", token=w.shopper)
     shot("checkout_member", "POST", "/v1/checkout/preview", plain, token=w.shopper)
     shot("checkout_points", "POST", "/v1/checkout/preview", {**plain, "points": 1005}, token=w.shopper)
+    with_points = ok(api.post("/v1/orders", {**plain, "points": 500}, token=w.shopper), 201)
+    shot("order_member_points", "GET", f"/v1/orders/{with_points['id']}", token=w.shopper)
 
     # grades (last: a grade's rates would change the commission of any later order): 银牌 is reached with one
     # direct member (the buyer), 金牌 needs 5 team members and ¥1,000 team sales; the night upgrades alice

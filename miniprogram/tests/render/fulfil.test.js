@@ -108,3 +108,15 @@ test('order detail: a price the merchant changed (改价) shows as its own row a
   assert.match(view.text(), new RegExp(`实付\\s*¥${(order.amounts.pay_amount / 100).toFixed(2).replace('.', '\\.')}`));
   view.page.onUnload && view.page.onUnload();
 });
+
+test('order detail: a member discount and the points spent show as their own rows, adding up to 实付', async () => {
+  const order = fixture('order_member_points').body;
+  const { member_discount: member, points_discount: points } = order.amounts;
+  assert.ok(member > 0 && points > 0 && order.points_used > 0);
+  const view = await renderPage('pages/orders/detail', { fixtures: ['order_member_points'], query: { id: order.id } });
+  const yuan = (fen) => (fen / 100).toFixed(2).replace('.', '\\.');
+  assert.match(view.text(), new RegExp(`会员折扣\\s*-¥${yuan(member)}`));
+  assert.match(view.text(), new RegExp(`积分抵扣（${order.points_used} 积分）\\s*-¥${yuan(points)}`));
+  assert.match(view.text(), new RegExp(`实付\\s*¥${yuan(order.amounts.pay_amount)}`));
+  view.page.onUnload && view.page.onUnload();
+});
