@@ -27,6 +27,22 @@ def _history_row(owner, page, overview: str, kind: str):
     return row
 
 
+def _new_in_subtab(open_window, shot_name: str, tab: str, empty: str, button: str):
+    """The owner on the 分销 screen's `tab` (still empty) opens its 新建 form: (owner, page, form)."""
+    owner = open_window(DESKTOP, shot_name)
+    owner.sign_in(*OWNER)
+    page = owner.open("distribution")
+    page.locator(".subtabs button", has_text=tab).click()
+    page.locator(f"text={empty}").wait_for()
+    page.locator("#view button", has_text=button).click()
+    return owner, page, owner.dialog()
+
+
+def _upload(form, name: str) -> None:
+    picture = {"name": name, "mimeType": "image/png", "buffer": PNG}
+    form.locator("input[type=file]").first.set_input_files(files=[picture])
+
+
 def test_the_owner_sets_upgrade_conditions_and_sees_the_history(window, db, shop) -> None:  # noqa: F811
     owner = window(DESKTOP, "owner-grades")
     owner.sign_in(*OWNER)
@@ -102,17 +118,10 @@ def test_the_grade_history_reads_on_a_phone(window, db, shop) -> None:  # noqa: 
 def test_the_owner_designs_poster_templates(window, db, shop) -> None:  # noqa: F811
     """A background uploaded through the presigned POST, a layout, a colour, a title, shop + product, default
     for the shop; a second one only for products, then disabled; the list says so."""
-    owner = window(DESKTOP, "owner-posters")
-    owner.sign_in(*OWNER)
-    page = owner.open("distribution")
-    page.locator(".subtabs button", has_text="海报模板").click()
-    page.locator("text=还没有海报模板").wait_for()
-    page.locator("#view button", has_text="新建海报模板").click()
-    form = owner.dialog()
+    owner, page, form = _new_in_subtab(window, "owner-posters", "海报模板", "还没有海报模板", "新建海报模板")
     form.locator("input[name=name]").fill("春日")
     form.locator("select[name=layout]").select_option("full")
-    form.locator("input[type=file]").first.set_input_files(
-        files=[{"name": "spring.png", "mimeType": "image/png", "buffer": PNG}])
+    _upload(form, "spring.png")
     form.locator("input[name=background]").wait_for()
     page.wait_for_function("() => document.querySelector('#dialog input[name=background]').value.startsWith('http')")
     form.locator("input[name=text_color]").fill("#2E7D32")
@@ -156,17 +165,10 @@ def test_the_owner_designs_poster_templates(window, db, shop) -> None:  # noqa: 
 
 def test_the_owner_writes_promotion_materials(window, db, shop) -> None:  # noqa: F811
     """推广素材: a post with text, an uploaded picture and a product picked by name; then hidden; the list says so."""
-    owner = window(DESKTOP, "owner-materials")
-    owner.sign_in(*OWNER)
-    page = owner.open("distribution")
-    page.locator(".subtabs button", has_text="推广素材").click()
-    page.locator("text=还没有推广素材").wait_for()
-    page.locator("#view button", has_text="新建推广素材").click()
-    form = owner.dialog()
+    owner, page, form = _new_in_subtab(window, "owner-materials", "推广素材", "还没有推广素材", "新建推广素材")
     form.locator("input[name=title]").fill("夏日T恤上新")
     form.locator("textarea[name=content]").fill("纯棉宽松，四色可选，今天下单明天到！")
-    form.locator("input[type=file]").first.set_input_files(
-        files=[{"name": "tee.png", "mimeType": "image/png", "buffer": PNG}])
+    _upload(form, "tee.png")
     form.locator(".image-list img").wait_for()
     form.get_by_label("搜索商品").fill("T恤")
     form.get_by_label("搜索商品").press("Enter")
