@@ -62,10 +62,11 @@ def test_the_owner_sets_upgrade_conditions_and_sees_the_history(window, db, shop
             owner.shot("grade-conditions-form")
         form.locator("button[type=submit]").click()
         owner.toast("等级已保存")
+    row = page.locator("#view tr", has_text="金牌")
+    row.wait_for()  # the first save's toast may still show: the second's row says it landed
     silver, gold = db.grades.find_one({"name": "银牌"}), db.grades.find_one({"name": "金牌"})
     assert silver["upgrade"] == {"match": "any", "direct_members": 1}
     assert gold["upgrade"] == {"match": "all", "direct_members": 5, "team_sales": 300050}
-    row = page.locator("#view tr", has_text="金牌")
     assert "直属成员 ≥ 5 人 且 团队销售额 ≥ ¥3,000.50" in row.inner_text()
     owner.shot("grades-with-conditions")
 
@@ -145,17 +146,17 @@ def test_the_owner_designs_poster_templates(window, db, shop) -> None:  # noqa: 
     form.locator("p.error", has_text="文字颜色").wait_for()
     form.locator("input[name=text_color]").fill("#6a1b9a")
     form.locator("button[type=submit]").click()
-    owner.toast("海报模板已保存")
+    # the first save's toast may still show: wait for what only this save draws (its row), then read the db
+    row = page.locator("#view tr", has_text="新品")
+    row.wait_for()
     fresh = db.poster_templates.find_one({"name": "新品"})
     assert (fresh["layout"], fresh["applies_to"], fresh["background"]) == ("centered", ["product"], None)
 
-    row = page.locator("#view tr", has_text="新品")
     row.locator("button", has_text="编辑").click()
     owner.dialog().locator("input[name=enabled]").uncheck()
     owner.dialog().locator("button[type=submit]").click()
-    owner.toast("海报模板已保存")
-    assert db.poster_templates.find_one({"name": "新品"})["enabled"] is False
     page.locator("#view tr", has_text="新品").locator("text=停用").wait_for()
+    assert db.poster_templates.find_one({"name": "新品"})["enabled"] is False
     spring_row = page.locator("#view tr", has_text="春日").inner_text()
     assert "满版" in spring_row and "店铺海报默认" in spring_row and "#2E7D32" in spring_row
     owner.shot("poster-templates")
