@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The Serverless Framework v3 CLI, pinned in infra/aws/package.json (installed from npm; needs node)
 AWS_TOOLS := infra/aws/node_modules/.installed
+# The mini-program's render-test packages (jsdom, miniprogram-simulate), pinned in miniprogram/package-lock.json
+MINI_TOOLS := miniprogram/node_modules/.installed
 
 # Debian packages the admin page's browser tests need (tests/admin/test_browser.py): Playwright drives the
 # system chromium, and the CJK fonts make the Chinese screenshots legible.
@@ -34,8 +36,12 @@ test: $(STAMP) $(AWS_TOOLS) browser-deps
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 	@# mini-program: helper and page-tree tests, then render tests (miniprogram-simulate + jsdom, dev-only npm
 	@# packages pinned in miniprogram/package-lock.json; the mini-program itself ships no npm code)
-	@if command -v node >/dev/null; then npm ci --prefix miniprogram --no-audit --no-fund --loglevel=error \
+	@if command -v node >/dev/null; then $(MAKE) --no-print-directory $(MINI_TOOLS) \
 		&& node --test miniprogram/tests/; else echo "node not found: mini-program tests skipped"; fi
+
+# Installed again only when the pinned versions change (npm ci wipes and rebuilds node_modules each time).
+$(MINI_TOOLS): miniprogram/package.json miniprogram/package-lock.json
+	npm ci --prefix miniprogram --no-audit --no-fund --loglevel=error && touch $@
 
 browser-deps:
 	@missing="$$(for p in $(BROWSER_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done)"; \
