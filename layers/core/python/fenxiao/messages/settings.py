@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints, model_validator
 from pymongo.database import Database
 
 from fenxiao.messages.events import EVENTS, EventName
-from fenxiao.model import Model
+from fenxiao.model import ConfigDict, Field, Model, StringConstraints, model_validator
 from fenxiao.settings.store import SettingsStore
 
 Keyword = Annotated[str, StringConstraints(pattern=r"^[a-z_]{3,20}\d{1,2}$")]
