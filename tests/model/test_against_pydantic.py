@@ -27,8 +27,8 @@ from hypothesis import strategies as st
 
 import fenxiao
 from fenxiao.model import BaseModel, ValidationError
-from fenxiao.model.compile import fields_of
-from fenxiao.model.declaration import Constraints, FieldInfo
+from fenxiao.model.compile import fields_of, split_annotated
+from fenxiao.model.declaration import Constraints
 from tests.model import oracle
 
 EXAMPLES = int(os.environ.get("FENXIAO_MODEL_EXAMPLES", "25"))  # per model and mode; 1000 for a long hunt
@@ -70,22 +70,11 @@ DATES = st.one_of(
 
 
 def _unwrap(tp: Any, metadata: list[Any]) -> tuple[Any, dict[str, Any], str | None]:
-    constraints: dict[str, Any] = {}
     discriminator = None
-    while True:
-        if get_origin(tp) is Annotated:
-            tp, *extras = get_args(tp)
-            for extra in extras:
-                if isinstance(extra, FieldInfo):
-                    metadata = [*extra.metadata, *metadata]
-                    discriminator = extra.discriminator or discriminator
-                else:
-                    metadata = [extra, *metadata]
-            continue
-        break
-    for item in metadata:
-        if isinstance(item, Constraints):
-            constraints.update(item.values)
+    while get_origin(tp) is Annotated:
+        tp, more, tag, _ = split_annotated(tp)
+        metadata, discriminator = [*more, *metadata], tag or discriminator
+    constraints = {k: v for item in metadata if isinstance(item, Constraints) for k, v in item.values.items()}
     return tp, constraints, discriminator
 
 

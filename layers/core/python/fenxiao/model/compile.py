@@ -273,15 +273,8 @@ def _compile(tp: Any, field: FieldInfo | None, config: dict[str, Any]) -> Valida
 def _type(tp: Any, metadata: list[Any], config: dict[str, Any], discriminator: str | None) -> Validator:
     origin = get_origin(tp)
     if origin is Annotated:
-        inner, *extras = get_args(tp)
-        more: list[Any] = []
-        for extra in extras:
-            if isinstance(extra, FieldInfo):
-                more += extra.metadata
-                discriminator = extra.discriminator or discriminator
-            else:
-                more.append(extra)
-        return _type(inner, more + metadata, config, discriminator)
+        inner, more, tag, _ = split_annotated(tp)
+        return _type(inner, more + metadata, config, tag or discriminator)
     constraints: dict[str, Any] = {}
     afters: list[Callable[[Any], Any]] = []
     for item in metadata:
@@ -304,6 +297,23 @@ def _type(tp: Any, metadata: list[Any], config: dict[str, Any], discriminator: s
     else:
         check = _plain(tp, constraints, config)
     return _then(check, afters) if afters else check
+
+
+def split_annotated(tp: Any) -> tuple[Any, list[Any], str | None, dict[str, str]]:
+    """`Annotated[X, ...]` as X, its metadata (a `Field(...)`'s constraints in place of the Field), the
+    discriminator and the title / description a `Field(...)` in it gives."""
+    inner, *extras = get_args(tp)
+    metadata: list[Any] = []
+    discriminator = None
+    notes: dict[str, str] = {}
+    for extra in extras:
+        if isinstance(extra, FieldInfo):
+            metadata += extra.metadata
+            discriminator = extra.discriminator or discriminator
+            notes.update({k: v for k, v in (("description", extra.description), ("title", extra.title)) if v})
+        else:
+            metadata.append(extra)
+    return inner, metadata, discriminator, notes
 
 
 def _then(check: Validator, afters: list[Callable[[Any], Any]]) -> Validator:

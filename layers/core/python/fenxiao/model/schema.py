@@ -10,7 +10,7 @@ import types
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from fenxiao.model.compile import _config, fields_of
+from fenxiao.model.compile import _config, fields_of, split_annotated
 from fenxiao.model.declaration import AfterValidator, BaseModel, Constraints, FieldInfo, RootModel
 
 _KEYWORDS = {"int": {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"},
@@ -71,17 +71,8 @@ def _type(tp: Any, metadata: list[Any], discriminator: str | None, ref_template:
           defs: dict[str, Any]) -> dict[str, Any]:
     origin = get_origin(tp)
     if origin is Annotated:
-        inner, *extras = get_args(tp)
-        more: list[Any] = []
-        notes: dict[str, Any] = {}
-        for extra in extras:
-            if isinstance(extra, FieldInfo):
-                more += extra.metadata
-                discriminator = extra.discriminator or discriminator
-                notes.update({k: v for k, v in (("description", extra.description), ("title", extra.title)) if v})
-            else:
-                more.append(extra)
-        return {**_type(inner, more + metadata, discriminator, ref_template, defs), **notes}
+        inner, more, tag, notes = split_annotated(tp)
+        return {**_type(inner, more + metadata, tag or discriminator, ref_template, defs), **notes}
     if origin in (Union, types.UnionType):
         members = [a for a in get_args(tp) if a is not type(None)]
         if len(members) < len(get_args(tp)):
