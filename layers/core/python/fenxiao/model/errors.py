@@ -79,9 +79,6 @@ class ValidationError(ValueError):
     def errors(self) -> list[dict[str, Any]]:
         return [dict(e) for e in self._errors]
 
-    def error_count(self) -> int:
-        return len(self._errors)
-
     def __str__(self) -> str:
         lines = [f"{len(self._errors)} validation error{'s' if len(self._errors) != 1 else ''} for {self.title}"]
         for e in self._errors:
