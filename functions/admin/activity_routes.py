@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel
 from pymongo.database import Database
 
 from fenxiao.admin.audit import Tracked
 from fenxiao.admin.roles import ANY_STAFF, SHOP
 from fenxiao.marketing.activities import AdminActivityQuery
+from fenxiao.model import BaseModel
 from fenxiao.runtime import Routes
 
 Services = tuple[Callable[[Database, AdminActivityQuery], dict[str, Any]],  # admin list

@@ -1,5 +1,5 @@
 """One of the shopper's after-sales requests, with the times its progress is shown from."""
-from fenxiao.payments.refunds import my_refund
+from fenxiao.payments.shopper_refunds import my_refund
 from fenxiao.runtime import UserRequest, http_action
 
 

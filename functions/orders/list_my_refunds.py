@@ -1,6 +1,6 @@
 """The shopper's after-sales requests (refunds they asked for), newest first, optionally by status."""
 from fenxiao.payments.models import RefundListQuery
-from fenxiao.payments.refunds import my_refunds
+from fenxiao.payments.shopper_refunds import my_refunds
 from fenxiao.runtime import UserRequest, http_action
 
 

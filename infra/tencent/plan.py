@@ -43,7 +43,7 @@ FUNCTIONS_PER_NAMESPACE = 50      # SCF default quota
 NAMESPACES = 5                    # SCF default quota per region ("default" is one of them)
 HTTP_MEMORY_MB, HTTP_TIMEOUT_S = 512, 15      # Mongo server selection gives up after 4 s, well inside
 TIMER_MEMORY_MB, TIMER_TIMEOUT_S = 512, 900   # settlement runs in bulk; SCF's event-function maximum
-INIT_TIMEOUT_S = 10                           # cold import of flask + pydantic + pymongo, with margin
+INIT_TIMEOUT_S = 10                           # cold import of flask + pymongo and the models, with margin
 
 # What a function using object storage needs besides the settings (credentials: the run role's, handed
 # to boto3 by fenxiao.runtime.scf).

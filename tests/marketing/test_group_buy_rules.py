@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from pydantic import ValidationError
 
 from fenxiao.marketing.groupbuy import rules
 from fenxiao.marketing.groupbuy.models import CampaignIn, render_group
+from fenxiao.model import ValidationError
 from fenxiao.pricing import GroupBuyPrice, LineItem, price
 
 NOW = datetime(2024, 6, 1, 12, tzinfo=UTC)

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import ValidationError
 
 from fenxiao import clock
+from fenxiao.model import ValidationError
 from fenxiao.points import rules
 from fenxiao.points.settings import MemberLevel, PointsSettings
 

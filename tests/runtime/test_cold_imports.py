@@ -55,12 +55,13 @@ def test_reading_an_order_does_not_load_the_pricing_engine():
 
 
 
-def test_a_function_without_input_models_does_not_import_pydantic():
-    """Importing pydantic with a first model costs about 0.3× the floor (docs/cold-start.md). The runtime and the
-    error messages load it only when a model is used, so a function with no input model whose code needs
-    none (tracking, pay, the admin function before its area loads) does not pay for it at cold start."""
-    result = _probe("import functions.orders.tracking, functions.orders.pay, functions.admin.handler\nn = 3",
+def test_no_function_imports_pydantic():
+    """Models are validated by `fenxiao.model` (docs/cold-start.md): pydantic, which cost about 0.3× the floor
+    to import with a first model, is a development dependency (the differential test's oracle) and no
+    function may import it, directly or through a library."""
+    result = _probe("from fenxiao.runtime import registry\nn = len(registry.discover())",
                     ("pydantic", "pydantic_core"))
+    assert result["n"] > 0
     assert result["loaded"] == []
 
 
@@ -71,18 +72,21 @@ def test_the_shop_catalog_does_not_load_the_shipping_templates():
                     ("fenxiao.shipping.templates", "fenxiao.pricing.shipping"))
     assert result["loaded"] == []
 
-def test_importing_every_function_builds_no_pydantic_schema():
-    """Models derive from `fenxiao.model.Model` (`defer_build`): their validators are built on first use, not
-    by the import. A model on plain `pydantic.BaseModel`, or a `RootModel[...]` parametrized at import, fails
-    here with its name."""
-    result = _probe("from fenxiao.runtime import registry\nfrom pydantic import BaseModel\nregistry.discover()\n"
+def test_importing_every_function_builds_no_model():
+    """A model compiles its validator on first use (`fenxiao.model.compile`), not at import: importing every
+    function loads no compiler at all and leaves every model of the project uncompiled. A model built at
+    import (an instance at module level, a `model_json_schema()` call) fails here with its name."""
+    result = _probe("from fenxiao.runtime import registry\nfrom fenxiao.model import BaseModel\nregistry.discover()\n"
                     "def walk(c):\n    for s in c.__subclasses__():\n        yield s\n        yield from walk(s)\n"
                     "ours = {c for c in walk(BaseModel) if c.__module__.startswith(('fenxiao', 'functions'))}\n"
                     "n = [len(ours), sorted(f'{c.__module__}.{c.__qualname__}' for c in ours\n"
-                    "                       if c.__dict__.get('__pydantic_complete__'))]", ())
+                    "                       if c.__dict__['__fenxiao_compiled__']\n"
+                    "                       or '__fenxiao_fields__' in c.__dict__)]",
+                    ("fenxiao.model.compile",))
     count, built = result["n"]
     assert count > 50  # the walk sees the project's models
     assert built == []
+    assert result["loaded"] == []
 
 
 def test_a_function_import_pauses_the_collector_until_its_first_event():

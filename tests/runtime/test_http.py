@@ -5,10 +5,10 @@ import json
 from datetime import timedelta
 
 import pytest
-from pydantic import BaseModel, Field
 
 from fenxiao import clock
 from fenxiao.errors import Conflict
+from fenxiao.model import Field, Model
 from fenxiao.runtime import AdminRequest, Request, Routes, UserRequest
 from fenxiao.runtime.http import HttpFunction, Reply
 from fenxiao.tokens import issue_token, verify_token
@@ -18,12 +18,12 @@ from tests.support.factories import admin_token
 routes = Routes()
 
 
-class Echo(BaseModel):
+class Echo(Model):
     name: str = Field(min_length=1, max_length=5)
     count: int = Field(ge=0)
 
 
-class EchoQuery(BaseModel):
+class EchoQuery(Model):
     flag: bool = False
 
 

@@ -18,10 +18,10 @@ from urllib.parse import quote
 
 import pytest
 import requests
-from pydantic import BaseModel, RootModel
 
 from fenxiao import clock
 from fenxiao.distribution.settlement import settle
+from fenxiao.model import BaseModel, RootModel
 from fenxiao.runtime import registry
 from fenxiao.runtime.http import Route
 from fenxiao.users.phones import phone_fields
@@ -134,7 +134,7 @@ def test_operators_cannot_move_money(api: Api, db: Any, key: tuple[str, str]) ->
 # --- input models -----------------------------------------------------------------------------------
 
 def _models(annotation: Any, found: set[type[BaseModel]]) -> set[type[BaseModel]]:
-    """Every pydantic model reachable from an annotation (nested models, lists, unions, dict values)."""
+    """Every model reachable from an annotation (nested models, lists, unions, dict values)."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel) and annotation not in found:
         found.add(annotation)
         for field in annotation.model_fields.values():

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from fenxiao.errors import InvalidInput
+from fenxiao.model import ConfigDict, Field, Model, model_validator
 from fenxiao.settings import SettingsStore, Shipping
 from fenxiao.settings.store import changed_paths
 
 
-class Window(BaseModel):
+class Window(Model):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     low: int = Field(1, ge=0)
@@ -22,7 +22,7 @@ class Window(BaseModel):
         return self
 
 
-class Demo(BaseModel):
+class Demo(Model):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     window: Window = Field(default_factory=Window)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, get_args
 from fenxiao.error_catalogue import CATALOGUE, Language
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
+    from fenxiao.model import BaseModel
 
 _LANGUAGE_RANGE = re.compile(r"^\s*([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|\*)\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*$")
 
@@ -95,7 +95,7 @@ _MAX_FIELDS_NAMED = 3
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
     """The models a field's type holds: itself, or inside Optional / a union / a list / a dict's values."""
-    from pydantic import BaseModel  # local for cold start: only a validation error (pydantic loaded) gets here
+    from fenxiao.model import BaseModel  # local for cold start: only a validation error (models loaded) gets here
 
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [annotation]

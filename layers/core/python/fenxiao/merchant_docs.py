@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel
 from pymongo import ReturnDocument
 from pymongo.collection import Collection
 from pymongo.database import Database
@@ -16,6 +15,7 @@ from pymongo.database import Database
 from fenxiao import clock
 from fenxiao.errors import NotFound
 from fenxiao.ids import new_id
+from fenxiao.model import BaseModel
 
 
 class MerchantDocs:

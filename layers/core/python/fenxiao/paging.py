@@ -32,12 +32,11 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pydantic import ConfigDict, Field
 from pymongo.collection import Collection
 
 from fenxiao import clock
 from fenxiao.errors import InvalidInput
-from fenxiao.model import Model
+from fenxiao.model import ConfigDict, Field, Model
 
 FIRST_WINDOW = timedelta(hours=1)
 GROWTH = 8

@@ -19,10 +19,9 @@ import os
 import threading
 from typing import Annotated, Any
 
-from pydantic import StringConstraints
-
 from fenxiao.config import get_config
 from fenxiao.ids import new_id
+from fenxiao.model import StringConstraints
 
 # An image's public URL as clients send it (products, categories, banners): one type for every area, kept here
 # with the storage that serves the images so catalog and marketing both use it without importing each other.

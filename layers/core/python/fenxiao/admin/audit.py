@@ -25,13 +25,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
 from pymongo.database import Database
 from pymongo.errors import PyMongoError
 
 from fenxiao import clock, logs
 from fenxiao.admin.actions import action_label
 from fenxiao.ids import new_id
+from fenxiao.model import BaseModel, ConfigDict, Field
 from fenxiao.paging import PageQuery, page_of
 from fenxiao.tokens import Principal
 

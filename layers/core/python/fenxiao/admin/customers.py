@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, StringConstraints
 from pymongo.database import Database
 
+from fenxiao.model import ConfigDict, StringConstraints
 from fenxiao.paging import PageQuery, page_of
 from fenxiao.users.names import people
 from fenxiao.users.phones import phone_hash

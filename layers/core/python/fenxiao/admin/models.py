@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints
-
-from fenxiao.model import Model
+from fenxiao.model import ConfigDict, Field, Model, StringConstraints
 
 Role = Literal["owner", "operator", "finance", "viewer"]
 MIN_PASSWORD = 8

@@ -9,11 +9,9 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints
-
 from fenxiao import clock, storage
 from fenxiao.errors import InvalidInput
-from fenxiao.model import Model
+from fenxiao.model import ConfigDict, Field, Model, StringConstraints
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 ImageType = Literal["image/jpeg", "image/png", "image/webp"]

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import ConfigDict, Field
-
-from fenxiao.model import Model
+from fenxiao.model import ConfigDict, Field, Model
 
 
 class DashboardQuery(Model):

@@ -1,9 +1,7 @@
 """Cart inputs. Quantities are bounded here; stock is checked by the service against the SKU."""
 from __future__ import annotations
 
-from pydantic import ConfigDict, Field, model_validator
-
-from fenxiao.model import Model
+from fenxiao.model import ConfigDict, Field, Model, model_validator
 
 MAX_LINES = 100       # distinct SKUs in one cart
 MAX_QUANTITY = 999    # units of one SKU in one line, whatever the stock

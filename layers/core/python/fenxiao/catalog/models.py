@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
-
-from fenxiao.model import Model
+from fenxiao.model import ConfigDict, Field, Model, StringConstraints, ValidationInfo, field_validator
 from fenxiao.paging import PageQuery
 from fenxiao.storage import ImageUrl
 

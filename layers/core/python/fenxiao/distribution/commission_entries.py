@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import ConfigDict
 from pymongo.database import Database
 
 from fenxiao import clock
@@ -37,6 +36,7 @@ from fenxiao.distribution.distributors import is_active
 from fenxiao.distribution.preview import product_commission
 from fenxiao.distribution.settings import get_distribution_settings
 from fenxiao.ids import new_id
+from fenxiao.model import ConfigDict
 from fenxiao.paging import PageQuery, page_of
 from fenxiao.pricing.allocation import pro_rata
 

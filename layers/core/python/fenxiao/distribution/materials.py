@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, StringConstraints
 from pymongo.database import Database
 
 from fenxiao.distribution.share import page_path, sharing_distributor
 from fenxiao.errors import NotFound
 from fenxiao.merchant_docs import MerchantDocs
-from fenxiao.model import Model
+from fenxiao.model import ConfigDict, Field, Model, StringConstraints
 from fenxiao.paging import PageQuery, page_of
 from fenxiao.storage import ImageUrl
 

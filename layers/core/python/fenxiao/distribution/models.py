@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints
-
-from fenxiao.model import Model
+from fenxiao.model import ConfigDict, Field, Model, StringConstraints
 from fenxiao.paging import PageQuery
 from fenxiao.users.models import MobilePhone, ShareRef
 

@@ -18,13 +18,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints, model_validator
 from pymongo.database import Database
 
 from fenxiao.distribution.share import sharing_distributor
 from fenxiao.errors import NotFound
 from fenxiao.merchant_docs import MerchantDocs
-from fenxiao.model import Model
+from fenxiao.model import ConfigDict, Field, Model, StringConstraints, model_validator
 from fenxiao.paging import PageQuery, page_of
 from fenxiao.storage import ImageUrl
 

@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field
 from pymongo.database import Database
 
 from fenxiao.distribution.commission import BP, MAX_LEVELS
 from fenxiao.errors import BusinessRule
-from fenxiao.model import Model
+from fenxiao.model import ConfigDict, Field, Model
 from fenxiao.settings.store import SettingsStore
 
 MAX_TOTAL_RATE_BP = 5000    # all levels together: at most half of what the buyer paid

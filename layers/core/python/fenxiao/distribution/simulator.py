@@ -24,7 +24,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import ConfigDict, Field
 from pymongo.database import Database
 
 from fenxiao import clock
@@ -32,7 +31,7 @@ from fenxiao.distribution.commission import MAX_LEVELS, Entry, Line, order_entri
 from fenxiao.distribution.commission_entries import beneficiaries_of
 from fenxiao.distribution.preview import product_commission
 from fenxiao.distribution.settings import DistributionSettings, check_rates, get_distribution_settings
-from fenxiao.model import Model
+from fenxiao.model import ConfigDict, Field, Model
 from fenxiao.pricing.allocation import pro_rata
 
 MAX_ORDERS = 20_000

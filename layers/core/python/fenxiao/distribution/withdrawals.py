@@ -27,7 +27,6 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
@@ -41,7 +40,7 @@ from fenxiao.distribution.settings import MAX_MONEY, get_distribution_settings
 from fenxiao.errors import AppError, BusinessRule, Conflict, NotFound
 from fenxiao.idempotency import run_once
 from fenxiao.messages import tell
-from fenxiao.model import Model
+from fenxiao.model import ConfigDict, Field, Model, StringConstraints
 from fenxiao.paging import PageQuery, page_of
 from fenxiao.users.names import people
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, StringConstraints
 from pymongo.database import Database
 
 from fenxiao.errors import NotFound
 from fenxiao.merchant_docs import MerchantDocs
-from fenxiao.model import Model
+from fenxiao.model import ConfigDict, Field, Model, StringConstraints
 from fenxiao.storage import ImageUrl
 
 MAX_BANNERS = 20  # what the home page's swiper shows; more is a merchant's mistake, not a use case

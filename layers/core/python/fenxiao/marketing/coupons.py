@@ -16,7 +16,6 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from pydantic import ValidationError
 from pymongo import ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
@@ -34,6 +33,7 @@ from fenxiao.marketing.models import (
     render_user_coupon,
 )
 from fenxiao.marketing.rules import claim_refusal, claim_validity, coupon_rule, usability_refusal
+from fenxiao.model import ValidationError
 from fenxiao.paging import PageQuery, page_of
 from fenxiao.pricing import Coupon, LineItem
 

@@ -10,9 +10,7 @@ from datetime import UTC, datetime
 from itertools import pairwise
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, ConfigDict, Field, RootModel, StringConstraints, model_validator
-
-from fenxiao.model import Model
+from fenxiao.model import AfterValidator, ConfigDict, Field, Model, RootModel, StringConstraints, model_validator
 from fenxiao.paging import PageQuery
 
 MAX_FEN = 100_000_000            # 1 000 000 yuan: catches yuan/fen mix-ups

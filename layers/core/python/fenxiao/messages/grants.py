@@ -11,14 +11,13 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from pydantic import ConfigDict, Field
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock
 from fenxiao.messages.events import EVENTS
 from fenxiao.messages.settings import TemplateId, get_message_settings
-from fenxiao.model import Model
+from fenxiao.model import ConfigDict, Field, Model
 
 MAX_PER_TEMPLATE = 50  # WeChat accumulates grants; this caps what a replayed report can add
 

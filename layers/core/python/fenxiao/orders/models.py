@@ -8,11 +8,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints, model_validator
-
 from fenxiao.marketing.groupbuy.models import GroupBuyIn
 from fenxiao.marketing.seckill.models import SeckillIn
-from fenxiao.model import Model
+from fenxiao.model import ConfigDict, Field, Model, StringConstraints, model_validator
 from fenxiao.orders import states
 from fenxiao.paging import PageQuery
 

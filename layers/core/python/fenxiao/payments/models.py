@@ -3,10 +3,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, field_validator
-
 from fenxiao import storage
-from fenxiao.model import Model
+from fenxiao.model import AfterValidator, ConfigDict, Field, Model, StringConstraints, field_validator
 from fenxiao.orders.models import CarrierCode, TrackingNo
 from fenxiao.paging import PageQuery
 from fenxiao.users.models import AddressIn

@@ -53,7 +53,6 @@ from fenxiao.payments.models import (
     RETURNED,
     SENT_STATUSES,
     AdminRefundQuery,
-    RefundListQuery,
     RefundRequest,
     approvable_from,
     refund_view,
@@ -232,23 +231,6 @@ def admin_refund(db: Database, refund_id: str) -> dict[str, Any]:
         line.update({"title": ordered.get("title", ""), "specs": ordered.get("specs") or {},
                      "cover": ordered.get("cover"), "bought": ordered.get("quantity")})
     return refund
-
-
-def my_refunds(db: Database, user_id: str, query: RefundListQuery) -> dict[str, Any]:
-    """GET /v1/me/refunds: the shopper's after-sales requests, newest first (optionally one status)."""
-    filter_: dict[str, Any] = {"user_id": user_id, "kind": AFTER_SALES}
-    if query.status:
-        filter_["status"] = query.status
-    # index: refunds (user_id, created_at desc, _id desc)
-    return page_of(db.refunds, filter_, query, [("created_at", DESCENDING), ("_id", DESCENDING)], refund_view)
-
-
-def my_refund(db: Database, user_id: str, refund_id: str) -> dict[str, Any]:
-    """GET /v1/me/refunds/{refund_id}: one of the shopper's own refunds (someone else's is not found)."""
-    refund = db.refunds.find_one({"_id": refund_id, "user_id": user_id, "kind": AFTER_SALES})
-    if refund is None:
-        raise NotFound("No such refund", code="REFUND_NOT_FOUND")
-    return refund_view(refund)
 
 
 def _get(db: Database, refund_id: str) -> dict[str, Any]:

@@ -4,12 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import ConfigDict, Field, field_validator
 from pymongo.database import Database
 
 from fenxiao.errors import NotFound
 from fenxiao.ids import new_id
-from fenxiao.model import Model
+from fenxiao.model import ConfigDict, Field, Model, field_validator
 from fenxiao.paging import PageQuery
 from fenxiao.points import journal, rules
 from fenxiao.points.expiry import expiring_soon

@@ -13,10 +13,9 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Any
 
-from pydantic import ConfigDict, Field, model_validator
 from pymongo.database import Database
 
-from fenxiao.model import Model
+from fenxiao.model import ConfigDict, Field, Model, model_validator
 from fenxiao.settings.store import SettingsStore
 
 MAX_LEVELS = 10

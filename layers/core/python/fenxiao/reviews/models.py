@@ -3,10 +3,8 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints, field_validator
-
 from fenxiao import storage
-from fenxiao.model import Model
+from fenxiao.model import ConfigDict, Field, Model, StringConstraints, field_validator
 from fenxiao.paging import PageQuery
 
 MAX_IMAGES = 6

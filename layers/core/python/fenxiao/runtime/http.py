@@ -34,14 +34,13 @@ from fenxiao.runtime.events import request_id_of, to_wsgi_event
 from fenxiao.tokens import Principal, verify_token
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel, ValidationError
-
     from fenxiao.admin import audit  # loads only when an admin writes: cold start
+    from fenxiao.model import BaseModel, ValidationError
 
 AuthMode = Literal["none", "user", "optional_user", "admin"]
 # An action's input models: `Request[AddressIn]` has a body of that model and no query; `Request[None, PageQuery]`
 # a query and no body. The route's `body=` / `query=` must match what the view declares (mypy checks it).
-# The bounds are strings so that a function with no input model never imports pydantic (cold start).
+# The bounds are strings so that a function with no input model never imports the models (cold start).
 BodyT = TypeVar("BodyT", bound="BaseModel | None", default=None)
 QueryT = TypeVar("QueryT", bound="BaseModel | None", default=None)
 RequestT = TypeVar("RequestT")
@@ -314,8 +313,8 @@ def http_action(method: str, path: str, *, auth: AuthMode = "none", body: type[A
 def json_default(value: Any) -> Any:
     if isinstance(value, datetime):
         return clock.iso(value)
-    pydantic = sys.modules.get("pydantic")  # a model exists only once pydantic is loaded (cold start: see BodyT)
-    if pydantic is not None and isinstance(value, pydantic.BaseModel):
+    models = sys.modules.get("fenxiao.model.declaration")  # a model exists only once that is loaded (see BodyT)
+    if models is not None and isinstance(value, models.BaseModel):
         return value.model_dump(mode="json")
     if isinstance(value, set | frozenset | tuple):
         return list(value)
@@ -358,7 +357,7 @@ def _read_body() -> bytes:
 
 
 def _parse_body(route: Route, raw: bytes) -> Any:
-    """The body as the route's model, validated in pydantic's strict JSON mode.
+    """The body as the route's model, validated in strict JSON mode (pydantic's, which fenxiao.model keeps).
 
     Strict: a count or an amount must be a JSON integer — `"5"`, `1.0` and `true` are refused rather than
     coerced (a price typed as text is a client bug, not a price) — and a boolean must be a JSON boolean;
@@ -367,7 +366,7 @@ def _parse_body(route: Route, raw: bytes) -> Any:
     """
     if route.body is None:
         return None
-    from pydantic import ValidationError  # local for cold start: a route with a model has it loaded already
+    from fenxiao.model import ValidationError  # local for cold start: a route with a model has it loaded already
 
     raw = raw if raw.strip() else b"{}"
     try:
@@ -387,7 +386,7 @@ def _parse_body(route: Route, raw: bytes) -> Any:
 def _parse_query(route: Route, args: Any) -> Any:
     if route.query is None:
         return None
-    from pydantic import ValidationError  # local for cold start: see _parse_body
+    from fenxiao.model import ValidationError  # local for cold start: see _parse_body
 
     try:
         return route.query.model_validate({k: v for k, v in args.items() if v != ""})

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, StringConstraints
 from pymongo.database import Database
 
-from fenxiao.model import Model
+from fenxiao.model import ConfigDict, Field, Model, StringConstraints
 from fenxiao.settings.store import SettingsStore
 
 HotWord = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]

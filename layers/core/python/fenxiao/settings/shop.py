@@ -9,10 +9,9 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import ConfigDict, Field
 from pymongo.database import Database
 
-from fenxiao.model import Model
+from fenxiao.model import ConfigDict, Field, Model
 from fenxiao.settings.store import SettingsStore
 from fenxiao.users.models import AddressIn
 

@@ -16,12 +16,12 @@ import threading
 import time
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ValidationError
 from pymongo import ReturnDocument
 from pymongo.database import Database
 
 from fenxiao import clock
 from fenxiao.errors import InvalidInput, validation_fields
+from fenxiao.model import BaseModel, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -21,14 +21,13 @@ import struct
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import ConfigDict, Field
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock
 from fenxiao.config import get_config
 from fenxiao.errors import InvalidInput, Unauthorized
-from fenxiao.model import Model
+from fenxiao.model import ConfigDict, Field, Model
 
 log = logging.getLogger("fenxiao.shipping")
 

@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints, model_validator
 from pymongo import ReturnDocument
 from pymongo.database import Database
 
 from fenxiao import clock
 from fenxiao.errors import Conflict, NotFound
 from fenxiao.ids import new_id
-from fenxiao.model import Model
+from fenxiao.model import ConfigDict, Field, Model, StringConstraints, model_validator
 from fenxiao.paging import PageQuery, page_of
 from fenxiao.pricing import FreeRule, Rate, Region, RegionRate, ShippingPolicy, ShippingTemplate, TemplateShipping
 

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, field_validator
-
-from fenxiao.model import Model
+from fenxiao.model import ConfigDict, Field, Model, field_validator
 from fenxiao.users.phones import MAINLAND_MOBILE
 
 MAX_ADDRESSES = 20

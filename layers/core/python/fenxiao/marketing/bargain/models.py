@@ -9,10 +9,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
-
 from fenxiao.marketing.bargain.rules import bargain_state
 from fenxiao.marketing.models import Id, Name, PositiveFen, Time, _ordered, _Strict
+from fenxiao.model import Field, model_validator
 from fenxiao.paging import PageQuery
 from fenxiao.users.models import mask_name
 

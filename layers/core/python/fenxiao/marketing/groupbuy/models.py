@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints, model_validator
-
 from fenxiao.marketing.models import Id, PositiveFen, Time, _ordered, _Strict
+from fenxiao.model import Field, StringConstraints, model_validator
 from fenxiao.users.models import mask_name
 
 MIN_SIZE, MAX_SIZE = 2, 50

@@ -10,10 +10,9 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Any
 
-from pydantic import Field, model_validator
-
 from fenxiao.marketing.models import Id, Name, PositiveFen, Time, _ordered, _Strict
 from fenxiao.marketing.seckill.rules import countdown
+from fenxiao.model import Field, model_validator
 
 MAX_SLOTS, MAX_SKUS = 48, 200
 MAX_STOCK, MAX_LIMIT = 1_000_000, 999
