@@ -4,6 +4,12 @@ Request: `?page=&page_size=` (max 100) as API.md has it, or `?cursor=` (the `nex
 answer, opaque) for the following page. Answer: `{items, page, page_size, total, total_is_estimate,
 next_cursor}`.
 
+Page numbers reach the first `MAX_PAGE` pages only: `?page=n` has no position to start from, so it reads
+the n − 1 pages before it, and a deeper `page` is refused (400 `PAGE_TOO_DEEP`, telling the client to
+follow `next_cursor`) instead of costing O(n) pages. The bound keeps every request O(page_size): at most
+MAX_PAGE × 100 documents for the deepest page number, however big the shop. Checked where the query is
+parsed (`PageQuery`), so every paged list, the catalogue search's relevance pages included, has it.
+
 Why keyset, and why no count: a page found by `skip` costs every skipped document, and a total counted
 per view costs every matching document (measured: 13 s for page 1 of the admin orders at 100k).
 A cursor holds the sort values of the page's last item, so the next page starts exactly there (ties on
@@ -32,7 +38,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 from pymongo.collection import Collection
 
 from fenxiao import clock
@@ -41,19 +47,37 @@ from fenxiao.model import Model
 
 FIRST_WINDOW = timedelta(hours=1)
 GROWTH = 8
+MAX_PAGE = 10  # deepest `?page=` without a cursor (docs/api-notes.md "Cursors")
 MAX_WINDOW = timedelta(days=366 * 40)
 # Nothing the shop stores predates this: a window reaching below it ends the walk with one last
 # open-ended query (cheap: it matches nothing, or the few stragglers a test wrote in the past).
 FLOOR = datetime(2000, 1, 1, tzinfo=UTC)
 
 
+class PageTooDeep(InvalidInput):
+    """`?page=` beyond MAX_PAGE without a cursor. Raised inside the model's validator: pydantic passes an
+    exception that is not a ValueError through unwrapped, so the client gets this code, not INVALID_INPUT."""
+
+    code = "PAGE_TOO_DEEP"
+
+    def __init__(self, page: int) -> None:
+        super().__init__(f"page {page} is deeper than {MAX_PAGE}: follow next_cursor",
+                         details={"page": page, "max_page": MAX_PAGE})
+
+
 class PageQuery(Model):
     model_config = ConfigDict(extra="ignore")
 
-    page: int = Field(1, ge=1, le=10_000)
+    page: int = Field(1, ge=1, description=f"1 to {MAX_PAGE} without a cursor; deeper pages follow `next_cursor`")
     page_size: int = Field(20, ge=1, le=100)
     cursor: str | None = Field(None, min_length=1, max_length=512,
                                description="`next_cursor` of the previous page; takes precedence over `page`")
+
+    @model_validator(mode="after")
+    def _page_within_reach(self) -> PageQuery:
+        if self.cursor is None and self.page > MAX_PAGE:
+            raise PageTooDeep(self.page)
+        return self
 
 
 class Page(Model):
