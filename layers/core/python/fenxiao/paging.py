@@ -280,7 +280,7 @@ def page_of(collection: Collection, filter_: Mapping[str, Any], query: PageQuery
 
     `windowed`: the sort is (time field desc, _id desc) over a list that grows with the shop (see the
     module's docstring). One page reads page_size + 1 documents (the extra one says whether more follow);
-    `?page=n` without a cursor reads the (n − 1) pages before it too, so deep pages should follow cursors.
+    `?page=n` without a cursor reads the (n − 1) pages before it too, which is why n stops at MAX_PAGE.
     """
     keys = [key for key, _ in sort]
     if keys[-1] != "_id":
