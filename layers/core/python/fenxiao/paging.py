@@ -54,17 +54,6 @@ MAX_WINDOW = timedelta(days=366 * 40)
 FLOOR = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-class PageTooDeep(InvalidInput):
-    """`?page=` beyond MAX_PAGE without a cursor. Raised inside the model's validator: pydantic passes an
-    exception that is not a ValueError through unwrapped, so the client gets this code, not INVALID_INPUT."""
-
-    code = "PAGE_TOO_DEEP"
-
-    def __init__(self, page: int) -> None:
-        super().__init__(f"page {page} is deeper than {MAX_PAGE}: follow next_cursor",
-                         details={"page": page, "max_page": MAX_PAGE})
-
-
 class PageQuery(Model):
     model_config = ConfigDict(extra="ignore")
 
@@ -76,7 +65,10 @@ class PageQuery(Model):
     @model_validator(mode="after")
     def _page_within_reach(self) -> PageQuery:
         if self.cursor is None and self.page > MAX_PAGE:
-            raise PageTooDeep(self.page)
+            # an AppError, not a ValueError: pydantic lets it through unwrapped, so the client gets this
+            # code rather than INVALID_INPUT
+            raise InvalidInput(f"page {self.page} is deeper than {MAX_PAGE}: follow next_cursor",
+                               code="PAGE_TOO_DEEP", details={"page": self.page, "max_page": MAX_PAGE})
         return self
 
 
