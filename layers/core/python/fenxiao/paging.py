@@ -57,7 +57,9 @@ FLOOR = datetime(2000, 1, 1, tzinfo=UTC)
 class PageQuery(Model):
     model_config = ConfigDict(extra="ignore")
 
-    page: int = Field(1, ge=1, description=f"1 to {MAX_PAGE} without a cursor; deeper pages follow `next_cursor`")
+    # le: every input has a bound (the parser's, as before); MAX_PAGE is the page check's, with its own code
+    page: int = Field(1, ge=1, le=10_000,
+                      description=f"1 to {MAX_PAGE} without a cursor; deeper pages follow `next_cursor`")
     page_size: int = Field(20, ge=1, le=100)
     cursor: str | None = Field(None, min_length=1, max_length=512,
                                description="`next_cursor` of the previous page; takes precedence over `page`")
