@@ -46,6 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.round_trips import Bench, start  # noqa: E402
+from fenxiao.paging import MAX_PAGE  # noqa: E402
 
 DAYS = 90
 CHUNK = 5000
@@ -233,7 +234,12 @@ def endpoints(shop: Shop) -> list[tuple[str, str, str, dict[str, Any]]]:
     return [
         ("admin orders p1", "/v1/admin/orders", a, {}),
         ("admin orders p1 status=paid", "/v1/admin/orders", a, {"status": "paid"}),
-        ("admin orders page 50", "/v1/admin/orders", a, {"page": 50}),
+        # deep pages as the documented rule has clients read them (docs/api-notes.md "Cursors"): the 40th
+        # page reached by following next_cursor (the 39 requests before it are not timed; not the 50th,
+        # which is the 1k shop's last page, whose end-of-list walk would flatter the ratio), and the
+        # deepest page a page number reaches (it reads the MAX_PAGE − 1 pages before it)
+        ("admin orders page 40 by cursor", "/v1/admin/orders", a, {"cursor": Follow(40)}),
+        (f"admin orders page {MAX_PAGE} by number", "/v1/admin/orders", a, {"page": MAX_PAGE}),
         ("admin orders by order_no", "/v1/admin/orders", a, {"order_no": shop.order_no}),
         ("admin refunds p1", "/v1/admin/refunds", a, {}),
         ("admin withdrawals p1", "/v1/admin/withdrawals", a, {}),
@@ -247,20 +253,45 @@ def endpoints(shop: Shop) -> list[tuple[str, str, str, dict[str, Any]]]:
         ("top distributor team p1", "/v1/distributor/team", t, {}),
         ("top distributor commissions p1", "/v1/distributor/commissions", t, {}),
         ("rankings (month)", "/v1/distributor/rankings", t, {"period": "month"}),
+        ("rankings (month, level 1)", "/v1/distributor/rankings", t, {"period": "month", "level": 1}),
         ("shopper orders p1", "/v1/orders", s, {}),
         ("product list p1", "/v1/products", s, {}),
         ("product detail", f"/v1/products/{shop.product_id}", s, {}),
     ]
 
 
-def time_endpoints(bench: Bench, shop: Shop, now: datetime, repeat: int) -> dict[str, tuple[float, int]]:
-    """name → (median ms, round trips), baseline `find-by-id` included."""
+@dataclass(frozen=True)
+class Follow:
+    """A query value: the `next_cursor` that leads to page `page` of the same list, found by following
+    the cursors of the pages before it (not timed)."""
+
+    page: int
+
+
+def _cursor_to(bench: Bench, path: str, token: str, page: int) -> str:
+    cursor: str | None = None
+    for _ in range(page - 1):
+        r = bench.api.get(path, token=token, query={"cursor": cursor} if cursor else {})
+        cursor = r.json.get("next_cursor") if r.status == 200 else None
+        if cursor is None:
+            raise SystemExit(f"{path}: no page {page} to follow cursors to ({r.status} {str(r.json)[:200]})")
+    assert cursor is not None
+    return cursor
+
+
+def time_endpoints(bench: Bench, shop: Shop, now: datetime, repeat: int, only: tuple[str, ...] = (),
+                   commands: bool = False) -> dict[str, tuple[float, int]]:
+    """name → (median ms, round trips), baseline `find-by-id` included; `only`: the endpoints whose name
+    contains one of these; `commands`: print each Mongo command of one run with its time."""
     from fenxiao import clock
 
     results: dict[str, tuple[float, int]] = {}
     seven = (now.astimezone(clock.CHINA_TZ).date() - timedelta(days=6)).isoformat()
     for name, path, token, query in endpoints(shop):
-        query = {k: (seven if v == "__7__" else v) for k, v in query.items()}
+        if only and not any(part in name for part in only):
+            continue
+        query = {k: (seven if v == "__7__" else _cursor_to(bench, path, token, v.page) if isinstance(v, Follow)
+                     else v) for k, v in query.items()}
 
         def call(path: str = path, token: str = token, query: dict[str, Any] = query, name: str = name) -> Any:
             r = bench.api.get(path, token=token, query={k: str(v) for k, v in query.items()})
@@ -276,6 +307,9 @@ def time_endpoints(bench: Bench, shop: Shop, now: datetime, repeat: int) -> dict
             times.append((time.perf_counter() - started) * 1000)
         trips, _ = bench.count(call)
         results[name] = (statistics.median(times), trips)
+        if commands:
+            for command, ms in bench.counter.timed:
+                print(f"    {shop.size:,} {name}: {ms:6.2f} ms {command[:300]}", flush=True)
     times = []
     for _ in range(max(repeat, 5)):
         started = time.perf_counter()
@@ -372,6 +406,10 @@ def main() -> None:
     parser.add_argument("--load-seconds", type=float, default=10.0, help="per target; 0 skips the load test")
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--data-dir", help="the embedded engine's folder (default: a new temp folder, removed)")
+    parser.add_argument("--only", default="", help="comma-separated: time only the endpoints whose name "
+                                                    "contains one of these")
+    parser.add_argument("--commands", action="store_true",
+                        help="print every Mongo command of one run of each endpoint with its time")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if not sizes or min(sizes) < 100 or max(sizes) > 1_000_000:
@@ -393,7 +431,8 @@ def main() -> None:
                 shop = seed(bench, size, now)
                 seeded = time.perf_counter() - started
                 print(f"seeded {size:,} in {seeded:.1f} s", file=sys.stdout, flush=True)
-                table[size] = time_endpoints(bench, shop, now, args.repeat)
+                table[size] = time_endpoints(bench, shop, now, args.repeat,
+                                             tuple(p for p in args.only.split(",") if p), args.commands)
                 for name, (ms, trips) in table[size].items():  # as it comes: a long run keeps what it measured
                     print(f"  {size:,} {name}: {ms:.1f} ms, {trips} round trips", flush=True)
             load = load_test(bench, args.load_seconds, args.threads) if args.load_seconds > 0 else {}

@@ -43,18 +43,25 @@ class CommandCounter(monitoring.CommandListener):
     def __init__(self) -> None:
         self.recording = False
         self.commands: Counter[str] = Counter()
+        self.timed: list[tuple[str, float]] = []  # (command with its filter, ms) of the recorded commands
+        self._started: dict[int, str] = {}
         self._lock = threading.Lock()
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
         if self.recording:
             with self._lock:
                 self.commands[f"{event.command_name} {event.command.get(event.command_name, '')}"] += 1
+                shown = {k: v for k, v in event.command.items() if k not in ("lsid", "$db", "$clusterTime")}
+                self._started[event.request_id] = f"{event.command_name} {shown}"
 
-    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
-        pass
+    def succeeded(self, event: monitoring.CommandSucceededEvent | monitoring.CommandFailedEvent) -> None:
+        with self._lock:
+            command = self._started.pop(event.request_id, None)
+            if command is not None:
+                self.timed.append((command, event.duration_micros / 1000))
 
     def failed(self, event: monitoring.CommandFailedEvent) -> None:
-        pass
+        self.succeeded(event)
 
 
 @dataclass
@@ -87,6 +94,7 @@ class Bench:
 
     def count(self, action: Callable[[], Any]) -> tuple[int, Counter[str]]:
         self.counter.commands.clear()
+        self.counter.timed.clear()
         self.counter.recording = True
         try:
             action()

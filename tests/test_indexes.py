@@ -31,6 +31,9 @@ HOT_QUERIES: list[tuple[str, dict[str, Any], list[tuple[str, int]] | None, str]]
     ("orders", {"referrer_ids": "u", "paid_at": {"$gte": T}}, None, "distributor stats and rankings"),
     ("orders", {"paid_at": {"$gte": T, "$lt": T}}, None, "dashboard"),
     ("distributors", {"_id": {"$in": ["u", "v"]}}, None, "rankings: the board's distributors (status read back)"),
+    ("rankings", {"_id": "month:all"}, None, "rankings: the board served, one document per period and level"),
+    # not listed: a disabled distributor pulled off the boards (`rows.id`), which reads all of `rankings`:
+    # eight documents (week and month × all and three levels) whatever the size of the shop
     ("orders", {"backlog": "to_ship"}, None, "to-do counters: the documents a counter counts"),
     ("refunds", {"backlog_pending.id": {"$exists": True}}, None, "to-do counters: changes a crash left"),
     ("refunds", {"status": "returned"}, None, "to-do counters: the documents in a backlog"),

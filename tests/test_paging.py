@@ -2,14 +2,16 @@
 (ties, documents years apart, dated ahead of the clock), windowed or not, and totals say when they guess."""
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
+from typing import Any, Literal, get_args, get_origin
 
 import pytest
 
 from fenxiao import clock
 from fenxiao.errors import InvalidInput
-from fenxiao.paging import PageQuery, page_of
-from tests.support.factories import admin_token
+from fenxiao.paging import MAX_PAGE, PageQuery, page_of
+from tests.support.factories import admin_token, make_user
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 SORT = [("created_at", -1), ("_id", -1)]
@@ -113,3 +115,61 @@ def test_a_window_grows_no_wider_than_the_rest_of_the_page_needs() -> None:
     assert _next_width(hour, 1, 1000) == 8 * hour
     assert _next_width(hour, 60, 41) == hour * 41 / 60 * 1.25
     assert _next_width(hour, 60, 0) == 8 * hour
+
+
+def _paged_routes(entries) -> list[Any]:
+    from fenxiao.runtime import registry
+
+    return [r for e in registry.http_entries(entries) for r in e.function.routes
+            if r.query is not None and issubclass(r.query, PageQuery)]
+
+
+def _required(model) -> dict[str, str]:
+    """A value for each required query field (a Literal's first choice), so the page check is reached."""
+    return {name: str(get_args(f.annotation)[0]) if get_origin(f.annotation) is Literal else "x"
+            for name, f in model.model_fields.items() if f.is_required()}
+
+
+def test_every_paged_list_takes_page_numbers_up_to_the_bound_and_refuses_deeper(api, db, stack):
+    """The bound holds for every route whose query is a PageQuery (one check in the model), through the
+    real handlers: page MAX_PAGE is served, MAX_PAGE + 1 is 400 PAGE_TOO_DEEP in Chinese, naming
+    next_cursor; with a cursor, `page` is not looked at."""
+    _, user = make_user(db)
+    admin = admin_token(db, "owner")
+    routes = _paged_routes(stack["entries"])
+    assert len(routes) >= 40  # every list of the API, admin and shopper
+    wrong = []
+    for route in routes:
+        path = re.sub(r"\{\w+\}", "x", route.path)
+        token = admin if route.auth == "admin" else (None if route.auth == "none" else user)
+        query = _required(route.query)
+        deep = api.get(path, token=token, query={**query, "page": str(MAX_PAGE + 1)})
+        at_bound = api.get(path, token=token, query={**query, "page": str(MAX_PAGE)})
+        if deep.status != 400 or deep.error_code != "PAGE_TOO_DEEP" or at_bound.status >= 500 \
+                or (at_bound.status >= 400 and at_bound.error_code == "PAGE_TOO_DEEP"):
+            wrong.append((route.endpoint, deep, at_bound))
+    assert wrong == []
+    message = deep.json["error"]["message"]
+    assert f"第 {MAX_PAGE} 页" in message and "next_cursor" in message
+    assert deep.json["error"]["details"] == {"page": MAX_PAGE + 1, "max_page": MAX_PAGE}
+
+
+def test_cursors_go_on_past_the_deepest_page_number(api, db):
+    clock.pin(NOW)
+    for i, moment in enumerate(_times()):
+        db.orders.insert_one({"_id": f"o{i:03d}", "order_no": f"N{i:03d}", "user_id": "u1", "status": "paid",
+                              "lines": [], "amounts": {}, "created_at": moment})
+    token = admin_token(db, "operator")
+    seen, cursor, pages = [], None, []
+    while True:  # a stale `page` beside the cursor is not looked at
+        r = api.get("/v1/admin/orders", token=token,
+                    query={"page_size": 1, "page": str(MAX_PAGE + 5), **({"cursor": cursor} if cursor else {})}) \
+            if cursor else api.get("/v1/admin/orders", token=token, query={"page_size": 1})
+        assert r.status == 200, r
+        seen += [o["id"] for o in r.json["items"]]
+        pages.append(r.json["page"])
+        cursor = r.json["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == [d["_id"] for d in db.orders.find().sort(SORT)]
+    assert len(pages) > MAX_PAGE and pages == list(range(1, len(pages) + 1))

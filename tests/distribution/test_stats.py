@@ -190,3 +190,36 @@ def test_rankings_by_level(api, db, distributor):
         assert [(r["name"], r["sales"], r["orders"]) for r in third["items"]] == [("远**", 4000, 1)]
     with clock.pinned(now):
         assert api.get("/v1/distributor/rankings", query={"level": 4}, token=near_token).status == 400
+
+
+def test_a_stored_board_is_served_as_stored_and_loses_a_disabled_distributor_at_once(api, db, owner, distributor):
+    """One document per board, its rows ready to show (names as of the run, like the figures); disabling
+    a distributor pulls them off every stored board with the write, enabling them again brings them back
+    at the next run."""
+    from functions.schedules.refresh_stats import handler as refresh_stats
+
+    now = datetime(2026, 3, 18, 4, 0, tzinfo=UTC)
+    first, first_token, _ = distributor(nickname="张三")
+    second, _, _ = distributor(nickname="李四")
+    buyer, _ = make_user(db)
+    insert_order(db, buyer, referrer_ids=[second, first], paid=5000, paid_at=now - timedelta(hours=3))
+    insert_order(db, buyer, referrer_ids=[first], paid=1000, paid_at=now - timedelta(hours=3))
+    refresh_stats({"now": clock.iso(now - timedelta(hours=1))})
+    assert sorted(d["_id"] for d in db.rankings.find()) == sorted(
+        f"{p}:{w}" for p in ("week", "month") for w in ("all", "1", "2", "3"))
+    db.users.update_one({"_id": first}, {"$set": {"nickname": "王五"}})  # after the run
+
+    def board(**query):
+        with clock.pinned(now):
+            r = api.get("/v1/distributor/rankings", query={"period": "week", **query}, token=first_token)
+        assert r.status == 200, r
+        return [(i["name"], i["sales"]) for i in r.json["items"]]
+
+    assert board() == [("张**", 6000), ("李**", 5000)]
+    assert board(level=2) == [("张**", 5000)] and board(level=1) == [("李**", 5000), ("张**", 1000)]
+    assert api.put(f"/v1/admin/distributors/{first}", {"status": "disabled"}, token=owner).status == 200
+    assert board() == [("李**", 5000)] and board(level=2) == [] and board(level=1) == [("李**", 5000)]
+    assert api.put(f"/v1/admin/distributors/{first}", {"status": "approved"}, token=owner).status == 200
+    assert board() == [("李**", 5000)]  # until the next run
+    refresh_stats({"now": clock.iso(now - timedelta(minutes=30))})
+    assert board() == [("王**", 6000), ("李**", 5000)]

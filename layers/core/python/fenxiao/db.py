@@ -266,7 +266,7 @@ INDEXES: dict[str, list[IndexModel]] = {
     "settlement_runs": [_ix([("started_at", D), ("_id", D)])],
     # fenxiao.analytics.rollups (`daily_stats`, _id = Beijing day: the dashboard reads an _id range),
     # fenxiao.analytics.backlogs (`todo_counts`, _id = to-do key),
-    # fenxiao.distribution.stats (`distributor_stats`, _id = user id; `rankings`, _id = period) and the
+    # fenxiao.distribution.stats (`distributor_stats`, _id = user id; `rankings`, _id = period:board) and the
     # schedule's `stats_runs` markers need only their primary key.
     # fenxiao.messages.outbox: _id = event key (one message per event); the schedule's due and stuck sends;
     # the admin list (any status, or one). subscription_grants needs only its _id ("user:template").

@@ -69,6 +69,10 @@ _TRY_AGAIN = ("操作冲突，请稍后重试", "A concurrent change got in the 
 CATALOGUE: dict[str, Entry] = {
     # --- the runtime: every route ---------------------------------------------------------------
     "INVALID_INPUT": _e(400, "填写的内容有误，请检查后再提交", "Some fields are invalid"),
+    "PAGE_TOO_DEEP": _e(400, "页码太大：按页码只能翻前几页，更多内容请带上一页返回的 next_cursor 继续翻页",
+                        "Page numbers reach the first pages only: follow next_cursor for the rest",
+                        "页码太大：按页码最多翻到第 {max_page} 页，更多内容请带上一页返回的 next_cursor 继续翻页",
+                        "Page numbers reach page {max_page} at most: follow next_cursor for the rest"),
     "AUTH_REQUIRED": _e(401, "请先登录", "Sign in first"),
     "TOKEN_EXPIRED": _e(401, "登录已过期，请重新登录", "The sign-in has expired; sign in again"),
     "TOKEN_INVALID": _e(401, "登录状态无效，请重新登录", "The sign-in is invalid; sign in again"),

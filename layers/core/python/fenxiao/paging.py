@@ -4,6 +4,12 @@ Request: `?page=&page_size=` (max 100) as API.md has it, or `?cursor=` (the `nex
 answer, opaque) for the following page. Answer: `{items, page, page_size, total, total_is_estimate,
 next_cursor}`.
 
+Page numbers reach the first `MAX_PAGE` pages only: `?page=n` has no position to start from, so it reads
+the n − 1 pages before it, and a deeper `page` is refused (400 `PAGE_TOO_DEEP`, telling the client to
+follow `next_cursor`) instead of costing O(n) pages. The bound keeps every request O(page_size): at most
+MAX_PAGE × 100 documents for the deepest page number, however big the shop. Checked where the query is
+parsed (`PageQuery`), so every paged list, the catalogue search's relevance pages included, has it.
+
 Why keyset, and why no count: a page found by `skip` costs every skipped document, and a total counted
 per view costs every matching document (measured: 13 s for page 1 of the admin orders at 100k).
 A cursor holds the sort values of the page's last item, so the next page starts exactly there (ties on
@@ -36,10 +42,11 @@ from pymongo.collection import Collection
 
 from fenxiao import clock
 from fenxiao.errors import InvalidInput
-from fenxiao.model import ConfigDict, Field, Model
+from fenxiao.model import ConfigDict, Field, Model, model_validator
 
 FIRST_WINDOW = timedelta(hours=1)
 GROWTH = 8
+MAX_PAGE = 10  # deepest `?page=` without a cursor (docs/api-notes.md "Cursors")
 MAX_WINDOW = timedelta(days=366 * 40)
 # Nothing the shop stores predates this: a window reaching below it ends the walk with one last
 # open-ended query (cheap: it matches nothing, or the few stragglers a test wrote in the past).
@@ -49,10 +56,21 @@ FLOOR = datetime(2000, 1, 1, tzinfo=UTC)
 class PageQuery(Model):
     model_config = ConfigDict(extra="ignore")
 
-    page: int = Field(1, ge=1, le=10_000)
+    # le: every input has a bound (the parser's, as before); MAX_PAGE is the page check's, with its own code
+    page: int = Field(1, ge=1, le=10_000,
+                      description=f"1 to {MAX_PAGE} without a cursor; deeper pages follow `next_cursor`")
     page_size: int = Field(20, ge=1, le=100)
     cursor: str | None = Field(None, min_length=1, max_length=512,
                                description="`next_cursor` of the previous page; takes precedence over `page`")
+
+    @model_validator(mode="after")
+    def _page_within_reach(self) -> PageQuery:
+        if self.cursor is None and self.page > MAX_PAGE:
+            # an AppError, not a ValueError: pydantic lets it through unwrapped, so the client gets this
+            # code rather than INVALID_INPUT
+            raise InvalidInput(f"page {self.page} is deeper than {MAX_PAGE}: follow next_cursor",
+                               code="PAGE_TOO_DEEP", details={"page": self.page, "max_page": MAX_PAGE})
+        return self
 
 
 class Page(Model):
@@ -255,7 +273,7 @@ def page_of(collection: Collection, filter_: Mapping[str, Any], query: PageQuery
 
     `windowed`: the sort is (time field desc, _id desc) over a list that grows with the shop (see the
     module's docstring). One page reads page_size + 1 documents (the extra one says whether more follow);
-    `?page=n` without a cursor reads the (n − 1) pages before it too, so deep pages should follow cursors.
+    `?page=n` without a cursor reads the (n − 1) pages before it too, which is why n stops at MAX_PAGE.
     """
     keys = [key for key, _ in sort]
     if keys[-1] != "_id":

@@ -26,7 +26,7 @@ from fenxiao import clock, transitions
 from fenxiao.analytics import backlogs, rollups
 from fenxiao.content import ensure_clean
 from fenxiao.crypto import DecryptError, decrypt_field, encrypt_field
-from fenxiao.distribution import grade_upgrades
+from fenxiao.distribution import grade_upgrades, stats
 from fenxiao.distribution.grades import get_grade, render_grade
 from fenxiao.distribution.models import ApplicationIn, ApplicationQuery, DistributorPatch, DistributorQuery, ReviewIn
 from fenxiao.distribution.settings import get_distribution_settings
@@ -73,9 +73,12 @@ def _with_code(write: Callable[[str], T]) -> T:
 
 
 def _mirror(db: Database, doc: dict[str, Any]) -> None:
-    """Every write of a distributor ends here: the user's copy, and the dashboard's first approval."""
+    """Every write of a distributor ends here: the user's copy, the dashboard's first approval, and a
+    disabled distributor off the stored rankings."""
     if doc.get("status") == APPROVED:
         rollups.distributor_approved(db, doc)  # once per distributor (event id), whichever path approved
+    elif doc.get("status") == DISABLED:  # the only way out of approved
+        stats.drop_from_rankings(db, doc["_id"])
     db.users.update_one({"_id": doc["_id"]}, {"$set": {"distributor": {"status": doc["status"],
                                                                        "code": doc.get("code")},
                                                        "updated_at": clock.now()}})
