@@ -9,7 +9,7 @@ withdrawals. One top distributor has 30% of the shoppers as direct team and refe
 event path): warm-up, then the median of `--repeat` runs and the Mongo round trips of one run. The
 last column is the acceptance figure: time at the largest size ÷ time at the smallest (≤ 2 passes).
 
-    .venv/bin/python bench/growth.py [--sizes 1000,10000,100000] [--repeat 3] [--load-seconds 10]
+    .venv/bin/python bench/growth.py [--sizes 1000,10000,100000] [--repeat 3] [--load-seconds 10] [--only dashboard]
 
 The load test (loopback only, bounded by --load-seconds per target and --threads): product detail,
 checkout preview, place order and pay (the prepay call), through the dev server over HTTP, beside a bare
@@ -253,13 +253,17 @@ def endpoints(shop: Shop) -> list[tuple[str, str, str, dict[str, Any]]]:
     ]
 
 
-def time_endpoints(bench: Bench, shop: Shop, now: datetime, repeat: int) -> dict[str, tuple[float, int]]:
-    """name → (median ms, round trips), baseline `find-by-id` included."""
+def time_endpoints(bench: Bench, shop: Shop, now: datetime, repeat: int, only: list[str] | None = None
+                   ) -> dict[str, tuple[float, int]]:
+    """name → (median ms, round trips), baseline `find-by-id` included; `only`: the endpoints whose name
+    contains one of these."""
     from fenxiao import clock
 
     results: dict[str, tuple[float, int]] = {}
     seven = (now.astimezone(clock.CHINA_TZ).date() - timedelta(days=6)).isoformat()
     for name, path, token, query in endpoints(shop):
+        if only and not any(part in name for part in only):
+            continue
         query = {k: (seven if v == "__7__" else v) for k, v in query.items()}
 
         def call(path: str = path, token: str = token, query: dict[str, Any] = query, name: str = name) -> Any:
@@ -372,6 +376,7 @@ def main() -> None:
     parser.add_argument("--load-seconds", type=float, default=10.0, help="per target; 0 skips the load test")
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--data-dir", help="the embedded engine's folder (default: a new temp folder, removed)")
+    parser.add_argument("--only", help="comma-separated parts of endpoint names: time only those (e.g. dashboard)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if not sizes or min(sizes) < 100 or max(sizes) > 1_000_000:
@@ -393,7 +398,8 @@ def main() -> None:
                 shop = seed(bench, size, now)
                 seeded = time.perf_counter() - started
                 print(f"seeded {size:,} in {seeded:.1f} s", file=sys.stdout, flush=True)
-                table[size] = time_endpoints(bench, shop, now, args.repeat)
+                table[size] = time_endpoints(bench, shop, now, args.repeat,
+                                             [p for p in (args.only or "").split(",") if p.strip()])
                 for name, (ms, trips) in table[size].items():  # as it comes: a long run keeps what it measured
                     print(f"  {size:,} {name}: {ms:.1f} ms, {trips} round trips", flush=True)
             load = load_test(bench, args.load_seconds, args.threads) if args.load_seconds > 0 else {}
