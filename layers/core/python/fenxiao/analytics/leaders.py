@@ -1,8 +1,9 @@
 """A day's leading distributors in bounded space, and the dashboard's top distributors over a range.
 
 A day keeps the `K` = 50 distributors with the most `sales` that day (level-1 referred `pay_amount`; ties
-by net commission earned, then id), each with its `sales` and `earned` (net commission created that day,
-at any level), and of the others only how many there were and the largest `sales` among them
+by net commission earned, then id), each as `[user id, sales, earned]` (`earned`: net commission created
+that day, at any level; a triple, not a sub-document: the embedded engine reads array items at about a
+third of a field's cost), and of the others only how many there were and the largest `sales` among them
 (`leaders_rest`). A shop with up to 50 distributors active a day keeps everyone, exactly.
 
 Why from the source rather than by `$inc`: a bounded top list cannot be kept by increments (which entry
@@ -15,8 +16,9 @@ refresh of the range's days (`top_distributors_as_of`), like the rankings board.
 A range's top `TOP` merges its days' lists; it is exact (`top_distributors_is_estimate` false) when
 - no day of the range left anyone out, or
 - every listed distributor is among the kept ones of every day that left someone out (its sums are then
-  complete), and no one else can reach the last listed figure: another's sales are at most what its kept
-  days say plus, for each day that left someone out and did not keep it, that day's largest left-out sales.
+  complete), and no one else can pass the last listed one (by sales, ties by id): another's sales are at
+  most what its kept days say plus, for each day that left someone out and did not keep it, that day's
+  largest left-out sales (someone kept on no day: any id, so reaching the last figure is enough).
 Otherwise the list is the best the kept figures show: the listed sales and commissions may miss a day's
 part, and someone left out every day might belong in it.
 """
@@ -38,8 +40,7 @@ def fields(sales: Mapping[str, int], earned: Mapping[str, int]) -> dict[str, Any
     everyone = {u for u, v in sales.items() if v} | {u for u, v in earned.items() if v}
     ranked = sorted(everyone, key=lambda u: (-int(sales.get(u) or 0), -int(earned.get(u) or 0), u))
     left_out = ranked[K:]
-    return {"leaders": [{"user_id": u, "sales": int(sales.get(u) or 0), "earned": int(earned.get(u) or 0)}
-                        for u in ranked[:K]],
+    return {"leaders": [[u, int(sales.get(u) or 0), int(earned.get(u) or 0)] for u in ranked[:K]],
             "leaders_rest": {"count": len(left_out),
                              "sales": max((int(sales.get(u) or 0) for u in left_out), default=0)}}
 
@@ -49,8 +50,7 @@ def comparable(doc: Mapping[str, Any]) -> dict[str, Any]:
     if "leaders" not in doc:
         return fields(doc.get("sellers") or {}, doc.get("earned") or {})
     rest = doc.get("leaders_rest") or {}
-    return {"leaders": [{"user_id": row["user_id"], "sales": int(row.get("sales") or 0),
-                         "earned": int(row.get("earned") or 0)} for row in doc.get("leaders") or []],
+    return {"leaders": [[str(uid), int(sales), int(earned)] for uid, sales, earned in doc.get("leaders") or []],
             "leaders_rest": {"count": int(rest.get("count") or 0), "sales": int(rest.get("sales") or 0)}}
 
 
@@ -69,10 +69,9 @@ class Board:
     def add(self, doc: Mapping[str, Any]) -> None:
         day = comparable(doc)
         rest = day["leaders_rest"]
-        for row in day["leaders"]:
-            uid = row["user_id"]
-            self.sales[uid] = self.sales.get(uid, 0) + row["sales"]
-            self.earned[uid] = self.earned.get(uid, 0) + row["earned"]
+        for uid, sales, earned in day["leaders"]:
+            self.sales[uid] = self.sales.get(uid, 0) + sales
+            self.earned[uid] = self.earned.get(uid, 0) + earned
             if rest["count"]:
                 self.kept_on_cut_days[uid] = self.kept_on_cut_days.get(uid, 0) + 1
                 self.slack_kept[uid] = self.slack_kept.get(uid, 0) + rest["sales"]
@@ -96,7 +95,9 @@ class Board:
         if any(self.kept_on_cut_days.get(uid, 0) < self.cut_days for uid, _, _ in rows):
             return False
         names = {uid for uid, _, _ in rows}
-        bar = rows[-1][1] if len(rows) == TOP else 0
-        reach = max([self.slack] + [sales + self.slack - self.slack_kept.get(uid, 0)
-                                    for uid, sales in self.sales.items() if uid not in names])
-        return reach <= 0 or reach < bar
+        bar, last = (rows[-1][1], rows[-1][0]) if len(rows) == TOP else (0, "")
+        for uid, sales in self.sales.items():
+            reach = sales + self.slack - self.slack_kept.get(uid, 0)
+            if uid not in names and reach > 0 and (reach > bar or (reach == bar and uid < last)):
+                return False
+        return not (self.slack > 0 and self.slack >= bar)  # someone never kept: any id, so a tie may pass

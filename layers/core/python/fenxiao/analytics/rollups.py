@@ -72,9 +72,6 @@ def _apply(db: Database, day: str, event_id: str, inc: Mapping[str, int], payer:
         marks["leaders_stale"] = True
     if marks:
         update["$set"] = marks
-    if payer:
-        index, rank = distinct.register(payer)
-        update["$max"] = {f"payer_hll.{index}": rank}
     applied = once.apply(db.daily_stats, day, event_id, update, keep=RECENT)
     if payer:
         _add_payer(db, day, payer)
@@ -82,23 +79,37 @@ def _apply(db: Database, day: str, event_id: str, inc: Mapping[str, int], payer:
 
 
 def _add_payer(db: Database, day: str, payer: str) -> None:
-    """The payer's id while the day has room (`$addToSet`: idempotent). Past the cap, the first payer not
-    among the ids folds them into the sketch (all of them: a day written before the sketch has only its
-    ids) and drops them, conditional on the ids it read; a concurrent payer that won retries the loop."""
-    for _ in range(3):
-        room = {"_id": day, "payers_over": {"$ne": True}, f"payer_ids.{distinct.CAP - 1}": {"$exists": False}}
-        if db.daily_stats.update_one(room, {"$addToSet": {"payer_ids": payer}}).matched_count:
+    """The payer in the day's distinct payers, idempotently (so a replay finishes a crash before it):
+
+    - under the cap: `$addToSet` of the id, while the day has room (one write);
+    - past it: the sketch's register, written only when the payer raises it (rare once the registers
+      fill), conditional on the sketch read, since 1,024 registers are one binary field;
+    - the first payer past the cap folds the ids and itself into a new sketch and drops the ids,
+      conditional on the ids read.
+    A concurrent payer that changed the day first makes the condition miss: read again (bounded; a day
+    still contended after that is repaired by the nightly check)."""
+    room = {"_id": day, "payers_over": {"$ne": True}, f"payer_ids.{distinct.CAP - 1}": {"$exists": False}}
+    if db.daily_stats.update_one(room, {"$addToSet": {"payer_ids": payer}}).matched_count:
+        return
+    for _ in range(5):
+        doc = db.daily_stats.find_one({"_id": day}, {"payer_ids": 1, "payers_over": 1, "payer_hll": 1}) or {}
+        write = _payer_write(day, doc, payer)
+        if write is None or db.daily_stats.update_one(*write).matched_count:
             return
-        doc = db.daily_stats.find_one({"_id": day}, {"payer_ids": 1, "payers_over": 1}) or {}
-        ids = doc.get("payer_ids") or []
-        if not doc or doc.get("payers_over") or payer in ids:
-            return
-        registers = distinct.sketch([*ids, payer])
-        if db.daily_stats.update_one({"_id": day, "payers_over": {"$ne": True}, "payer_ids": ids},
-                                     {"$set": {"payers_over": True, "payer_ids": []},
-                                      "$max": {f"payer_hll.{k}": v for k, v in registers.items()}}).matched_count:
-            return
-    logs.warning("daily stats payer not recorded", day=day)  # contention: the nightly check repairs it
+    logs.warning("daily stats payer not recorded: contended", day=day)
+
+
+def _payer_write(day: str, doc: Mapping[str, Any], payer: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The conditional write that adds `payer` to a full or sketched day as read, or None if it is in."""
+    if doc.get("payers_over"):
+        before = doc.get("payer_hll")
+        after = distinct.sketch([payer], into=before)
+        return None if after == before else ({"_id": day, "payer_hll": before}, {"$set": {"payer_hll": after}})
+    ids = doc.get("payer_ids") or []
+    if not doc or payer in ids:
+        return None
+    return ({"_id": day, "payers_over": {"$ne": True}, "payer_ids": ids},
+            {"$set": {"payers_over": True, "payer_ids": [], "payer_hll": distinct.sketch([*ids, payer])}})
 
 
 # --- the events ----------------------------------------------------------------------------------------
@@ -258,6 +269,13 @@ def _comparable(doc: Mapping[str, Any]) -> dict[str, Any]:
     return numbers if doc.get("leaders_stale") else {**numbers, **leaders.comparable(doc)}
 
 
+def _shown(value: Any) -> Any:
+    """A sketch in a drift report: how many registers are set and what it estimates (not 1,024 bytes)."""
+    if isinstance(value, bytes):
+        return {"registers_set": len(value) - value.count(0), "estimate": distinct.estimate(value)}
+    return value
+
+
 OLD_FIELDS = {"sellers": "", "earned": "", "leaders_stale": ""}
 
 
@@ -271,7 +289,7 @@ def check_day(db: Database, day: date, *, repair: bool) -> dict[str, Any] | None
     stored = db.daily_stats.find_one({"_id": key}, {"applied": 0}) or {}
     fresh = rebuild(db, day)
     expected, found = _comparable(fresh), _comparable(stored)
-    diff = {field: {"stored": found[field], "source": expected[field]}
+    diff = {field: {"stored": _shown(found[field]), "source": _shown(expected[field])}
             for field in found if found[field] != expected[field]}
     if not diff:
         return None
