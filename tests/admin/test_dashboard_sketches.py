@@ -89,10 +89,10 @@ def _leaders(sales: dict[str, int], earned: dict[str, int] | None = None) -> dic
 def test_a_day_keeps_its_top_k_and_how_far_the_rest_reach() -> None:
     sales = {f"d{k:03d}": 1000 + k for k in range(leaders.K + 5)}
     day = leaders.fields(sales, {"e1": 7, "d000": 3})
-    assert [uid for uid, _, _ in day["leaders"]] == [f"d{k:03d}" for k in range(leaders.K + 4, 4, -1)]
+    assert [uid for uid, _, _ in leaders.rows(day)] == [f"d{k:03d}" for k in range(leaders.K + 4, 4, -1)]
     assert day["leaders_rest"] == {"count": 6, "sales": 1004}    # d000–d004 and e1 (earned, no sales)
     assert leaders.fields({"a": 5}, {"b": -2, "c": 0}) == {
-        "leaders": [["a", 5, 0], ["b", 0, -2]],
+        "leaders": '[["a",5,0],["b",0,-2]]',
         "leaders_rest": {"count": 0, "sales": 0}}
 
 

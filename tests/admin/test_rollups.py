@@ -186,12 +186,13 @@ def test_leaders_marked_stale_by_events_are_recomputed_hourly_and_a_late_event_k
         rollups.rebuild = real  # type: ignore[assignment]
     stored = _stored(db)
     assert stored["version"] > version and stored["leaders_stale"]  # written, still marked
-    assert len(stored["leaders"]) == leaders.K and stored["leaders_rest"]["count"] == 3
+    assert len(leaders.rows(stored)) == leaders.K and stored["leaders_rest"]["count"] == 3
     assert rollups.refresh_leaders(db) == [DAY.isoformat()] and rollups.refresh_leaders(db) == []
     stored = _stored(db)
-    assert stored["leaders"][0] == ["dist-late", 5000, 0] and "leaders_stale" not in stored
+    assert leaders.rows(stored)[0] == ("dist-late", 5000, 0) and "leaders_stale" not in stored
     assert rollups.check_days(db, [DAY], repair=False)["ok"]
-    db.daily_stats.update_one({"_id": DAY.isoformat()}, {"$set": {"leaders.0.1": 4999}})
+    tampered = stored["leaders"].replace('"dist-late",5000', '"dist-late",4999')
+    db.daily_stats.update_one({"_id": DAY.isoformat()}, {"$set": {"leaders": tampered}})
     assert set(rollups.check_days(db, [DAY], repair=False)["drift"][0]["diff"]) == {"leaders"}
 
 

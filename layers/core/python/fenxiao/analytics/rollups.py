@@ -7,7 +7,7 @@ merchant's wall clock, and each number is booked on the day of the moment that d
     {_id: "YYYY-MM-DD", shape: 2, gmv, orders, refunds_amount, new_users, new_distributors,
      commission: {frozen, settled, reversed}, products: {product_id: {title, quantity, amount}},
      payer_ids: [≤ 200 user ids], payers_over, payer_hll: {register: rank},      (distinct.py)
-     leaders: [≤ 50 {user_id, sales, earned}], leaders_rest: {count, sales},     (leaders.py)
+     leaders: "[[user id, sales, earned], … ≤ 50]", leaders_rest: {count, sales}, (leaders.py)
      leaders_stale, leaders_at, applied: [event ids, the last RECENT], version, rebuilt_at}
 
 Every document is bounded whatever the shop's size: the payers are exact ids up to a cap, then a
