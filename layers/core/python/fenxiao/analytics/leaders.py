@@ -29,6 +29,7 @@ part, and someone left out every day might belong in it.
 """
 from __future__ import annotations
 
+import heapq
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -65,8 +66,8 @@ def _text(leaders: list[list[Any]]) -> str:
 
 
 def rows(day: Mapping[str, Any]) -> list[tuple[str, int, int]]:
-    """A day's leaders as (user id, sales, earned), from its stored text."""
-    return [(str(uid), int(sales), int(earned)) for uid, sales, earned in json.loads(day["leaders"])]
+    """A day's leaders as (user id, sales, earned), from its stored text (which only `fields` writes)."""
+    return [tuple(row) for row in json.loads(day.get("leaders") or "[]")]
 
 
 @dataclass
@@ -82,25 +83,29 @@ class Board:
     as_of: datetime | None = None
 
     def add(self, doc: Mapping[str, Any]) -> None:
-        day = comparable(doc)
-        rest = day["leaders_rest"]
-        for uid, sales, earned in rows(day):
-            self.sales[uid] = self.sales.get(uid, 0) + sales
-            self.earned[uid] = self.earned.get(uid, 0) + earned
-            if rest["count"]:
-                self.kept_on_cut_days[uid] = self.kept_on_cut_days.get(uid, 0) + 1
-                self.slack_kept[uid] = self.slack_kept.get(uid, 0) + rest["sales"]
-        if rest["count"]:
+        day = doc if "leaders" in doc else comparable(doc)  # a day written before the leaders: converted
+        rest = day.get("leaders_rest") or {}
+        listed = rows(day)
+        sales, earned = self.sales, self.earned  # ≤ 50 rows a day, 1,500 for 30 days: kept tight
+        for uid, day_sales, day_earned in listed:
+            sales[uid] = sales.get(uid, 0) + day_sales
+            earned[uid] = earned.get(uid, 0) + day_earned
+        if rest.get("count"):
+            floor = int(rest.get("sales") or 0)
             self.cut_days += 1
-            self.slack += rest["sales"]
+            self.slack += floor
+            kept, covered = self.kept_on_cut_days, self.slack_kept
+            for uid, _, _ in listed:
+                kept[uid] = kept.get(uid, 0) + 1
+                covered[uid] = covered.get(uid, 0) + floor
         if doc.get("leaders_stale"):  # as of its last refresh; never refreshed: nothing of the day yet
             at = doc.get("leaders_at") or day_start(date.fromisoformat(doc["_id"]))
             self.as_of = min(self.as_of or at, at)
 
     def top(self) -> tuple[list[tuple[str, int, int]], bool]:
         """[(user id, sales, commission)] by sales, and whether that is an estimate."""
-        ranked = sorted(((uid, s) for uid, s in self.sales.items() if s), key=lambda item: (-item[1], item[0]))
-        listed = [(uid, sales, self.earned.get(uid, 0)) for uid, sales in ranked[:TOP]]
+        ranked = heapq.nsmallest(TOP, ((-s, uid) for uid, s in self.sales.items() if s))  # by sales, ties by id
+        listed = [(uid, -negative, self.earned.get(uid, 0)) for negative, uid in ranked]
         return listed, not self._exact(listed)
 
     def _exact(self, listed: Iterable[tuple[str, int, int]]) -> bool:
