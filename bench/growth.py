@@ -9,7 +9,7 @@ withdrawals. One top distributor has 30% of the shoppers as direct team and refe
 event path): warm-up, then the median of `--repeat` runs and the Mongo round trips of one run. The
 last column is the acceptance figure: time at the largest size ÷ time at the smallest (≤ 2 passes).
 
-    .venv/bin/python bench/growth.py [--sizes 1000,10000,100000] [--repeat 3] [--load-seconds 10]
+    .venv/bin/python bench/growth.py [--sizes 1000,10000,100000] [--repeat 3] [--load-seconds 10] [--only dashboard]
 
 The load test (loopback only, bounded by --load-seconds per target and --threads): product detail,
 checkout preview, place order and pay (the prepay call), through the dev server over HTTP, beside a bare

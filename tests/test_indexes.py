@@ -102,6 +102,7 @@ HOT_QUERIES: list[tuple[str, dict[str, Any], list[tuple[str, int]] | None, str]]
     ("users", {"upline.0": "u", "bound_at": {"$gt": T}}, None, "distributor stats: members since the snapshot"),
     ("orders", {"user_id": {"$in": ["a", "b"]}}, None, "team page members' sales"),
     ("daily_stats", {"_id": {"$in": ["2026-01-01", "2026-01-02"]}}, None, "dashboard days"),
+    ("daily_stats", {"leaders_stale": True}, None, "dashboard days whose top distributors are stale"),
     *[(collection, {field: {"$gte": T, "$lt": T}}, None, f"rollups: rebuild a day ({collection})")
       for collection, field in (("orders", "paid_at"), ("refunds", "refunded_at"), ("users", "created_at"),
                                 ("distributors", "approved_at"), ("commissions", "created_at"))],

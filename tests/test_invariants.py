@@ -14,7 +14,7 @@ def test_a_clean_shop_passes(db):
     assert_invariants(db)
 
 
-@pytest.mark.parametrize("damage", ["balance", "commission", "stock", "refund", "coupon", "todo"])
+@pytest.mark.parametrize("damage", ["balance", "commission", "stock", "refund", "coupon", "todo", "day"])
 def test_each_kind_of_damage_is_caught(db, damage):
     d1, _ = make_distributor(db)
     buyer, _ = make_buyer(db, [d1])
@@ -29,6 +29,8 @@ def test_each_kind_of_damage_is_caught(db, damage):
         db.orders.update_one({"_id": order["_id"]}, {"$set": {"refunded_amount": 5000}})
     elif damage == "todo":  # shipped without the move: the 待发货 counter still counts it
         db.orders.update_one({"_id": order["_id"]}, {"$set": {"status": "shipped"}})
+    elif damage == "day":  # a dashboard day grown past its cap (as a day written before it was)
+        db.daily_stats.insert_one({"_id": "2024-05-01", "payer_ids": [f"u{k}" for k in range(201)]})
     else:
         db.coupon_templates.insert_one({"_id": "t", "total": 1, "per_user_limit": 1})
         db.user_coupons.insert_many([{"_id": "c1", "template_id": "t", "user_id": buyer},

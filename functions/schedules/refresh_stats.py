@@ -1,8 +1,9 @@
 """Hourly: every distributor's numbers and the week's and month's rankings as snapshots
-(fenxiao.distribution.stats); once per Beijing day, the last days' dashboard rollups rebuilt from the
-source of truth, drift reported and repaired (fenxiao.analytics.rollups). `{"days": ["YYYY-MM-DD", …]}`
-checks those days (again) too. Every run also recounts the dashboard's to-do backlogs, finishes the
-counter changes a crash left and repairs drift (fenxiao.analytics.backlogs)."""
+(fenxiao.distribution.stats); the dashboard's top distributors of each day an event marked stale,
+recomputed from that day's orders and commissions; once per Beijing day, the last days' dashboard
+rollups rebuilt from the source of truth, drift reported and repaired (fenxiao.analytics.rollups).
+`{"days": ["YYYY-MM-DD", …]}` checks those days (again) too. Every run also recounts the dashboard's to-do
+backlogs, finishes the counter changes a crash left and repairs drift (fenxiao.analytics.backlogs)."""
 from fenxiao.analytics import backlogs, rollups
 from fenxiao.distribution import stats
 from fenxiao.runtime import Job, scheduled
@@ -12,8 +13,10 @@ from fenxiao.runtime import Job, scheduled
 def refresh_stats(job: Job) -> dict:
     distributors = stats.snapshot_all(job.db, job.now)
     stats.snapshot_rankings(job.db, job.now)
+    leaders = rollups.refresh_leaders(job.db)
     check = rollups.check_once_a_day(job.db, job.event, job.now)
-    return {"distributors": distributors, "rollups": check, "todo": backlogs.check(job.db)}
+    return {"distributors": distributors, "leaders_refreshed": leaders, "rollups": check,
+            "todo": backlogs.check(job.db)}
 
 
 handler = refresh_stats.handler

@@ -118,15 +118,17 @@ def test_sums_buckets_and_top_lists(api, db) -> None:
     assert d["new_users"] == 1 and d["new_distributors"] == 1
     assert d["commission"] == {"frozen": 125, "settled": 30, "reversed": 60}
     assert d["daily"] == [
-        {"date": "2024-05-01", "gmv": 1500, "orders": 2, "paying_users": 1},
-        {"date": "2024-05-02", "gmv": 250, "orders": 1, "paying_users": 1},
-        {"date": "2024-05-03", "gmv": 0, "orders": 0, "paying_users": 0},
+        {"date": "2024-05-01", "gmv": 1500, "orders": 2, "paying_users": 1, "paying_users_is_estimate": False},
+        {"date": "2024-05-02", "gmv": 250, "orders": 1, "paying_users": 1, "paying_users_is_estimate": False},
+        {"date": "2024-05-03", "gmv": 0, "orders": 0, "paying_users": 0, "paying_users_is_estimate": False},
     ]
+    assert d["paying_users_is_estimate"] is False
     assert d["top_products"] == [
         {"product_id": "p1", "title": "茶叶", "quantity": 3, "amount": 1200},
         {"product_id": "p2", "title": "茶杯", "quantity": 2, "amount": 550},
     ]
     assert d["top_distributors"] == [{"user_id": dist, "nickname": "分销员小王", "sales": 1500, "commission": 100}]
+    assert d["top_distributors_is_estimate"] is False and d["top_distributors_as_of"] is None
 
 
 def test_defaults_to_the_last_thirty_days_and_empty_collections_give_zeros(api, db) -> None:
@@ -137,7 +139,7 @@ def test_defaults_to_the_last_thirty_days_and_empty_collections_give_zeros(api, 
     d = r.json
     assert (d["from"], d["to"]) == ("2024-04-21", "2024-05-20")
     assert len(d["daily"]) == 30 and d["daily"][-1] == {"date": "2024-05-20", "gmv": 0, "orders": 0,
-                                                       "paying_users": 0}
+                                                       "paying_users": 0, "paying_users_is_estimate": False}
     assert d["gmv"] == d["orders"] == d["paying_users"] == d["refunds_amount"] == 0
     assert d["commission"] == {"frozen": 0, "settled": 0, "reversed": 0}
     assert d["top_products"] == d["top_distributors"] == []

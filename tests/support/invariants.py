@@ -23,7 +23,7 @@ from typing import Any
 
 from pymongo.database import Database
 
-from fenxiao.analytics import backlogs
+from fenxiao.analytics import backlogs, distinct, leaders
 from fenxiao.distribution import balances
 from fenxiao.points import journal as points_journal
 
@@ -165,8 +165,22 @@ def todo_counters(db: Database) -> list[str]:
             if stored[key] != fresh[key]]
 
 
+def dashboard_days_bounded(db: Database) -> list[str]:
+    """Every dashboard day is bounded whatever the shop's size: ≤ 200 payer ids or a sketch instead, ≤ 50
+    leaders (fenxiao.analytics.distinct / leaders)."""
+    problems = []
+    for day in db.daily_stats.find({}, {"payer_ids": 1, "payers_over": 1, "payer_hll": 1, "leaders": 1}):
+        ids = day.get("payer_ids") or []
+        if len(ids) > distinct.CAP or (day.get("payers_over") and (ids or len(day.get("payer_hll") or b"")
+                                                                      != distinct.M)):
+            problems.append(f"dashboard day {day['_id']}: {len(ids)} payer ids, over={day.get('payers_over')}")
+        if "leaders" in day and len(leaders.rows(day)) > leaders.K:
+            problems.append(f"dashboard day {day['_id']}: more than {leaders.K} leaders")
+    return problems
+
+
 CHECKS = (balance_drift, commission_on_refunded_units, negative_stock, over_refunds, coupon_overissue,
-          order_amounts, seckill_oversold, points_drift, todo_counters)
+          order_amounts, seckill_oversold, points_drift, todo_counters, dashboard_days_bounded)
 
 
 def assert_invariants(db: Database) -> None:

@@ -264,7 +264,9 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     "withdrawal_days": [_ix("expires_at", expireAfterSeconds=0)],  # daily-limit counters, _id = user:day
     "settlement_runs": [_ix([("started_at", D), ("_id", D)])],
-    # fenxiao.analytics.rollups (`daily_stats`, _id = Beijing day: the dashboard reads an _id range),
+    # fenxiao.analytics.rollups: `daily_stats` _id = Beijing day (the dashboard reads an _id range); the
+    # days whose top distributors an event made stale (the hourly recompute)
+    "daily_stats": [_ix("leaders_stale", sparse=True)],
     # fenxiao.analytics.backlogs (`todo_counts`, _id = to-do key),
     # fenxiao.distribution.stats (`distributor_stats`, _id = user id; `rankings`, _id = period:board) and the
     # schedule's `stats_runs` markers need only their primary key.

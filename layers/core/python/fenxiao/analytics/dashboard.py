@@ -6,10 +6,14 @@ what they meant when they were aggregated from raw orders per view (shown to mer
 
 - GMV: Σ `amounts.pay_amount` of orders paid in the range, refunded or not; refunds are reported
   separately (`refunds_amount`: Σ `amount` of refunds completed in the range).
-- paying users: distinct buyers over the whole range (the union of each day's payers), and per day.
+- paying users: distinct buyers over the whole range (the union of each day's payers), and per day;
+  exact while every day of the range had at most 200 payers, else HyperLogLog's estimate (±3.25%
+  standard error) and `paying_users_is_estimate` (also per day) says so (`distinct.py`).
 - top distributors rank by `sales`: Σ `pay_amount` of the orders they referred directly (level 1,
   `referrer_ids[0]`), paid in the range; `commission` is what they earned in the range at any level,
-  net of reversals.
+  net of reversals. Merged from each day's top 50 (`leaders.py`): `top_distributors_is_estimate` says
+  when the merge cannot prove the list exact; `top_distributors_as_of` is when the oldest of the
+  range's days still waiting for its hourly recompute was last computed (null: all current).
 - to-do counts (`todo`): what waits for the merchant now, whatever the range, from the counters of
   `backlogs.py` (to_ship, refunds, returns, applications, withdrawals).
 - commission totals: commission entries (fenxiao.distribution.commission_entries) created in the range, by status, net
@@ -23,12 +27,12 @@ from typing import Any
 from pymongo.database import Database
 
 from fenxiao import clock
-from fenxiao.analytics import backlogs
+from fenxiao.analytics import backlogs, distinct, leaders
 from fenxiao.analytics.days import resolve
 from fenxiao.analytics.models import DashboardQuery
 from fenxiao.analytics.rollups import BUCKETS
 
-TOP = 10
+TOP = leaders.TOP
 
 
 def _merge(into: dict[str, Any], more: dict[str, Any]) -> None:
@@ -41,40 +45,41 @@ def dashboard(db: Database, query: DashboardQuery, *, now: datetime | None = Non
     range_ = resolve(query.date_from, query.date_to, now or clock.now())
     days = {doc["_id"]: doc for doc in db.daily_stats.find(  # ≤ one document per day; _id is the day
         {"_id": {"$in": range_.days()}}, {"applied": 0})}
-    payers: set[str] = set()
+    payers = distinct.Union()
+    board = leaders.Board()
     totals = {"gmv": 0, "orders": 0, "refunds_amount": 0, "new_users": 0, "new_distributors": 0}
     commission = {bucket: 0 for bucket in BUCKETS}
     products: dict[str, dict[str, Any]] = {}
-    sellers: dict[str, int] = {}
-    earned: dict[str, int] = {}
     daily = []
     for day in range_.days():
-        doc = days.get(day, {})
-        payers.update(doc.get("payer_ids") or [])
+        doc = days.get(day, {"_id": day})
+        day_payers, day_estimate = payers.add(doc)
+        board.add(doc)
         _merge(totals, {key: doc.get(key) or 0 for key in totals})
         _merge(commission, {b: (doc.get("commission") or {}).get(b) or 0 for b in BUCKETS})
         for pid, row in (doc.get("products") or {}).items():
             product = products.setdefault(pid, {"title": row.get("title"), "quantity": 0, "amount": 0})
             _merge(product, {"quantity": row.get("quantity") or 0, "amount": row.get("amount") or 0})
-        _merge(sellers, doc.get("sellers") or {})
-        _merge(earned, doc.get("earned") or {})
         daily.append({"date": day, "gmv": int(doc.get("gmv") or 0), "orders": int(doc.get("orders") or 0),
-                      "paying_users": len(doc.get("payer_ids") or [])})
+                      "paying_users": day_payers, "paying_users_is_estimate": day_estimate})
     top_products = sorted(((pid, p) for pid, p in products.items() if p["quantity"] or p["amount"]),
                           key=lambda item: (-item[1]["amount"], -item[1]["quantity"], item[0]))[:TOP]
-    top_sellers = sorted(((uid, sales) for uid, sales in sellers.items() if sales),
-                         key=lambda item: (-item[1], item[0]))[:TOP]
-    ids = [uid for uid, _ in top_sellers]
+    top_sellers, top_estimate = board.top()
+    paying_users, paying_estimate = payers.total()
+    ids = [uid for uid, _, _ in top_sellers]
     todo = backlogs.counts(db)  # one small document per key, kept by the moves themselves
     nicknames = {u["_id"]: u.get("nickname")
                  for u in (db.users.find({"_id": {"$in": ids}}, {"nickname": 1}) if ids else [])}
     return {
         "from": range_.first.isoformat(), "to": range_.last.isoformat(), "timezone": "UTC+8",
-        **totals, "paying_users": len(payers), "commission": commission, "daily": daily,
+        **totals, "paying_users": paying_users, "paying_users_is_estimate": paying_estimate,
+        "commission": commission, "daily": daily,
         "top_products": [{"product_id": pid, "title": p["title"], "quantity": p["quantity"], "amount": p["amount"]}
                          for pid, p in top_products],
         "top_distributors": [{"user_id": uid, "nickname": nicknames.get(uid), "sales": sales,
-                              "commission": earned.get(uid, 0)} for uid, sales in top_sellers],
+                              "commission": earned} for uid, sales, earned in top_sellers],
+        "top_distributors_is_estimate": top_estimate,
+        "top_distributors_as_of": clock.iso(board.as_of),
         # exact counters now; the flags stay (always false) for clients that still read them
         "todo": todo, "todo_is_estimate": {key: False for key in todo},
     }

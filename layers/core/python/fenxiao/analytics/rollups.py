@@ -4,25 +4,35 @@ The dashboard reads these (≤ one document per day of its range), never the raw
 measurement took 386 s for 30 days at 100k orders). A "day" is a Beijing calendar day (UTC+8, `days.py`), the
 merchant's wall clock, and each number is booked on the day of the moment that defines it:
 
-    {_id: "YYYY-MM-DD", gmv, orders, payer_ids: [user id], refunds_amount, new_users, new_distributors,
+    {_id: "YYYY-MM-DD", shape: 2, gmv, orders, refunds_amount, new_users, new_distributors,
      commission: {frozen, settled, reversed}, products: {product_id: {title, quantity, amount}},
-     sellers: {distributor id: sales}, earned: {distributor id: net commission},
-     applied: [event ids, the last RECENT], version, rebuilt_at}
+     payer_ids: [≤ 200 user ids], payers_over, payer_hll: {register: rank},      (distinct.py)
+     leaders: "[[user id, sales, earned], … ≤ 50]", leaders_rest: {count, sales}, (leaders.py)
+     leaders_stale, leaders_at, applied: [event ids, the last RECENT], version, rebuilt_at}
+
+Every document is bounded whatever the shop's size: the payers are exact ids up to a cap, then a
+fixed-size HyperLogLog sketch; the distributors are the day's top 50. (Until `shape` 2 a day kept every
+payer's id and every distributor's figures: the dashboard's cost grew with the shop. `upgrade_days`, run
+by `ops-migrate`, converts such days in place; every reader converts one it meets in memory.)
 
 - payment applied (`paid:<order>`, the order's `paid_at` day): gmv (`pay_amount`), orders, the payer,
-  the lines per product, sales of the level-1 referrer (`referrer_ids[0]`);
+  the lines per product; with a referrer, the day's leaders are stale;
 - refund completed (`refund:<refund>`, `refunded_at` day): refunds_amount;
 - user created (`user:<id>`), distributor approved (`distributor:<id>`): new_users / new_distributors;
 - commission created (`commissions:<order>`), reversed (`reverse:<order>:<refund or reason>`) and settled
   (`settle:<run>`): booked on each entry's *creation* day, so `commission` keeps the dashboard's
-  definition (entries created in the range, by status, net of reversals; `settling` is still frozen).
+  definition (entries created in the range, by status, net of reversals; `settling` is still frozen);
+  created and reversed make the day's leaders stale.
 
 Exactly once (`once.apply`): each event is ONE conditional upsert of its day's document, `{_id: day,
 applied: {$ne: event}}` + `$inc` + `$push` of the event id (kept to the last RECENT). A replay (payment recovery
 re-running the hook, a settlement run finishing after a crash) matches nothing, and the upsert's
 duplicate key says "already applied"; no second document, no transaction. The event ids are derived
-from the source (order, refund, run), so any replay names the same event. Paying users are the set
-`payer_ids` ($addToSet: idempotent by itself), so the range's distinct payers are an exact union.
+from the source (order, refund, run), so any replay names the same event. The rest is idempotent by
+itself, so it rides in the same update or runs after it on every replay too: the payer's sketch register
+(`$max`), the stale mark (`$set`), and the payer's id (`$addToSet` while under the cap; the payer past the
+cap folds the ids into the sketch and drops them: `_add_payer`). A crash between the event and its payer
+step is finished by the replay; the leaders are recomputed from the source by `leaders_refresh` (hourly).
 
 What a crash can still lose: a user created or a distributor approved whose request died between its
 own write and the rollup (nothing replays those), and an event older than RECENT newer events of the
@@ -39,10 +49,11 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock, logs
-from fenxiao.analytics import once
+from fenxiao.analytics import distinct, leaders, once
 from fenxiao.analytics.days import MAX_DAYS, MONGO_TIMEZONE, DayRange, china_today
 
 RECENT = 5000
+SHAPE = 2
 COUNTERS = ("gmv", "orders", "refunds_amount", "new_users", "new_distributors")
 BUCKETS = ("frozen", "settled", "reversed")
 
@@ -52,14 +63,53 @@ def day_of(moment: datetime) -> str:
 
 
 def _apply(db: Database, day: str, event_id: str, inc: Mapping[str, int], payer: str | None = None,
-           titles: Mapping[str, str] | None = None) -> bool:
-    """Apply one event to one day, once (`once.apply`); True if this call applied it."""
-    update: dict[str, Any] = {"$inc": {k: v for k, v in inc.items() if v}}
+           titles: Mapping[str, str] | None = None, moves_leaders: bool = False) -> bool:
+    """Apply one event to one day, once (`once.apply`), then its payer's id (idempotent, so on a replay
+    too: that finishes a crash between the two); True if this call applied the event."""
+    update: dict[str, Any] = {"$inc": {k: v for k, v in inc.items() if v}, "$setOnInsert": {"shape": SHAPE}}
+    marks: dict[str, Any] = {f"products.{pid}.title": title for pid, title in (titles or {}).items()}
+    if moves_leaders:
+        marks["leaders_stale"] = True
+    if marks:
+        update["$set"] = marks
+    applied = once.apply(db.daily_stats, day, event_id, update, keep=RECENT)
     if payer:
-        update["$addToSet"] = {"payer_ids": payer}
-    if titles:
-        update["$set"] = {f"products.{pid}.title": title for pid, title in titles.items()}
-    return once.apply(db.daily_stats, day, event_id, update, keep=RECENT)
+        _add_payer(db, day, payer)
+    return applied
+
+
+def _add_payer(db: Database, day: str, payer: str) -> None:
+    """The payer in the day's distinct payers, idempotently (so a replay finishes a crash before it):
+
+    - under the cap: `$addToSet` of the id, while the day has room (one write);
+    - past it: the sketch's register, written only when the payer raises it (rare once the registers
+      fill), conditional on the sketch read, since 1,024 registers are one binary field;
+    - the first payer past the cap folds the ids and itself into a new sketch and drops the ids,
+      conditional on the ids read.
+    A concurrent payer that changed the day first makes the condition miss: read again (bounded; a day
+    still contended after that is repaired by the nightly check)."""
+    room = {"_id": day, "payers_over": {"$ne": True}, f"payer_ids.{distinct.CAP - 1}": {"$exists": False}}
+    if db.daily_stats.update_one(room, {"$addToSet": {"payer_ids": payer}}).matched_count:
+        return
+    for _ in range(5):
+        doc = db.daily_stats.find_one({"_id": day}, {"payer_ids": 1, "payers_over": 1, "payer_hll": 1}) or {}
+        write = _payer_write(day, doc, payer)
+        if write is None or db.daily_stats.update_one(*write).matched_count:
+            return
+    logs.warning("daily stats payer not recorded: contended", day=day)
+
+
+def _payer_write(day: str, doc: Mapping[str, Any], payer: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The conditional write that adds `payer` to a full or sketched day as read, or None if it is in."""
+    if doc.get("payers_over"):
+        before = doc.get("payer_hll")
+        after = distinct.sketch([payer], into=before)
+        return None if after == before else ({"_id": day, "payer_hll": before}, {"$set": {"payer_hll": after}})
+    ids = doc.get("payer_ids") or []
+    if not doc or payer in ids:
+        return None
+    return ({"_id": day, "payers_over": {"$ne": True}, "payer_ids": ids},
+            {"$set": {"payers_over": True, "payer_ids": [], "payer_hll": distinct.sketch([*ids, payer])}})
 
 
 # --- the events ----------------------------------------------------------------------------------------
@@ -77,10 +127,8 @@ def order_paid(db: Database, order: Mapping[str, Any]) -> None:
         inc[f"products.{pid}.quantity"] = inc.get(f"products.{pid}.quantity", 0) + int(line.get("quantity") or 0)
         inc[f"products.{pid}.amount"] = inc.get(f"products.{pid}.amount", 0) + int(line.get("paid") or 0)
         titles.setdefault(pid, str(line.get("title") or ""))
-    referrers = order.get("referrer_ids") or []
-    if referrers:
-        inc[f"sellers.{referrers[0]}"] = inc["gmv"]
-    _apply(db, day_of(order["paid_at"]), f"paid:{order['_id']}", inc, payer=str(order["user_id"]), titles=titles)
+    _apply(db, day_of(order["paid_at"]), f"paid:{order['_id']}", inc, payer=str(order["user_id"]), titles=titles,
+           moves_leaders=bool(order.get("referrer_ids")))
 
 
 def refund_completed(db: Database, refund: Mapping[str, Any]) -> None:
@@ -109,10 +157,9 @@ def _by_day(rows: Iterable[tuple[datetime, dict[str, int]]]) -> dict[str, dict[s
 
 def commissions_created(db: Database, order_id: str, entries: Iterable[Mapping[str, Any]]) -> None:
     """The frozen entries of a paid order (as `create_for_paid_order` returns them)."""
-    rows = [(e["created_at"], {"commission.frozen": int(e["amount"]), f"earned.{e['user_id']}": int(e["amount"])})
-            for e in entries]
+    rows = [(e["created_at"], {"commission.frozen": int(e["amount"])}) for e in entries]
     for day, inc in _by_day(rows).items():
-        _apply(db, day, f"commissions:{order_id}", inc)
+        _apply(db, day, f"commissions:{order_id}", inc, moves_leaders=True)
 
 
 def commissions_reversed(db: Database, order_id: str, refund_id: str, among: Mapping[str, Any] | None = None
@@ -125,20 +172,19 @@ def commissions_reversed(db: Database, order_id: str, refund_id: str, among: Map
     """
     rows = []
     # index: commissions (order_id, line_index, level): an order's few entries, the refund picked here
-    for entry in db.commissions.find({"order_id": order_id, **(among or {})},
-                                     {"user_id": 1, "created_at": 1, "reversals": 1}):
+    for entry in db.commissions.find({"order_id": order_id, **(among or {})}, {"created_at": 1, "reversals": 1}):
         for reversal in entry.get("reversals") or []:
             if reversal["refund_id"] == refund_id and reversal.get("amount"):
                 amount = int(reversal["amount"])
                 bucket = "frozen" if reversal.get("bucket") == "frozen" else "settled"
-                inc = {f"commission.{bucket}": -amount, "commission.reversed": amount,
-                       f"earned.{entry['user_id']}": -amount}
+                inc = {f"commission.{bucket}": -amount, "commission.reversed": amount}
                 if among is None:
                     rows.append((entry["created_at"], inc))
                 else:
-                    _apply(db, day_of(entry["created_at"]), f"reverse:{order_id}:{refund_id}:{entry['_id']}", inc)
+                    _apply(db, day_of(entry["created_at"]), f"reverse:{order_id}:{refund_id}:{entry['_id']}", inc,
+                           moves_leaders=True)
     for day, inc in _by_day(rows).items():
-        _apply(db, day, f"reverse:{order_id}:{refund_id}", inc)
+        _apply(db, day, f"reverse:{order_id}:{refund_id}", inc, moves_leaders=True)
 
 
 def commissions_settled(db: Database, run_id: str) -> None:
@@ -166,15 +212,18 @@ def _reversed_part() -> dict[str, Any]:
 
 
 def rebuild(db: Database, day: date) -> dict[str, Any]:
-    """One day's numbers recomputed from orders, refunds, users, distributors and commissions."""
+    """One day's numbers recomputed from orders, refunds, users, distributors and commissions, in the
+    stored shape (bounded payers and leaders)."""
     window = _between(day)
-    doc: dict[str, Any] = {"gmv": 0, "orders": 0, "payer_ids": set(), "products": {}, "sellers": {}}
+    doc: dict[str, Any] = {"shape": SHAPE, "gmv": 0, "orders": 0, "products": {}}
+    payers: set[str] = set()
+    sellers: dict[str, int] = {}
     for order in db.orders.find({"paid_at": window},  # index: orders {paid_at}
                                 {"user_id": 1, "amounts.pay_amount": 1, "lines": 1, "referrer_ids": 1}):
         pay = int((order.get("amounts") or {}).get("pay_amount") or 0)
         doc["gmv"] += pay
         doc["orders"] += 1
-        doc["payer_ids"].add(order["user_id"])
+        payers.add(order["user_id"])
         for line in order.get("lines") or []:
             product = doc["products"].setdefault(str(line["product_id"]), {"title": line.get("title") or "",
                                                                           "quantity": 0, "amount": 0})
@@ -182,7 +231,7 @@ def rebuild(db: Database, day: date) -> dict[str, Any]:
             product["amount"] += int(line.get("paid") or 0)
         if order.get("referrer_ids"):
             seller = order["referrer_ids"][0]
-            doc["sellers"][seller] = doc["sellers"].get(seller, 0) + pay
+            sellers[seller] = sellers.get(seller, 0) + pay
     refunds = list(db.refunds.aggregate([{"$match": {"refunded_at": window, "status": "refunded"}},
                                          {"$group": {"_id": None, "amount": {"$sum": "$amount"}}}]))
     doc["refunds_amount"] = int(refunds[0]["amount"]) if refunds else 0
@@ -203,21 +252,31 @@ def rebuild(db: Database, day: date) -> dict[str, Any]:
             commission[bucket] += net
         commission["reversed"] += int(row["reversed"])
         earned[row["_id"]["user"]] = earned.get(row["_id"]["user"], 0) + net
-    doc["commission"], doc["earned"] = commission, earned
-    doc["payer_ids"] = sorted(doc["payer_ids"])
-    return doc
+    doc["commission"] = commission
+    return {**doc, **distinct.fields(payers), **leaders.fields(sellers, earned)}
 
 
 def _comparable(doc: Mapping[str, Any]) -> dict[str, Any]:
-    """The numbers of a stored or rebuilt day, zeros dropped (an event may leave a 0 the source lacks)."""
-    return {**{key: int(doc.get(key) or 0) for key in COUNTERS},
-            "payer_ids": sorted(doc.get("payer_ids") or []),
-            "commission": {b: int((doc.get("commission") or {}).get(b) or 0) for b in BUCKETS},
-            "products": {pid: {"quantity": int(p.get("quantity") or 0), "amount": int(p.get("amount") or 0)}
-                         for pid, p in (doc.get("products") or {}).items()
-                         if p.get("quantity") or p.get("amount")},
-            "sellers": {k: int(v) for k, v in (doc.get("sellers") or {}).items() if v},
-            "earned": {k: int(v) for k, v in (doc.get("earned") or {}).items() if v}}
+    """The numbers of a stored or rebuilt day, zeros dropped (an event may leave a 0 the source lacks);
+    a day in the old shape converted first. The leaders of a day marked stale are not compared: their
+    recompute is pending (`refresh_leaders`), not lost."""
+    numbers = {**{key: int(doc.get(key) or 0) for key in COUNTERS},
+               "commission": {b: int((doc.get("commission") or {}).get(b) or 0) for b in BUCKETS},
+               "products": {pid: {"quantity": int(p.get("quantity") or 0), "amount": int(p.get("amount") or 0)}
+                            for pid, p in (doc.get("products") or {}).items()
+                            if p.get("quantity") or p.get("amount")},
+               **distinct.comparable(doc)}
+    return numbers if doc.get("leaders_stale") else {**numbers, **leaders.comparable(doc)}
+
+
+def _shown(value: Any) -> Any:
+    """A sketch in a drift report: how many registers are set and what it estimates (not 1,024 bytes)."""
+    if isinstance(value, bytes):
+        return {"registers_set": len(value) - value.count(0), "estimate": distinct.estimate(value)}
+    return value
+
+
+OLD_FIELDS = {"sellers": "", "earned": "", "leaders_stale": ""}
 
 
 def check_day(db: Database, day: date, *, repair: bool) -> dict[str, Any] | None:
@@ -230,16 +289,16 @@ def check_day(db: Database, day: date, *, repair: bool) -> dict[str, Any] | None
     stored = db.daily_stats.find_one({"_id": key}, {"applied": 0}) or {}
     fresh = rebuild(db, day)
     expected, found = _comparable(fresh), _comparable(stored)
-    diff = {field: {"stored": found[field], "source": expected[field]}
-            for field in expected if found[field] != expected[field]}
+    diff = {field: {"stored": _shown(found[field]), "source": _shown(expected[field])}
+            for field in found if found[field] != expected[field]}
     if not diff:
         return None
     report: dict[str, Any] = {"day": key, "diff": diff, "repaired": False}
     if repair:
-        values = {**fresh, "rebuilt_at": clock.now()}
+        values = {**fresh, "rebuilt_at": clock.now(), "leaders_at": clock.now()}
         if stored:
             result = db.daily_stats.update_one({"_id": key, "version": stored.get("version", 0)},
-                                               {"$set": values, "$inc": {"version": 1}})
+                                               {"$set": values, "$unset": OLD_FIELDS, "$inc": {"version": 1}})
             report["repaired"] = bool(result.modified_count)
         else:
             try:
@@ -255,6 +314,35 @@ def check_days(db: Database, days: Iterable[date], *, repair: bool = True) -> di
     checked = list(days)
     drift = [found for day in checked if (found := check_day(db, day, repair=repair))]
     return {"checked": [d.isoformat() for d in checked], "drift": drift, "ok": not drift}
+
+
+def refresh_leaders(db: Database) -> list[str]:
+    """Recompute the leaders of every day an event marked stale, from that day's orders and commissions
+    (the hourly `refresh_stats` run); the days refreshed. The mark is cleared only if no event landed
+    since the `version` read first; otherwise the new list is written and the day stays marked."""
+    refreshed = []
+    for doc in list(db.daily_stats.find({"leaders_stale": True}, {"version": 1})):  # index: {leaders_stale} sparse
+        fresh = rebuild(db, date.fromisoformat(doc["_id"]))
+        values = {"leaders": fresh["leaders"], "leaders_rest": fresh["leaders_rest"], "leaders_at": clock.now()}
+        if not db.daily_stats.update_one({"_id": doc["_id"], "version": doc.get("version", 0)},
+                                         {"$set": values, "$unset": OLD_FIELDS}).matched_count:
+            db.daily_stats.update_one({"_id": doc["_id"]}, {"$set": values})
+        refreshed.append(doc["_id"])
+    return refreshed
+
+
+def upgrade_days(db: Database) -> int:
+    """Convert the days written before `shape` 2 in place (`ops-migrate`), from their own fields: full
+    `payer_ids` → capped ids and sketch, `sellers`/`earned` → leaders. Their numbers stay what they were
+    (the nightly check compares them with the source as for any day); a day an event changed meanwhile
+    is left for the next run. The number converted."""
+    converted = 0
+    for doc in list(db.daily_stats.find({"shape": {"$exists": False}}, {"applied": 0})):  # ≤ one per day, once
+        values = {"shape": SHAPE, **distinct.comparable(doc), **leaders.comparable(doc)}
+        converted += db.daily_stats.update_one({"_id": doc["_id"], "version": doc.get("version", 0)},
+                                               {"$set": values, "$unset": {"sellers": "", "earned": ""}}
+                                               ).modified_count
+    return converted
 
 
 def requested_days(event: Mapping[str, Any], now: datetime, back: int = 3) -> list[date]:

@@ -1,7 +1,7 @@
 /* 概览: to-do counts, the period's figures beside the previous period of the same length, daily GMV. */
 import { fill, h, svg } from './dom.js';
 import { api } from './api.js';
-import { beijingDay, daysBetween, yuan } from './format.js';
+import { beijingDay, daysBetween, time, yuan } from './format.js';
 import { errorBox, loading, panel, table, toolbar } from './ui.js';
 
 function barChart(daily) {
@@ -16,7 +16,7 @@ function barChart(daily) {
     svg('text', { x: left - 6, y: H - bottom, 'text-anchor': 'end' }, '0'),
     daily.map((d, i) => [
       svg('rect', { class: 'bar', x: left + i * step + step * 0.15, width: Math.max(1, step * 0.7), y: y(d.gmv), height: Math.max(0, H - bottom - y(d.gmv)) },
-        svg('title', {}, `${d.date}\n成交额 ${yuan(d.gmv)}\n订单 ${d.orders}\n付款人数 ${d.paying_users}`)),
+        svg('title', {}, `${d.date}\n成交额 ${yuan(d.gmv)}\n订单 ${d.orders}\n付款人数 ${about(d.paying_users, d.paying_users_is_estimate)}`)),
       i % labelEvery === 0 ? svg('text', { x: left + i * step + step / 2, y: H - 6, 'text-anchor': 'middle' }, d.date.slice(5)) : null,
     ])));
 }
@@ -31,7 +31,18 @@ function change(now, before) {
 }
 
 const count = (n) => (n ?? 0).toLocaleString('zh-CN');
-const stat = (label, value, delta, accent) => h('div', { class: `stat${accent ? ' accent' : ''}` },
+// 付款人数 past 200 payers a day is a HyperLogLog estimate (±3.25% standard error): say so, never a false exact count
+const about = (n, estimate) => (estimate ? `约 ${count(n)}` : count(n));
+const ESTIMATE_HINT = '估算值：单日付款人数超过 200 时按基数估算，误差约 ±3%（99.7% 的情况在 ±10% 内）';
+
+/** Under 分销排行: when the list is hourly data, or a merge of each day's top 50 that may miss someone. */
+function rankingNote(d) {
+  const notes = [];
+  if (d.top_distributors_as_of) notes.push(`分销排行每小时更新，截至 ${time(d.top_distributors_as_of)}`);
+  if (d.top_distributors_is_estimate) notes.push('部分为估算：按每日前 50 名分销商合并，排名与金额可能略有出入');
+  return notes.length ? h('p', { class: 'muted ranking-note' }, notes.join('；')) : null;
+}
+const stat = (label, value, delta, accent, hint) => h('div', { class: `stat${accent ? ' accent' : ''}`, title: hint },
   h('div', { class: 'label' }, label), h('div', { class: 'value' }, value), delta ? h('div', { class: 'sub' }, delta) : null);
 
 // each to-do links to the screen where it is done
@@ -58,7 +69,8 @@ export async function renderDashboard(view) {
         h('div', { class: 'stats' },
           stat('成交额 (GMV)', yuan(d.gmv), change(d.gmv, prev((x) => x.gmv)), true),
           stat('付款订单', count(d.orders), change(d.orders, prev((x) => x.orders))),
-          stat('付款人数', count(d.paying_users), change(d.paying_users, prev((x) => x.paying_users))),
+          stat('付款人数', about(d.paying_users, d.paying_users_is_estimate), change(d.paying_users, prev((x) => x.paying_users)),
+            false, d.paying_users_is_estimate ? ESTIMATE_HINT : null),
           stat('退款金额', yuan(d.refunds_amount), change(d.refunds_amount, prev((x) => x.refunds_amount))),
           stat('新增用户', count(d.new_users), change(d.new_users, prev((x) => x.new_users))),
           stat('新增分销商', count(d.new_distributors), change(d.new_distributors, prev((x) => x.new_distributors))),
@@ -69,7 +81,8 @@ export async function renderDashboard(view) {
         panel('每日成交额（北京时间）', barChart(d.daily)),
         h('div', { class: 'grid2' },
           panel('热销商品', table([['商品', (r) => r.title || '（已删除的商品）'], ['销量', (r) => r.quantity, 'num'], ['销售额', (r) => yuan(r.amount), 'num']], d.top_products)),
-          panel('分销排行', table([['分销商', (r) => r.nickname || '（未设置昵称）'], ['推广销售额', (r) => yuan(r.sales), 'num'], ['佣金', (r) => yuan(r.commission), 'num']], d.top_distributors))));
+          panel('分销排行', table([['分销商', (r) => r.nickname || '（未设置昵称）'], ['推广销售额', (r) => yuan(r.sales), 'num'], ['佣金', (r) => yuan(r.commission), 'num']], d.top_distributors),
+            rankingNote(d))));
     } catch (err) {
       fill(body, errorBox(err));
     }
