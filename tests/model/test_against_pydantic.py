@@ -148,9 +148,13 @@ def _outcome(call: Any) -> tuple[str, Any]:
     except ValidationError as exc:
         return "invalid", _errors(exc.errors())
     except Exception as exc:
-        if type(exc).__name__ != "ValidationError":
+        if type(exc).__name__ == "ValidationError":
+            return "invalid", _errors(exc.errors())  # type: ignore[attr-defined]
+        if not isinstance(getattr(exc, "code", None), str):
             raise
-        return "invalid", _errors(exc.errors())  # type: ignore[attr-defined]
+        # a validator's own AppError (e.g. PAGE_TOO_DEEP) passes through both unwrapped; the twin's is the
+        # twin module's class, so it is compared by name, code and details
+        return "raised", (type(exc).__name__, exc.code, exc.details)  # type: ignore[attr-defined]
     return "valid", (model.model_dump(), model.model_dump(mode="json"), sorted(model.model_fields_set))
 
 
