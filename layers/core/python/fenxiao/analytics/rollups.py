@@ -88,8 +88,7 @@ def _add_payer(db: Database, day: str, payer: str) -> None:
       conditional on the ids read.
     A concurrent payer that changed the day first makes the condition miss: read again (bounded; a day
     still contended after that is repaired by the nightly check)."""
-    room = {"_id": day, "payers_over": {"$ne": True}, f"payer_ids.{distinct.CAP - 1}": {"$exists": False}}
-    if db.daily_stats.update_one(room, {"$addToSet": {"payer_ids": payer}}).matched_count:
+    if db.daily_stats.update_one(*_room(day, payer)).matched_count:
         return
     for _ in range(5):
         doc = db.daily_stats.find_one({"_id": day}, {"payer_ids": 1, "payers_over": 1, "payer_hll": 1}) or {}
@@ -97,6 +96,12 @@ def _add_payer(db: Database, day: str, payer: str) -> None:
         if write is None or db.daily_stats.update_one(*write).matched_count:
             return
     logs.warning("daily stats payer not recorded: contended", day=day)
+
+
+def _room(day: str, payer: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Add the id while the day has room (`$addToSet`: a payer already in changes nothing)."""
+    return ({"_id": day, "payers_over": {"$ne": True}, f"payer_ids.{distinct.CAP - 1}": {"$exists": False}},
+            {"$addToSet": {"payer_ids": payer}})
 
 
 def _payer_write(day: str, doc: Mapping[str, Any], payer: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
@@ -108,6 +113,8 @@ def _payer_write(day: str, doc: Mapping[str, Any], payer: str) -> tuple[dict[str
     ids = doc.get("payer_ids") or []
     if not doc or payer in ids:
         return None
+    if len(ids) < distinct.CAP:  # room after all: never fold a day that is not full
+        return _room(day, payer)
     return ({"_id": day, "payers_over": {"$ne": True}, "payer_ids": ids},
             {"$set": {"payers_over": True, "payer_ids": [], "payer_hll": distinct.sketch([*ids, payer])}})
 
