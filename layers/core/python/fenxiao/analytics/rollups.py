@@ -1,6 +1,7 @@
 """Daily rollups: one `daily_stats` document per Beijing day, kept by the events that change its numbers.
 
-The dashboard reads these (≤ one document per day of its range), never the raw orders (the first 100k
+The dashboard reads their copy without `applied` (`publish.py`: ≤ one document per day of its range,
+published after every write to a day, which bumps `version`), never the raw orders (the first 100k
 measurement took 386 s for 30 days at 100k orders). A "day" is a Beijing calendar day (UTC+8, `days.py`), the
 merchant's wall clock, and each number is booked on the day of the moment that defines it:
 
