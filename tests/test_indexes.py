@@ -101,7 +101,9 @@ HOT_QUERIES: list[tuple[str, dict[str, Any], list[tuple[str, int]] | None, str]]
      "distributor stats: orders since the snapshot"),
     ("users", {"upline.0": "u", "bound_at": {"$gt": T}}, None, "distributor stats: members since the snapshot"),
     ("orders", {"user_id": {"$in": ["a", "b"]}}, None, "team page members' sales"),
-    ("daily_stats", {"_id": {"$in": ["2026-01-01", "2026-01-02"]}}, None, "dashboard days"),
+    ("dashboard_days", {"_id": {"$in": ["2026-01-01", "2026-01-02", "every-day-published"]}}, None,
+     "dashboard days (the read copy)"),
+    ("daily_stats", {"_id": {"$in": ["2026-01-01", "2026-01-02"]}}, None, "dashboard days before the migration"),
     ("daily_stats", {"leaders_stale": True}, None, "dashboard days whose top distributors are stale"),
     *[(collection, {field: {"$gte": T, "$lt": T}}, None, f"rollups: rebuild a day ({collection})")
       for collection, field in (("orders", "paid_at"), ("refunds", "refunded_at"), ("users", "created_at"),

@@ -177,7 +177,7 @@ def test_the_schedule_fans_out_one_invocation_per_other_shard(db, monkeypatch):
 
 
 COLLECTIONS = ("users", "distributors", "orders", "products", "skus", "commissions", "balance_journal",
-               "settlement_runs", "kv", "daily_stats")
+               "settlement_runs", "kv", "daily_stats", "dashboard_days")
 
 
 # no shrinking: every example seeds a database, so shrinking takes minutes; a failure prints its example

@@ -14,7 +14,8 @@ every race ends with `assert_invariants(db)`, which checks the whole database:
   re-allocates the lines, `fenxiao.orders.price_change`);
 - a seckill activity's units and each shopper's quota are exactly what its orders hold (never oversold);
 - every shopper's points and growth equal Σ of their applied points journal, and an order's spend is
-  either given back or belongs to an order that still exists (points never vanish with an order).
+  either given back or belongs to an order that still exists (points never vanish with an order);
+- every dashboard day is bounded, and its read copy equals it without the exactly-once markers.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from typing import Any
 
 from pymongo.database import Database
 
-from fenxiao.analytics import backlogs, distinct, leaders
+from fenxiao.analytics import backlogs, distinct, leaders, publish
 from fenxiao.distribution import balances
 from fenxiao.points import journal as points_journal
 
@@ -179,8 +180,21 @@ def dashboard_days_bounded(db: Database) -> list[str]:
     return problems
 
 
+def dashboard_copies(db: Database) -> list[str]:
+    """The dashboard's read copy of every day equals the day without its exactly-once markers, and holds
+    no day that does not exist (fenxiao.analytics.publish). Holds once the schedules ran: a crash between
+    a write and its publish is finished by the event's replay or the hourly `refresh_stats`."""
+    days = {day["_id"]: day for day in db.daily_stats.find({}, {"applied": 0})}
+    copies = {copy["_id"]: copy for copy in db[publish.COPIES].find({"_id": {"$ne": publish.MIGRATED}})}
+    problems = [f"dashboard copy of {key}: holds exactly-once markers" for key, copy in copies.items()
+                if "applied" in copy]
+    problems += [f"dashboard copy of {key}: {'missing' if key not in copies else 'differs from the day'}"
+                 for key, day in days.items() if copies.get(key) != day]
+    return problems + [f"dashboard copy of {key}: no such day" for key in copies if key not in days]
+
+
 CHECKS = (balance_drift, commission_on_refunded_units, negative_stock, over_refunds, coupon_overissue,
-          order_amounts, seckill_oversold, points_drift, todo_counters, dashboard_days_bounded)
+          order_amounts, seckill_oversold, points_drift, todo_counters, dashboard_days_bounded, dashboard_copies)
 
 
 def assert_invariants(db: Database) -> None:

@@ -267,6 +267,7 @@ INDEXES: dict[str, list[IndexModel]] = {
     # fenxiao.analytics.rollups: `daily_stats` _id = Beijing day (the dashboard reads an _id range); the
     # days whose top distributors an event made stale (the hourly recompute)
     "daily_stats": [_ix("leaders_stale", sparse=True)],
+    # fenxiao.analytics.publish (`dashboard_days`, the days' read copy, _id = Beijing day: the dashboard's _id range),
     # fenxiao.analytics.backlogs (`todo_counts`, _id = to-do key),
     # fenxiao.distribution.stats (`distributor_stats`, _id = user id; `rankings`, _id = period:board) and the
     # schedule's `stats_runs` markers need only their primary key.

@@ -1,8 +1,9 @@
 """The merchant dashboard: sales, customers, distributors and commissions over a range of Beijing days.
 
-Read from the daily rollups (`rollups.py`): one `daily_stats` document per day of the range and one
-`users` query for the top distributors' nicknames, whatever the size of the shop. The numbers mean
-what they meant when they were aggregated from raw orders per view (shown to merchants, kept stable):
+Read from the daily rollups (`rollups.py`) through their read copy (`publish.py`: the day without its
+exactly-once markers): one document per day of the range and one `users` query for the top
+distributors' nicknames, whatever the size of the shop. The numbers mean what they meant when they were
+aggregated from raw orders per view (shown to merchants, kept stable):
 
 - GMV: Σ `amounts.pay_amount` of orders paid in the range, refunded or not; refunds are reported
   separately (`refunds_amount`: Σ `amount` of refunds completed in the range).
@@ -27,7 +28,7 @@ from typing import Any
 from pymongo.database import Database
 
 from fenxiao import clock
-from fenxiao.analytics import backlogs, distinct, leaders
+from fenxiao.analytics import backlogs, distinct, leaders, publish
 from fenxiao.analytics.days import resolve
 from fenxiao.analytics.models import DashboardQuery
 from fenxiao.analytics.rollups import BUCKETS
@@ -40,11 +41,24 @@ def _merge(into: dict[str, Any], more: dict[str, Any]) -> None:
         into[key] = into.get(key, 0) + int(value)
 
 
+def _days(db: Database, wanted: list[str]) -> dict[str, dict[str, Any]]:
+    """The range's days from their read copy (≤ one document per day, no exactly-once markers), asked
+    together with the marker `ops-migrate` writes once it has published every day. Until then (a database
+    from before the copy, between a deploy and its migration), a day missing from the copy is read from
+    `daily_stats` itself, so the merchant never sees an empty dashboard; after it, a missing day is a quiet
+    day (or a first event whose publish a crash cut: its replay or the hourly run publishes it)."""
+    found = {doc["_id"]: doc for doc in db[publish.COPIES].find({"_id": {"$in": [*wanted, publish.MIGRATED]}})}
+    missing = [day for day in wanted if day not in found]
+    if found.pop(publish.MIGRATED, None) is None and missing:
+        found.update((doc["_id"], doc) for doc in db.daily_stats.find({"_id": {"$in": missing}},
+                                                                       publish.WITHOUT_MARKERS))
+    return found
+
+
 def dashboard(db: Database, query: DashboardQuery, *, now: datetime | None = None) -> dict[str, Any]:
     """The dashboard for the requested Beijing days (default: the last 30, today included)."""
     range_ = resolve(query.date_from, query.date_to, now or clock.now())
-    days = {doc["_id"]: doc for doc in db.daily_stats.find(  # ≤ one document per day; _id is the day
-        {"_id": {"$in": range_.days()}}, {"applied": 0})}
+    days = _days(db, range_.days())
     payers = distinct.Union()
     board = leaders.Board()
     totals = {"gmv": 0, "orders": 0, "refunds_amount": 0, "new_users": 0, "new_distributors": 0}

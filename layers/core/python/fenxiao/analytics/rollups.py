@@ -1,6 +1,7 @@
 """Daily rollups: one `daily_stats` document per Beijing day, kept by the events that change its numbers.
 
-The dashboard reads these (≤ one document per day of its range), never the raw orders (the first 100k
+The dashboard reads their copy without `applied` (`publish.py`: ≤ one document per day of its range,
+published after every write to a day, which bumps `version`), never the raw orders (the first 100k
 measurement took 386 s for 30 days at 100k orders). A "day" is a Beijing calendar day (UTC+8, `days.py`), the
 merchant's wall clock, and each number is booked on the day of the moment that defines it:
 
@@ -45,11 +46,12 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from pymongo import ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from fenxiao import clock, logs
-from fenxiao.analytics import distinct, leaders, once
+from fenxiao.analytics import distinct, leaders, once, publish
 from fenxiao.analytics.days import MAX_DAYS, MONGO_TIMEZONE, DayRange, china_today
 
 RECENT = 5000
@@ -72,13 +74,15 @@ def _apply(db: Database, day: str, event_id: str, inc: Mapping[str, int], payer:
         marks["leaders_stale"] = True
     if marks:
         update["$set"] = marks
-    applied = once.apply(db.daily_stats, day, event_id, update, keep=RECENT)
+    doc = once.apply_and_read(db.daily_stats, day, event_id, update, keep=RECENT)
+    applied = doc is not None
     if payer:
-        _add_payer(db, day, payer)
+        doc = _add_payer(db, day, payer, doc)
+    publish.day(db, day, doc)  # on a replay too (doc None: read): that finishes a crash before the publish
     return applied
 
 
-def _add_payer(db: Database, day: str, payer: str) -> None:
+def _add_payer(db: Database, day: str, payer: str, doc: dict[str, Any] | None) -> dict[str, Any] | None:
     """The payer in the day's distinct payers, idempotently (so a replay finishes a crash before it):
 
     - under the cap: `$addToSet` of the id, while the day has room (one write);
@@ -87,15 +91,27 @@ def _add_payer(db: Database, day: str, payer: str) -> None:
     - the first payer past the cap folds the ids and itself into a new sketch and drops the ids,
       conditional on the ids read.
     A concurrent payer that changed the day first makes the condition miss: read again (bounded; a day
-    still contended after that is repaired by the nightly check)."""
-    if db.daily_stats.update_one(*_room(day, payer)).matched_count:
-        return
+    still contended after that is repaired by the nightly check). Each write bumps `version` and returns
+    the day as written (for its read copy); `doc` (the day as last known) if nothing needed writing, None
+    if unknown."""
+    if after := _written(db, _room(day, payer)):
+        return after
     for _ in range(5):
-        doc = db.daily_stats.find_one({"_id": day}, {"payer_ids": 1, "payers_over": 1, "payer_hll": 1}) or {}
-        write = _payer_write(day, doc, payer)
-        if write is None or db.daily_stats.update_one(*write).matched_count:
-            return
+        seen = db.daily_stats.find_one({"_id": day}, {"payer_ids": 1, "payers_over": 1, "payer_hll": 1}) or {}
+        write = _payer_write(day, seen, payer)
+        if write is None:
+            return doc
+        if after := _written(db, write):
+            return after
     logs.warning("daily stats payer not recorded: contended", day=day)
+    return None
+
+
+def _written(db: Database, write: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, Any] | None:
+    """One conditional payer write, `version` bumped; the day after it (without `applied`), None if missed."""
+    query, update = write
+    return db.daily_stats.find_one_and_update(query, {**update, "$inc": {"version": 1}}, publish.WITHOUT_MARKERS,
+                                              return_document=ReturnDocument.AFTER)
 
 
 def _room(day: str, payer: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -313,6 +329,8 @@ def check_day(db: Database, day: date, *, repair: bool) -> dict[str, Any] | None
                 report["repaired"] = True
             except DuplicateKeyError:
                 pass  # an event created the day meanwhile: the next check looks again
+        if report["repaired"]:
+            publish.day(db, key)
     logs.warning("daily stats drift", day=key, fields=sorted(diff), repaired=report["repaired"])
     return report
 
@@ -332,8 +350,10 @@ def refresh_leaders(db: Database) -> list[str]:
         fresh = rebuild(db, date.fromisoformat(doc["_id"]))
         values = {"leaders": fresh["leaders"], "leaders_rest": fresh["leaders_rest"], "leaders_at": clock.now()}
         if not db.daily_stats.update_one({"_id": doc["_id"], "version": doc.get("version", 0)},
-                                         {"$set": values, "$unset": OLD_FIELDS}).matched_count:
-            db.daily_stats.update_one({"_id": doc["_id"]}, {"$set": values})
+                                         {"$set": values, "$unset": OLD_FIELDS, "$inc": {"version": 1}}
+                                         ).matched_count:
+            db.daily_stats.update_one({"_id": doc["_id"]}, {"$set": values, "$inc": {"version": 1}})
+        publish.day(db, doc["_id"])
         refreshed.append(doc["_id"])
     return refreshed
 
@@ -346,9 +366,11 @@ def upgrade_days(db: Database) -> int:
     converted = 0
     for doc in list(db.daily_stats.find({"shape": {"$exists": False}}, {"applied": 0})):  # ≤ one per day, once
         values = {"shape": SHAPE, **distinct.comparable(doc), **leaders.comparable(doc)}
-        converted += db.daily_stats.update_one({"_id": doc["_id"], "version": doc.get("version", 0)},
-                                               {"$set": values, "$unset": {"sellers": "", "earned": ""}}
-                                               ).modified_count
+        if db.daily_stats.update_one({"_id": doc["_id"], "version": doc.get("version", 0)},
+                                     {"$set": values, "$unset": {"sellers": "", "earned": ""}, "$inc": {"version": 1}}
+                                     ).modified_count:
+            converted += 1
+            publish.day(db, doc["_id"])
     return converted
 
 
@@ -362,6 +384,12 @@ def requested_days(event: Mapping[str, Any], now: datetime, back: int = 3) -> li
         return [date.fromisoformat(str(day)) for day in given]
     today = china_today(now)
     return [today - timedelta(days=n) for n in range(1, back + 1)]
+
+
+def publish_behind(db: Database, event: Mapping[str, Any], now: datetime) -> list[str]:
+    """The hourly catch-up of the dashboard's read copy (`publish.behind`): today and the days the daily
+    check covers (or was given), where a crash between a write and its publish can have left a copy."""
+    return publish.behind(db, [d.isoformat() for d in (china_today(now), *requested_days(event, now))])
 
 
 def check_once_a_day(db: Database, event: Mapping[str, Any], now: datetime) -> dict[str, Any] | None:
