@@ -60,7 +60,10 @@ Page(listPage({
   // The seckill / bargain entry cards: the activities and the offset of the server's clock to the phone's.
   showActivities(kind, res) {
     this.activities = Object.assign({}, this.activities, { [kind]: res.items || [] });
-    if ((res.items || []).length) this.offset = Date.parse(res.items[0].server_time || '') - Date.now() || 0;
+    // only an answer that carries the server's time sets the offset: the bargain list has none, and letting
+    // it reset the offset to 0 put the seckill countdowns back on the phone's own clock
+    const serverTime = Date.parse(((res.items || [])[0] || {}).server_time || '');
+    if (!Number.isNaN(serverTime)) this.offset = serverTime - Date.now();
     this.startTimer();
   },
 
