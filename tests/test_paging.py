@@ -85,12 +85,17 @@ def test_a_cursor_not_from_this_list_is_a_clean_400(db, cursor):
     assert raised.value.details["fields"][0]["field"] == "cursor"
 
 
-def test_admin_orders_follow_cursors_through_the_real_handler(api, db):
+def _paid_orders_and_operator(db) -> str:
+    """One paid order at each of `_times()` (clock pinned to NOW); the operator's token that lists them."""
     clock.pin(NOW)
     for i, moment in enumerate(_times()):
         db.orders.insert_one({"_id": f"o{i:03d}", "order_no": f"N{i:03d}", "user_id": "u1", "status": "paid",
                               "lines": [], "amounts": {}, "created_at": moment})
-    token = admin_token(db, "operator")
+    return admin_token(db, "operator")
+
+
+def test_admin_orders_follow_cursors_through_the_real_handler(api, db):
+    token = _paid_orders_and_operator(db)
     seen, cursor = [], None
     while True:
         r = api.get("/v1/admin/orders", token=token, query={"page_size": 4, **({"cursor": cursor} if cursor else {})})
@@ -155,11 +160,7 @@ def test_every_paged_list_takes_page_numbers_up_to_the_bound_and_refuses_deeper(
 
 
 def test_cursors_go_on_past_the_deepest_page_number(api, db):
-    clock.pin(NOW)
-    for i, moment in enumerate(_times()):
-        db.orders.insert_one({"_id": f"o{i:03d}", "order_no": f"N{i:03d}", "user_id": "u1", "status": "paid",
-                              "lines": [], "amounts": {}, "created_at": moment})
-    token = admin_token(db, "operator")
+    token = _paid_orders_and_operator(db)
     seen, cursor, pages = [], None, []
     while True:  # a stale `page` beside the cursor is not looked at
         r = api.get("/v1/admin/orders", token=token,
